@@ -1,0 +1,55 @@
+"""Composition root: paths, logging, the workspace, then the window or a CLI command."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sys
+from collections.abc import Sequence
+
+from ketref.cli import parse_args, run_command
+from ketref.db.engine import DatabaseTarget
+from ketref.domain.errors import KetrefError
+from ketref.log import setup_logging
+from ketref.paths import DATABASE_ENV, AppPaths, resources_dir
+from ketref.services.workspace import Workspace
+
+log = logging.getLogger("ketref")
+
+
+def build_workspace(db: str | None, home: str | None) -> Workspace:
+    """Resolve directories and the database target (``--db``, $KETREF_DATABASE_URL, default)."""
+    paths = AppPaths.resolve(home)
+    paths.ensure()
+    choice = db or os.environ.get(DATABASE_ENV)
+    target = DatabaseTarget.parse(choice) if choice else DatabaseTarget.parse(paths.database)
+    return Workspace(paths, target, resources_dir() / "content")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``ketref`` command and of ``python main.py``."""
+    try:
+        args = parse_args(argv)
+        workspace = build_workspace(args.db, args.home)
+    except KetrefError as exc:
+        print(f"ketref: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except OSError as exc:
+        print(f"ketref: cannot use the ketref folders: {exc}", file=sys.stderr)
+        return 2
+    log_file = setup_logging(workspace.paths.logs, verbose=args.verbose)
+    log.info("ketref starting (%s)", args.command or "window")
+    if args.command is None:
+        from ketref.gui.launch import run_gui  # Qt is imported only when a window is wanted
+
+        return run_gui(workspace)
+    try:
+        return run_command(args, workspace)
+    except KetrefError as exc:
+        log.warning("refused: %s", exc.__class__.__name__)
+        print(f"ketref: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except Exception:
+        log.exception("internal error")
+        print(f"ketref: internal error; details are in {log_file}", file=sys.stderr)
+        return 1

@@ -1,0 +1,1 @@
+"""Reading knowledge-base files (YAML or JSON) safely into validated domain models."""

@@ -1,0 +1,149 @@
+"""Read a knowledge-base folder (the shipped one or an unpacked pack) into a ContentBundle.
+
+Every problem names the file, the item and the field, so a content editor can fix it at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from ketref.content.safe_yaml import YamlError, load_yaml
+from ketref.domain.content import (
+    ContentBundle,
+    Contraindication,
+    Handout,
+    Indication,
+    Interaction,
+    MonitoringStep,
+    Reference,
+    Release,
+    ScreeningRule,
+    SideEffect,
+    Synonym,
+    integrity_problems,
+)
+from ketref.domain.errors import ContentError
+
+# folder name -> (bundle field, model)
+FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
+    "references": ("references", Reference),
+    "indications": ("indications", Indication),
+    "contraindications": ("contraindications", Contraindication),
+    "side-effects": ("side_effects", SideEffect),
+    "interactions": ("interactions", Interaction),
+    "monitoring": ("monitoring", MonitoringStep),
+    "handouts": ("handouts", Handout),
+    "screening-rules": ("screening_rules", ScreeningRule),
+}
+
+
+def format_validation_error(exc: ValidationError, limit: int = 5) -> list[str]:
+    """Turn pydantic's report into short ``field.path: message`` lines."""
+    lines = []
+    for err in exc.errors()[:limit]:
+        loc = ".".join(str(p) for p in err["loc"]) or "(item)"
+        lines.append(f"{loc}: {err['msg']}")
+    return lines
+
+
+def _items_in(data: Any) -> list[Any]:
+    if isinstance(data, list):
+        return data
+    if isinstance(data, dict):
+        return [data]
+    if data is None:
+        return []
+    raise YamlError("expected a list of items or one item (a mapping)")
+
+
+def validate_items(raw: Any, model: type[BaseModel], where: str) -> tuple[list[Any], list[str]]:
+    """Validate each raw item; return the good models and one problem line per bad field."""
+    good: list[Any] = []
+    problems: list[str] = []
+    try:
+        items = _items_in(raw)
+    except YamlError as exc:
+        return [], [f"{where}: {exc}"]
+    for index, item in enumerate(items, start=1):
+        label = f"item {index}"
+        if isinstance(item, dict) and isinstance(item.get("slug", item.get("id")), str):
+            label += f" ({item.get('slug', item.get('id'))})"
+        try:
+            good.append(model.model_validate(item))
+        except ValidationError as exc:
+            problems += [f"{where}: {label}: {line}" for line in format_validation_error(exc)]
+    return good, problems
+
+
+def _yaml_files(folder: Path) -> Iterator[Path]:
+    yield from sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
+
+
+def _read(path: Path, root: Path) -> Any:
+    try:
+        return load_yaml(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise YamlError(f"cannot read: {exc}") from exc
+
+
+def read_content_folder(root: Path) -> ContentBundle:
+    """Load and validate every file under ``root``.
+
+    Raises:
+        ContentError: listing every problem found (files, items, fields, cross-references).
+    """
+    problems: list[str] = []
+    fields: dict[str, list[Any]] = {name: [] for name, _ in FOLDERS.values()}
+
+    def rel(path: Path) -> str:
+        return path.relative_to(root).as_posix()
+
+    release: Release | None = None
+    release_path = root / "release.yaml"
+    try:
+        releases, release_problems = validate_items(_read(release_path, root), Release, rel(release_path))
+        problems += release_problems
+        if len(releases) == 1:
+            release = releases[0]
+        elif not release_problems:
+            problems.append(f"{rel(release_path)}: must hold exactly one release")
+    except YamlError as exc:
+        problems.append(f"{rel(release_path)}: {exc}")
+
+    synonyms: list[Synonym] = []
+    synonyms_path = root / "synonyms.yaml"
+    if synonyms_path.exists():
+        try:
+            synonyms, syn_problems = validate_items(_read(synonyms_path, root), Synonym, rel(synonyms_path))
+            problems += syn_problems
+        except YamlError as exc:
+            problems.append(f"{rel(synonyms_path)}: {exc}")
+
+    for folder_name, (field, model) in FOLDERS.items():
+        folder = root / folder_name
+        if not folder.is_dir():
+            continue
+        for path in _yaml_files(folder):
+            try:
+                good, item_problems = validate_items(_read(path, root), model, rel(path))
+            except YamlError as exc:
+                problems.append(f"{rel(path)}: {exc}")
+                continue
+            fields[field] += good
+            problems += item_problems
+    for unexpected in sorted(p.name for p in root.iterdir() if p.is_dir() and p.name not in FOLDERS):
+        problems.append(f"{unexpected}/: unknown content folder")
+
+    if problems or release is None:
+        raise ContentError(problems or ["release.yaml is missing"])
+    # Items are already validated one by one above (with file names in the messages), so the
+    # bundle is assembled without re-validating and then checked across files.
+    bundle = ContentBundle.model_construct(release=release, synonyms=synonyms, **fields)
+    cross_problems = integrity_problems(bundle)
+    if cross_problems:
+        raise ContentError([f"content: {p}" for p in cross_problems])
+    return bundle

@@ -1,0 +1,69 @@
+"""A YAML reader that cannot surprise: YAML 1.2 booleans, no aliases, no duplicate keys.
+
+PyYAML's SafeLoader follows YAML 1.1, where ``no``, ``off`` and ``y`` become booleans. Content
+text like "Answer: no" must stay text, so only ``true``/``false`` are booleans here. Aliases are
+refused outright (no alias bombs; content never needs them) and a repeated key is an error
+instead of silently keeping the last value.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, Node
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+class YamlError(ValueError):
+    """A YAML document that ketref will not read, with the line where the problem is."""
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """SafeLoader with YAML 1.2 core booleans, no aliases and no duplicate keys."""
+
+    def compose_node(self, parent: Node | None, index: object) -> Node | None:  # type: ignore[override]
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise YamlError(f"line {event.start_mark.line + 1}: YAML aliases are not allowed")
+        return super().compose_node(parent, index)  # type: ignore[no-any-return]
+
+    def construct_mapping(self, node: MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[object] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+            if key in seen:
+                raise YamlError(f"line {key_node.start_mark.line + 1}: duplicate key {key!r}")
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+# Replace the YAML 1.1 boolean resolver with the YAML 1.2 one (true/false only).
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_StrictLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def load_yaml(text: str) -> Any:
+    """Parse one YAML document under ketref's strict rules.
+
+    Raises:
+        YamlError: the text is too large, malformed, uses aliases or repeats a key.
+    """
+    if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
+        raise YamlError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader subclass
+    except YamlError:
+        raise
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise YamlError(f"{where}{problem}") from exc

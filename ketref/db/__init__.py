@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy 2 models, engine set-up, migrations, seeding, search, backups."""

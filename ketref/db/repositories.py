@@ -1,0 +1,99 @@
+"""Queries as plain functions taking a session; they return rows or domain objects."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ketref.db import tables as t
+from ketref.db.mapping import ROW_BY_KIND, search_text, write_item
+from ketref.db.search import update_search_document
+from ketref.domain import content as c
+from ketref.domain.enums import ItemKind
+
+
+def item_rows(session: Session, kind: ItemKind) -> list[t.ItemRow]:
+    row_type = ROW_BY_KIND[kind]
+    order = [row_type.title]
+    if kind is ItemKind.MONITORING:
+        order = [t.MonitoringStepRow.phase, t.MonitoringStepRow.sort_order, row_type.title]
+    return list(session.scalars(select(row_type).order_by(*order)))
+
+
+def item_row(session: Session, kind: ItemKind, slug: str) -> t.ItemRow | None:
+    return session.scalars(select(ROW_BY_KIND[kind]).where(t.ItemRow.slug == slug)).first()
+
+
+def reference_rows(session: Session) -> list[t.ReferenceRow]:
+    return list(session.scalars(select(t.ReferenceRow).order_by(t.ReferenceRow.key)))
+
+
+def reference_row(session: Session, key: str) -> t.ReferenceRow | None:
+    return session.scalars(select(t.ReferenceRow).where(t.ReferenceRow.key == key)).first()
+
+
+def references_by_key(session: Session, keys: list[str]) -> dict[str, t.ReferenceRow]:
+    if not keys:
+        return {}
+    rows = session.scalars(select(t.ReferenceRow).where(t.ReferenceRow.key.in_(keys)))
+    return {r.key: r for r in rows}
+
+
+def items_citing(session: Session, reference_id: int) -> list[t.ItemRow]:
+    stmt = (
+        select(t.ItemRow)
+        .join(t.ItemReferenceRow, t.ItemReferenceRow.item_id == t.ItemRow.id)
+        .where(t.ItemReferenceRow.reference_id == reference_id)
+        .order_by(t.ItemRow.kind, t.ItemRow.title)
+    )
+    return list(session.scalars(stmt))
+
+
+def save_local_edit(
+    session: Session,
+    row: t.ItemRow,
+    item: c.Item,
+    *,
+    now: datetime,
+) -> t.ItemRow:
+    """Write a user's edit over an item and mark it local, so releases never overwrite it."""
+    kind = ItemKind(row.kind)
+    ref_ids = {r.key: r.id for r in references_by_key(session, list(c.cited_reference_ids(item)))}
+    row = write_item(
+        session, row, kind, item, reference_ids=ref_ids, content_version=row.content_version, now=now
+    )
+    row.locally_edited = True
+    session.flush()
+    update_search_document(session, kind, item.slug, item.title, search_text(kind, item))
+    return row
+
+
+def audit(
+    session: Session,
+    *,
+    now: datetime,
+    actor: str,
+    action: str,
+    kind: ItemKind | None,
+    slug: str | None,
+    content_version: str | None,
+    detail: dict[str, object],
+) -> None:
+    session.add(
+        t.AuditEventRow(
+            at=now,
+            actor=actor,
+            action=action,
+            kind=kind.value if kind else None,
+            slug=slug,
+            content_version=content_version,
+            detail=detail,
+        )
+    )
+
+
+def audit_events(session: Session, limit: int = 200) -> list[t.AuditEventRow]:
+    stmt = select(t.AuditEventRow).order_by(t.AuditEventRow.id.desc()).limit(limit)
+    return list(session.scalars(stmt))

@@ -1,0 +1,55 @@
+"""What the services hand to the screens and the CLI about catalogue items."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ketref.domain.content import Item, Reference
+from ketref.domain.enums import ItemKind
+
+
+@dataclass(frozen=True)
+class ItemSummary:
+    """One row of a list: enough to show, sort and badge it."""
+
+    kind: ItemKind
+    slug: str
+    title: str
+    summary: str
+    review_due: date | None
+    due_for_review: bool
+    verified: bool
+    locally_edited: bool
+
+
+@dataclass(frozen=True)
+class ItemDetail:
+    """A whole item with its references resolved, numbered in citation order."""
+
+    kind: ItemKind
+    item: Item
+    references: tuple[Reference, ...]
+    due_for_review: bool
+    locally_edited: bool
+    origin: str
+    content_version: str
+
+    def reference_number(self, key: str) -> int | None:
+        """1-based citation number of a reference within this item, if cited."""
+        for number, ref in enumerate(self.references, start=1):
+            if ref.id == key:
+                return number
+        return None
+
+
+@dataclass(frozen=True)
+class ReferenceDetail:
+    reference: Reference
+    cited_by: tuple[tuple[ItemKind, str, str], ...]
+    """(kind, slug, title) of every item citing this reference."""
+
+
+def is_due(review_due: date | None, today: date) -> bool:
+    """Past its review date (due on the day itself counts as due)."""
+    return review_due is not None and review_due <= today

@@ -1,0 +1,481 @@
+"""The knowledge-base entities, as one frozen, strictly validated definition.
+
+The same models describe the shipped YAML files, content packs and what the services hand to the
+GUI, CLI and PDF layers, so the file format and the screens can never drift apart. Strict mode
+means a YAML ``no`` never becomes ``False`` where text is expected and unknown keys are errors.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
+
+from ketref.domain import enums as e
+from ketref.domain.enums import ItemKind, Product
+
+
+SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=6000)]
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
+RefIds = Annotated[list[Slug], Field(min_length=1)]
+LooseDate = Annotated[date, Field(strict=False)]
+"""Dates come as YAML dates or as ISO strings from JSON packs; both are accepted."""
+
+VERSION_PATTERN = r"^\d+\.\d+(?:\.\d+)?$"
+
+# Enums arrive as their text values (YAML, JSON); strict mode would demand enum instances.
+AudienceT = Annotated[e.Audience, Strict(False)]
+CalloutStyleT = Annotated[e.CalloutStyle, Strict(False)]
+ContraindicationClassT = Annotated[e.ContraindicationClass, Strict(False)]
+EvidenceStrengthT = Annotated[e.EvidenceStrength, Strict(False)]
+InteractionLevelT = Annotated[e.InteractionLevel, Strict(False)]
+ItemKindT = Annotated[e.ItemKind, Strict(False)]
+MonitoringPhaseT = Annotated[e.MonitoringPhase, Strict(False)]
+ProductT = Annotated[e.Product, Strict(False)]
+ReferenceKindT = Annotated[e.ReferenceKind, Strict(False)]
+RegulatoryStatusT = Annotated[e.RegulatoryStatus, Strict(False)]
+RuleOutcomeT = Annotated[e.RuleOutcome, Strict(False)]
+SeverityT = Annotated[e.Severity, Strict(False)]
+SideEffectCategoryT = Annotated[e.SideEffectCategory, Strict(False)]
+
+
+class Model(BaseModel):
+    """Base for every content model: strict types, unknown keys rejected, immutable."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+
+
+class Reference(Model):
+    """A source that clinical statements cite."""
+
+    id: Slug
+    kind: ReferenceKindT
+    citation: Text
+    title: Text
+    authors: ShortText | None = None
+    source: ShortText | None = None
+    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
+    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
+    pmid: Annotated[str, StringConstraints(pattern=r"^\d{1,9}$")] | None = None
+    pmcid: Annotated[str, StringConstraints(pattern=r"^PMC\d{1,9}$")] | None = None
+    set_id: ShortText | None = None
+    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
+    verified: bool = True
+    note: Text | None = None
+
+    @model_validator(mode="after")
+    def _unverified_needs_note(self) -> Self:
+        if not self.verified and not self.note:
+            raise ValueError("an unverified reference needs a note saying what is unverified")
+        return self
+
+
+class Link(Model):
+    """A cross-link from one item to another (e.g. a side effect to the check that catches it)."""
+
+    kind: ItemKindT
+    slug: Slug
+
+
+class Sourced(Model):
+    """Fields every clinical statement carries: sources, review dates, verification."""
+
+    references: RefIds
+    reviewed: LooseDate
+    review_due: LooseDate
+    verified: bool = True
+    unverified_note: Text | None = None
+
+    @model_validator(mode="after")
+    def _check_review_and_verification(self) -> Self:
+        if self.review_due <= self.reviewed:
+            raise ValueError("review_due must be after reviewed")
+        if not self.verified and not self.unverified_note:
+            raise ValueError("verified: false needs an unverified_note saying what is unverified")
+        return self
+
+
+class Item(Sourced):
+    """Common head of every catalogue item."""
+
+    slug: Slug
+    title: ShortText
+    summary: Text
+    related: list[Link] = []
+
+
+def _both_products(mapping: dict[Product, object], what: str) -> None:
+    missing = [p.value for p in Product if p not in mapping]
+    if missing:
+        raise ValueError(f"{what} must cover every product; missing: {', '.join(missing)}")
+
+
+# --- Indications ---------------------------------------------------------------------------
+
+
+class Outcome(Model):
+    """One outcome figure with the trial it comes from and what it was compared with."""
+
+    trial: ShortText
+    finding: Text
+    comparator: ShortText | None = None
+    references: RefIds
+    verified: bool = True
+
+
+class IndicationUse(Model):
+    """Status, evidence and protocol of one product for one indication."""
+
+    status: RegulatoryStatusT
+    evidence: EvidenceStrengthT | None = None
+    evidence_reason: Text
+    outcomes: list[Outcome] = []
+    onset: Text | None = None
+    durability: Text | None = None
+    protocol: Text | None = None
+    references: RefIds
+
+
+class Indication(Item):
+    definition: Text | None = None
+    uses: dict[ProductT, IndicationUse]
+
+    @model_validator(mode="after")
+    def _covers_products(self) -> Self:
+        _both_products(dict(self.uses), "uses")
+        return self
+
+
+# --- Contraindications ---------------------------------------------------------------------
+
+
+class ProductClass(Model):
+    """The class of a contraindication for one product, with what it rests on."""
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
+
+    level: ContraindicationClassT = Field(alias="class")
+    note: Text | None = None
+
+
+class NumericThreshold(Model):
+    """A number the screener and the clinician compare a patient value with."""
+
+    parameter: Slug
+    comparison: Literal[">", ">=", "<", "<="]
+    value: float
+    unit: ShortText
+    meaning: ShortText
+    products: Annotated[list[ProductT], Field(min_length=1)]
+    references: RefIds
+
+
+class Contraindication(Item):
+    classes: dict[ProductT, ProductClass]
+    detail: Text
+    thresholds: list[NumericThreshold] = []
+    rationale: Text
+
+    @model_validator(mode="after")
+    def _covers_products(self) -> Self:
+        _both_products(dict(self.classes), "classes")
+        return self
+
+
+# --- Side effects --------------------------------------------------------------------------
+
+
+class Frequency(Model):
+    """How often a reaction occurred, always with its setting and, where one exists, comparator."""
+
+    product: ProductT
+    treated: ShortText
+    comparator: ShortText | None = None
+    comparator_value: ShortText | None = None
+    setting: Text
+    references: RefIds
+    verified: bool = True
+
+    @model_validator(mode="after")
+    def _comparator_pair(self) -> Self:
+        if (self.comparator is None) != (self.comparator_value is None):
+            raise ValueError("comparator and comparator_value go together")
+        return self
+
+
+class SideEffect(Item):
+    category: SideEffectCategoryT
+    products: Annotated[list[ProductT], Field(min_length=1)]
+    frequencies: list[Frequency] = []
+    onset: Text | None = None
+    peak: Text | None = None
+    resolution: Text | None = None
+    severity: SeverityT
+    severity_note: Text | None = None
+    management: Text
+
+
+# --- Interactions --------------------------------------------------------------------------
+
+
+class Interaction(Item):
+    drug_class: ShortText
+    agents: list[Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9 '\-]*$")]] = []
+    products: Annotated[list[ProductT], Field(min_length=1)]
+    level: InteractionLevelT
+    effect: Text
+    rule: Text
+
+
+# --- Monitoring ----------------------------------------------------------------------------
+
+
+class MonitoringStep(Item):
+    phase: MonitoringPhaseT
+    order: Annotated[int, Field(ge=0, le=9999)] = 0
+    products: Annotated[list[ProductT], Field(min_length=1)]
+    timepoint: ShortText | None = None
+    what: Text
+    threshold: Text | None = None
+    checklist: list[Text] = []
+
+
+# --- Handouts ------------------------------------------------------------------------------
+
+
+class ParagraphBlock(Model):
+    type: Literal["paragraph"]
+    text: Text
+
+
+class BulletsBlock(Model):
+    type: Literal["bullets"]
+    items: Annotated[list[Text], Field(min_length=1)]
+
+
+class StepsBlock(Model):
+    type: Literal["steps"]
+    items: Annotated[list[Text], Field(min_length=1)]
+
+
+class ChecklistBlock(Model):
+    type: Literal["checklist"]
+    items: Annotated[list[Text], Field(min_length=1)]
+
+
+class CalloutBlock(Model):
+    type: Literal["callout"]
+    style: CalloutStyleT
+    title: ShortText
+    text: Text | None = None
+    items: list[Text] = []
+
+    @model_validator(mode="after")
+    def _has_body(self) -> Self:
+        if not self.text and not self.items:
+            raise ValueError("a callout needs text or items")
+        return self
+
+
+Block = Annotated[
+    ParagraphBlock | BulletsBlock | StepsBlock | ChecklistBlock | CalloutBlock,
+    Field(discriminator="type"),
+]
+
+
+class HandoutSection(Model):
+    heading: ShortText
+    blocks: Annotated[list[Block], Field(min_length=1)]
+
+
+class Handout(Item):
+    language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(?:-[A-Z]{2})?$")] = "en"
+    audience: AudienceT = e.Audience.PATIENT
+    version: Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
+    products: Annotated[list[ProductT], Field(min_length=1)]
+    main_message: Text
+    sections: Annotated[list[HandoutSection], Field(min_length=1)]
+
+    def plain_text(self) -> str:
+        """All patient-facing words, in reading order (for readability scoring and search)."""
+        parts: list[str] = [self.title, self.main_message]
+        for section in self.sections:
+            parts.append(section.heading)
+            for block in section.blocks:
+                if isinstance(block, ParagraphBlock):
+                    parts.append(block.text)
+                elif isinstance(block, CalloutBlock):
+                    parts.append(block.title)
+                    parts.extend(filter(None, [block.text]))
+                    parts.extend(block.items)
+                else:
+                    parts.extend(block.items)
+        return "\n".join(parts)
+
+
+# --- Screening rules -----------------------------------------------------------------------
+
+
+class ScreeningRule(Sourced):
+    """A versioned rule the screening engine evaluates; the engine itself stays pure code."""
+
+    id: Slug
+    version: Annotated[int, Field(ge=1)]
+    factor: Slug
+    products: Annotated[list[ProductT], Field(min_length=1)]
+    outcome: RuleOutcomeT
+    parameters: dict[Slug, float | str | bool] = {}
+    message: Text
+    contraindication: Slug | None = None
+
+
+# --- Search synonyms and the release -------------------------------------------------------
+
+
+class Synonym(Model):
+    """Terms a clinician may type that mean the same as the canonical words."""
+
+    term: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=60)]
+    means: Annotated[list[ShortText], Field(min_length=1)]
+
+
+class Release(Model):
+    """The shipped content's version; a newer one is loaded over an older one."""
+
+    version: Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
+    released: LooseDate
+    notes: Text | None = None
+
+    @property
+    def version_tuple(self) -> tuple[int, ...]:
+        return version_tuple(self.version)
+
+
+def version_tuple(version: str) -> tuple[int, ...]:
+    """``"2026.11.2"`` -> ``(2026, 11, 2)`` so versions compare as numbers, not text."""
+    if not re.fullmatch(VERSION_PATTERN, version):
+        raise ValueError(f"not a content version: {version!r}")
+    return tuple(int(p) for p in version.split("."))
+
+
+ClinicalItem = Indication | Contraindication | SideEffect | Interaction | MonitoringStep | Handout
+
+MODEL_BY_KIND: dict[ItemKind, type[Item]] = {
+    ItemKind.INDICATION: Indication,
+    ItemKind.CONTRAINDICATION: Contraindication,
+    ItemKind.SIDE_EFFECT: SideEffect,
+    ItemKind.INTERACTION: Interaction,
+    ItemKind.MONITORING: MonitoringStep,
+    ItemKind.HANDOUT: Handout,
+}
+"""Catalogue kinds that are clinical items (references are stored and shown apart)."""
+
+
+class ContentBundle(Model):
+    """A whole knowledge base: what the shipped folder or a content pack holds."""
+
+    release: Release
+    references: list[Reference] = []
+    indications: list[Indication] = []
+    contraindications: list[Contraindication] = []
+    side_effects: list[SideEffect] = []
+    interactions: list[Interaction] = []
+    monitoring: list[MonitoringStep] = []
+    handouts: list[Handout] = []
+    screening_rules: list[ScreeningRule] = []
+    synonyms: list[Synonym] = []
+
+    def items_of(self, kind: ItemKind) -> list[Item]:
+        """The items of one clinical kind."""
+        return list(getattr(self, _FIELD_BY_KIND[kind]))
+
+    def clinical_items(self) -> list[tuple[ItemKind, Item]]:
+        return [(kind, item) for kind in MODEL_BY_KIND for item in self.items_of(kind)]
+
+    @model_validator(mode="after")
+    def _check_integrity(self) -> Self:
+        problems = integrity_problems(self)
+        if problems:
+            raise ValueError("; ".join(problems[:20]))
+        return self
+
+
+_FIELD_BY_KIND = {
+    ItemKind.INDICATION: "indications",
+    ItemKind.CONTRAINDICATION: "contraindications",
+    ItemKind.SIDE_EFFECT: "side_effects",
+    ItemKind.INTERACTION: "interactions",
+    ItemKind.MONITORING: "monitoring",
+    ItemKind.HANDOUT: "handouts",
+}
+
+
+def cited_reference_ids(item: BaseModel) -> set[str]:
+    """Every reference id an item cites, at any depth (product uses, outcomes, frequencies)."""
+    found: set[str] = set()
+
+    def walk(value: object) -> None:
+        if isinstance(value, BaseModel):
+            refs = getattr(value, "references", None)
+            if isinstance(refs, list):
+                found.update(str(r) for r in refs)
+            for name in type(value).model_fields:
+                walk(getattr(value, name))
+        elif isinstance(value, dict):
+            for v in value.values():
+                walk(v)
+        elif isinstance(value, list):
+            for v in value:
+                walk(v)
+
+    walk(item)
+    return found
+
+
+def integrity_problems(bundle: ContentBundle) -> list[str]:
+    """Cross-item checks: unique ids, resolvable references and links, no orphan references."""
+    problems: list[str] = []
+    ref_ids = [r.id for r in bundle.references]
+    problems += [f"reference id {d!r} is defined twice" for d in _duplicates(ref_ids)]
+    known_refs = set(ref_ids)
+    slugs: dict[ItemKind, set[str]] = {}
+    for kind in MODEL_BY_KIND:
+        kind_slugs = [i.slug for i in bundle.items_of(kind)]
+        problems += [f"{kind.value} slug {d!r} is defined twice" for d in _duplicates(kind_slugs)]
+        slugs[kind] = set(kind_slugs)
+    slugs[ItemKind.REFERENCE] = known_refs
+    cited: set[str] = set()
+    for kind, item in bundle.clinical_items():
+        item_refs = cited_reference_ids(item)
+        cited |= item_refs
+        for missing in sorted(item_refs - known_refs):
+            problems.append(f"{kind.value}/{item.slug} cites unknown reference {missing!r}")
+        for link in item.related:
+            if link.slug not in slugs[link.kind]:
+                problems.append(f"{kind.value}/{item.slug} links to unknown {link.kind.value}/{link.slug}")
+    rule_ids = [r.id for r in bundle.screening_rules]
+    problems += [f"screening rule {d!r} is defined twice" for d in _duplicates(rule_ids)]
+    for rule in bundle.screening_rules:
+        rule_refs = set(rule.references)
+        cited |= rule_refs
+        for missing in sorted(rule_refs - known_refs):
+            problems.append(f"screening rule {rule.id} cites unknown reference {missing!r}")
+        if rule.contraindication and rule.contraindication not in slugs[ItemKind.CONTRAINDICATION]:
+            problems.append(f"screening rule {rule.id} names unknown contraindication")
+    for orphan in sorted(known_refs - cited):
+        problems.append(f"reference {orphan!r} is not cited by any item")
+    return problems
+
+
+def _duplicates(values: list[str]) -> list[str]:
+    seen: set[str] = set()
+    dups: list[str] = []
+    for v in values:
+        if v in seen and v not in dups:
+            dups.append(v)
+        seen.add(v)
+    return dups

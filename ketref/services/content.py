@@ -1,0 +1,45 @@
+"""Loading the shipped knowledge base into the database."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ketref.content.reader import read_content_folder
+from ketref.db.engine import Database
+from ketref.db.seed import LoadReport, count_items, latest_release, load_bundle
+from ketref.domain.clock import Clock, system_clock
+from ketref.services.catalogue import current_actor
+
+
+class ContentService:
+    def __init__(self, db: Database, content_dir: Path, clock: Clock = system_clock) -> None:
+        self._db = db
+        self._content_dir = content_dir
+        self._clock = clock
+
+    def load_shipped(self, *, force: bool = False) -> LoadReport:
+        """Validate the shipped folder, then load it in one transaction if it is newer.
+
+        Raises:
+            ContentError: the shipped files are invalid; the database was not touched.
+        """
+        bundle = read_content_folder(self._content_dir)
+        with self._db.write() as session:
+            return load_bundle(
+                session,
+                bundle,
+                source="shipped",
+                actor=current_actor(),
+                now=self._clock(),
+                force=force,
+            )
+
+    def status(self) -> dict[str, object]:
+        """Content version loaded and item counts."""
+        with self._db.read() as session:
+            release = latest_release(session)
+            return {
+                "content_version": release.version if release else None,
+                "loaded_at": release.loaded_at.isoformat() if release else None,
+                "counts": count_items(session),
+            }
