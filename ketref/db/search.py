@@ -21,6 +21,8 @@ from ketref.domain.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, QueryPlan, Sea
 
 _WORD = re.compile(r"[a-zA-Z][a-zA-Z\-']{3,}")
 MIN_TRIGRAM = 3
+KIND_WEIGHT = {ItemKind.REFERENCE.value: 0.4}
+"""Clinical items outrank the citations that support them when both match equally."""
 
 
 def _is_sqlite(session: Session) -> bool:
@@ -93,6 +95,14 @@ def _like_group(alternatives: Sequence[str]) -> object:
 
 
 def _fts_search(session: Session, plan: QueryPlan, limit: int) -> list[SearchHit]:
+    # An abbreviation with a longer synonym ("bp" -> "blood pressure") searches by the synonym.
+    plan = QueryPlan(
+        text=plan.text,
+        groups=tuple(
+            tuple(a for a in g if len(a) >= MIN_TRIGRAM) if any(len(a) >= MIN_TRIGRAM for a in g) else g
+            for g in plan.groups
+        ),
+    )
     fts_groups = [g for g in plan.groups if all(len(a) >= MIN_TRIGRAM for a in g)]
     like_groups = [g for g in plan.groups if g not in fts_groups]
     if not fts_groups:
@@ -116,8 +126,10 @@ def _fts_search(session: Session, plan: QueryPlan, limit: int) -> list[SearchHit
         "FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
         f"WHERE search_fts MATCH :match{extra} ORDER BY rank LIMIT :limit"
     )
-    rows = session.execute(text(sql), params).all()
-    return [_hit(row, -float(row[4])) for row in rows]
+    rows = session.execute(text(sql), {**params, "limit": limit * 2}).all()
+    hits = [_hit(row, -float(row[4]) * KIND_WEIGHT.get(row[0], 1.0)) for row in rows]
+    hits.sort(key=lambda h: -h.score)
+    return hits[:limit]
 
 
 def _like_search(session: Session, plan: QueryPlan, limit: int) -> list[SearchHit]:

@@ -1,0 +1,86 @@
+"""Shared fixtures: every test gets its own ketref home under tmp_path and a fixed clock."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sqlite3
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from ketref.db.engine import DatabaseTarget  # noqa: E402
+from ketref.paths import AppPaths, resources_dir  # noqa: E402
+from ketref.services.workspace import Services, Workspace  # noqa: E402
+
+FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+SHIPPED_CONTENT = resources_dir() / "content"
+FIXED_NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+
+
+def fixed_clock() -> datetime:
+    return FIXED_NOW
+
+
+def make_workspace(home: Path, content: Path = FIXTURE_CONTENT) -> Workspace:
+    paths = AppPaths.resolve(home)
+    paths.ensure()
+    return Workspace(paths, DatabaseTarget.parse(paths.database), content, clock=fixed_clock)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    return make_workspace(tmp_path / "home")
+
+
+@pytest.fixture
+def services(workspace: Workspace) -> Iterator[Services]:
+    opened = workspace.open()
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def shipped_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database with the shipped content loaded once per test session (copied per test)."""
+    home = tmp_path_factory.mktemp("shipped-home")
+    ws = make_workspace(home, SHIPPED_CONTENT)
+    ws.open().close()
+    return ws.paths.database
+
+
+@pytest.fixture
+def shipped_home(tmp_path: Path, shipped_db_template: Path) -> Path:
+    """A ketref home whose database already holds the shipped content."""
+    home = tmp_path / "shipped"
+    paths = AppPaths.resolve(home)
+    paths.ensure()
+    shutil.copy2(shipped_db_template, paths.database)
+    return home
+
+
+@pytest.fixture
+def shipped_services(shipped_home: Path) -> Iterator[Services]:
+    opened = make_workspace(shipped_home, SHIPPED_CONTENT).open()
+    yield opened
+    opened.close()
+
+
+def file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def logical_snapshot(path: Path) -> list[str]:
+    """Sorted SQL dump: equal snapshots mean equal content, whatever the page layout."""
+    conn = sqlite3.connect(path)
+    try:
+        return sorted(
+            line for line in conn.iterdump() if not line.startswith(("BEGIN", "COMMIT"))
+        )
+    finally:
+        conn.close()
