@@ -5,6 +5,7 @@ Every problem names the file, the item and the field, so a content editor can fi
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -88,6 +89,15 @@ def _read(path: Path, root: Path) -> Any:
         return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
         raise YamlError(f"cannot read: {exc}") from exc
+
+
+def folder_digest(root: Path) -> str:
+    """SHA-256 over every content file's path and bytes: cheap to compute, changes with any edit."""
+    digest = hashlib.sha256()
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml"}):
+        digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
+        digest.update(path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def read_content_folder(root: Path) -> ContentBundle:

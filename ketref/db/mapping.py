@@ -341,6 +341,11 @@ _WRITERS: Mapping[ItemKind, Any] = {
 }
 
 
+_CHILD_COLLECTIONS = (
+    "references", "links", "uses", "classes", "thresholds", "frequencies", "agents", "sections"
+)
+
+
 def write_item(
     session: Session,
     row: t.ItemRow | None,
@@ -355,6 +360,13 @@ def write_item(
     if row is None:
         row = ROW_BY_KIND[kind](kind=kind.value, slug=item.slug)
         session.add(row)
+    else:
+        # Delete the old child rows first: unique (parent, product) keys would otherwise clash,
+        # because the unit of work inserts new children before it deletes orphans.
+        for name in _CHILD_COLLECTIONS:
+            if hasattr(row, name):
+                setattr(row, name, [])
+        session.flush()
     row.title = item.title
     row.summary = item.summary
     row.reviewed = item.reviewed

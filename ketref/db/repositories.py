@@ -60,7 +60,7 @@ def save_local_edit(
 ) -> t.ItemRow:
     """Write a user's edit over an item and mark it local, so releases never overwrite it."""
     kind = ItemKind(row.kind)
-    ref_ids = {r.key: r.id for r in references_by_key(session, list(c.cited_reference_ids(item)))}
+    ref_ids = {key: r.id for key, r in references_by_key(session, list(c.cited_reference_ids(item))).items()}
     row = write_item(
         session, row, kind, item, reference_ids=ref_ids, content_version=row.content_version, now=now
     )

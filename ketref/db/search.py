@@ -127,9 +127,18 @@ def _fts_search(session: Session, plan: QueryPlan, limit: int) -> list[SearchHit
         f"WHERE search_fts MATCH :match{extra} ORDER BY rank LIMIT :limit"
     )
     rows = session.execute(text(sql), {**params, "limit": limit * 2}).all()
-    hits = [_hit(row, -float(row[4]) * KIND_WEIGHT.get(row[0], 1.0)) for row in rows]
+    hits = [_hit(row, -float(row[4]) * _boost(row[0], row[2], plan)) for row in rows]
     hits.sort(key=lambda h: -h.score)
     return hits[:limit]
+
+
+def _boost(kind: str, title: str, plan: QueryPlan) -> float:
+    """Rank clinical items above references, and titles that start with the query first."""
+    weight = KIND_WEIGHT.get(kind, 1.0)
+    lowered = title.lower()
+    if any(lowered.startswith(a) for a in plan.groups[0]):
+        weight *= 2.0
+    return weight
 
 
 def _like_search(session: Session, plan: QueryPlan, limit: int) -> list[SearchHit]:

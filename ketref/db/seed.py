@@ -7,8 +7,6 @@ user edited locally are never overwritten: they are reported as kept, and the au
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -46,11 +44,6 @@ class LoadReport:
             "removed": len(self.removed),
             "kept_local": self.kept_local,
         }
-
-
-def bundle_hash(bundle: c.ContentBundle) -> str:
-    payload = json.dumps(bundle.model_dump(mode="json", by_alias=True), sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
 def latest_release(session: Session) -> t.ContentReleaseRow | None:
@@ -168,12 +161,15 @@ def load_bundle(
     bundle: c.ContentBundle,
     *,
     source: str,
+    digest: str,
     actor: str,
     now: datetime,
     force: bool = False,
 ) -> LoadReport:
-    """Load ``bundle`` in the caller's transaction (all or nothing) and report what changed."""
-    digest = bundle_hash(bundle)
+    """Load ``bundle`` in the caller's transaction (all or nothing) and report what changed.
+
+    ``digest`` fingerprints the source (files or pack) so an unchanged source is skipped cheaply.
+    """
     latest = latest_release(session)
     reason = "" if force else _should_load(latest, bundle, digest)
     if reason:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ketref.content.reader import read_content_folder
+from ketref.content.reader import folder_digest, read_content_folder
 from ketref.db.engine import Database
 from ketref.db.seed import LoadReport, count_items, latest_release, load_bundle
 from ketref.domain.clock import Clock, system_clock
@@ -23,12 +23,23 @@ class ContentService:
         Raises:
             ContentError: the shipped files are invalid; the database was not touched.
         """
+        digest = folder_digest(self._content_dir)
+        if not force:
+            with self._db.read() as session:
+                latest = latest_release(session)
+                if latest is not None and latest.content_hash == digest:
+                    return LoadReport(
+                        version=latest.version,
+                        loaded=False,
+                        reason=f"content {latest.version} is already loaded",
+                    )
         bundle = read_content_folder(self._content_dir)
         with self._db.write() as session:
             return load_bundle(
                 session,
                 bundle,
                 source="shipped",
+                digest=digest,
                 actor=current_actor(),
                 now=self._clock(),
                 force=force,

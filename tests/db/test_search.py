@@ -1,0 +1,73 @@
+"""Search over the shipped knowledge base: substrings, typos, synonyms, misses, odd input."""
+
+from __future__ import annotations
+
+import pytest
+
+from ketref.domain.enums import ItemKind
+
+pytestmark = pytest.mark.db
+
+
+def _slugs(result) -> list[str]:
+    return [f"{h.kind.value}/{h.slug}" for h in result.hits]
+
+
+def test_substring_inside_a_word(shipped_services) -> None:
+    result = shipped_services.catalogue.search("aneurys")
+    assert _slugs(result)[0] == "contraindications/aneurysmal-vascular-disease"
+
+
+def test_typo_is_corrected(shipped_services) -> None:
+    result = shipped_services.catalogue.search("esketamnie")
+    assert result.found
+    assert result.corrections == {"esketamnie": "esketamine"}
+    assert "spelling corrected" in result.message()
+
+
+def test_brand_name_synonym(shipped_services) -> None:
+    by_brand = shipped_services.catalogue.search("Ketalar", limit=50)
+    assert "indications/anaesthesia" in _slugs(by_brand)
+
+
+def test_abbreviation_synonym(shipped_services) -> None:
+    result = shipped_services.catalogue.search("CRPS")
+    assert _slugs(result)[0] == "indications/complex-regional-pain-syndrome"
+    bp = shipped_services.catalogue.search("bp")
+    assert "contraindications/uncontrolled-hypertension" in _slugs(bp)
+    assert all("bprs" not in s for s in _slugs(bp)[:5])
+
+
+def test_title_match_ranks_first_and_clinical_items_before_references(shipped_services) -> None:
+    result = shipped_services.catalogue.search("dissociation")
+    assert _slugs(result)[0] == "side-effects/dissociation"
+
+
+def test_medication_name_finds_its_interaction(shipped_services) -> None:
+    assert "interactions/benzodiazepines" in _slugs(shipped_services.catalogue.search("lorazepam"))
+
+
+def test_miss_says_nothing_found(shipped_services) -> None:
+    result = shipped_services.catalogue.search("grapefruit juice")
+    assert not result.found
+    assert result.message() == "Nothing found for \u201cgrapefruit juice\u201d."
+
+
+@pytest.mark.parametrize("text", ['"', "'", "*", "(", "NEAR", "a AND OR", '"bp" OR -x', "%_\\", "x" * 500, "ü"])
+def test_fts_syntax_in_user_text_is_harmless(shipped_services, text: str) -> None:
+    result = shipped_services.catalogue.search(text)
+    assert result.query == text.strip()[:200]
+
+
+def test_snippet_highlights_the_match(shipped_services) -> None:
+    hit = shipped_services.catalogue.search("cystitis").hits[0]
+    assert "[cystitis]" in hit.marked_snippet().lower()
+
+
+def test_limit_is_respected(shipped_services) -> None:
+    assert len(shipped_services.catalogue.search("ketamine", limit=3).hits) == 3
+
+
+def test_every_kind_is_searchable(shipped_services) -> None:
+    kinds = {h.kind for h in shipped_services.catalogue.search("blood pressure", limit=200).hits}
+    assert {ItemKind.CONTRAINDICATION, ItemKind.SIDE_EFFECT, ItemKind.MONITORING} <= kinds

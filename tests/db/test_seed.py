@@ -1,0 +1,150 @@
+"""Loading content: idempotent, newer releases replace older, local edits always survive."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from ketref.domain.enums import ItemKind
+from ketref.domain.errors import BadInputError, ContentError
+from tests.conftest import FIXTURE_CONTENT, logical_snapshot, make_workspace
+
+pytestmark = pytest.mark.db
+
+
+def _content_copy(tmp_path: Path) -> Path:
+    root = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, root)
+    return root
+
+
+def _bump(root: Path, version: str) -> None:
+    release = root / "release.yaml"
+    release.write_text(release.read_text().replace('version: "1.0.0"', f'version: "{version}"'))
+
+
+def test_first_open_loads_everything(services) -> None:
+    report = services.load_report
+    assert report.loaded and report.reason == "first load"
+    assert len(report.added) == 7
+    assert services.content.status()["counts"]["contraindications"] == 2
+
+
+def test_seeding_twice_changes_nothing(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "home")
+    ws.open().close()
+    before = logical_snapshot(ws.paths.database)
+    second = ws.open()
+    assert second.load_report is not None and not second.load_report.loaded
+    second.close()
+    assert logical_snapshot(ws.paths.database) == before
+
+
+def test_newer_release_updates_changed_items(tmp_path: Path) -> None:
+    root = _content_copy(tmp_path)
+    ws = make_workspace(tmp_path / "home", root)
+    ws.open().close()
+    path = root / "contraindications" / "contraindications.yaml"
+    path.write_text(path.read_text().replace("Aneurysmal vascular disease", "Aneurysm (any artery)"))
+    _bump(root, "1.1.0")
+    services = ws.open()
+    try:
+        assert services.load_report.updated == ["contraindications/aneurysmal-vascular-disease"]
+        detail = services.catalogue.get_item(ItemKind.CONTRAINDICATION, "aneurysmal-vascular-disease")
+        assert detail.item.title == "Aneurysm (any artery)"
+        assert detail.content_version == "1.1.0"
+    finally:
+        services.close()
+
+
+def test_older_release_is_not_loaded_over_newer(tmp_path: Path) -> None:
+    root = _content_copy(tmp_path)
+    _bump(root, "2.0.0")
+    ws = make_workspace(tmp_path / "home", root)
+    ws.open().close()
+    release = root / "release.yaml"
+    release.write_text(release.read_text().replace('"2.0.0"', '"1.5.0"'))
+    services = ws.open()
+    try:
+        assert not services.load_report.loaded
+        assert "newer content (2.0.0)" in services.load_report.reason
+    finally:
+        services.close()
+
+
+def test_local_edits_survive_a_content_update(tmp_path: Path) -> None:
+    root = _content_copy(tmp_path)
+    ws = make_workspace(tmp_path / "home", root)
+    services = ws.open()
+    services.catalogue.edit_item(
+        ItemKind.CONTRAINDICATION,
+        "uncontrolled-hypertension",
+        {"summary": "Clinic policy: withhold if resting BP is above 160/100 mmHg."},
+        actor="dr-test",
+    )
+    services.close()
+    path = root / "contraindications" / "contraindications.yaml"
+    path.write_text(path.read_text().replace("High resting blood pressure", "Raised resting blood pressure"))
+    _bump(root, "1.2.0")
+    services = ws.open()
+    try:
+        assert "contraindications/uncontrolled-hypertension" in services.load_report.kept_local
+        detail = services.catalogue.get_item(ItemKind.CONTRAINDICATION, "uncontrolled-hypertension")
+        assert detail.item.summary.startswith("Clinic policy")
+        assert detail.locally_edited
+        found = services.catalogue.search("clinic policy withhold")
+        assert [h.slug for h in found.hits] == ["uncontrolled-hypertension"]
+        with services.db.read() as session:
+            actions = list(session.execute(text("SELECT action, actor FROM audit_event ORDER BY id")))
+        assert ("edit", "dr-test") in actions
+        assert [a for a, _ in actions].count("load-shipped") == 2
+    finally:
+        services.close()
+
+
+def test_removed_items_go_unless_edited(tmp_path: Path) -> None:
+    root = _content_copy(tmp_path)
+    ws = make_workspace(tmp_path / "home", root)
+    ws.open().close()
+    (root / "handouts" / "handout.yaml").unlink()
+    refs = root / "references" / "refs.yaml"  # the handout was their only citing item
+    kept = [b for b in refs.read_text().split("- id: ") if not b.startswith(("mayo-", "medlineplus-"))]
+    refs.write_text("- id: ".join(kept))
+    _bump(root, "1.3.0")
+    services = ws.open()
+    try:
+        assert "handouts/preparing-for-your-session" in services.load_report.removed
+        assert services.catalogue.list_items(ItemKind.HANDOUT) == []
+    finally:
+        services.close()
+
+
+def test_invalid_content_changes_nothing(tmp_path: Path) -> None:
+    root = _content_copy(tmp_path)
+    ws = make_workspace(tmp_path / "home", root)
+    ws.open().close()
+    before = logical_snapshot(ws.paths.database)
+    path = root / "interactions" / "interactions.yaml"
+    path.write_text(path.read_text().replace("level: caution", "level: maybe"))
+    _bump(root, "1.4.0")
+    with pytest.raises(ContentError, match=r"interactions/interactions.yaml: item 1 \(benzodiazepines\): level"):
+        ws.open()
+    assert logical_snapshot(ws.paths.database) == before
+
+
+def test_edit_is_validated_and_refused_whole(services) -> None:
+    with pytest.raises(BadInputError, match="review_due"):
+        services.catalogue.edit_item(
+            ItemKind.CONTRAINDICATION, "uncontrolled-hypertension", {"review_due": "2020-01-01"}
+        )
+    with pytest.raises(BadInputError, match="unknown field"):
+        services.catalogue.edit_item(ItemKind.CONTRAINDICATION, "uncontrolled-hypertension", {"x": 1})
+    with pytest.raises(BadInputError, match="unknown reference"):
+        services.catalogue.edit_item(
+            ItemKind.CONTRAINDICATION, "uncontrolled-hypertension", {"references": ["nope"]}
+        )
+    detail = services.catalogue.get_item(ItemKind.CONTRAINDICATION, "uncontrolled-hypertension")
+    assert not detail.locally_edited
