@@ -297,8 +297,9 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-def run_command(args: argparse.Namespace, workspace: Workspace, out: TextIO = sys.stdout) -> int:
+def run_command(args: argparse.Namespace, workspace: Workspace, out: TextIO | None = None) -> int:
     """Run one parsed command against ``workspace``; errors propagate to the caller."""
+    out = out or sys.stdout
     if args.command == "db" and args.action == "restore":
         aside = workspace.restore(args.path)
         out.write(f"Restored {args.path.name}. The previous database was kept as {aside}.\n")

@@ -61,7 +61,7 @@ def _head(row: t.ItemRow) -> dict[str, Any]:
         "slug": row.slug,
         "title": row.title,
         "summary": row.summary,
-        "references": [link.reference.key for link in row.references],
+        "references": [link.reference.key for link in row.references if link.direct],
         "reviewed": row.reviewed,
         "review_due": row.review_due,
         "verified": row.verified,
@@ -375,9 +375,11 @@ def write_item(
     row.unverified_note = item.unverified_note
     row.content_version = content_version
     row.updated_at = now
+    direct = list(dict.fromkeys(item.references))
+    nested = sorted(c.cited_reference_ids(item) - set(direct))
     row.references = [
-        t.ItemReferenceRow(reference_id=reference_ids[key], position=i)
-        for i, key in enumerate(dict.fromkeys(item.references))
+        t.ItemReferenceRow(reference_id=reference_ids[key], position=i, direct=i < len(direct))
+        for i, key in enumerate(direct + nested)
     ]
     row.links = [
         t.ItemLinkRow(position=i, target_kind=link.kind.value, target_slug=link.slug)

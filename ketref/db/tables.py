@@ -55,7 +55,11 @@ class ReferenceRow(Base):
 
 
 class ItemReferenceRow(Base):
-    """Ordered link from an item to the references it cites (order = citation numbers)."""
+    """Ordered link from an item to every reference it cites (order = citation numbers).
+
+    ``direct`` marks the item's own reference list; the others are cited by nested statements
+    (a product's use, an outcome, a frequency) and are linked too, so "cited by" is complete.
+    """
 
     __tablename__ = "item_reference"
 
@@ -66,6 +70,7 @@ class ItemReferenceRow(Base):
         ForeignKey("reference.id", ondelete="RESTRICT"), primary_key=True, index=True
     )
     position: Mapped[int] = mapped_column(Integer)
+    direct: Mapped[bool] = mapped_column(Boolean, default=True)
     reference: Mapped[ReferenceRow] = relationship(lazy="joined")
 
 

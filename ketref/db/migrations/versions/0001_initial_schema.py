@@ -171,6 +171,7 @@ def upgrade() -> None:
     sa.Column('item_id', sa.Integer(), nullable=False),
     sa.Column('reference_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
+    sa.Column('direct', sa.Boolean(), nullable=False),
     sa.ForeignKeyConstraint(['item_id'], ['item.id'], name=op.f('fk_item_reference_item_id_item'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['reference_id'], ['reference.id'], name=op.f('fk_item_reference_reference_id_reference'), ondelete='RESTRICT'),
     sa.PrimaryKeyConstraint('item_id', 'reference_id', name=op.f('pk_item_reference'))
