@@ -21,7 +21,12 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 STAMP = VENV / ".ketref-installed"
 QT_DEBIAN_LIBS = [
-    "libglib2.0-0", "libgl1", "libegl1", "libxkbcommon0", "libfontconfig1", "libdbus-1-3",
+    "libglib2.0-0",
+    "libgl1",
+    "libegl1",
+    "libxkbcommon0",
+    "libfontconfig1",
+    "libdbus-1-3",
 ]
 PDF_TOOLS = ["poppler-utils", "fonts-dejavu-core"]
 
@@ -41,8 +46,6 @@ def run(cmd: list[str], **kwargs: object) -> None:
 
 
 def ensure_venv() -> None:
-    if sys.version_info < (3, 11):
-        sys.exit(f"ketref needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
     if STAMP.exists() and STAMP.read_text().strip() == wanted and venv_python().exists():
         return
@@ -73,9 +76,10 @@ def ensure_system_libraries() -> None:
         return
     prefix: list[str] = []
     if os.geteuid() != 0:
-        if shutil.which("sudo") is None or subprocess.run(
-            ["sudo", "-n", "true"], capture_output=True, check=False
-        ).returncode:
+        if (
+            shutil.which("sudo") is None
+            or subprocess.run(["sudo", "-n", "true"], capture_output=True, check=False).returncode
+        ):
             print(f"Note: missing system packages {' '.join(missing)}; install them with apt-get.")
             return
         prefix = ["sudo", "-n"]

@@ -14,9 +14,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from ketref.db.engine import DatabaseTarget  # noqa: E402
-from ketref.paths import AppPaths, resources_dir  # noqa: E402
-from ketref.services.workspace import Services, Workspace  # noqa: E402
+from ketref.db.engine import DatabaseTarget
+from ketref.paths import AppPaths, resources_dir
+from ketref.services.workspace import Services, Workspace
 
 FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
 SHIPPED_CONTENT = resources_dir() / "content"
@@ -79,8 +79,6 @@ def logical_snapshot(path: Path) -> list[str]:
     """Sorted SQL dump: equal snapshots mean equal content, whatever the page layout."""
     conn = sqlite3.connect(path)
     try:
-        return sorted(
-            line for line in conn.iterdump() if not line.startswith(("BEGIN", "COMMIT"))
-        )
+        return sorted(line for line in conn.iterdump() if not line.startswith(("BEGIN", "COMMIT")))
     finally:
         conn.close()

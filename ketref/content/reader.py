@@ -115,7 +115,9 @@ def read_content_folder(root: Path) -> ContentBundle:
     release: Release | None = None
     release_path = root / "release.yaml"
     try:
-        releases, release_problems = validate_items(_read(release_path, root), Release, rel(release_path))
+        releases, release_problems = validate_items(
+            _read(release_path, root), Release, rel(release_path)
+        )
         problems += release_problems
         if len(releases) == 1:
             release = releases[0]
@@ -128,7 +130,9 @@ def read_content_folder(root: Path) -> ContentBundle:
     synonyms_path = root / "synonyms.yaml"
     if synonyms_path.exists():
         try:
-            synonyms, syn_problems = validate_items(_read(synonyms_path, root), Synonym, rel(synonyms_path))
+            synonyms, syn_problems = validate_items(
+                _read(synonyms_path, root), Synonym, rel(synonyms_path)
+            )
             problems += syn_problems
         except YamlError as exc:
             problems.append(f"{rel(synonyms_path)}: {exc}")
@@ -145,14 +149,17 @@ def read_content_folder(root: Path) -> ContentBundle:
                 continue
             fields[field] += good
             problems += item_problems
-    for unexpected in sorted(p.name for p in root.iterdir() if p.is_dir() and p.name not in FOLDERS):
+    for unexpected in sorted(
+        p.name for p in root.iterdir() if p.is_dir() and p.name not in FOLDERS
+    ):
         problems.append(f"{unexpected}/: unknown content folder")
 
     if problems or release is None:
         raise ContentError(problems or ["release.yaml is missing"])
     # Items are already validated one by one above (with file names in the messages), so the
     # bundle is assembled without re-validating and then checked across files.
-    bundle = ContentBundle.model_construct(release=release, synonyms=synonyms, **fields)
+    values: dict[str, Any] = {"release": release, "synonyms": synonyms, **fields}
+    bundle = ContentBundle.model_construct(**values)
     cross_problems = integrity_problems(bundle)
     if cross_problems:
         raise ContentError([f"content: {p}" for p in cross_problems])

@@ -32,6 +32,7 @@ APPLICATION_ID = 0x4B455452  # "KETR": marks a SQLite file as a ketref database
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
+
 class DatabaseDamagedError(DatabaseRefusedError):
     """The file is a ketref database but fails SQLite's checks; it was left untouched."""
 
@@ -161,7 +162,9 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
         with path.open("rb") as handle:
             header = handle.read(100)
     except OSError as exc:
-        raise DatabaseRefusedError(f"Cannot read the database file {path}: {exc.strerror}.") from exc
+        raise DatabaseRefusedError(
+            f"Cannot read the database file {path}: {exc.strerror}."
+        ) from exc
     if not header:
         raise DatabaseRefusedError(
             f"The database file {path} is empty (0 bytes), so it is not a ketref library. "
@@ -303,5 +306,7 @@ def _open_server_database(target: DatabaseTarget, *, backups_dir: Path) -> Datab
         raise
     except Exception as exc:  # driver errors differ per backend; report them in one line
         engine.dispose()
-        raise DatabaseRefusedError(f"Cannot open {target.display}: {exc.__class__.__name__}.") from exc
+        raise DatabaseRefusedError(
+            f"Cannot open {target.display}: {exc.__class__.__name__}."
+        ) from exc
     return Database(target, engine)

@@ -37,8 +37,21 @@ def model_hash(model: c.Model) -> str:
 
 # --- References ----------------------------------------------------------------------------
 
-_REFERENCE_FIELDS = ("kind", "citation", "title", "authors", "source", "year", "doi", "pmid")
-_REFERENCE_FIELDS += ("pmcid", "set_id", "url", "verified", "note")
+_REFERENCE_FIELDS = (
+    "kind",
+    "citation",
+    "title",
+    "authors",
+    "source",
+    "year",
+    "doi",
+    "pmid",
+    "pmcid",
+    "set_id",
+    "url",
+    "verified",
+    "note",
+)
 
 
 def reference_to_domain(row: t.ReferenceRow) -> c.Reference:
@@ -342,7 +355,14 @@ _WRITERS: Mapping[ItemKind, Any] = {
 
 
 _CHILD_COLLECTIONS = (
-    "references", "links", "uses", "classes", "thresholds", "frequencies", "agents", "sections"
+    "references",
+    "links",
+    "uses",
+    "classes",
+    "thresholds",
+    "frequencies",
+    "agents",
+    "sections",
 )
 
 

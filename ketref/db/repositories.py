@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,7 +17,7 @@ from ketref.domain.enums import ItemKind
 
 def item_rows(session: Session, kind: ItemKind) -> list[t.ItemRow]:
     row_type = ROW_BY_KIND[kind]
-    order = [row_type.title]
+    order: list[Any] = [row_type.title]
     if kind is ItemKind.MONITORING:
         order = [t.MonitoringStepRow.phase, t.MonitoringStepRow.sort_order, row_type.title]
     return list(session.scalars(select(row_type).order_by(*order)))
@@ -60,9 +61,18 @@ def save_local_edit(
 ) -> t.ItemRow:
     """Write a user's edit over an item and mark it local, so releases never overwrite it."""
     kind = ItemKind(row.kind)
-    ref_ids = {key: r.id for key, r in references_by_key(session, list(c.cited_reference_ids(item))).items()}
+    ref_ids = {
+        key: r.id
+        for key, r in references_by_key(session, list(c.cited_reference_ids(item))).items()
+    }
     row = write_item(
-        session, row, kind, item, reference_ids=ref_ids, content_version=row.content_version, now=now
+        session,
+        row,
+        kind,
+        item,
+        reference_ids=ref_ids,
+        content_version=row.content_version,
+        now=now,
     )
     row.locally_edited = True
     session.flush()

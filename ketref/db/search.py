@@ -10,8 +10,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Row, and_, delete, func, or_, select, text
+from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
@@ -43,14 +44,18 @@ def rebuild_search_index(session: Session) -> None:
     for ref in session.scalars(select(t.ReferenceRow)):
         body = "\n".join(filter(None, [ref.citation, ref.doi, ref.pmid, ref.set_id, ref.note]))
         session.add(
-            t.SearchDocumentRow(kind=ItemKind.REFERENCE.value, slug=ref.key, title=ref.title, body=body)
+            t.SearchDocumentRow(
+                kind=ItemKind.REFERENCE.value, slug=ref.key, title=ref.title, body=body
+            )
         )
     session.flush()
     if _is_sqlite(session):
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES('rebuild')"))
 
 
-def update_search_document(session: Session, kind: ItemKind, slug: str, title: str, body: str) -> None:
+def update_search_document(
+    session: Session, kind: ItemKind, slug: str, title: str, body: str
+) -> None:
     """Replace one item's search document, keeping the FTS index in step."""
     doc = session.scalars(
         select(t.SearchDocumentRow).where(
@@ -60,7 +65,10 @@ def update_search_document(session: Session, kind: ItemKind, slug: str, title: s
     sqlite = _is_sqlite(session)
     if doc is not None and sqlite:
         session.execute(
-            text("INSERT INTO search_fts(search_fts, rowid, title, body) VALUES('delete', :id, :t, :b)"),
+            text(
+                "INSERT INTO search_fts(search_fts, rowid, title, body) "
+                "VALUES('delete', :id, :t, :b)"
+            ),
             {"id": doc.id, "t": doc.title, "b": doc.body},
         )
     if doc is None:
@@ -88,7 +96,10 @@ def _like_group(alternatives: Sequence[str]) -> object:
     doc = t.SearchDocumentRow
     return or_(
         *(
-            or_(func.lower(doc.title).like(_like(a), escape="\\"), func.lower(doc.body).like(_like(a), escape="\\"))
+            or_(
+                func.lower(doc.title).like(_like(a), escape="\\"),
+                func.lower(doc.body).like(_like(a), escape="\\"),
+            )
             for a in alternatives
         )
     )
@@ -99,7 +110,9 @@ def _fts_search(session: Session, plan: QueryPlan, limit: int) -> list[SearchHit
     plan = QueryPlan(
         text=plan.text,
         groups=tuple(
-            tuple(a for a in g if len(a) >= MIN_TRIGRAM) if any(len(a) >= MIN_TRIGRAM for a in g) else g
+            tuple(a for a in g if len(a) >= MIN_TRIGRAM)
+            if any(len(a) >= MIN_TRIGRAM for a in g)
+            else g
             for g in plan.groups
         ),
     )
@@ -114,11 +127,13 @@ def _fts_search(session: Session, plan: QueryPlan, limit: int) -> list[SearchHit
         alternatives = []
         for j, alt in enumerate(group):
             params[f"l{i}_{j}"] = _like(alt)
+            name = f":l{i}_{j}"
             alternatives.append(
-                f"(lower(d.title) LIKE :l{i}_{j} ESCAPE '\\' OR lower(d.body) LIKE :l{i}_{j} ESCAPE '\\')"
+                f"(lower(d.title) LIKE {name} ESCAPE '\\' OR lower(d.body) LIKE {name} ESCAPE '\\')"
             )
         conditions.append("(" + " OR ".join(alternatives) + ")")
     extra = "".join(f" AND {c}" for c in conditions)
+    # Only generated parameter names are interpolated; every user string is a bound parameter.
     sql = (
         "SELECT d.kind, d.slug, d.title, "
         f"snippet(search_fts, -1, '{HIGHLIGHT_OPEN}', '{HIGHLIGHT_CLOSE}', '…', 64), "
@@ -152,7 +167,7 @@ def _like_search(session: Session, plan: QueryPlan, limit: int) -> list[SearchHi
     return hits[:limit]
 
 
-def _like_hit(row: Row[tuple[str, str, str, str]], plan: QueryPlan) -> SearchHit:
+def _like_hit(row: Any, plan: QueryPlan) -> SearchHit:
     kind, slug, title, body = row
     terms = [a for g in plan.groups for a in g]
     in_title = sum(1 for a in terms if a in title.lower())
@@ -176,12 +191,15 @@ def _window(body: str, terms: Sequence[str], width: int = 90) -> str:
 def _highlight(snippet: str, terms: Sequence[str]) -> str:
     for term in sorted(set(terms), key=len, reverse=True):
         snippet = re.sub(
-            re.escape(term), lambda m: HIGHLIGHT_OPEN + m.group(0) + HIGHLIGHT_CLOSE, snippet, flags=re.I
+            re.escape(term),
+            lambda m: HIGHLIGHT_OPEN + m.group(0) + HIGHLIGHT_CLOSE,
+            snippet,
+            flags=re.I,
         )
     return snippet
 
 
-def _hit(row: Row[tuple[str, str, str, str, float]], score: float) -> SearchHit:
+def _hit(row: Any, score: float) -> SearchHit:
     kind, slug, title, snippet, _ = row
     return SearchHit(
         kind=ItemKind(kind), slug=slug, title=title, snippet=" ".join(snippet.split()), score=score

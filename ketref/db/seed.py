@@ -100,7 +100,8 @@ def _load_items(
     version = bundle.release.version
     for kind in c.MODEL_BY_KIND:
         rows = {
-            r.slug: r for r in session.scalars(select(ROW_BY_KIND[kind]).where(t.ItemRow.kind == kind))
+            r.slug: r
+            for r in session.scalars(select(ROW_BY_KIND[kind]).where(t.ItemRow.kind == kind))
         }
         shipped = bundle.items_of(kind)
         for item in shipped:

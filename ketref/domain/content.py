@@ -16,7 +16,6 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, mo
 from ketref.domain import enums as e
 from ketref.domain.enums import ItemKind, Product
 
-
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
 Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=6000)]
@@ -456,7 +455,9 @@ def integrity_problems(bundle: ContentBundle) -> list[str]:
             problems.append(f"{kind.value}/{item.slug} cites unknown reference {missing!r}")
         for link in item.related:
             if link.slug not in slugs[link.kind]:
-                problems.append(f"{kind.value}/{item.slug} links to unknown {link.kind.value}/{link.slug}")
+                problems.append(
+                    f"{kind.value}/{item.slug} links to unknown {link.kind.value}/{link.slug}"
+                )
     rule_ids = [r.id for r in bundle.screening_rules]
     problems += [f"screening rule {d!r} is defined twice" for d in _duplicates(rule_ids)]
     for rule in bundle.screening_rules:

@@ -7,8 +7,17 @@ from typing import Any
 
 from ketref.domain.catalogue import ItemDetail, ReferenceDetail
 
-_SKIP = {"slug", "title", "summary", "references", "reviewed", "review_due", "verified",
-         "unverified_note", "related"}
+_SKIP = {
+    "slug",
+    "title",
+    "summary",
+    "references",
+    "reviewed",
+    "review_due",
+    "verified",
+    "unverified_note",
+    "related",
+}
 
 
 def _label(key: str) -> str:
@@ -65,6 +74,8 @@ def reference_html(detail: ReferenceDetail) -> str:
     if ref.url:
         parts.append(f'<p><a href="{escape(ref.url, quote=True)}">{escape(ref.url)}</a></p>')
     parts.append("<h4>Cited by</h4><ul>")
-    parts += [f"<li>{escape(kind.singular)}: {escape(title)}</li>" for kind, _, title in detail.cited_by]
+    parts += [
+        f"<li>{escape(kind.singular)}: {escape(title)}</li>" for kind, _, title in detail.cited_by
+    ]
     parts.append("</ul>")
     return "".join(parts)

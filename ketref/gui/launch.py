@@ -17,7 +17,9 @@ log = logging.getLogger(__name__)
 
 def run_gui(workspace: Workspace) -> int:
     """Open the main window; a refused database gets one clear dialog and exit code 2."""
-    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")) and sys.platform.startswith("linux"):
+    if not (
+        os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")
+    ) and sys.platform.startswith("linux"):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("ketref")

@@ -70,7 +70,7 @@ class MainWindow(QMainWindow):
         self.nav.currentRowChanged.connect(self._show_kind)
         self.items.currentItemChanged.connect(self._show_item)
         for keys in ("Ctrl+K", "Ctrl+F"):
-            QShortcut(QKeySequence(keys), self, activated=self._focus_search)
+            QShortcut(QKeySequence(keys), self, self._focus_search)
         self.nav.setCurrentRow(0)
 
     def _focus_search(self) -> None:

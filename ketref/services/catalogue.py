@@ -136,9 +136,7 @@ class CatalogueService:
             corrected, corrections = self._corrected_plan(session, plan)
             if corrections:
                 hits = search_db.run_search(session, corrected, limit)
-        return SearchResult(
-            query=text, hits=tuple(hits), corrections=corrections if hits else {}
-        )
+        return SearchResult(query=text, hits=tuple(hits), corrections=corrections if hits else {})
 
     def _corrected_plan(self, session: Any, plan: QueryPlan) -> tuple[QueryPlan, dict[str, str]]:
         """Widen each group with close vocabulary words (typos trigram matching cannot bridge)."""

@@ -99,7 +99,9 @@ def restore_database(target: DatabaseTarget, backup: Path, clock: Clock = system
     except DatabaseRefusedError as exc:
         raise BadInputError(f"Cannot restore from {backup.name}: {exc}") from exc
     if not integrity_ok(backup):
-        raise BadInputError(f"Cannot restore from {backup.name}: it fails SQLite's integrity check.")
+        raise BadInputError(
+            f"Cannot restore from {backup.name}: it fails SQLite's integrity check."
+        )
     stamp = clock().strftime("%Y%m%d-%H%M%S")
     aside = target.path.with_name(f"{target.path.name}.before-restore-{stamp}")
     try:

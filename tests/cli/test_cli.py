@@ -39,14 +39,21 @@ def test_list_text(capsys, shipped_home: Path) -> None:
 
 def test_show_json_has_every_field_and_full_references(capsys, shipped_home: Path) -> None:
     code, out, _ = run(
-        capsys, "--home", str(shipped_home), "show", "contraindications", "uncontrolled-hypertension", "--json"
+        capsys,
+        "--home",
+        str(shipped_home),
+        "show",
+        "contraindications",
+        "uncontrolled-hypertension",
+        "--json",
     )
     assert code == 0
     data = json.loads(out)
     assert data["slug"] == "uncontrolled-hypertension"
     assert data["classes"]["iv-ketamine"]["class"] == "absolute-guideline"
     assert {t["value"] for t in data["thresholds"]} >= {180.0, 100.0, 140.0, 90.0}
-    assert data["reviewed"] and data["review_due"]
+    assert data["reviewed"]
+    assert data["review_due"]
     assert all(r["id"] and r["citation"] for r in data["references"])
     assert data["references"][0]["number"] == 1
 
@@ -59,7 +66,9 @@ def test_show_text_has_numbered_references_and_dates(capsys, shipped_home: Path)
 
 
 def test_show_reference(capsys, shipped_home: Path) -> None:
-    code, out, _ = run(capsys, "--home", str(shipped_home), "show", "references", "anand-2023", "--json")
+    code, out, _ = run(
+        capsys, "--home", str(shipped_home), "show", "references", "anand-2023", "--json"
+    )
     assert code == 0
     data = json.loads(out)
     assert data["doi"] == "10.1056/NEJMoa2302399"
@@ -74,10 +83,13 @@ def test_show_unknown_slug_is_exit_2_without_traceback(capsys, shipped_home: Pat
 
 
 def test_search_json(capsys, shipped_home: Path) -> None:
-    code, out, _ = run(capsys, "--home", str(shipped_home), "search", "spravato", "--json", "--limit", "5")
+    code, out, _ = run(
+        capsys, "--home", str(shipped_home), "search", "spravato", "--json", "--limit", "5"
+    )
     assert code == 0
     data = json.loads(out)
-    assert data["found"] and len(data["results"]) == 5
+    assert data["found"]
+    assert len(data["results"]) == 5
     assert set(data["results"][0]) == {"kind", "slug", "title", "snippet", "score"}
 
 
@@ -106,23 +118,29 @@ def test_content_status(capsys, shipped_home: Path) -> None:
 
 def test_db_check_backup_restore(capsys, shipped_home: Path, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "--home", str(shipped_home), "db", "check", "--json")
-    assert code == 0 and json.loads(out)["integrity_ok"] is True
+    assert code == 0
+    assert json.loads(out)["integrity_ok"] is True
     code, out, _ = run(capsys, "--home", str(shipped_home), "db", "backup", str(tmp_path / "b.db"))
-    assert code == 0 and "verified" in out
+    assert code == 0
+    assert "verified" in out
     code, out, _ = run(capsys, "--home", str(shipped_home), "db", "backup")
     assert code == 0
     assert list(AppPaths.resolve(shipped_home).backups.glob("ketref-*.db"))
     code, out, _ = run(capsys, "--home", str(shipped_home), "db", "restore", str(tmp_path / "b.db"))
-    assert code == 0 and "previous database was kept" in out
+    assert code == 0
+    assert "previous database was kept" in out
 
 
 def test_foreign_db_is_exit_2_and_untouched(capsys, tmp_path: Path) -> None:
     foreign = tmp_path / "notes.db"
     foreign.write_bytes(b"SQLite format 3\x00" + os.urandom(4000))
     before = file_hash(foreign)
-    code, out, err = run(capsys, "--home", str(tmp_path / "h"), "--db", str(foreign), "list", "handouts")
+    code, _out, err = run(
+        capsys, "--home", str(tmp_path / "h"), "--db", str(foreign), "list", "handouts"
+    )
     assert code == 2
-    assert err.count("\n") == 1 and "Traceback" not in err
+    assert err.count("\n") == 1
+    assert "Traceback" not in err
     assert file_hash(foreign) == before
 
 
@@ -141,7 +159,9 @@ def test_internal_error_is_exit_1(capsys, shipped_home: Path, monkeypatch) -> No
 def test_home_env_moves_every_directory(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setenv("KETREF_HOME", str(tmp_path / "kh"))
     paths = AppPaths.resolve()
-    assert {p.parent for p in (paths.data, paths.config, paths.logs, paths.backups)} == {tmp_path / "kh"}
+    assert {p.parent for p in (paths.data, paths.config, paths.logs, paths.backups)} == {
+        tmp_path / "kh"
+    }
 
 
 def test_console_entry_points_work(tmp_path: Path, shipped_home: Path) -> None:
@@ -149,11 +169,20 @@ def test_console_entry_points_work(tmp_path: Path, shipped_home: Path) -> None:
     root = Path(__file__).resolve().parents[2]
     out = subprocess.run(
         [sys.executable, "main.py", "list", "indications", "--json"],
-        cwd=root, env=env, capture_output=True, text=True, check=False, timeout=120,
+        cwd=root,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
     )
     assert out.returncode == 0, out.stderr
     assert {i["slug"] for i in json.loads(out.stdout)} >= {"treatment-resistant-depression", "ptsd"}
     version = subprocess.run(
-        [sys.executable, "-m", "ketref", "--version"], cwd=root, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "ketref", "--version"],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert version.stdout.startswith("ketref ")

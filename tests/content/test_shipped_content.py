@@ -16,20 +16,41 @@ from tests.conftest import SHIPPED_CONTENT
 pytestmark = pytest.mark.content
 
 INDICATION_SLUGS = {
-    "treatment-resistant-depression", "major-depressive-disorder",
-    "depression-with-suicidal-ideation", "bipolar-depression", "generalized-anxiety-disorder",
-    "social-anxiety-disorder", "ptsd", "complex-regional-pain-syndrome", "neuropathic-pain",
-    "fibromyalgia", "chronic-pain", "anaesthesia",
+    "treatment-resistant-depression",
+    "major-depressive-disorder",
+    "depression-with-suicidal-ideation",
+    "bipolar-depression",
+    "generalized-anxiety-disorder",
+    "social-anxiety-disorder",
+    "ptsd",
+    "complex-regional-pain-syndrome",
+    "neuropathic-pain",
+    "fibromyalgia",
+    "chronic-pain",
+    "anaesthesia",
 }
 
 # FACTS.md §7: claims no content may make (checked case-insensitively, whole words).
 UNSUPPORTED_CLAIMS = [
-    r"no side[- ]effects?", r"none to minimal side[- ]effects", r"no (reported )?long[- ]term side[- ]effects",
-    r"\bcures?\b", r"\bcured\b", r"success rate", r"not addictive", r"non[- ]addictive",
-    r"prevents? suicide", r"FDA[- ]approved (IV |intravenous |oral |compounded )?ketamine for",
-    r"safe because it has been used", r"lasts? for months", r"grows? new brain cells",
-    r"repairs? the brain", r"better than ECT", r"if you dissociate,? it(?:'s| is) working",
-    r"works for everything", r"as safe as (in[- ]clinic|clinic)", r"no weight gain",
+    r"no side[- ]effects?",
+    r"none to minimal side[- ]effects",
+    r"no (reported )?long[- ]term side[- ]effects",
+    r"\bcures?\b",
+    r"\bcured\b",
+    r"success rate",
+    r"not addictive",
+    r"non[- ]addictive",
+    r"prevents? suicide",
+    r"FDA[- ]approved (IV |intravenous |oral |compounded )?ketamine for",
+    r"safe because it has been used",
+    r"lasts? for months",
+    r"grows? new brain cells",
+    r"repairs? the brain",
+    r"better than ECT",
+    r"if you dissociate,? it(?:'s| is) working",
+    r"works for everything",
+    r"as safe as (in[- ]clinic|clinic)",
+    r"no weight gain",
 ]
 
 
@@ -55,7 +76,9 @@ def test_minimum_counts(bundle: ContentBundle) -> None:
     assert len(bundle.references) >= 100
 
 
-def test_every_indication_covers_both_products_with_reasoned_evidence(bundle: ContentBundle) -> None:
+def test_every_indication_covers_both_products_with_reasoned_evidence(
+    bundle: ContentBundle,
+) -> None:
     for ind in bundle.indications:
         assert set(ind.uses) == set(Product)
         for use in ind.uses.values():
@@ -112,6 +135,13 @@ def test_handouts_have_structure_and_say_when_to_call(bundle: ContentBundle) -> 
 
 
 def test_blood_pressure_thresholds_are_numbers(bundle: ContentBundle) -> None:
-    hypertension = next(c for c in bundle.contraindications if c.slug == "uncontrolled-hypertension")
+    hypertension = next(
+        c for c in bundle.contraindications if c.slug == "uncontrolled-hypertension"
+    )
     values = {(t.parameter, t.value) for t in hypertension.thresholds}
-    assert {("systolic-bp", 180.0), ("diastolic-bp", 100.0), ("systolic-bp", 140.0), ("diastolic-bp", 90.0)} <= values
+    assert {
+        ("systolic-bp", 180.0),
+        ("diastolic-bp", 100.0),
+        ("systolic-bp", 140.0),
+        ("diastolic-bp", 90.0),
+    } <= values

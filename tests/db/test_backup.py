@@ -42,7 +42,9 @@ def test_backup_refuses_existing_name_and_keeps_it(services, tmp_path: Path) -> 
     assert existing.read_text() == "an older backup"
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="needs POSIX permissions, non-root")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="needs POSIX permissions, non-root"
+)
 def test_backup_into_read_only_folder_is_one_clear_error(services, tmp_path: Path) -> None:
     folder = tmp_path / "ro"
     folder.mkdir()
@@ -57,12 +59,15 @@ def test_backup_into_read_only_folder_is_one_clear_error(services, tmp_path: Pat
 def test_restore_equals_backup_and_keeps_the_old_file(workspace, tmp_path: Path) -> None:
     services = workspace.open()
     backup = services.maintenance.backup(tmp_path / "good.db")
-    services.catalogue.edit_item(ItemKind.CONTRAINDICATION, "uncontrolled-hypertension", {"summary": "Later."})
+    services.catalogue.edit_item(
+        ItemKind.CONTRAINDICATION, "uncontrolled-hypertension", {"summary": "Later."}
+    )
     services.close()
     expected = logical_snapshot(backup)
     aside = workspace.restore(backup)
     assert logical_snapshot(workspace.paths.database) == expected
-    assert aside.exists() and "before-restore" in aside.name
+    assert aside.exists()
+    assert "before-restore" in aside.name
     reopened = workspace.open()
     try:
         detail = reopened.catalogue.get_item(ItemKind.CONTRAINDICATION, "uncontrolled-hypertension")
@@ -76,7 +81,7 @@ def test_restore_refuses_a_bad_backup_and_changes_nothing(workspace, tmp_path: P
     before = file_hash(workspace.paths.database)
     bad = tmp_path / "bad.db"
     bad.write_bytes(os.urandom(4096))
-    with pytest.raises(BadInputError, match="Cannot restore from bad.db"):
+    with pytest.raises(BadInputError, match=r"Cannot restore from bad\.db"):
         workspace.restore(bad)
     with pytest.raises(BadInputError, match="no backup file"):
         workspace.restore(tmp_path / "missing.db")

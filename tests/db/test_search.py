@@ -53,7 +53,9 @@ def test_miss_says_nothing_found(shipped_services) -> None:
     assert result.message() == "Nothing found for \u201cgrapefruit juice\u201d."
 
 
-@pytest.mark.parametrize("text", ['"', "'", "*", "(", "NEAR", "a AND OR", '"bp" OR -x', "%_\\", "x" * 500, "ü"])
+@pytest.mark.parametrize(
+    "text", ['"', "'", "*", "(", "NEAR", "a AND OR", '"bp" OR -x', "%_\\", "x" * 500, "ü"]
+)
 def test_fts_syntax_in_user_text_is_harmless(shipped_services, text: str) -> None:
     result = shipped_services.catalogue.search(text)
     assert result.query == text.strip()[:200]

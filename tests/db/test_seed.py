@@ -28,7 +28,8 @@ def _bump(root: Path, version: str) -> None:
 
 def test_first_open_loads_everything(services) -> None:
     report = services.load_report
-    assert report.loaded and report.reason == "first load"
+    assert report.loaded
+    assert report.reason == "first load"
     assert len(report.added) == 7
     assert services.content.status()["counts"]["contraindications"] == 2
 
@@ -38,7 +39,8 @@ def test_seeding_twice_changes_nothing(tmp_path: Path) -> None:
     ws.open().close()
     before = logical_snapshot(ws.paths.database)
     second = ws.open()
-    assert second.load_report is not None and not second.load_report.loaded
+    assert second.load_report is not None
+    assert not second.load_report.loaded
     second.close()
     assert logical_snapshot(ws.paths.database) == before
 
@@ -48,12 +50,16 @@ def test_newer_release_updates_changed_items(tmp_path: Path) -> None:
     ws = make_workspace(tmp_path / "home", root)
     ws.open().close()
     path = root / "contraindications" / "contraindications.yaml"
-    path.write_text(path.read_text().replace("Aneurysmal vascular disease", "Aneurysm (any artery)"))
+    path.write_text(
+        path.read_text().replace("Aneurysmal vascular disease", "Aneurysm (any artery)")
+    )
     _bump(root, "1.1.0")
     services = ws.open()
     try:
         assert services.load_report.updated == ["contraindications/aneurysmal-vascular-disease"]
-        detail = services.catalogue.get_item(ItemKind.CONTRAINDICATION, "aneurysmal-vascular-disease")
+        detail = services.catalogue.get_item(
+            ItemKind.CONTRAINDICATION, "aneurysmal-vascular-disease"
+        )
         assert detail.item.title == "Aneurysm (any artery)"
         assert detail.content_version == "1.1.0"
     finally:
@@ -87,7 +93,9 @@ def test_local_edits_survive_a_content_update(tmp_path: Path) -> None:
     )
     services.close()
     path = root / "contraindications" / "contraindications.yaml"
-    path.write_text(path.read_text().replace("High resting blood pressure", "Raised resting blood pressure"))
+    path.write_text(
+        path.read_text().replace("High resting blood pressure", "Raised resting blood pressure")
+    )
     _bump(root, "1.2.0")
     services = ws.open()
     try:
@@ -98,7 +106,9 @@ def test_local_edits_survive_a_content_update(tmp_path: Path) -> None:
         found = services.catalogue.search("clinic policy withhold")
         assert [h.slug for h in found.hits] == ["uncontrolled-hypertension"]
         with services.db.read() as session:
-            actions = list(session.execute(text("SELECT action, actor FROM audit_event ORDER BY id")))
+            actions = list(
+                session.execute(text("SELECT action, actor FROM audit_event ORDER BY id"))
+            )
         assert ("edit", "dr-test") in actions
         assert [a for a, _ in actions].count("load-shipped") == 2
     finally:
@@ -111,7 +121,9 @@ def test_removed_items_go_unless_edited(tmp_path: Path) -> None:
     ws.open().close()
     (root / "handouts" / "handout.yaml").unlink()
     refs = root / "references" / "refs.yaml"  # the handout was their only citing item
-    kept = [b for b in refs.read_text().split("- id: ") if not b.startswith(("mayo-", "medlineplus-"))]
+    kept = [
+        b for b in refs.read_text().split("- id: ") if not b.startswith(("mayo-", "medlineplus-"))
+    ]
     refs.write_text("- id: ".join(kept))
     _bump(root, "1.3.0")
     services = ws.open()
@@ -130,7 +142,9 @@ def test_invalid_content_changes_nothing(tmp_path: Path) -> None:
     path = root / "interactions" / "interactions.yaml"
     path.write_text(path.read_text().replace("level: caution", "level: maybe"))
     _bump(root, "1.4.0")
-    with pytest.raises(ContentError, match=r"interactions/interactions.yaml: item 1 \(benzodiazepines\): level"):
+    with pytest.raises(
+        ContentError, match=r"interactions/interactions.yaml: item 1 \(benzodiazepines\): level"
+    ):
         ws.open()
     assert logical_snapshot(ws.paths.database) == before
 
@@ -141,7 +155,9 @@ def test_edit_is_validated_and_refused_whole(services) -> None:
             ItemKind.CONTRAINDICATION, "uncontrolled-hypertension", {"review_due": "2020-01-01"}
         )
     with pytest.raises(BadInputError, match="unknown field"):
-        services.catalogue.edit_item(ItemKind.CONTRAINDICATION, "uncontrolled-hypertension", {"x": 1})
+        services.catalogue.edit_item(
+            ItemKind.CONTRAINDICATION, "uncontrolled-hypertension", {"x": 1}
+        )
     with pytest.raises(BadInputError, match="unknown reference"):
         services.catalogue.edit_item(
             ItemKind.CONTRAINDICATION, "uncontrolled-hypertension", {"references": ["nope"]}

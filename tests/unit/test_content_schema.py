@@ -53,12 +53,16 @@ def test_text_no_where_boolean_expected_is_an_error() -> None:
 def test_unknown_key_names_file_item_and_field() -> None:
     raw = [{"id": "ok-ref", "kind": "label", "title": "T", "citation": "C", "pregant": True}]
     _, problems = validate_items(raw, Reference, "references/a.yaml")
-    assert problems == ["references/a.yaml: item 1 (ok-ref): pregant: Extra inputs are not permitted"]
+    assert problems == [
+        "references/a.yaml: item 1 (ok-ref): pregant: Extra inputs are not permitted"
+    ]
 
 
 def test_unverified_needs_a_note() -> None:
     _, problems = validate_items(
-        {"id": "r", "kind": "trial", "title": "T", "citation": "C", "verified": False}, Reference, "f"
+        {"id": "r", "kind": "trial", "title": "T", "citation": "C", "verified": False},
+        Reference,
+        "f",
     )
     assert any("unverified reference needs a note" in p for p in problems)
 
@@ -66,8 +70,13 @@ def test_unverified_needs_a_note() -> None:
 def test_frequency_comparator_comes_with_its_value() -> None:
     with pytest.raises(ValueError, match="comparator and comparator_value go together"):
         Frequency.model_validate(
-            {"product": "iv-ketamine", "treated": "10%", "comparator": "placebo",
-             "setting": "trial", "references": ["r"]}
+            {
+                "product": "iv-ketamine",
+                "treated": "10%",
+                "comparator": "placebo",
+                "setting": "trial",
+                "references": ["r"],
+            }
         )
 
 
@@ -96,7 +105,8 @@ def test_fixture_folder_loads() -> None:
     bundle = read_content_folder(FIXTURE_CONTENT)
     assert bundle.release.version == "1.0.0"
     assert {i.slug for i in bundle.contraindications} == {
-        "aneurysmal-vascular-disease", "uncontrolled-hypertension"
+        "aneurysmal-vascular-disease",
+        "uncontrolled-hypertension",
     }
 
 

@@ -2,13 +2,23 @@ from __future__ import annotations
 
 import pytest
 
-from ketref.domain.readability import count_syllables, fk_grade, measure
-from ketref.domain.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, SearchHit, SearchResult, plan_query
 from ketref.domain.enums import ItemKind
+from ketref.domain.readability import count_syllables, fk_grade, measure
+from ketref.domain.search import (
+    HIGHLIGHT_CLOSE,
+    HIGHLIGHT_OPEN,
+    SearchHit,
+    SearchResult,
+    plan_query,
+)
 
 pytestmark = pytest.mark.unit
 
-SYNONYMS = {"bp": ["blood pressure"], "blood pressure": ["bp", "hypertension"], "spravato": ["esketamine"]}
+SYNONYMS = {
+    "bp": ["blood pressure"],
+    "blood pressure": ["bp", "hypertension"],
+    "spravato": ["esketamine"],
+}
 
 
 def test_plan_expands_synonyms_and_keeps_order() -> None:
@@ -28,7 +38,8 @@ def test_plan_of_punctuation_only_is_empty() -> None:
 def test_miss_message_never_reads_as_safety() -> None:
     message = SearchResult(query="grapefruit", hits=()).message()
     assert message == "Nothing found for \u201cgrapefruit\u201d."
-    assert "risk" not in message.lower() and "safe" not in message.lower()
+    assert "risk" not in message.lower()
+    assert "safe" not in message.lower()
 
 
 def test_hit_marks_highlights() -> None:
@@ -37,7 +48,9 @@ def test_hit_marks_highlights() -> None:
     assert hit.plain_snippet == "a b"
 
 
-@pytest.mark.parametrize(("word", "syllables"), [("cat", 1), ("table", 2), ("medicine", 3), ("ketamine", 3)])
+@pytest.mark.parametrize(
+    ("word", "syllables"), [("cat", 1), ("table", 2), ("medicine", 3), ("ketamine", 3)]
+)
 def test_syllables(word: str, syllables: int) -> None:
     assert count_syllables(word) == syllables
 
