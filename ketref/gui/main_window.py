@@ -102,7 +102,9 @@ class MainWindow(QMainWindow):
         result = self._catalogue.search(text, limit=50)
         self.status.setText(result.message())
         self._fill([(h.kind.value, h.slug, f"{h.kind.singular}: {h.title}") for h in result.hits])
-        if not result.found:
+        if result.found:
+            self.items.setCurrentRow(0)
+        else:
             self.detail.setPlainText(result.message())
 
     def _show_item(self, current: QListWidgetItem | None, _previous: object = None) -> None:
