@@ -372,7 +372,7 @@ def write_item(
     kind: ItemKind,
     item: c.Item,
     *,
-    reference_ids: Mapping[str, int],
+    references: Mapping[str, t.ReferenceRow],
     content_version: str,
     now: datetime,
 ) -> t.ItemRow:
@@ -398,7 +398,7 @@ def write_item(
     direct = list(dict.fromkeys(item.references))
     nested = sorted(c.cited_reference_ids(item) - set(direct))
     row.references = [
-        t.ItemReferenceRow(reference_id=reference_ids[key], position=i, direct=i < len(direct))
+        t.ItemReferenceRow(reference=references[key], position=i, direct=i < len(direct))
         for i, key in enumerate(direct + nested)
     ]
     row.links = [
@@ -409,25 +409,12 @@ def write_item(
     return row
 
 
-def search_text(kind: ItemKind, item: c.Item) -> str:
-    """Every word of an item worth finding, for the search index."""
-    parts: list[str] = [item.summary]
-
-    def walk(value: object) -> None:
-        if isinstance(value, Enum):
-            return
-        if isinstance(value, str):
-            parts.append(value)
-        elif isinstance(value, c.Model):
-            for name in type(value).model_fields:
-                if name not in {"references", "slug", "title", "summary", "related"}:
-                    walk(getattr(value, name))
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-
-    walk(item)
-    return "\n".join(p for p in parts if p)
+def search_text(item: c.Item) -> str:
+    """Every word of an item worth finding, for the search index (enum codes left out)."""
+    skip = frozenset({"references", "slug", "title", "summary", "related"})
+    words = [
+        node
+        for node in c.iter_values(item, skip)
+        if isinstance(node, str) and not isinstance(node, Enum) and node
+    ]
+    return "\n".join([item.summary, *words])

@@ -61,22 +61,13 @@ def save_local_edit(
 ) -> t.ItemRow:
     """Write a user's edit over an item and mark it local, so releases never overwrite it."""
     kind = ItemKind(row.kind)
-    ref_ids = {
-        key: r.id
-        for key, r in references_by_key(session, list(c.cited_reference_ids(item))).items()
-    }
+    refs = references_by_key(session, sorted(c.cited_reference_ids(item)))
     row = write_item(
-        session,
-        row,
-        kind,
-        item,
-        reference_ids=ref_ids,
-        content_version=row.content_version,
-        now=now,
+        session, row, kind, item, references=refs, content_version=row.content_version, now=now
     )
     row.locally_edited = True
     session.flush()
-    update_search_document(session, kind, item.slug, item.title, search_text(kind, item))
+    update_search_document(session, kind, item.slug, item.title, search_text(item))
     return row
 
 

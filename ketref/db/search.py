@@ -38,7 +38,7 @@ def rebuild_search_index(session: Session) -> None:
         item = item_to_domain(row)
         session.add(
             t.SearchDocumentRow(
-                kind=kind.value, slug=row.slug, title=row.title, body=search_text(kind, item)
+                kind=kind.value, slug=row.slug, title=row.title, body=search_text(item)
             )
         )
     for ref in session.scalars(select(t.ReferenceRow)):

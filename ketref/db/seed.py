@@ -96,7 +96,7 @@ def _prune_references(session: Session, bundle: c.ContentBundle, report: LoadRep
 def _load_items(
     session: Session, bundle: c.ContentBundle, report: LoadReport, now: datetime
 ) -> None:
-    ref_ids = {r.key: r.id for r in session.scalars(select(t.ReferenceRow))}
+    refs = {r.key: r for r in session.scalars(select(t.ReferenceRow))}
     version = bundle.release.version
     for kind in c.MODEL_BY_KIND:
         rows = {
@@ -116,7 +116,7 @@ def _load_items(
                 continue
             (report.updated if row is not None else report.added).append(name)
             row = write_item(
-                session, row, kind, item, reference_ids=ref_ids, content_version=version, now=now
+                session, row, kind, item, references=refs, content_version=version, now=now
             )
             row.origin = "shipped"
             row.shipped_hash = digest

@@ -8,6 +8,7 @@ means a YAML ``no`` never becomes ``False`` where text is expected and unknown k
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Literal, Self
 
@@ -413,25 +414,28 @@ _FIELD_BY_KIND = {
 }
 
 
+def iter_values(value: object, skip: frozenset[str] = frozenset()) -> Iterator[object]:
+    """Depth first: ``value`` and everything inside it; fields named in ``skip`` are not entered."""
+    yield value
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            if name not in skip:
+                yield from iter_values(getattr(value, name), skip)
+    elif isinstance(value, dict):
+        for nested in value.values():
+            yield from iter_values(nested, skip)
+    elif isinstance(value, list | tuple):
+        for nested in value:
+            yield from iter_values(nested, skip)
+
+
 def cited_reference_ids(item: BaseModel) -> set[str]:
     """Every reference id an item cites, at any depth (product uses, outcomes, frequencies)."""
     found: set[str] = set()
-
-    def walk(value: object) -> None:
-        if isinstance(value, BaseModel):
-            refs = getattr(value, "references", None)
-            if isinstance(refs, list):
-                found.update(str(r) for r in refs)
-            for name in type(value).model_fields:
-                walk(getattr(value, name))
-        elif isinstance(value, dict):
-            for v in value.values():
-                walk(v)
-        elif isinstance(value, list):
-            for v in value:
-                walk(v)
-
-    walk(item)
+    for node in iter_values(item):
+        refs = getattr(node, "references", None) if isinstance(node, BaseModel) else None
+        if isinstance(refs, list):
+            found.update(str(r) for r in refs)
     return found
 
 
