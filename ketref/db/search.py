@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import and_, delete, func, or_, select, text
@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
 from ketref.db.mapping import item_to_domain, search_text
+from ketref.domain.content import Item
 from ketref.domain.enums import ItemKind
 from ketref.domain.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, QueryPlan, SearchHit
 
@@ -30,12 +31,19 @@ def _is_sqlite(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def rebuild_search_index(session: Session) -> None:
-    """Recreate every search document from the current rows (after a content load)."""
+def rebuild_search_index(
+    session: Session, known: Mapping[tuple[str, str], Item] | None = None
+) -> None:
+    """Recreate every search document (after a content load).
+
+    ``known`` maps (kind, slug) to items the caller already holds as domain models, which saves
+    rebuilding them from rows; any other row (e.g. a kept local edit) is read back.
+    """
+    known = known or {}
     session.execute(delete(t.SearchDocumentRow))
     for row in session.scalars(select(t.ItemRow)):
         kind = ItemKind(row.kind)
-        item = item_to_domain(row)
+        item = known.get((row.kind, row.slug)) or item_to_domain(row)
         session.add(
             t.SearchDocumentRow(
                 kind=kind.value, slug=row.slug, title=row.title, body=search_text(item)

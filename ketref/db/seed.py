@@ -185,7 +185,13 @@ def load_bundle(
     _load_rules_and_synonyms(session, bundle)
     _prune_references(session, bundle, report)
     session.flush()
-    rebuild_search_index(session)
+    kept = set(report.kept_local)
+    shipped = {
+        (kind.value, item.slug): item
+        for kind, item in bundle.clinical_items()
+        if f"{kind.value}/{item.slug}" not in kept
+    }
+    rebuild_search_index(session, shipped)
     session.add(
         t.ContentReleaseRow(
             version=bundle.release.version,
