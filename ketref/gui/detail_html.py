@@ -6,6 +6,7 @@ from html import escape
 from typing import Any
 
 from ketref.domain.catalogue import ItemDetail, ReferenceDetail
+from ketref.domain.enums import Product
 
 _SKIP = {
     "slug",
@@ -20,7 +21,12 @@ _SKIP = {
 }
 
 
+_PRODUCT_LABELS = {p.value: p.label for p in Product}
+
+
 def _label(key: str) -> str:
+    if key in _PRODUCT_LABELS:
+        return escape(_PRODUCT_LABELS[key])
     return escape(key.replace("_", " ").capitalize())
 
 
