@@ -126,10 +126,6 @@ class Database:
             engine.execution_options(ketref_write=True), expire_on_commit=False
         )
 
-    @property
-    def is_sqlite(self) -> bool:
-        return self.target.path is not None
-
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; rolled back at the end."""

@@ -93,8 +93,3 @@ def audit(
             detail=detail,
         )
     )
-
-
-def audit_events(session: Session, limit: int = 200) -> list[t.AuditEventRow]:
-    stmt = select(t.AuditEventRow).order_by(t.AuditEventRow.id.desc()).limit(limit)
-    return list(session.scalars(stmt))

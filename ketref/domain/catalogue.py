@@ -35,13 +35,6 @@ class ItemDetail:
     origin: str
     content_version: str
 
-    def reference_number(self, key: str) -> int | None:
-        """1-based citation number of a reference within this item, if cited."""
-        for number, ref in enumerate(self.references, start=1):
-            if ref.id == key:
-                return number
-        return None
-
 
 @dataclass(frozen=True)
 class ReferenceDetail:

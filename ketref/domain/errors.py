@@ -29,7 +29,3 @@ class NotFoundError(BadInputError):
 
 class DatabaseRefusedError(KetrefError):
     """A database file ketref will not open: foreign, damaged, too new. It was left untouched."""
-
-
-class DatabaseBusyError(KetrefError):
-    """Another ketref (or program) holds the database; retrying later is safe."""
