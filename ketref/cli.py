@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -258,12 +259,10 @@ def _cmd_search(args: argparse.Namespace, services: Services, out: TextIO) -> in
 def _cmd_content(args: argparse.Namespace, services: Services, out: TextIO) -> int:
     status = services.content.status()
     if args.json:
-        _dump(status, out)
+        _dump(asdict(status), out)
     else:
-        out.write(f"Content version: {status['content_version']}\n")
-        counts = status["counts"]
-        assert isinstance(counts, dict)
-        for kind, n in counts.items():
+        out.write(f"Content version: {status.content_version}\n")
+        for kind, n in status.counts.items():
             out.write(f"  {kind}: {n}\n")
     return 0
 

@@ -84,7 +84,7 @@ def _yaml_files(folder: Path) -> Iterator[Path]:
     yield from sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"} and p.is_file())
 
 
-def _read(path: Path, root: Path) -> Any:
+def _read(path: Path) -> Any:
     try:
         return load_yaml(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError) as exc:
@@ -115,9 +115,7 @@ def read_content_folder(root: Path) -> ContentBundle:
     release: Release | None = None
     release_path = root / "release.yaml"
     try:
-        releases, release_problems = validate_items(
-            _read(release_path, root), Release, rel(release_path)
-        )
+        releases, release_problems = validate_items(_read(release_path), Release, rel(release_path))
         problems += release_problems
         if len(releases) == 1:
             release = releases[0]
@@ -131,7 +129,7 @@ def read_content_folder(root: Path) -> ContentBundle:
     if synonyms_path.exists():
         try:
             synonyms, syn_problems = validate_items(
-                _read(synonyms_path, root), Synonym, rel(synonyms_path)
+                _read(synonyms_path), Synonym, rel(synonyms_path)
             )
             problems += syn_problems
         except YamlError as exc:
@@ -143,7 +141,7 @@ def read_content_folder(root: Path) -> ContentBundle:
             continue
         for path in _yaml_files(folder):
             try:
-                good, item_problems = validate_items(_read(path, root), model, rel(path))
+                good, item_problems = validate_items(_read(path), model, rel(path))
             except YamlError as exc:
                 problems.append(f"{rel(path)}: {exc}")
                 continue

@@ -255,7 +255,7 @@ def _create_sqlite(path: Path) -> None:
 
 
 def open_database(
-    target: DatabaseTarget, *, backups_dir: Path, clock: Clock = system_clock, create: bool = True
+    target: DatabaseTarget, *, backups_dir: Path, clock: Clock = system_clock
 ) -> Database:
     """Open (creating or migrating when needed) the database ``target`` points at.
 
@@ -266,8 +266,6 @@ def open_database(
         return _open_server_database(target, backups_dir=backups_dir)
     path = target.path
     if not path.exists():
-        if not create:
-            raise DatabaseRefusedError(f"There is no database at {path}.")
         _create_sqlite(path)
     state = inspect_sqlite_file(path)
     engine = make_engine(target)

@@ -52,16 +52,14 @@ def latest_release(session: Session) -> t.ContentReleaseRow | None:
     ).first()
 
 
-def _should_load(latest: t.ContentReleaseRow | None, bundle: c.ContentBundle, digest: str) -> str:
-    """Empty string when the bundle should load, else the reason it should not."""
-    if latest is None:
-        return ""
-    new, old = bundle.release.version_tuple, c.version_tuple(latest.version)
-    if new < old:
-        return f"the database already holds newer content ({latest.version})"
-    if new == old and latest.content_hash == digest:
-        return f"content {latest.version} is already loaded"
-    return ""
+def unchanged_report(session: Session, digest: str) -> LoadReport | None:
+    """A "nothing to do" report when the newest load came from exactly this source."""
+    latest = latest_release(session)
+    if latest is None or latest.content_hash != digest:
+        return None
+    return LoadReport(
+        version=latest.version, loaded=False, reason=f"content {latest.version} is already loaded"
+    )
 
 
 def _load_references(session: Session, bundle: c.ContentBundle, report: LoadReport) -> None:
@@ -172,9 +170,16 @@ def load_bundle(
     ``digest`` fingerprints the source (files or pack) so an unchanged source is skipped cheaply.
     """
     latest = latest_release(session)
-    reason = "" if force else _should_load(latest, bundle, digest)
-    if reason:
-        return LoadReport(version=bundle.release.version, loaded=False, reason=reason)
+    if not force:
+        unchanged = unchanged_report(session, digest)
+        if unchanged is not None:
+            return unchanged
+        if latest is not None and bundle.release.version_tuple < c.version_tuple(latest.version):
+            return LoadReport(
+                version=bundle.release.version,
+                loaded=False,
+                reason=f"the database already holds newer content ({latest.version})",
+            )
     report = LoadReport(
         version=bundle.release.version,
         loaded=True,

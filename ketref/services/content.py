@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from ketref.content.reader import folder_digest, read_content_folder
 from ketref.db.engine import Database
-from ketref.db.seed import LoadReport, count_items, latest_release, load_bundle
+from ketref.db.seed import (
+    LoadReport,
+    count_items,
+    latest_release,
+    load_bundle,
+    unchanged_report,
+)
 from ketref.domain.clock import Clock, system_clock
 from ketref.services.catalogue import current_actor
+
+
+@dataclass(frozen=True)
+class ContentStatus:
+    content_version: str | None
+    loaded_at: datetime | None
+    counts: dict[str, int]
 
 
 class ContentService:
@@ -24,15 +39,11 @@ class ContentService:
             ContentError: the shipped files are invalid; the database was not touched.
         """
         digest = folder_digest(self._content_dir)
-        if not force:
+        if not force:  # skip parsing and validation when the files are exactly those loaded
             with self._db.read() as session:
-                latest = latest_release(session)
-                if latest is not None and latest.content_hash == digest:
-                    return LoadReport(
-                        version=latest.version,
-                        loaded=False,
-                        reason=f"content {latest.version} is already loaded",
-                    )
+                unchanged = unchanged_report(session, digest)
+            if unchanged is not None:
+                return unchanged
         bundle = read_content_folder(self._content_dir)
         with self._db.write() as session:
             return load_bundle(
@@ -45,12 +56,12 @@ class ContentService:
                 force=force,
             )
 
-    def status(self) -> dict[str, object]:
+    def status(self) -> ContentStatus:
         """Content version loaded and item counts."""
         with self._db.read() as session:
             release = latest_release(session)
-            return {
-                "content_version": release.version if release else None,
-                "loaded_at": release.loaded_at.isoformat() if release else None,
-                "counts": count_items(session),
-            }
+            return ContentStatus(
+                content_version=release.version if release else None,
+                loaded_at=release.loaded_at if release else None,
+                counts=count_items(session),
+            )

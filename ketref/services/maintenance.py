@@ -6,11 +6,11 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import text
-
 from ketref.db import migrate
+from ketref.db import repositories as repo
 from ketref.db.backup import BackupError, backup_sqlite, integrity_ok, restore_sqlite
 from ketref.db.engine import Database, DatabaseTarget, inspect_sqlite_file
+from ketref.db.seed import latest_release
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.errors import BadInputError, DatabaseRefusedError
 
@@ -42,11 +42,10 @@ class MaintenanceService:
 
     def check(self) -> CheckReport:
         """Full integrity check (SQLite) and schema revision of the open database."""
-        with self._db.engine.connect() as conn:
-            revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-            content = conn.execute(
-                text("SELECT version FROM content_release ORDER BY id DESC LIMIT 1")
-            ).scalar()
+        with self._db.read() as session:
+            revision = repo.schema_revision(session)
+            release = latest_release(session)
+            content = release.version if release else None
         path = self._db.target.path
         ok = integrity_ok(path) if path is not None else True
         return CheckReport(
@@ -64,12 +63,9 @@ class MaintenanceService:
             BackupError: the destination is not writable or the copy failed verification.
         """
         source = self._sqlite_path()
-        if destination is None:
+        if destination is None or destination.is_dir():
             stamp = self._clock().strftime("%Y%m%d-%H%M%S")
-            destination = self._backups / f"ketref-{stamp}.db"
-        elif destination.is_dir():
-            stamp = self._clock().strftime("%Y%m%d-%H%M%S")
-            destination = destination / f"ketref-{stamp}.db"
+            destination = (destination or self._backups) / f"ketref-{stamp}.db"
         if destination.exists():
             raise BackupError(f"{destination} already exists; choose another name.")
         return backup_sqlite(source, destination)

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import BadInputError, ContentError
+from ketref.services.workspace import Workspace
 from tests.conftest import FIXTURE_CONTENT, logical_snapshot, make_workspace
 
 pytestmark = pytest.mark.db
@@ -19,6 +20,25 @@ def _content_copy(tmp_path: Path) -> Path:
     root = tmp_path / "content"
     shutil.copytree(FIXTURE_CONTENT, root)
     return root
+
+
+@pytest.fixture
+def seeded(tmp_path: Path) -> tuple[Path, Workspace]:
+    """An editable copy of the fixture content, already loaded once into a fresh workspace."""
+    root = _content_copy(tmp_path)
+    ws = make_workspace(tmp_path / "home", root)
+    ws.open().close()
+    return root, ws
+
+
+def _drop_handout_and_its_references(root: Path) -> None:
+    """Remove the handout and the two references only it cites (no orphans are allowed)."""
+    (root / "handouts" / "handout.yaml").unlink()
+    refs = root / "references" / "refs.yaml"
+    kept = [
+        b for b in refs.read_text().split("- id: ") if not b.startswith(("mayo-", "medlineplus-"))
+    ]
+    refs.write_text("- id: ".join(kept))
 
 
 def _bump(root: Path, version: str) -> None:
@@ -31,7 +51,7 @@ def test_first_open_loads_everything(services) -> None:
     assert report.loaded
     assert report.reason == "first load"
     assert len(report.added) == 7
-    assert services.content.status()["counts"]["contraindications"] == 2
+    assert services.content.status().counts["contraindications"] == 2
 
 
 def test_seeding_twice_changes_nothing(tmp_path: Path) -> None:
@@ -45,10 +65,8 @@ def test_seeding_twice_changes_nothing(tmp_path: Path) -> None:
     assert logical_snapshot(ws.paths.database) == before
 
 
-def test_newer_release_updates_changed_items(tmp_path: Path) -> None:
-    root = _content_copy(tmp_path)
-    ws = make_workspace(tmp_path / "home", root)
-    ws.open().close()
+def test_newer_release_updates_changed_items(seeded: tuple[Path, Workspace]) -> None:
+    root, ws = seeded
     path = root / "contraindications" / "contraindications.yaml"
     path.write_text(
         path.read_text().replace("Aneurysmal vascular disease", "Aneurysm (any artery)")
@@ -115,16 +133,9 @@ def test_local_edits_survive_a_content_update(tmp_path: Path) -> None:
         services.close()
 
 
-def test_removed_items_go_unless_edited(tmp_path: Path) -> None:
-    root = _content_copy(tmp_path)
-    ws = make_workspace(tmp_path / "home", root)
-    ws.open().close()
-    (root / "handouts" / "handout.yaml").unlink()
-    refs = root / "references" / "refs.yaml"  # the handout was their only citing item
-    kept = [
-        b for b in refs.read_text().split("- id: ") if not b.startswith(("mayo-", "medlineplus-"))
-    ]
-    refs.write_text("- id: ".join(kept))
+def test_removed_items_go_unless_edited(seeded: tuple[Path, Workspace]) -> None:
+    root, ws = seeded
+    _drop_handout_and_its_references(root)
     _bump(root, "1.3.0")
     services = ws.open()
     try:
@@ -134,10 +145,27 @@ def test_removed_items_go_unless_edited(tmp_path: Path) -> None:
         services.close()
 
 
-def test_invalid_content_changes_nothing(tmp_path: Path) -> None:
-    root = _content_copy(tmp_path)
-    ws = make_workspace(tmp_path / "home", root)
-    ws.open().close()
+def test_removed_item_that_was_edited_is_kept(seeded: tuple[Path, Workspace]) -> None:
+    root, ws = seeded
+    services = ws.open()
+    services.catalogue.edit_item(
+        ItemKind.HANDOUT, "preparing-for-your-session", {"summary": "Our clinic's own version."}
+    )
+    services.close()
+    _drop_handout_and_its_references(root)
+    _bump(root, "1.3.0")
+    services = ws.open()
+    try:
+        assert "handouts/preparing-for-your-session" not in services.load_report.removed
+        detail = services.catalogue.get_item(ItemKind.HANDOUT, "preparing-for-your-session")
+        assert detail.item.summary == "Our clinic's own version."
+        assert {r.id for r in detail.references} >= {"mayo-ketamine-injection"}
+    finally:
+        services.close()
+
+
+def test_invalid_content_changes_nothing(seeded: tuple[Path, Workspace]) -> None:
+    root, ws = seeded
     before = logical_snapshot(ws.paths.database)
     path = root / "interactions" / "interactions.yaml"
     path.write_text(path.read_text().replace("level: caution", "level: maybe"))

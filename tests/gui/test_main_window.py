@@ -54,3 +54,14 @@ def test_screenshot_is_a_real_picture(window, tmp_path: Path) -> None:
     path = tmp_path / "main.png"
     assert window.grab().save(str(path))
     assert path.stat().st_size > 10_000
+
+
+def test_no_display_gets_one_clear_message(monkeypatch, capsys, workspace) -> None:
+    from ketref.gui.launch import run_gui
+
+    for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setattr("sys.platform", "linux")
+    assert run_gui(workspace) == 2
+    assert "no display found" in capsys.readouterr().err
+    assert not workspace.paths.database.exists()  # nothing was opened or created
