@@ -31,6 +31,15 @@ def seeded(tmp_path: Path) -> tuple[Path, Workspace]:
     return root, ws
 
 
+def _ship_edit(root: Path, relpath: str, old: str, new: str, version: str) -> None:
+    """Change one shipped file and release it as ``version``."""
+    path = root / relpath
+    text_before = path.read_text()
+    assert old in text_before
+    path.write_text(text_before.replace(old, new))
+    _bump(root, version)
+
+
 def _drop_handout_and_its_references(root: Path) -> None:
     """Remove the handout and the two references only it cites (no orphans are allowed)."""
     (root / "handouts" / "handout.yaml").unlink()
@@ -67,11 +76,13 @@ def test_seeding_twice_changes_nothing(tmp_path: Path) -> None:
 
 def test_newer_release_updates_changed_items(seeded: tuple[Path, Workspace]) -> None:
     root, ws = seeded
-    path = root / "contraindications" / "contraindications.yaml"
-    path.write_text(
-        path.read_text().replace("Aneurysmal vascular disease", "Aneurysm (any artery)")
+    _ship_edit(
+        root,
+        "contraindications/contraindications.yaml",
+        "Aneurysmal vascular disease",
+        "Aneurysm (any artery)",
+        "1.1.0",
     )
-    _bump(root, "1.1.0")
     services = ws.open()
     try:
         assert services.load_report.updated == ["contraindications/aneurysmal-vascular-disease"]
@@ -110,11 +121,13 @@ def test_local_edits_survive_a_content_update(tmp_path: Path) -> None:
         actor="dr-test",
     )
     services.close()
-    path = root / "contraindications" / "contraindications.yaml"
-    path.write_text(
-        path.read_text().replace("High resting blood pressure", "Raised resting blood pressure")
+    _ship_edit(
+        root,
+        "contraindications/contraindications.yaml",
+        "High resting blood pressure",
+        "Raised resting blood pressure",
+        "1.2.0",
     )
-    _bump(root, "1.2.0")
     services = ws.open()
     try:
         assert "contraindications/uncontrolled-hypertension" in services.load_report.kept_local
@@ -167,9 +180,7 @@ def test_removed_item_that_was_edited_is_kept(seeded: tuple[Path, Workspace]) ->
 def test_invalid_content_changes_nothing(seeded: tuple[Path, Workspace]) -> None:
     root, ws = seeded
     before = logical_snapshot(ws.paths.database)
-    path = root / "interactions" / "interactions.yaml"
-    path.write_text(path.read_text().replace("level: caution", "level: maybe"))
-    _bump(root, "1.4.0")
+    _ship_edit(root, "interactions/interactions.yaml", "level: caution", "level: maybe", "1.4.0")
     with pytest.raises(
         ContentError, match=r"interactions/interactions.yaml: item 1 \(benzodiazepines\): level"
     ):
