@@ -1,101 +1,50 @@
-"""The command line: the same services as the window, with output for people and scripts.
-
-Exit codes: 0 ok, 2 bad input or a refused database (one line on stderr), 1 internal error.
-JSON goes to stdout only; messages go to stderr.
-"""
+"""Reading the knowledge base: ``list``, ``show``, ``search`` and ``content status``."""
 
 from __future__ import annotations
 
 import argparse
-import json
-import sys
-from collections.abc import Callable, Sequence
 from dataclasses import asdict
-from pathlib import Path
 from typing import Any, TextIO
 
-from ketref import __version__
+from ketref.cli.common import Context, Parser, Subparsers, dump, positive_int
 from ketref.domain.catalogue import ItemDetail, ReferenceDetail
 from ketref.domain.content import Reference
 from ketref.domain.enums import ItemKind
-from ketref.domain.errors import BadInputError
-from ketref.services.workspace import Services, Workspace
 
 KIND_CHOICES = [k.value for k in ItemKind]
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse that reports bad usage as one line and exit code 2 (its own convention too)."""
-
-    def error(self, message: str) -> Any:  # argparse's signature is NoReturn
-        self.exit(2, f"ketref: {message}\n")
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="ketref",
-        description="Offline clinician reference for ketamine and esketamine therapy. "
-        "With no command, opens the main window.",
-    )
-    parser.add_argument("--version", action="version", version=f"ketref {__version__}")
-    parser.add_argument("--db", metavar="PATH_OR_URL", help="database file or SQLAlchemy URL")
-    parser.add_argument("--home", metavar="DIR", help="keep all ketref files under DIR")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    p = sub.add_parser("list", help="list the items of one kind")
+def register(sub: Subparsers) -> None:
+    p: Parser = sub.add_parser("list", help="list the items of one kind")
     p.add_argument("kind", choices=KIND_CHOICES)
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_cmd_list)
 
     p = sub.add_parser("show", help="show one item with its references and review dates")
     p.add_argument("kind", choices=KIND_CHOICES)
     p.add_argument("slug")
     p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_cmd_show)
 
     p = sub.add_parser("search", help="search everything (typos and synonyms forgiven)")
     p.add_argument("text", nargs="+")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.add_argument("--limit", type=_positive_int, default=20, help="at most N results (20)")
+    p.add_argument("--limit", type=positive_int, default=20, help="at most N results (20)")
+    p.set_defaults(handler=_cmd_search)
 
     p = sub.add_parser("content", help="the loaded knowledge base")
     content_sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     q = content_sub.add_parser("status", help="content version and counts")
     q.add_argument("--json", action="store_true")
-
-    p = sub.add_parser("db", help="check, back up or restore the database")
-    db_sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
-    q = db_sub.add_parser("check", help="integrity and schema version")
-    q.add_argument("--json", action="store_true")
-    q = db_sub.add_parser("backup", help="write a verified backup (SQLite backup API)")
-    q.add_argument("path", nargs="?", type=Path, help="file or folder (default: backups folder)")
-    q = db_sub.add_parser("restore", help="replace the database with a verified backup")
-    q.add_argument("path", type=Path)
-    return parser
+    q.set_defaults(handler=_cmd_content_status)
 
 
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a whole number: {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
-    return number
-
-
-def _dump(data: object, out: TextIO) -> None:
-    json.dump(data, out, ensure_ascii=False, indent=2, default=str)
-    out.write("\n")
-
-
-# --- Commands ------------------------------------------------------------------------------
-
-
-def _cmd_list(args: argparse.Namespace, services: Services, out: TextIO) -> int:
+def _cmd_list(args: argparse.Namespace, ctx: Context) -> int:
     kind = ItemKind(args.kind)
-    items = services.catalogue.list_items(kind)
+    items = ctx.services.catalogue.list_items(kind)
+    out = ctx.out
     if args.json:
-        _dump(
+        dump(
             [
                 {
                     "kind": i.kind.value,
@@ -201,12 +150,13 @@ def _show_reference(detail: ReferenceDetail, out: TextIO) -> None:
         out.write(f"  {kind.value}/{slug}\t{title}\n")
 
 
-def _cmd_show(args: argparse.Namespace, services: Services, out: TextIO) -> int:
+def _cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     kind = ItemKind(args.kind)
+    catalogue = ctx.services.catalogue
     if kind is ItemKind.REFERENCE:
-        ref_detail = services.catalogue.get_reference(args.slug)
+        ref_detail = catalogue.get_reference(args.slug)
         if args.json:
-            _dump(
+            dump(
                 {
                     "kind": kind.value,
                     **_reference_json(ref_detail.reference),
@@ -214,23 +164,24 @@ def _cmd_show(args: argparse.Namespace, services: Services, out: TextIO) -> int:
                         {"kind": k.value, "slug": s, "title": t} for k, s, t in ref_detail.cited_by
                     ],
                 },
-                out,
+                ctx.out,
             )
         else:
-            _show_reference(ref_detail, out)
+            _show_reference(ref_detail, ctx.out)
         return 0
-    detail = services.catalogue.get_item(kind, args.slug)
+    detail = catalogue.get_item(kind, args.slug)
     if args.json:
-        _dump(detail_json(detail), out)
+        dump(detail_json(detail), ctx.out)
     else:
-        _show_item(detail, out)
+        _show_item(detail, ctx.out)
     return 0
 
 
-def _cmd_search(args: argparse.Namespace, services: Services, out: TextIO) -> int:
-    result = services.catalogue.search(" ".join(args.text), limit=args.limit)
+def _cmd_search(args: argparse.Namespace, ctx: Context) -> int:
+    result = ctx.services.catalogue.search(" ".join(args.text), limit=args.limit)
+    out = ctx.out
     if args.json:
-        _dump(
+        dump(
             {
                 "query": result.query,
                 "found": result.found,
@@ -256,62 +207,12 @@ def _cmd_search(args: argparse.Namespace, services: Services, out: TextIO) -> in
     return 0
 
 
-def _cmd_content(args: argparse.Namespace, services: Services, out: TextIO) -> int:
-    status = services.content.status()
+def _cmd_content_status(args: argparse.Namespace, ctx: Context) -> int:
+    status = ctx.services.content.status()
     if args.json:
-        _dump(asdict(status), out)
+        dump(asdict(status), ctx.out)
     else:
-        out.write(f"Content version: {status.content_version}\n")
+        ctx.out.write(f"Content version: {status.content_version}\n")
         for kind, n in status.counts.items():
-            out.write(f"  {kind}: {n}\n")
+            ctx.out.write(f"  {kind}: {n}\n")
     return 0
-
-
-def _cmd_db(args: argparse.Namespace, services: Services, out: TextIO) -> int:
-    if args.action == "check":
-        report = services.maintenance.check()
-        if args.json:
-            _dump(report.as_dict(), out)
-        else:
-            out.write(
-                f"Database: {report.database}\n"
-                f"Integrity: {'ok' if report.integrity_ok else 'DAMAGED'}\n"
-                f"Schema: {report.schema_revision} "
-                f"({'current' if report.schema_current else 'needs upgrade'})\n"
-                f"Content version: {report.content_version}\n"
-            )
-        return 0 if report.integrity_ok else 2
-    path = services.maintenance.backup(args.path)
-    out.write(f"Backup written and verified: {path}\n")
-    return 0
-
-
-Command = Callable[[argparse.Namespace, Services, TextIO], int]
-COMMANDS: dict[str, Command] = {
-    "list": _cmd_list,
-    "show": _cmd_show,
-    "search": _cmd_search,
-    "content": _cmd_content,
-    "db": _cmd_db,
-}
-
-
-def run_command(args: argparse.Namespace, workspace: Workspace, out: TextIO | None = None) -> int:
-    """Run one parsed command against ``workspace``; errors propagate to the caller."""
-    out = out or sys.stdout
-    if args.command == "db" and args.action == "restore":
-        aside = workspace.restore(args.path)
-        out.write(f"Restored {args.path.name}. The previous database was kept as {aside}.\n")
-        return 0
-    services = workspace.open()
-    try:
-        return COMMANDS[args.command](args, services, out)
-    finally:
-        services.close()
-
-
-def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
-    args = build_parser().parse_args(argv)
-    if args.command == "search" and not " ".join(args.text).strip():
-        raise BadInputError("search needs some text")
-    return args

@@ -1,0 +1,54 @@
+"""The command line: the same services as the window, with output for people and scripts.
+
+Exit codes: 0 ok, 2 bad input or a refused database (one line on stderr), 1 internal error.
+JSON goes to stdout only; messages go to stderr. Each module in this package registers its
+commands with ``register(subparsers)`` and sets a ``handler`` default.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from ketref import __version__
+from ketref.cli import catalogue, database
+from ketref.cli.common import Context, Handler, Parser
+from ketref.domain.errors import BadInputError
+from ketref.services.workspace import Workspace
+
+COMMAND_MODULES = (catalogue, database)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(
+        prog="ketref",
+        description="Offline clinician reference for ketamine and esketamine therapy. "
+        "With no command, opens the main window.",
+    )
+    parser.add_argument("--version", action="version", version=f"ketref {__version__}")
+    parser.add_argument("--db", metavar="PATH_OR_URL", help="database file or SQLAlchemy URL")
+    parser.add_argument("--home", metavar="DIR", help="keep all ketref files under DIR")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    for module in COMMAND_MODULES:
+        module.register(sub)
+    return parser
+
+
+def run_command(args: argparse.Namespace, workspace: Workspace, out: TextIO | None = None) -> int:
+    """Run one parsed command against ``workspace``; errors propagate to the caller."""
+    handler: Handler = args.handler
+    ctx = Context(workspace, out or sys.stdout)
+    try:
+        return handler(args, ctx)
+    finally:
+        ctx.close()
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    args = build_parser().parse_args(argv)
+    if args.command == "search" and not " ".join(args.text).strip():
+        raise BadInputError("search needs some text")
+    return args
