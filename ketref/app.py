@@ -42,9 +42,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         from ketref.gui.launch import run_gui  # Qt is imported only when a window is wanted
 
-        return run_gui(workspace)
+        return run_gui(workspace, log_file)
     try:
+        if getattr(args, "gui_command", None) == "screenshot":
+            from ketref.gui.screenshot import run_screenshot
+
+            written = run_screenshot(workspace, args.page, args.select, args.output)
+            print(f"Screenshot written: {written}")
+            return 0
         return run_command(args, workspace)
+    except BrokenPipeError:  # e.g. `ketref list ... | head`: the reader left, which is fine
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silences the exit-time flush
+        return 0
     except KetrefError as exc:
         log.warning("refused: %s", exc.__class__.__name__)
         print(f"ketref: {exc}", file=sys.stderr)

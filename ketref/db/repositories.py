@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
@@ -50,6 +50,42 @@ def items_citing(session: Session, reference_id: int) -> list[t.ItemRow]:
         .order_by(t.ItemRow.kind, t.ItemRow.title)
     )
     return list(session.scalars(stmt))
+
+
+def item_titles(
+    session: Session, keys: list[tuple[ItemKind, str]]
+) -> dict[tuple[ItemKind, str], str]:
+    """Titles of the items that exist among ``keys`` (kind, slug)."""
+    if not keys:
+        return {}
+    wanted = [(k.value, s) for k, s in keys]
+    stmt = select(t.ItemRow.kind, t.ItemRow.slug, t.ItemRow.title).where(
+        tuple_(t.ItemRow.kind, t.ItemRow.slug).in_(wanted)
+    )
+    return {(ItemKind(k), s): title for k, s, title in session.execute(stmt)}
+
+
+def items_linking_to(session: Session, kind: ItemKind, slug: str) -> list[t.ItemRow]:
+    stmt = (
+        select(t.ItemRow)
+        .join(t.ItemLinkRow, t.ItemLinkRow.item_id == t.ItemRow.id)
+        .where(t.ItemLinkRow.target_kind == kind.value, t.ItemLinkRow.target_slug == slug)
+        .order_by(t.ItemRow.kind, t.ItemRow.title)
+    )
+    return list(session.scalars(stmt))
+
+
+def review_counts(session: Session, today: date) -> tuple[int, int, int, date | None]:
+    """(items, due for review, unverified, earliest review date) over clinical items."""
+    items, due, unverified, earliest = session.execute(
+        select(
+            func.count(t.ItemRow.id),
+            func.count(t.ItemRow.id).filter(t.ItemRow.review_due <= today),
+            func.count(t.ItemRow.id).filter(t.ItemRow.verified.is_(False)),
+            func.min(t.ItemRow.review_due),
+        )
+    ).one()
+    return items, due, unverified, earliest
 
 
 def save_local_edit(

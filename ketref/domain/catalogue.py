@@ -24,6 +24,15 @@ class ItemSummary:
 
 
 @dataclass(frozen=True)
+class ItemRef:
+    """A pointer to another item with its title, for cross-links and "linked from" lists."""
+
+    kind: ItemKind
+    slug: str
+    title: str
+
+
+@dataclass(frozen=True)
 class ItemDetail:
     """A whole item with its references resolved, numbered in citation order."""
 
@@ -34,6 +43,10 @@ class ItemDetail:
     locally_edited: bool
     origin: str
     content_version: str
+    related: tuple[ItemRef, ...] = ()
+    """Items this one links to that exist (links to removed items are left out)."""
+    linked_from: tuple[ItemRef, ...] = ()
+    """Items whose own links point here, so a link shows from both ends."""
 
 
 @dataclass(frozen=True)
@@ -41,6 +54,16 @@ class ReferenceDetail:
     reference: Reference
     cited_by: tuple[tuple[ItemKind, str, str], ...]
     """(kind, slug, title) of every item citing this reference."""
+
+
+@dataclass(frozen=True)
+class ReviewSummary:
+    """How current the loaded content is, for the About dialog and status line."""
+
+    items: int
+    due_for_review: int
+    unverified: int
+    next_review_due: date | None
 
 
 def is_due(review_due: date | None, today: date) -> bool:

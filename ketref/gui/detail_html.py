@@ -1,87 +1,405 @@
-"""HTML for the detail pane; every piece of content text is escaped before it is shown."""
+"""HTML for the detail pane, one layout per kind; all content text is escaped here.
+
+Links use the ``ketref:`` scheme for moves inside the app (``ketref:item/KIND/SLUG``,
+``ketref:reference/ID``); DOIs and URLs are ordinary https links opened in the browser.
+Badges always carry words, so nothing depends on colour alone.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from html import escape
-from typing import Any
+from typing import TypeVar
 
-from ketref.domain.catalogue import ItemDetail, ReferenceDetail
-from ketref.domain.enums import Product
+from ketref.domain import content as c
+from ketref.domain.catalogue import ItemDetail, ItemRef, ReferenceDetail
+from ketref.domain.enums import (
+    ContraindicationClass,
+    EvidenceStrength,
+    InteractionLevel,
+    ItemKind,
+    Product,
+    RegulatoryStatus,
+    Severity,
+)
 
-_SKIP = {
-    "slug",
-    "title",
-    "summary",
-    "references",
-    "reviewed",
-    "review_due",
-    "verified",
-    "unverified_note",
-    "related",
+RED, AMBER, BLUE, GREEN, GREY, PURPLE = (
+    "#b3261e",
+    "#8a5300",
+    "#1f5fa8",
+    "#2e7d32",
+    "#5f6368",
+    "#6a3fa0",
+)
+
+T = TypeVar("T")
+
+_CLASS_COLOUR = {
+    ContraindicationClass.ABSOLUTE_LABEL: RED,
+    ContraindicationClass.ABSOLUTE_GUIDELINE: RED,
+    ContraindicationClass.NOT_RECOMMENDED: PURPLE,
+    ContraindicationClass.RELATIVE: AMBER,
+    ContraindicationClass.PRECAUTION: BLUE,
+}
+_LEVEL_COLOUR = {
+    InteractionLevel.AVOID: RED,
+    InteractionLevel.CAUTION: AMBER,
+    InteractionLevel.INFORMATIONAL: BLUE,
+    InteractionLevel.COMPATIBLE: GREEN,
+}
+_SEVERITY_COLOUR = {
+    Severity.SEVERE: RED,
+    Severity.MODERATE: AMBER,
+    Severity.MILD: BLUE,
+    Severity.VARIABLE: GREY,
+}
+_STATUS_COLOUR = {
+    RegulatoryStatus.APPROVED: GREEN,
+    RegulatoryStatus.OFF_LABEL: AMBER,
+    RegulatoryStatus.NOT_APPROVED: GREY,
+}
+_STATUS_LABEL = {
+    RegulatoryStatus.APPROVED: "Approved (label)",
+    RegulatoryStatus.OFF_LABEL: "Off-label",
+    RegulatoryStatus.NOT_APPROVED: "Not approved",
+}
+
+STYLE = """
+<style>
+h1 { font-size: 150%; margin-bottom: 2px; }
+h3 { font-size: 112%; margin-top: 14px; margin-bottom: 4px; }
+.muted { font-size: 92%; }
+td, th { padding: 3px 6px; vertical-align: top; }
+th { text-align: left; }
+</style>
+"""
+
+
+def badge(text: str, colour: str) -> str:
+    """A coloured label with its meaning in words (readable in light and dark palettes)."""
+    return (
+        f'<span style="background-color:{colour}; color:#ffffff; font-weight:600;">'
+        f"&nbsp;{escape(text)}&nbsp;</span>"
+    )
+
+
+def item_url(kind: ItemKind, slug: str) -> str:
+    return f"ketref:item/{kind.value}/{slug}"
+
+
+def reference_url(ref_id: str) -> str:
+    return f"ketref:reference/{ref_id}"
+
+
+class _Citations:
+    """Numbers every reference of an item once, in citation order, and renders [n] marks."""
+
+    def __init__(self, references: Sequence[c.Reference]) -> None:
+        self.number = {ref.id: n for n, ref in enumerate(references, start=1)}
+
+    def marks(self, ids: Iterable[str]) -> str:
+        links = [
+            f'<a href="{reference_url(i)}">{self.number[i]}</a>' for i in ids if i in self.number
+        ]
+        return f'<span style="font-size: 90%;">&nbsp;[{", ".join(links)}]</span>' if links else ""
+
+
+def _para(text: str | None, label: str | None = None) -> str:
+    if not text:
+        return ""
+    head = f"<b>{escape(label)}:</b> " if label else ""
+    return f"<p>{head}{escape(text)}</p>"
+
+
+def _unverified(flag: bool) -> str:
+    return "" if flag else " " + badge("Unverified", AMBER)
+
+
+def _header(detail: ItemDetail, extra_badges: Sequence[str] = ()) -> str:
+    item = detail.item
+    badges = list(extra_badges)
+    if detail.due_for_review:
+        badges.append(badge("Due for review", RED))
+    if not item.verified:
+        badges.append(badge("Unverified", AMBER))
+    if detail.locally_edited:
+        badges.append(badge("Local edit", GREY))
+    parts = [
+        STYLE,
+        f"<h1>{escape(item.title)}</h1>",
+        f'<p class="muted">{escape(detail.kind.singular)}</p>',
+    ]
+    if badges:
+        parts.append("<p>" + " ".join(badges) + "</p>")
+    if not item.verified and item.unverified_note:
+        note = item.unverified_note.removeprefix("Unverified:").strip()
+        parts.append(f"<p><b>Not yet verified:</b> {escape(note)}</p>")
+    parts.append(f"<p>{escape(item.summary)}</p>")
+    return "".join(parts)
+
+
+def _products(products: Iterable[Product]) -> str:
+    chosen = set(products)
+    return escape(", ".join(p.label for p in Product if p in chosen))
+
+
+def _by_product(mapping: Mapping[Product, T]) -> list[tuple[Product, T]]:
+    """Per-product entries in one fixed order (IV ketamine first) on every page."""
+    return [(p, mapping[p]) for p in Product if p in mapping]
+
+
+# --- One body per kind ----------------------------------------------------------------------
+
+
+def _indication(item: c.Indication, cite: _Citations) -> str:
+    parts = [_para(item.definition, "Definition")]
+    for product, use in _by_product(item.uses):
+        status = badge(_STATUS_LABEL[use.status], _STATUS_COLOUR[use.status])
+        evidence = (
+            badge(
+                f"Evidence: {use.evidence.value.replace('-', ' ')}", _evidence_colour(use.evidence)
+            )
+            if use.evidence
+            else badge("Evidence: not graded", GREY)
+        )
+        parts.append(f"<h3>{escape(product.label)}</h3><p>{status} {evidence}</p>")
+        parts.append(f"<p>{escape(use.evidence_reason)}{cite.marks(use.references)}</p>")
+        if use.outcomes:
+            rows = "".join(
+                f"<tr><td>{escape(o.trial)}</td><td>{escape(o.finding)}"
+                f"{cite.marks(o.references)}{_unverified(o.verified)}</td>"
+                f"<td>{escape(o.comparator or '—')}</td></tr>"
+                for o in use.outcomes
+            )
+            parts.append(
+                "<table><tr><th>Trial</th><th>Finding</th><th>Compared with</th></tr>"
+                f"{rows}</table>"
+            )
+        parts += [
+            _para(use.onset, "Onset"),
+            _para(use.durability, "Durability"),
+            _para(use.protocol, "Protocol"),
+        ]
+    return "".join(parts)
+
+
+def _evidence_colour(strength: EvidenceStrength) -> str:
+    return {
+        EvidenceStrength.HIGH: GREEN,
+        EvidenceStrength.MODERATE: BLUE,
+        EvidenceStrength.LOW: AMBER,
+        EvidenceStrength.VERY_LOW: GREY,
+    }[strength]
+
+
+def _contraindication(item: c.Contraindication, cite: _Citations) -> str:
+    rows = []
+    for product, cls in _by_product(item.classes):
+        rows.append(
+            f"<tr><td><b>{escape(product.label)}</b></td>"
+            f"<td>{badge(cls.level.label, _CLASS_COLOUR[cls.level])}</td>"
+            f"<td>{escape(cls.note or '')}</td></tr>"
+        )
+    parts = ["<h3>Class by product</h3><table>", *rows, "</table>"]
+    parts.append(_para(item.detail, "Detail"))
+    if item.thresholds:
+        parts.append("<h3>Thresholds</h3><ul>")
+        for th in item.thresholds:
+            value = f"{th.value:g}"
+            parts.append(
+                f"<li><b>{escape(th.parameter.replace('-', ' '))} {escape(th.comparison)} "
+                f"{escape(value)} {escape(th.unit)}</b>: {escape(th.meaning)} "
+                f"<span class='muted'>({_products(th.products)})</span>"
+                f"{cite.marks(th.references)}</li>"
+            )
+        parts.append("</ul>")
+    parts.append(_para(item.rationale, "Rationale"))
+    return "".join(parts)
+
+
+def _side_effect(item: c.SideEffect, cite: _Citations) -> str:
+    severity = badge(f"Severity: {item.severity.value}", _SEVERITY_COLOUR[item.severity])
+    parts = [
+        f"<p>{severity} {badge(item.category.value.replace('-', ' ').capitalize(), GREY)}</p>",
+        f"<p><b>Products:</b> {_products(item.products)}</p>",
+        _para(item.severity_note, "Severity"),
+    ]
+    if item.frequencies:
+        rows = "".join(
+            f"<tr><td>{escape(f.product.label)}</td><td><b>{escape(f.treated)}</b></td>"
+            f"<td>{escape(f'{f.comparator_value} ({f.comparator})' if f.comparator else '—')}</td>"
+            f"<td>{escape(f.setting)}{cite.marks(f.references)}{_unverified(f.verified)}</td></tr>"
+            for f in item.frequencies
+        )
+        parts.append(
+            "<h3>How often</h3><table><tr><th>Product</th><th>With treatment</th>"
+            f"<th>Comparator</th><th>Setting and source</th></tr>{rows}</table>"
+        )
+    else:
+        parts.append(
+            "<p><i>No frequency figure is recorded; that is not evidence of rarity.</i></p>"
+        )
+    if item.onset or item.peak or item.resolution:
+        parts.append("<h3>Time course</h3>")
+        parts += [
+            _para(item.onset, "Onset"),
+            _para(item.peak, "Peak"),
+            _para(item.resolution, "Resolution"),
+        ]
+    parts.append("<h3>Management</h3>" + _para(item.management))
+    return "".join(parts)
+
+
+def _interaction(item: c.Interaction, _cite: _Citations) -> str:
+    level = badge(item.level.value.capitalize(), _LEVEL_COLOUR[item.level])
+    agents = escape(", ".join(item.agents)) if item.agents else "—"
+    return "".join(
+        [
+            f"<p>{level} <b>{escape(item.drug_class)}</b></p>",
+            f"<p><b>Agents:</b> {agents}</p>",
+            f"<p><b>Products:</b> {_products(item.products)}</p>",
+            _para(item.effect, "Effect"),
+            _para(item.rule, "What to do"),
+        ]
+    )
+
+
+def _monitoring(item: c.MonitoringStep, _cite: _Citations) -> str:
+    parts = [
+        f"<p>{badge(item.phase.value.replace('-', ' ').capitalize(), BLUE)}</p>",
+        f"<p><b>Products:</b> {_products(item.products)}</p>",
+        _para(item.timepoint, "When"),
+        _para(item.what, "What"),
+        _para(item.threshold, "Threshold"),
+    ]
+    if item.checklist:
+        parts.append("<h3>Checklist</h3><ul>")
+        parts += [f"<li>☐ {escape(line)}</li>" for line in item.checklist]
+        parts.append("</ul>")
+    return "".join(parts)
+
+
+def _handout(item: c.Handout, _cite: _Citations) -> str:
+    parts = [
+        f"<p><b>For:</b> {escape(item.audience.value)} · <b>Products:</b> "
+        f"{_products(item.products)} · <b>Version</b> {escape(item.version)}</p>",
+        f"<p><b>{escape(item.main_message)}</b></p>",
+    ]
+    for section in item.sections:
+        parts.append(f"<h3>{escape(section.heading)}</h3>")
+        parts += [_block(block) for block in section.blocks]
+    return "".join(parts)
+
+
+def _block(block: c.Block) -> str:
+    if isinstance(block, c.ParagraphBlock):
+        return _para(block.text)
+    if isinstance(block, c.StepsBlock):
+        return "<ol>" + "".join(f"<li>{escape(i)}</li>" for i in block.items) + "</ol>"
+    if isinstance(block, c.ChecklistBlock):
+        return "<ul>" + "".join(f"<li>☐ {escape(i)}</li>" for i in block.items) + "</ul>"
+    if isinstance(block, c.BulletsBlock):
+        return "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in block.items) + "</ul>"
+    colour = {"key": BLUE, "warning": AMBER, "emergency": RED}[block.style.value]
+    body = _para(block.text)
+    if block.items:
+        body += "<ul>" + "".join(f"<li>{escape(i)}</li>" for i in block.items) + "</ul>"
+    return (
+        f'<table width="100%" style="border: 2px solid {colour};"><tr><td>'
+        f"<p>{badge(block.style.value.capitalize(), colour)} <b>{escape(block.title)}</b></p>"
+        f"{body}</td></tr></table>"
+    )
+
+
+_BODY = {
+    c.Indication: _indication,
+    c.Contraindication: _contraindication,
+    c.SideEffect: _side_effect,
+    c.Interaction: _interaction,
+    c.MonitoringStep: _monitoring,
+    c.Handout: _handout,
 }
 
 
-_PRODUCT_LABELS = {p.value: p.label for p in Product}
+def _links(title: str, refs: Sequence[ItemRef]) -> str:
+    if not refs:
+        return ""
+    rows = "".join(
+        f'<li><a href="{item_url(r.kind, r.slug)}">{escape(r.title)}</a> '
+        f'<span class="muted">({escape(r.kind.singular.lower())})</span></li>'
+        for r in refs
+    )
+    return f"<h3>{escape(title)}</h3><ul>{rows}</ul>"
 
 
-def _label(key: str) -> str:
-    if key in _PRODUCT_LABELS:
-        return escape(_PRODUCT_LABELS[key])
-    return escape(key.replace("_", " ").capitalize())
-
-
-def _value_html(value: Any) -> str:
-    if isinstance(value, dict):
-        rows = "".join(
-            f"<li><b>{_label(str(k))}:</b> {_value_html(v)}</li>"
-            for k, v in value.items()
-            if v not in (None, [], {})
+def _reference_line(ref: c.Reference) -> str:
+    links = []
+    if ref.doi:
+        links.append(
+            f'<a href="https://doi.org/{escape(ref.doi, quote=True)}">doi:{escape(ref.doi)}</a>'
         )
-        return f"<ul>{rows}</ul>"
-    if isinstance(value, list):
-        return "<ul>" + "".join(f"<li>{_value_html(v)}</li>" for v in value) + "</ul>"
-    return escape(str(value))
+    if ref.pmid:
+        pmid = escape(ref.pmid)
+        links.append(f'<a href="https://pubmed.ncbi.nlm.nih.gov/{pmid}/">PMID {pmid}</a>')
+    if ref.url and not ref.doi:
+        links.append(f'<a href="{escape(ref.url, quote=True)}">link</a>')
+    links.insert(0, f'<a href="{reference_url(ref.id)}">details</a>')
+    return f"{escape(ref.citation)}{_unverified(ref.verified)} · {' · '.join(links)}"
 
 
 def item_html(detail: ItemDetail) -> str:
+    """The whole detail page of one clinical item."""
     item = detail.item
-    badges = []
-    if detail.due_for_review:
-        badges.append("DUE FOR REVIEW")
-    if not item.verified:
-        badges.append(f"UNVERIFIED: {item.unverified_note or ''}")
-    if detail.locally_edited:
-        badges.append("LOCAL EDIT")
-    parts = [f"<h2>{escape(item.title)}</h2>", f"<p><i>{escape(detail.kind.singular)}</i></p>"]
-    parts += [f"<p><b>[{escape(b)}]</b></p>" for b in badges]
-    parts.append(f"<p>{escape(item.summary)}</p>")
-    body = item.model_dump(mode="json", by_alias=True)
-    for key, value in body.items():
-        if key in _SKIP or value in (None, [], {}):
-            continue
-        parts.append(f"<h4>{_label(key)}</h4>{_value_html(value)}")
-    parts.append(
-        f"<p>Reviewed {item.reviewed:%Y-%m-%d} · review due {item.review_due:%Y-%m-%d}</p>"
-        "<h4>References</h4><ol>"
-    )
-    for ref in detail.references:
-        mark = " <b>[unverified]</b>" if not ref.verified else ""
-        link = f' <a href="{escape(ref.url, quote=True)}">link</a>' if ref.url else ""
-        parts.append(f"<li>{escape(ref.citation)}{mark}{link}</li>")
-    parts.append("</ol>")
+    cite = _Citations(detail.references)
+    body = _BODY[type(item)](item, cite)  # type: ignore[operator]
+    parts = [
+        _header(detail),
+        body,
+        f"<p class='muted'>Sources for this item{cite.marks(item.references)}</p>",
+        _links("Related", detail.related),
+        _links("Linked from", [r for r in detail.linked_from if r not in detail.related]),
+        "<h3>References</h3><ol>",
+        *(f"<li>{_reference_line(ref)}</li>" for ref in detail.references),
+        "</ol>",
+        f"<p class='muted'>Reviewed {item.reviewed:%d %b %Y} · review due "
+        f"{item.review_due:%d %b %Y} · content {escape(detail.content_version)}</p>",
+    ]
     return "".join(parts)
 
 
 def reference_html(detail: ReferenceDetail) -> str:
+    """A reference with its identifiers and every item that cites it."""
     ref = detail.reference
-    parts = [f"<h2>{escape(ref.title)}</h2>", f"<p>{escape(ref.citation)}</p>"]
+    parts = [STYLE, f"<h1>{escape(ref.title)}</h1>", '<p class="muted">Reference</p>']
     if not ref.verified:
-        parts.append(f"<p><b>[UNVERIFIED]</b> {escape(ref.note or '')}</p>")
+        parts.append(f"<p>{badge('Unverified', AMBER)} {escape(ref.note or '')}</p>")
+    parts.append(f"<p>{escape(ref.citation)}</p><table>")
+    for label, value in (
+        ("Type", ref.kind.value.replace("-", " ")),
+        ("Authors", ref.authors),
+        ("Source", ref.source),
+        ("Year", str(ref.year) if ref.year else None),
+    ):
+        if value:
+            parts.append(f"<tr><th>{label}</th><td>{escape(value)}</td></tr>")
+    if ref.doi:
+        doi = escape(ref.doi, quote=True)
+        parts.append(f'<tr><th>DOI</th><td><a href="https://doi.org/{doi}">{doi}</a></td></tr>')
+    if ref.pmid:
+        pmid = escape(ref.pmid)
+        parts.append(
+            f'<tr><th>PubMed</th><td><a href="https://pubmed.ncbi.nlm.nih.gov/{pmid}/">'
+            f"{pmid}</a></td></tr>"
+        )
     if ref.url:
-        parts.append(f'<p><a href="{escape(ref.url, quote=True)}">{escape(ref.url)}</a></p>')
-    parts.append("<h4>Cited by</h4><ul>")
-    parts += [
-        f"<li>{escape(kind.singular)}: {escape(title)}</li>" for kind, _, title in detail.cited_by
-    ]
-    parts.append("</ul>")
+        url = escape(ref.url, quote=True)
+        parts.append(f'<tr><th>Web</th><td><a href="{url}">{escape(ref.url)}</a></td></tr>')
+    parts.append("</table>")
+    cited = [ItemRef(kind, slug, title) for kind, slug, title in detail.cited_by]
+    parts.append(_links("Cited by", cited) or "<p><i>No loaded item cites this reference.</i></p>")
     return "".join(parts)
+
+
+def message_html(title: str, text: str) -> str:
+    """A short notice in the detail pane (a search miss, an empty list)."""
+    return f"{STYLE}<h1>{escape(title)}</h1><p>{escape(text)}</p>"

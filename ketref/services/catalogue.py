@@ -15,7 +15,14 @@ from ketref.db.engine import Database
 from ketref.db.mapping import item_to_domain, reference_to_domain
 from ketref.db.seed import latest_release
 from ketref.domain import content as c
-from ketref.domain.catalogue import ItemDetail, ItemSummary, ReferenceDetail, is_due
+from ketref.domain.catalogue import (
+    ItemDetail,
+    ItemRef,
+    ItemSummary,
+    ReferenceDetail,
+    ReviewSummary,
+    is_due,
+)
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import BadInputError, NotFoundError
@@ -75,6 +82,14 @@ class CatalogueService:
                 for row in repo.item_rows(session, kind)
             ]
 
+    def summaries(self, keys: list[tuple[ItemKind, str]]) -> list[ItemSummary]:
+        """Summaries of the items among ``keys`` that still exist, in the order given."""
+        found: dict[tuple[ItemKind, str], ItemSummary] = {}
+        for kind in dict.fromkeys(k for k, _ in keys):
+            wanted = {s for k, s in keys if k is kind}
+            found.update(((kind, s.slug), s) for s in self.list_items(kind) if s.slug in wanted)
+        return [found[key] for key in keys if key in found]
+
     def get_item(self, kind: ItemKind, slug: str) -> ItemDetail:
         """One clinical item with its references in citation order.
 
@@ -92,6 +107,12 @@ class CatalogueService:
             keys = list(dict.fromkeys([*item.references, *sorted(c.cited_reference_ids(item))]))
             rows = repo.references_by_key(session, keys)
             refs = tuple(reference_to_domain(rows[k]) for k in keys if k in rows)
+            links = [(link.kind, link.slug) for link in item.related]
+            titles = repo.item_titles(session, links)
+            linked_from = tuple(
+                ItemRef(ItemKind(r.kind), r.slug, r.title)
+                for r in repo.items_linking_to(session, kind, slug)
+            )
             return ItemDetail(
                 kind=kind,
                 item=item,
@@ -100,7 +121,15 @@ class CatalogueService:
                 locally_edited=row.locally_edited,
                 origin=row.origin,
                 content_version=row.content_version,
+                related=tuple(ItemRef(k, s, titles[k, s]) for k, s in links if (k, s) in titles),
+                linked_from=linked_from,
             )
+
+    def review_summary(self) -> ReviewSummary:
+        """Counts of clinical items, those due for review and those unverified."""
+        with self._db.read() as session:
+            items, due, unverified, earliest = repo.review_counts(session, self._clock().date())
+        return ReviewSummary(items, due, unverified, earliest)
 
     def get_reference(self, key: str) -> ReferenceDetail:
         with self._db.read() as session:

@@ -1,0 +1,265 @@
+"""Qt models over what the services return: an item table, its filter proxy, search results.
+
+Models hold plain domain objects and never query anything themselves, so views stay fast and
+tests can feed them directly (each passes pytest-qt's model tester).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from html import escape
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+
+from ketref.domain.catalogue import ItemSummary
+from ketref.domain.enums import ItemKind
+from ketref.domain.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, SearchHit, SearchResult
+
+KEY_ROLE = Qt.ItemDataRole.UserRole + 1
+"""(ItemKind, slug) of the row's item; None for group rows."""
+SORT_ROLE = Qt.ItemDataRole.UserRole + 2
+HTML_ROLE = Qt.ItemDataRole.UserRole + 3
+"""Rich text with the matched words in <b>, for the highlighting delegate."""
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+def status_text(summary: ItemSummary) -> str:
+    flags = []
+    if summary.due_for_review:
+        flags.append("Due for review")
+    if not summary.verified:
+        flags.append("Unverified")
+    if summary.locally_edited:
+        flags.append("Local edit")
+    return " · ".join(flags)
+
+
+class ItemTableModel(QAbstractTableModel):
+    """Rows of item summaries: title, kind and review/verification status."""
+
+    TITLE, KIND, STATUS = range(3)
+    HEADERS = ("Title", "Kind", "Status")
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self._rows: list[ItemSummary] = []
+
+    def set_items(self, rows: list[ItemSummary]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def summary(self, row: int) -> ItemSummary:
+        return self._rows[row]
+
+    def row_of(self, kind: ItemKind, slug: str) -> int:
+        for n, summary in enumerate(self._rows):
+            if summary.kind is kind and summary.slug == slug:
+                return n
+        return -1
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        item = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == self.TITLE:
+                return item.title
+            if column == self.KIND:
+                return item.kind.singular
+            return status_text(item)
+        if role == SORT_ROLE:
+            if column == self.TITLE:
+                return item.title.casefold()
+            if column == self.KIND:
+                return item.kind.singular
+            return status_text(item)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return item.summary
+        if role == KEY_ROLE:
+            return (item.kind, item.slug)
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+
+class ItemFilterProxy(QSortFilterProxyModel):
+    """Sorts by title without case and narrows the list to rows whose title or summary match."""
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self.setSortRole(SORT_ROLE)
+        self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self._words: list[str] = []
+
+    def set_filter_words(self, text: str) -> None:
+        self.beginFilterChange()
+        self._words = text.casefold().split()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        if not self._words:
+            return True
+        model = self.sourceModel()
+        index = model.index(source_row, ItemTableModel.TITLE, source_parent)
+        text = f"{model.data(index)} {model.data(index, Qt.ItemDataRole.ToolTipRole)}".casefold()
+        return all(word in text for word in self._words)
+
+
+# --- Search results, grouped by kind ---------------------------------------------------------
+
+
+def _highlight_html(text: str, terms: list[str]) -> str:
+    escaped = escape(text)
+    if not terms:
+        return escaped
+    pattern = re.compile("|".join(re.escape(escape(t)) for t in terms), re.IGNORECASE)
+    return pattern.sub(lambda m: f"<b>{m.group(0)}</b>", escaped)
+
+
+def _snippet_html(hit: SearchHit) -> str:
+    return (
+        escape(hit.snippet)
+        .replace(escape(HIGHLIGHT_OPEN), "<b>")
+        .replace(escape(HIGHLIGHT_CLOSE), "</b>")
+    )
+
+
+_MARKED = re.compile(f"{HIGHLIGHT_OPEN}(.*?){HIGHLIGHT_CLOSE}")
+
+
+@dataclass
+class _Group:
+    kind: ItemKind
+    hits: list[SearchHit]
+
+
+class SearchResultsModel(QAbstractItemModel):
+    """A two-level tree: one row per kind (with its count), the hits of that kind below it.
+
+    Group order follows the best hit of each kind, so the most relevant kind comes first.
+    """
+
+    TITLE, SNIPPET = range(2)
+    _GROUP_ID = 0  # internalId of group rows; hit rows store their group number + 1
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self._groups: list[_Group] = []
+        self._terms: list[str] = []
+        self.result: SearchResult | None = None
+
+    def set_result(self, result: SearchResult | None) -> None:
+        self.beginResetModel()
+        self.result = result
+        self._groups = []
+        self._terms = []
+        if result is not None:
+            by_kind: dict[ItemKind, list[SearchHit]] = {}
+            for hit in result.hits:
+                by_kind.setdefault(hit.kind, []).append(hit)
+                self._terms += [t for t in _MARKED.findall(hit.snippet) if len(t) > 1]
+            self._groups = [_Group(kind, hits) for kind, hits in by_kind.items()]
+            self._terms = sorted(set(self._terms), key=len, reverse=True)
+        self.endResetModel()
+
+    def hit_count(self) -> int:
+        return sum(len(g.hits) for g in self._groups)
+
+    def first_hit_index(self) -> QModelIndex:
+        return self.index(0, 0, self.index(0, 0)) if self._groups else QModelIndex()
+
+    def hit(self, index: Index) -> SearchHit | None:
+        if not index.isValid() or index.internalId() == self._GROUP_ID:
+            return None
+        return self._groups[index.internalId() - 1].hits[index.row()]
+
+    # --- QAbstractItemModel ---------------------------------------------------------------
+
+    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
+        if not self.hasIndex(row, column, parent):
+            return QModelIndex()
+        if not parent.isValid():
+            return self.createIndex(row, column, self._GROUP_ID)
+        if parent.internalId() == self._GROUP_ID:
+            return self.createIndex(row, column, parent.row() + 1)
+        return QModelIndex()
+
+    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
+        if not index.isValid() or index.internalId() == self._GROUP_ID:
+            return QModelIndex()
+        return self.createIndex(index.internalId() - 1, 0, self._GROUP_ID)
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        if not parent.isValid():
+            return len(self._groups)
+        if parent.internalId() == self._GROUP_ID and parent.column() == 0:
+            return len(self._groups[parent.row()].hits)
+        return 0
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 2
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        if index.internalId() == self._GROUP_ID:
+            return Qt.ItemFlag.ItemIsEnabled
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        if index.internalId() == self._GROUP_ID:
+            group = self._groups[index.row()]
+            if index.column() != self.TITLE:
+                return None
+            if role in (Qt.ItemDataRole.DisplayRole, HTML_ROLE):
+                label = f"{group.kind.label} ({len(group.hits)})"
+                return f"<b>{escape(label)}</b>" if role == HTML_ROLE else label
+            return None
+        hit = self._groups[index.internalId() - 1].hits[index.row()]
+        if role == KEY_ROLE:
+            return (hit.kind, hit.slug)
+        if role == Qt.ItemDataRole.DisplayRole:
+            return hit.title if index.column() == self.TITLE else hit.plain_snippet
+        if role == HTML_ROLE:
+            if index.column() == self.TITLE:
+                return _highlight_html(hit.title, self._terms)
+            return _snippet_html(hit)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return hit.plain_snippet
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return ("Result", "Where it matched")[section] if 0 <= section < 2 else None
+        return None

@@ -1,0 +1,62 @@
+"""``ketref screenshot``: render one page of the real window offscreen to a PNG."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtWidgets import QApplication
+
+from ketref.domain.enums import ItemKind
+from ketref.domain.errors import BadInputError
+from ketref.gui.history import Place
+from ketref.gui.launch import application
+from ketref.gui.main_window import PAGES, MainWindow
+from ketref.gui.ui_state import UiState
+from ketref.services.files import write_atomic
+from ketref.services.workspace import Services, Workspace
+
+SIZE = (1280, 800)
+
+
+def render_window(window: MainWindow, page: str, select: str | None) -> bytes:
+    """Show ``page`` (and item ``select`` on it) in an attached window; return PNG bytes."""
+    if page not in PAGES:
+        raise BadInputError(f"unknown page {page!r}; choose one of: {', '.join(PAGES)}")
+    window.show_page(page)
+    if select:
+        try:
+            kind = ItemKind(page)
+        except ValueError:
+            raise BadInputError(f"--select works only on item pages, not {page!r}") from None
+        items = window.services.catalogue.list_items(kind) if window.services else []
+        if select not in {i.slug for i in items}:
+            raise BadInputError(f"no {kind.singular.lower()} called {select!r} was found")
+        window.open_place(Place(kind, select))
+    for _ in range(3):
+        QApplication.processEvents()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    window.grab().save(buffer, "PNG")
+    return bytes(data.data())
+
+
+def run_screenshot(workspace: Workspace, page: str, select: str | None, out: Path) -> Path:
+    """Open the library, render the page at a realistic size and write the PNG atomically."""
+    application()
+    services: Services = workspace.open()
+    try:
+        with tempfile.TemporaryDirectory(prefix="ketref-shot-") as state_dir:
+            window = MainWindow(UiState(Path(state_dir) / "ui.ini"))
+            window.resize(*SIZE)
+            window.show()
+            try:
+                window.attach(services)
+                png = render_window(window, page, select)
+            finally:
+                window.close()
+        return write_atomic(out, png, mode=0o644)
+    finally:
+        services.close()
