@@ -71,6 +71,13 @@ def shipped_services(shipped_home: Path) -> Iterator[Services]:
     opened.close()
 
 
+def shipped_version() -> str:
+    """The version in the shipped release.yaml (tests follow content releases)."""
+    from ketref.content.safe_yaml import load_yaml
+
+    return str(load_yaml((SHIPPED_CONTENT / "release.yaml").read_text())["version"])
+
+
 def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 

@@ -139,7 +139,8 @@ def _highlight_html(text: str, terms: list[str]) -> str:
     escaped = escape(text)
     if not terms:
         return escaped
-    pattern = re.compile("|".join(re.escape(escape(t)) for t in terms), re.IGNORECASE)
+    alternatives = "|".join(re.escape(escape(t)) for t in terms)
+    pattern = re.compile(rf"\w*(?:{alternatives})\w*", re.IGNORECASE)  # whole words
     return pattern.sub(lambda m: f"<b>{m.group(0)}</b>", escaped)
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from ketref.app import main
 from ketref.paths import AppPaths
-from tests.conftest import file_hash
+from tests.conftest import file_hash, shipped_version
 
 pytestmark = pytest.mark.cli
 
@@ -113,7 +113,7 @@ def test_bad_usage_is_exit_2(capsys, shipped_home: Path, argv: list[str]) -> Non
 def test_content_status(capsys, shipped_home: Path) -> None:
     code, out, _ = run(capsys, "--home", str(shipped_home), "content", "status", "--json")
     assert code == 0
-    assert json.loads(out)["content_version"] == "2026.11.1"
+    assert json.loads(out)["content_version"] == shipped_version()
 
 
 def test_db_check_backup_restore(capsys, shipped_home: Path, tmp_path: Path) -> None:

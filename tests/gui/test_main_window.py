@@ -12,6 +12,7 @@ from ketref.domain.enums import ItemKind
 from ketref.gui.history import Place
 from ketref.gui.main_window import PAGES, SCREENING
 from ketref.gui.models import HTML_ROLE
+from tests.conftest import shipped_version
 from tests.gui.conftest import search
 
 pytestmark = pytest.mark.gui
@@ -214,7 +215,7 @@ def test_geometry_and_splitters_are_remembered(make_window) -> None:
 def test_about_dialog_has_versions_review_state_and_disclaimer(window) -> None:
     dialog = window.show_about()
     text = dialog.text.text()
-    assert "ketref" in text and "2026.11.1" in text
+    assert "ketref" in text and shipped_version() in text
     assert "due for review" in text and "unverified" in text
     assert "supports, and does not replace, clinical" in text
     dialog.close()
