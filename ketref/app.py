@@ -47,7 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if getattr(args, "gui_command", None) == "screenshot":
             from ketref.gui.screenshot import run_screenshot
 
-            written = run_screenshot(workspace, args.page, args.select, args.output)
+            written = run_screenshot(workspace, args.page, args.select, args.output, args.search)
             print(f"Screenshot written: {written}")
             return 0
         return run_command(args, workspace)

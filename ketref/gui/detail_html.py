@@ -58,6 +58,7 @@ _STATUS_COLOUR = {
     RegulatoryStatus.OFF_LABEL: AMBER,
     RegulatoryStatus.NOT_APPROVED: GREY,
 }
+_SHORT = {Product.IV_KETAMINE: "IV ketamine", Product.ESKETAMINE_NASAL: "Esketamine"}
 _STATUS_LABEL = {
     RegulatoryStatus.APPROVED: "Approved (label)",
     RegulatoryStatus.OFF_LABEL: "Off-label",
@@ -172,8 +173,8 @@ def _indication(item: c.Indication, cite: _Citations) -> str:
                 for o in use.outcomes
             )
             parts.append(
-                "<table><tr><th>Trial</th><th>Finding</th><th>Compared with</th></tr>"
-                f"{rows}</table>"
+                '<table width="100%"><tr><th width="28%">Trial</th><th>Finding</th>'
+                f'<th width="20%">Compared with</th></tr>{rows}</table>'
             )
         parts += [
             _para(use.onset, "Onset"),
@@ -226,14 +227,15 @@ def _side_effect(item: c.SideEffect, cite: _Citations) -> str:
     ]
     if item.frequencies:
         rows = "".join(
-            f"<tr><td>{escape(f.product.label)}</td><td><b>{escape(f.treated)}</b></td>"
+            f"<tr><td>{escape(_SHORT[f.product])}</td><td><b>{escape(f.treated)}</b></td>"
             f"<td>{escape(f'{f.comparator_value} ({f.comparator})' if f.comparator else '—')}</td>"
             f"<td>{escape(f.setting)}{cite.marks(f.references)}{_unverified(f.verified)}</td></tr>"
             for f in item.frequencies
         )
         parts.append(
-            "<h3>How often</h3><table><tr><th>Product</th><th>With treatment</th>"
-            f"<th>Comparator</th><th>Setting and source</th></tr>{rows}</table>"
+            '<h3>How often</h3><table width="100%"><tr><th width="14%">Product</th>'
+            '<th width="14%">With treatment</th><th width="24%">Comparator</th>'
+            f"<th>Setting and source</th></tr>{rows}</table>"
         )
     else:
         parts.append(

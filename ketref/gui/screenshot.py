@@ -5,7 +5,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QTimer
 from PySide6.QtWidgets import QApplication
 
 from ketref.domain.enums import ItemKind
@@ -20,8 +20,10 @@ from ketref.services.workspace import Services, Workspace
 SIZE = (1280, 800)
 
 
-def render_window(window: MainWindow, page: str, select: str | None) -> bytes:
-    """Show ``page`` (and item ``select`` on it) in an attached window; return PNG bytes."""
+def render_window(
+    window: MainWindow, page: str, select: str | None, search: str | None = None
+) -> bytes:
+    """Show ``page`` (item ``select`` on it, or results for ``search``); return PNG bytes."""
     if page not in PAGES:
         raise BadInputError(f"unknown page {page!r}; choose one of: {', '.join(PAGES)}")
     window.show_page(page)
@@ -34,6 +36,8 @@ def render_window(window: MainWindow, page: str, select: str | None) -> bytes:
         if select not in {i.slug for i in items}:
             raise BadInputError(f"no {kind.singular.lower()} called {select!r} was found")
         window.open_place(Place(kind, select))
+    if search:
+        _show_search(window, search)
     for _ in range(3):
         QApplication.processEvents()
     data = QByteArray()
@@ -43,7 +47,20 @@ def render_window(window: MainWindow, page: str, select: str | None) -> bytes:
     return bytes(data.data())
 
 
-def run_screenshot(workspace: Workspace, page: str, select: str | None, out: Path) -> Path:
+def _show_search(window: MainWindow, text: str) -> None:
+    loop = QEventLoop()
+    window.results_shown.connect(loop.quit)
+    QTimer.singleShot(10_000, loop.quit)  # never hang a screenshot on a stuck search
+    window.search.setText(text)
+    loop.exec()
+    first = window.results_model.first_hit_index()
+    if first.isValid():
+        window.results.setCurrentIndex(first)
+
+
+def run_screenshot(
+    workspace: Workspace, page: str, select: str | None, out: Path, search: str | None = None
+) -> Path:
     """Open the library, render the page at a realistic size and write the PNG atomically."""
     application()
     services: Services = workspace.open()
@@ -54,7 +71,7 @@ def run_screenshot(workspace: Workspace, page: str, select: str | None, out: Pat
             window.show()
             try:
                 window.attach(services)
-                png = render_window(window, page, select)
+                png = render_window(window, page, select, search)
             finally:
                 window.close()
         return write_atomic(out, png, mode=0o644)
