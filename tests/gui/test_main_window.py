@@ -233,17 +233,14 @@ def test_dark_palette_keeps_links_readable(window) -> None:
     assert "#8ab4f8" in window.detail.document().defaultStyleSheet()
 
 
-def test_pages_are_in_the_documented_order() -> None:
-    assert PAGES[2:] == (
-        "indications",
-        "contraindications",
-        "side-effects",
-        "interactions",
-        "monitoring",
-        "handouts",
+def test_pages_are_in_the_documented_order_and_all_can_be_screenshot() -> None:
+    from ketref.cli.screenshot import PAGE_NAMES
+
+    assert PAGES[2:] == tuple(k.value for k in ItemKind if k is not ItemKind.REFERENCE) + (
         "screening",
         "references",
     )
+    assert set(PAGE_NAMES) == set(PAGES)
 
 
 def test_window_grab_is_a_real_picture(window, tmp_path: Path) -> None:
