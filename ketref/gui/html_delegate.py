@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QSize
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
@@ -10,13 +10,29 @@ from ketref.gui.models import HTML_ROLE
 
 
 class HtmlDelegate(QStyledItemDelegate):
-    """One line of rich text, elided by the view's width; falls back to plain display text."""
+    """One line of rich text, clipped to the cell; falls back to plain display text.
+
+    Laid-out documents are cached by text and font, so repainting while scrolling or typing
+    does not parse HTML again.
+    """
+
+    CACHE_LIMIT = 2000
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._cache: dict[tuple[str, str], QTextDocument] = {}
 
     def _document(self, option: QStyleOptionViewItem, html: str) -> QTextDocument:
-        doc = QTextDocument()
-        doc.setDefaultFont(option.font)
-        doc.setDocumentMargin(2)
-        doc.setHtml(html)
+        key = (html, option.font.key())
+        doc = self._cache.get(key)
+        if doc is None:
+            if len(self._cache) >= self.CACHE_LIMIT:
+                self._cache.clear()
+            doc = QTextDocument()
+            doc.setDefaultFont(option.font)
+            doc.setDocumentMargin(2)
+            doc.setHtml(html)
+            self._cache[key] = doc
         return doc
 
     def paint(
