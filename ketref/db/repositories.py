@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
@@ -97,3 +97,46 @@ def audit(
 
 def schema_revision(session: Session) -> str | None:
     return session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+# --- Screening -------------------------------------------------------------------------------
+
+
+def screening_rule_rows(session: Session) -> list[t.ScreeningRuleRow]:
+    return list(session.scalars(select(t.ScreeningRuleRow).order_by(t.ScreeningRuleRow.key)))
+
+
+def content_fingerprint(session: Session) -> tuple[int | None, int | None]:
+    """Changes with every content load and every audited edit (a cache key for screening)."""
+    release_id = session.scalar(select(func.max(t.ContentReleaseRow.id)))
+    audit_id = session.scalar(select(func.max(t.AuditEventRow.id)))
+    return (release_id, audit_id)
+
+
+def locally_edited_slugs(session: Session, kinds: list[ItemKind]) -> list[str]:
+    """``kind/slug`` of every locally edited item of these kinds."""
+    rows = session.execute(
+        select(t.ItemRow.kind, t.ItemRow.slug)
+        .where(t.ItemRow.locally_edited.is_(True), t.ItemRow.kind.in_([k.value for k in kinds]))
+        .order_by(t.ItemRow.kind, t.ItemRow.slug)
+    )
+    return [f"{kind}/{slug}" for kind, slug in rows]
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    row = session.get(t.MetaRow, key)
+    return row.value if row is not None else None
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(t.MetaRow, key)
+    if row is None:
+        session.add(t.MetaRow(key=key, value=value))
+    else:
+        row.value = value
+
+
+def delete_meta(session: Session, key: str) -> None:
+    row = session.get(t.MetaRow, key)
+    if row is not None:
+        session.delete(row)

@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from ketref.app import main
+from ketref.content.reader import read_content_folder
 from ketref.paths import AppPaths
-from tests.conftest import file_hash
+from tests.conftest import SHIPPED_CONTENT, file_hash
 
 pytestmark = pytest.mark.cli
 
@@ -113,7 +114,8 @@ def test_bad_usage_is_exit_2(capsys, shipped_home: Path, argv: list[str]) -> Non
 def test_content_status(capsys, shipped_home: Path) -> None:
     code, out, _ = run(capsys, "--home", str(shipped_home), "content", "status", "--json")
     assert code == 0
-    assert json.loads(out)["content_version"] == "2026.11.1"
+    shipped = read_content_folder(SHIPPED_CONTENT).release.version
+    assert json.loads(out)["content_version"] == shipped
 
 
 def test_db_check_backup_restore(capsys, shipped_home: Path, tmp_path: Path) -> None:
