@@ -30,27 +30,24 @@ _HEADINGS = {
 }
 
 
-def _blood_pressure(option: str) -> argparse._ActionType:
-    def parse(text: str) -> BloodPressure:
-        try:
-            return BloodPressure.parse(text, option)
-        except BadInputError as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-
-    return parse
+def _blood_pressure(text: str) -> BloodPressure:
+    try:
+        return BloodPressure.parse(text)
+    except BadInputError as exc:  # argparse names the option and exits with code 2
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _add_bp_options(parser: argparse.ArgumentParser, verb: str) -> None:
     parser.add_argument(
         "--bp-delay",
         metavar="SYS/DIA",
-        type=_blood_pressure("--bp-delay"),
+        type=_blood_pressure,
         help=f"consider-delaying threshold to {verb} (default 140/90)",
     )
     parser.add_argument(
         "--bp-stop",
         metavar="SYS/DIA",
-        type=_blood_pressure("--bp-stop"),
+        type=_blood_pressure,
         help=f"do-not-give threshold at rest to {verb} (default 180/100)",
     )
 

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ketref.db import tables as t
 from ketref.db.mapping import ROW_BY_KIND, search_text, write_item
@@ -103,7 +103,40 @@ def schema_revision(session: Session) -> str | None:
 
 
 def screening_rule_rows(session: Session) -> list[t.ScreeningRuleRow]:
-    return list(session.scalars(select(t.ScreeningRuleRow).order_by(t.ScreeningRuleRow.key)))
+    stmt = (
+        select(t.ScreeningRuleRow)
+        .options(selectinload(t.ScreeningRuleRow.references))
+        .order_by(t.ScreeningRuleRow.key)
+    )
+    return list(session.scalars(stmt))
+
+
+_CHILDREN: dict[ItemKind, list[Any]] = {
+    ItemKind.INTERACTION: [selectinload(t.InteractionRow.agents)],
+    ItemKind.CONTRAINDICATION: [
+        selectinload(t.ContraindicationRow.classes),
+        selectinload(t.ContraindicationRow.thresholds),
+    ],
+    ItemKind.INDICATION: [
+        selectinload(t.IndicationRow.uses).selectinload(t.IndicationUseRow.outcomes)
+    ],
+}
+
+
+def complete_item_rows(session: Session, kind: ItemKind) -> list[t.ItemRow]:
+    """Every item of ``kind`` with its child rows loaded up front (a handful of queries, not
+    one per item), for turning the whole kind into domain objects."""
+    row_type = ROW_BY_KIND[kind]
+    stmt = (
+        select(row_type)
+        .options(
+            selectinload(row_type.references),
+            selectinload(row_type.links),
+            *_CHILDREN.get(kind, []),
+        )
+        .order_by(row_type.slug)
+    )
+    return list(session.scalars(stmt))
 
 
 def content_fingerprint(session: Session) -> tuple[int | None, int | None]:

@@ -344,25 +344,9 @@ class ScreeningRule(Sourced):
     def _check_shape(self) -> Self:
         if len(set(self.products)) != len(self.products):
             raise ValueError("a product is listed twice")
-        nested = rc.nested_top_level_only(self.when)
-        if nested:
-            raise ValueError(f"'{nested[0]}' must be the whole 'when', not nested in all/any")
-        outcome = self.outcome
-        if (
-            isinstance(self.when, rc.NoIndicationCondition)
-            and outcome is not e.RuleOutcome.NEEDS_REVIEW
-        ):
-            raise ValueError("a no_indication_met rule must have outcome needs-review")
-        if isinstance(self.when, rc.MedicationsCondition) and outcome not in (
-            e.RuleOutcome.NEEDS_REVIEW,
-            e.RuleOutcome.INFORMATIONAL,
-        ):
-            raise ValueError("a medications rule must have outcome needs-review or informational")
-        if outcome is e.RuleOutcome.INDICATION_MET:
-            if not rc.diagnoses_in(self.when):
-                raise ValueError("an indication-met rule needs a diagnosis condition")
-            if self.contraindication:
-                raise ValueError("an indication-met rule cannot name a contraindication")
+        problem = rc.shape_problem(self.when, self.outcome, self.contraindication)
+        if problem:
+            raise ValueError(problem)
         return self
 
     @property

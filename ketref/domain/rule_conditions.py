@@ -35,6 +35,7 @@ from pydantic import (
     model_validator,
 )
 
+from ketref.domain.enums import RuleOutcome
 from ketref.domain.patient import FIELD_BY_NAME, FLAG_FIELDS, NUMERIC_FIELDS
 from ketref.domain.thresholds import ThresholdSetting
 
@@ -203,3 +204,25 @@ def diagnoses_in(condition: Condition) -> list[str]:
 
 def classes_taken_in(condition: Condition) -> list[str]:
     return [c.takes for c in walk(condition) if isinstance(c, TakesCondition)]
+
+
+def shape_problem(
+    when: Condition, outcome: RuleOutcome, contraindication: str | None
+) -> str | None:
+    """Why this ``when`` cannot go with this outcome, or None when they fit."""
+    nested = nested_top_level_only(when)
+    if nested:
+        return f"'{nested[0]}' must be the whole 'when', not nested in all/any"
+    if isinstance(when, NoIndicationCondition) and outcome is not RuleOutcome.NEEDS_REVIEW:
+        return "a no_indication_met rule must have outcome needs-review"
+    if isinstance(when, MedicationsCondition) and outcome not in (
+        RuleOutcome.NEEDS_REVIEW,
+        RuleOutcome.INFORMATIONAL,
+    ):
+        return "a medications rule must have outcome needs-review or informational"
+    if outcome is RuleOutcome.INDICATION_MET:
+        if not diagnoses_in(when):
+            return "an indication-met rule needs a diagnosis condition"
+        if contraindication:
+            return "an indication-met rule cannot name a contraindication"
+    return None

@@ -117,6 +117,19 @@ def screen(
     return ScreeningResult(ruleset_version=rules.version, thresholds=thresholds, results=results)
 
 
+def evaluate_condition(
+    condition: Condition,
+    patient: Patient,
+    thresholds: Thresholds,
+    medication_index: MedicationIndex,
+) -> Evaluation:
+    """Evaluate one condition on its own (boundary tests, explaining a rule)."""
+    no_rules = RuleSet.from_content("none", [], [], [])
+    return evaluate(
+        condition, _Context(patient, Product.IV_KETAMINE, thresholds, medication_index, no_rules)
+    )
+
+
 def status_of(findings: Iterable[Finding]) -> ScreeningStatus | None:
     """The status the findings call for by precedence; None when none of them decides."""
     outcomes = {f.outcome for f in findings}

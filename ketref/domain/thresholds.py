@@ -68,19 +68,20 @@ class BloodPressure:
         return f"{self.systolic}/{self.diastolic}"
 
     @classmethod
-    def parse(cls, text: str, what: str = "blood pressure") -> BloodPressure:
+    def parse(cls, text: str, what: str | None = None) -> BloodPressure:
         """``"140/90"`` -> BloodPressure(140, 90).
 
         Raises:
             BadInputError: not of the form SYSTOLIC/DIASTOLIC or out of range.
         """
+        prefix = f"{what}: " if what else ""
         match = _BP_TEXT.fullmatch(text)
         if not match:
-            raise BadInputError(f"{what}: write it as SYSTOLIC/DIASTOLIC, e.g. 140/90")
+            raise BadInputError(f"{prefix}write it as SYSTOLIC/DIASTOLIC, e.g. 140/90")
         try:
             return cls(int(match.group(1)), int(match.group(2)))
         except BadInputError as exc:
-            raise BadInputError(f"{what}: {exc}") from None
+            raise BadInputError(f"{prefix}{exc}") from None
 
     def as_list(self) -> list[int]:
         return [self.systolic, self.diastolic]

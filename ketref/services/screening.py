@@ -106,7 +106,7 @@ class ScreeningService:
                     [f"stored screening rule: {line}" for line in format_validation_error(exc)]
                 ) from None
             items = {
-                kind: [item_to_domain(row) for row in repo.item_rows(session, kind)]
+                kind: [item_to_domain(row) for row in repo.complete_item_rows(session, kind)]
                 for kind in _KNOWLEDGE_KINDS
             }
             interactions = [i for i in items[ItemKind.INTERACTION] if isinstance(i, Interaction)]
