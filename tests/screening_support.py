@@ -28,7 +28,7 @@ def shipped_bundle() -> ContentBundle:
 def shipped_rules() -> RuleSet:
     b = shipped_bundle()
     return RuleSet.from_content(
-        b.release.version, b.screening_rules, b.indications, b.contraindications
+        b.release.version, b.screening_rules, b.indications, b.contraindications, b.interactions
     )
 
 

@@ -493,7 +493,9 @@ def integrity_problems(bundle: ContentBundle) -> list[str]:
             problems.append(f"screening rule {rule.id} cites unknown reference {missing!r}")
         if rule.contraindication and rule.contraindication not in slugs[ItemKind.CONTRAINDICATION]:
             problems.append(f"screening rule {rule.id} names unknown contraindication")
-    problems += rule_problems(bundle)
+    problems += rule_problems(
+        bundle.screening_rules, bundle.contraindications, bundle.indications, bundle.interactions
+    )
     for orphan in sorted(known_refs - cited):
         problems.append(f"reference {orphan!r} is not cited by any item")
     return problems

@@ -8,13 +8,14 @@ whenever content is loaded, so an edited rule cannot drift from the catalogue it
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ketref.domain.enums import ContraindicationClass, RegulatoryStatus, RuleOutcome
 from ketref.domain.rule_conditions import classes_taken_in
 
 if TYPE_CHECKING:
-    from ketref.domain.content import ContentBundle
+    from ketref.domain.content import Contraindication, Indication, Interaction, ScreeningRule
 
 OUTCOMES_BY_CLASS: dict[ContraindicationClass, frozenset[RuleOutcome]] = {
     ContraindicationClass.ABSOLUTE_LABEL: frozenset(
@@ -33,13 +34,22 @@ OUTCOMES_BY_CLASS: dict[ContraindicationClass, frozenset[RuleOutcome]] = {
 have softer rules, e.g. a lower blood-pressure level that only calls for review)."""
 
 
-def rule_problems(bundle: ContentBundle) -> list[str]:
-    """Problems with the bundle's screening rules, one line each (empty when consistent)."""
+def rule_problems(
+    rules: Iterable[ScreeningRule],
+    contraindication_items: Iterable[Contraindication],
+    indication_items: Iterable[Indication],
+    interaction_items: Iterable[Interaction],
+) -> list[str]:
+    """Problems with the screening rules, one line each (empty when consistent).
+
+    Run on every content load and again on the database's current items, which a clinician may
+    have edited locally after the rules were loaded.
+    """
     problems: list[str] = []
-    contraindications = {c.slug: c for c in bundle.contraindications}
-    indications = {i.slug: i for i in bundle.indications}
-    interactions = {i.slug for i in bundle.interactions}
-    for rule in bundle.screening_rules:
+    contraindications = {c.slug: c for c in contraindication_items}
+    indications = {i.slug: i for i in indication_items}
+    interactions = {i.slug for i in interaction_items}
+    for rule in rules:
         where = f"screening rule {rule.id}"
         ci = contraindications.get(rule.contraindication or "")
         if ci is not None:

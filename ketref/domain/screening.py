@@ -161,6 +161,16 @@ def _screen_product(ctx: _Context) -> ProductResult:
             findings += _rule_findings(rule, evaluation, ctx)
     for rule in deferred:
         findings += _no_indication_findings(rule, indication_results, ctx)
+    findings += [
+        _engine_finding(
+            ctx,
+            "rules-do-not-fit-catalogue",
+            FindingOutcome.CANNOT_DETERMINE,
+            f"The screening rules do not fit the catalogue ({problem}); correct the rule or the "
+            "edited item before relying on this result.",
+        )
+        for problem in ctx.rules.problems
+    ]
     status = status_of(findings)
     if status is None:
         findings.append(

@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 from ketref.domain.content import Contraindication, Indication, Interaction, ScreeningRule
 from ketref.domain.enums import ContraindicationClass, InteractionLevel, Product
+from ketref.domain.rule_checks import rule_problems
 
 _SPACES = re.compile(r"\s+")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "`": "'"})
@@ -120,6 +121,9 @@ class RuleSet:
     """Every indication slug a patient's diagnoses may use -> its title."""
     contraindication_classes: Mapping[str, Mapping[Product, ContraindicationClass]]
     indication_uses: Mapping[str, Mapping[Product, IndicationUseSummary]]
+    problems: tuple[str, ...] = ()
+    """Ways the rules no longer fit the catalogue (e.g. after a local edit); every result shows
+    them and cannot be more certain than "cannot determine" while they exist."""
 
     @classmethod
     def from_content(
@@ -128,16 +132,25 @@ class RuleSet:
         rules: Iterable[ScreeningRule],
         indications: Iterable[Indication],
         contraindications: Iterable[Contraindication],
+        interactions: Iterable[Interaction] = (),
     ) -> RuleSet:
+        """Build from validated items; ``interactions`` are needed to check ``takes`` rules."""
         indication_list = list(indications)
+        contraindication_list = list(contraindications)
+        rule_list = tuple(rules)
+        interaction_list = list(interactions)
+        problems = rule_problems(
+            rule_list, contraindication_list, indication_list, interaction_list
+        )
         return cls(
             version=version,
-            rules=tuple(rules),
+            rules=rule_list,
+            problems=tuple(problems),
             diagnoses=MappingProxyType({i.slug: i.title for i in indication_list}),
             contraindication_classes=MappingProxyType(
                 {
                     c.slug: MappingProxyType({p: k.level for p, k in c.classes.items()})
-                    for c in contraindications
+                    for c in contraindication_list
                 }
             ),
             indication_uses=MappingProxyType(
@@ -165,4 +178,5 @@ class RuleSet:
             diagnoses=self.diagnoses,
             contraindication_classes=self.contraindication_classes,
             indication_uses=self.indication_uses,
+            problems=self.problems,
         )

@@ -119,6 +119,7 @@ class ScreeningService:
                 rules,
                 [i for i in items[ItemKind.INDICATION] if isinstance(i, Indication)],
                 [c for c in items[ItemKind.CONTRAINDICATION] if isinstance(c, Contraindication)],
+                interactions,
             )
             cited = sorted(
                 {ref for rule in rules for ref in rule.references}

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from ketref.db import tables as t
 from ketref.db.mapping import rule_to_domain
-from ketref.domain.enums import ItemKind, ScreeningStatus
+from ketref.domain.enums import FindingOutcome, ItemKind, ScreeningStatus
 from ketref.domain.errors import BadInputError
 from ketref.domain.thresholds import BloodPressure, Thresholds, ThresholdSource
 from ketref.services.screening import CLINIC_THRESHOLDS_KEY, LOCAL_EDITS_SUFFIX
@@ -152,3 +152,21 @@ def test_patient_values_never_reach_the_log(
     screening.summarise(patient, result)
     assert marker in json.dumps(result.as_dict())
     assert marker not in caplog.text
+
+
+def test_a_local_edit_that_breaks_a_rule_is_shown_in_every_result(
+    shipped_services: Services,
+) -> None:
+    catalogue = shipped_services.catalogue
+    item = catalogue.get_item(ItemKind.CONTRAINDICATION, "hypersensitivity-to-ketamine").item
+    classes = item.model_dump(by_alias=True)["classes"]
+    classes["iv-ketamine"]["class"] = "relative"
+    catalogue.edit_item(
+        ItemKind.CONTRAINDICATION, "hypersensitivity-to-ketamine", {"classes": classes}, "tester"
+    )
+    result = shipped_services.screening.screen(clear_patient())
+    for product_result in result.results:
+        assert product_result.status is ScreeningStatus.CANNOT_DETERMINE
+        (finding,) = product_result.findings_with(FindingOutcome.CANNOT_DETERMINE)
+        assert finding.rule_id == "rules-do-not-fit-catalogue"
+        assert "hypersensitivity-to-ketamine (relative for iv-ketamine)" in finding.message

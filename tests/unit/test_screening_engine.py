@@ -323,3 +323,12 @@ def test_rules_cannot_name_unknown_diagnoses_or_classes() -> None:
 
 def test_the_shipped_rules_are_consistent() -> None:
     assert integrity_problems(shipped_bundle()) == []
+    assert shipped_rules().problems == ()
+
+
+def test_rule_problems_make_every_result_uncertain() -> None:
+    broken = replace(shipped_rules(), problems=("rule x does not fit y",))
+    result = screen(clear_patient(), broken, Thresholds(), shipped_medicines())
+    for product_result in result.results:
+        assert product_result.status is ScreeningStatus.CANNOT_DETERMINE
+        assert "rule x does not fit y" in product_result.findings[0].message
