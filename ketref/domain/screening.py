@@ -3,8 +3,10 @@
 Pure and deterministic. Conditions are evaluated in three-valued (Kleene) logic: a fact that is
 not known makes a condition *unknown*, never false, unless the rest of the condition already
 decides it. An unknown rule is reported as such: "cannot determine" when it could make the patient
-not eligible, "needs review" when it could call for review. Refining an unknown into a value can
-therefore never undo a finding that already holds. Findings are sorted on a total key, so the
+not eligible, "needs review" when it could call for review (undecided informational and
+indication rules add nothing: they cannot change a status, and a missing indication is reported
+by the no-indication rule). Refining an unknown into a value can therefore never undo a finding
+that already holds. Findings are sorted on a total key, so the
 order of the rules never changes the result.
 
 Status precedence per product: not-eligible > cannot-determine > needs-review >
@@ -125,7 +127,7 @@ def evaluate_condition(
 ) -> Evaluation:
     """Evaluate one condition on its own (boundary tests, explaining a rule)."""
     no_rules = RuleSet.from_content("none", [], [], [])
-    return evaluate(
+    return _evaluate(
         condition, _Context(patient, Product.IV_KETAMINE, thresholds, medication_index, no_rules)
     )
 
@@ -155,7 +157,7 @@ def _screen_product(ctx: _Context) -> ProductResult:
         elif isinstance(rule.when, MedicationsCondition):
             findings += _medication_findings(rule, rule.when, ctx)
         else:
-            evaluation = evaluate(rule.when, ctx)
+            evaluation = _evaluate(rule.when, ctx)
             if rule.outcome is RuleOutcome.INDICATION_MET:
                 indication_results.append(evaluation)
             findings += _rule_findings(rule, evaluation, ctx)
@@ -189,7 +191,7 @@ def _screen_product(ctx: _Context) -> ProductResult:
 # --- Conditions ----------------------------------------------------------------------------
 
 
-def evaluate(condition: Condition, ctx: _Context) -> Evaluation:
+def _evaluate(condition: Condition, ctx: _Context) -> Evaluation:
     """Three-valued evaluation of one condition for ``ctx.patient``."""
     if isinstance(condition, FlagCondition):
         value = ctx.patient.value(condition.flag)
@@ -206,7 +208,7 @@ def evaluate(condition: Condition, ctx: _Context) -> Evaluation:
     if isinstance(condition, AllCondition | AnyCondition):
         children = condition.all if isinstance(condition, AllCondition) else condition.any
         return _combine(
-            [evaluate(c, ctx) for c in children], every=isinstance(condition, AllCondition)
+            [_evaluate(c, ctx) for c in children], every=isinstance(condition, AllCondition)
         )
     raise BadInputError(f"a {type(condition).__name__} must be the whole condition of a rule")
 
