@@ -409,6 +409,52 @@ def write_item(
     return row
 
 
+# --- Screening rules -----------------------------------------------------------------------
+
+
+def rule_row(rule: c.ScreeningRule, reference_ids: Mapping[str, int]) -> t.ScreeningRuleRow:
+    """A new row for ``rule``; its typed condition is kept in the JSON ``parameters`` column."""
+    return t.ScreeningRuleRow(
+        key=rule.id,
+        version=rule.version,
+        factor=rule.factor,
+        products=[p.value for p in rule.products],
+        outcome=rule.outcome.value,
+        parameters={"when": rule.when.model_dump(mode="json", exclude_none=True)},
+        message=rule.message,
+        contraindication_slug=rule.contraindication,
+        reviewed=rule.reviewed,
+        review_due=rule.review_due,
+        verified=rule.verified,
+        unverified_note=rule.unverified_note,
+        references=[
+            t.ScreeningRuleReferenceRow(reference_id=reference_ids[key], position=i)
+            for i, key in enumerate(dict.fromkeys(rule.references))
+        ],
+    )
+
+
+def rule_to_domain(row: t.ScreeningRuleRow) -> c.ScreeningRule:
+    """Rebuild (and re-validate) a rule from its row."""
+    return c.ScreeningRule.model_validate(
+        {
+            "id": row.key,
+            "version": row.version,
+            "factor": row.factor,
+            "products": list(row.products),
+            "outcome": row.outcome,
+            "when": row.parameters.get("when"),
+            "message": row.message,
+            "contraindication": row.contraindication_slug,
+            "references": [link.reference.key for link in row.references],
+            "reviewed": row.reviewed,
+            "review_due": row.review_due,
+            "verified": row.verified,
+            "unverified_note": row.unverified_note,
+        }
+    )
+
+
 def search_text(item: c.Item) -> str:
     """Every word of an item worth finding, for the search index (enum codes left out)."""
     skip = frozenset({"references", "slug", "title", "summary", "related"})

@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, text, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
 from ketref.db import tables as t
 from ketref.db.mapping import ROW_BY_KIND, search_text, write_item
@@ -133,3 +133,79 @@ def audit(
 
 def schema_revision(session: Session) -> str | None:
     return session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+# --- Screening -------------------------------------------------------------------------------
+
+
+def screening_rule_rows(session: Session) -> list[t.ScreeningRuleRow]:
+    stmt = (
+        select(t.ScreeningRuleRow)
+        .options(selectinload(t.ScreeningRuleRow.references))
+        .order_by(t.ScreeningRuleRow.key)
+    )
+    return list(session.scalars(stmt))
+
+
+_CHILDREN: dict[ItemKind, list[Any]] = {
+    ItemKind.INTERACTION: [selectinload(t.InteractionRow.agents)],
+    ItemKind.CONTRAINDICATION: [
+        selectinload(t.ContraindicationRow.classes),
+        selectinload(t.ContraindicationRow.thresholds),
+    ],
+    ItemKind.INDICATION: [
+        selectinload(t.IndicationRow.uses).selectinload(t.IndicationUseRow.outcomes)
+    ],
+}
+
+
+def complete_item_rows(session: Session, kind: ItemKind) -> list[t.ItemRow]:
+    """Every item of ``kind`` with its child rows loaded up front (a handful of queries, not
+    one per item), for turning the whole kind into domain objects."""
+    row_type = ROW_BY_KIND[kind]
+    stmt = (
+        select(row_type)
+        .options(
+            selectinload(row_type.references),
+            selectinload(row_type.links),
+            *_CHILDREN.get(kind, []),
+        )
+        .order_by(row_type.slug)
+    )
+    return list(session.scalars(stmt))
+
+
+def content_fingerprint(session: Session) -> tuple[int | None, int | None]:
+    """Changes with every content load and every audited edit (a cache key for screening)."""
+    release_id = session.scalar(select(func.max(t.ContentReleaseRow.id)))
+    audit_id = session.scalar(select(func.max(t.AuditEventRow.id)))
+    return (release_id, audit_id)
+
+
+def locally_edited_slugs(session: Session, kinds: list[ItemKind]) -> list[str]:
+    """``kind/slug`` of every locally edited item of these kinds."""
+    rows = session.execute(
+        select(t.ItemRow.kind, t.ItemRow.slug)
+        .where(t.ItemRow.locally_edited.is_(True), t.ItemRow.kind.in_([k.value for k in kinds]))
+        .order_by(t.ItemRow.kind, t.ItemRow.slug)
+    )
+    return [f"{kind}/{slug}" for kind, slug in rows]
+
+
+def get_meta(session: Session, key: str) -> str | None:
+    row = session.get(t.MetaRow, key)
+    return row.value if row is not None else None
+
+
+def set_meta(session: Session, key: str, value: str) -> None:
+    row = session.get(t.MetaRow, key)
+    if row is None:
+        session.add(t.MetaRow(key=key, value=value))
+    else:
+        row.value = value
+
+
+def delete_meta(session: Session, key: str) -> None:
+    row = session.get(t.MetaRow, key)
+    if row is not None:
+        session.delete(row)

@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
-from ketref.db.mapping import ROW_BY_KIND, model_hash, write_item, write_reference
+from ketref.db.mapping import ROW_BY_KIND, model_hash, rule_row, write_item, write_reference
 from ketref.db.search import rebuild_search_index
 from ketref.domain import content as c
 from ketref.domain.enums import ItemKind
@@ -131,26 +131,7 @@ def _load_rules_and_synonyms(session: Session, bundle: c.ContentBundle) -> None:
     session.execute(delete(t.ScreeningRuleRow))
     session.execute(delete(t.SynonymRow))
     for rule in bundle.screening_rules:
-        session.add(
-            t.ScreeningRuleRow(
-                key=rule.id,
-                version=rule.version,
-                factor=rule.factor,
-                products=[p.value for p in rule.products],
-                outcome=rule.outcome.value,
-                parameters=dict(rule.parameters),
-                message=rule.message,
-                contraindication_slug=rule.contraindication,
-                reviewed=rule.reviewed,
-                review_due=rule.review_due,
-                verified=rule.verified,
-                unverified_note=rule.unverified_note,
-                references=[
-                    t.ScreeningRuleReferenceRow(reference_id=ref_ids[key], position=i)
-                    for i, key in enumerate(dict.fromkeys(rule.references))
-                ],
-            )
-        )
+        session.add(rule_row(rule, ref_ids))
     for synonym in bundle.synonyms:
         session.add(t.SynonymRow(term=synonym.term.lower(), means=list(synonym.means)))
 

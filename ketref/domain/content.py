@@ -15,7 +15,10 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
 
 from ketref.domain import enums as e
+from ketref.domain import rule_conditions as rc
 from ketref.domain.enums import ItemKind, Product
+from ketref.domain.rule_checks import rule_problems
+from ketref.domain.rule_conditions import Condition
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
@@ -321,16 +324,35 @@ class Handout(Item):
 
 
 class ScreeningRule(Sourced):
-    """A versioned rule the screening engine evaluates; the engine itself stays pure code."""
+    """A versioned rule the screening engine evaluates; the engine itself stays pure code.
+
+    ``when`` is a typed condition over the patient form (see ``rule_conditions``). ``outcome``
+    is what the rule contributes when the condition holds; when it cannot be evaluated because a
+    fact is unknown, the engine reports that instead (never "does not apply").
+    """
 
     id: Slug
     version: Annotated[int, Field(ge=1)]
     factor: Slug
     products: Annotated[list[ProductT], Field(min_length=1)]
     outcome: RuleOutcomeT
-    parameters: dict[Slug, float | str | bool] = {}
+    when: Condition
     message: Text
     contraindication: Slug | None = None
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Self:
+        if len(set(self.products)) != len(self.products):
+            raise ValueError("a product is listed twice")
+        problem = rc.shape_problem(self.when, self.outcome, self.contraindication)
+        if problem:
+            raise ValueError(problem)
+        return self
+
+    @property
+    def diagnoses(self) -> list[str]:
+        """Indication slugs this rule's condition mentions."""
+        return rc.diagnoses_in(self.when)
 
 
 # --- Search synonyms and the release -------------------------------------------------------
@@ -471,6 +493,9 @@ def integrity_problems(bundle: ContentBundle) -> list[str]:
             problems.append(f"screening rule {rule.id} cites unknown reference {missing!r}")
         if rule.contraindication and rule.contraindication not in slugs[ItemKind.CONTRAINDICATION]:
             problems.append(f"screening rule {rule.id} names unknown contraindication")
+    problems += rule_problems(
+        bundle.screening_rules, bundle.contraindications, bundle.indications, bundle.interactions
+    )
     for orphan in sorted(known_refs - cited):
         problems.append(f"reference {orphan!r} is not cited by any item")
     return problems

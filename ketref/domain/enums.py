@@ -156,3 +156,39 @@ class RuleOutcome(StrEnum):
     NEEDS_REVIEW = "needs-review"
     INDICATION_MET = "indication-met"
     INFORMATIONAL = "informational"
+
+
+class FindingOutcome(StrEnum):
+    """What one screening finding says about one product, most serious first."""
+
+    NOT_ELIGIBLE = "not-eligible"
+    CANNOT_DETERMINE = "cannot-determine"
+    NEEDS_REVIEW = "needs-review"
+    INDICATION_MET = "indication-met"
+    INFORMATIONAL = "informational"
+
+    @property
+    def rank(self) -> int:
+        """0 for the most serious outcome; findings are listed in this order."""
+        return list(FindingOutcome).index(self)
+
+
+class ScreeningStatus(StrEnum):
+    """The verdict for one product; precedence follows the declaration order."""
+
+    NOT_ELIGIBLE = "not-eligible"
+    CANNOT_DETERMINE = "cannot-determine"
+    NEEDS_REVIEW = "needs-review"
+    ELIGIBLE_TO_CONSIDER = "eligible-to-consider"
+
+    @property
+    def label(self) -> str:
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    ScreeningStatus.NOT_ELIGIBLE: "Not eligible",
+    ScreeningStatus.CANNOT_DETERMINE: "Cannot determine",
+    ScreeningStatus.NEEDS_REVIEW: "Needs review",
+    ScreeningStatus.ELIGIBLE_TO_CONSIDER: "Eligible to consider",
+}

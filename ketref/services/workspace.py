@@ -12,6 +12,7 @@ from ketref.paths import AppPaths
 from ketref.services.catalogue import CatalogueService
 from ketref.services.content import ContentService
 from ketref.services.maintenance import MaintenanceService, restore_database
+from ketref.services.screening import ScreeningService
 
 
 @dataclass
@@ -23,6 +24,7 @@ class Services:
     content: ContentService
     maintenance: MaintenanceService
     load_report: LoadReport | None
+    screening: ScreeningService
 
     def close(self) -> None:
         self.db.dispose()
@@ -63,6 +65,7 @@ class Workspace:
             content=content,
             maintenance=MaintenanceService(db, self.paths.backups, self.clock),
             load_report=report,
+            screening=ScreeningService(db, self.clock),
         )
 
     def restore(self, backup: Path) -> Path:

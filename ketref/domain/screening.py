@@ -1,0 +1,458 @@
+"""The screening engine: ``screen(patient, rules, thresholds, medicines) -> ScreeningResult``.
+
+Pure and deterministic. Conditions are evaluated in three-valued (Kleene) logic: a fact that is
+not known makes a condition *unknown*, never false, unless the rest of the condition already
+decides it. An unknown rule is reported as such: "cannot determine" when it could make the patient
+not eligible, "needs review" when it could call for review (undecided informational and
+indication rules add nothing: they cannot change a status, and a missing indication is reported
+by the no-indication rule). Refining an unknown into a value can therefore never undo a finding
+that already holds. Findings are sorted on a total key, so the
+order of the rules never changes the result.
+
+Status precedence per product: not-eligible > cannot-determine > needs-review >
+eligible-to-consider (an indication is met and nothing else calls for attention).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from enum import Enum
+
+from ketref.domain.content import ScreeningRule
+from ketref.domain.enums import (
+    FindingOutcome,
+    ItemKind,
+    Product,
+    RuleOutcome,
+    ScreeningStatus,
+)
+from ketref.domain.errors import BadInputError
+from ketref.domain.patient import FIELD_BY_NAME, Patient
+from ketref.domain.rule_conditions import (
+    NOT_RECOGNISED,
+    AllCondition,
+    AnyCondition,
+    CompareCondition,
+    Condition,
+    DiagnosisCondition,
+    FlagCondition,
+    MedicationsCondition,
+    NoIndicationCondition,
+    TakesCondition,
+)
+from ketref.domain.screening_knowledge import MedicationIndex, RuleSet, normalise_medicine_name
+from ketref.domain.screening_result import (
+    Finding,
+    ItemRef,
+    JsonValue,
+    ProductResult,
+    ScreeningResult,
+    ThresholdCheck,
+)
+from ketref.domain.thresholds import Thresholds
+
+
+class Truth(Enum):
+    TRUE = "true"
+    FALSE = "false"
+    UNKNOWN = "unknown"
+
+
+@dataclass
+class Evaluation:
+    """The outcome of a condition and what it looked at."""
+
+    truth: Truth
+    values: dict[str, JsonValue] = field(default_factory=dict)
+    missing: list[str] = field(default_factory=list)
+    checks: list[ThresholdCheck] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Context:
+    patient: Patient
+    product: Product
+    thresholds: Thresholds
+    medicines: MedicationIndex
+    rules: RuleSet
+
+
+_WHEN_UNKNOWN = {
+    RuleOutcome.NOT_ELIGIBLE: FindingOutcome.CANNOT_DETERMINE,
+    RuleOutcome.NEEDS_REVIEW: FindingOutcome.NEEDS_REVIEW,
+}
+"""What a rule that cannot be decided contributes. Undecided informational and indication rules
+add nothing: they cannot change a status, and a missing indication is reported by the
+no-indication rule with the facts it lacks."""
+
+_STATUS_BY_OUTCOME = (
+    (FindingOutcome.NOT_ELIGIBLE, ScreeningStatus.NOT_ELIGIBLE),
+    (FindingOutcome.CANNOT_DETERMINE, ScreeningStatus.CANNOT_DETERMINE),
+    (FindingOutcome.NEEDS_REVIEW, ScreeningStatus.NEEDS_REVIEW),
+    (FindingOutcome.INDICATION_MET, ScreeningStatus.ELIGIBLE_TO_CONSIDER),
+)
+
+
+def screen(
+    patient: Patient,
+    rules: RuleSet,
+    thresholds: Thresholds,
+    medication_index: MedicationIndex,
+) -> ScreeningResult:
+    """Screen ``patient`` for every product.
+
+    Raises:
+        BadInputError: a diagnosis is not a condition of the knowledge base (a typo must not
+            silently count as "no indication").
+    """
+    unknown = [d for d in patient.diagnoses or () if d not in rules.diagnoses]
+    if unknown:
+        raise BadInputError(
+            f"diagnoses: {unknown[0]!r} is not a condition in the knowledge base "
+            "(see 'ketref list indications')"
+        )
+    results = tuple(
+        _screen_product(_Context(patient, product, thresholds, medication_index, rules))
+        for product in Product
+    )
+    return ScreeningResult(ruleset_version=rules.version, thresholds=thresholds, results=results)
+
+
+def evaluate_condition(
+    condition: Condition,
+    patient: Patient,
+    thresholds: Thresholds,
+    medication_index: MedicationIndex,
+) -> Evaluation:
+    """Evaluate one condition on its own (boundary tests, explaining a rule)."""
+    no_rules = RuleSet.from_content("none", [], [], [])
+    return _evaluate(
+        condition, _Context(patient, Product.IV_KETAMINE, thresholds, medication_index, no_rules)
+    )
+
+
+def status_of(findings: Iterable[Finding]) -> ScreeningStatus | None:
+    """The status the findings call for by precedence; None when none of them decides."""
+    outcomes = {f.outcome for f in findings}
+    return next((s for o, s in _STATUS_BY_OUTCOME if o in outcomes), None)
+
+
+def _screen_product(ctx: _Context) -> ProductResult:
+    rules = [r for r in ctx.rules.rules if ctx.product in r.products]
+    if not rules:
+        finding = _engine_finding(
+            ctx,
+            "no-rules-loaded",
+            FindingOutcome.CANNOT_DETERMINE,
+            "No screening rules are loaded for this product, so nothing was checked.",
+        )
+        return ProductResult(ctx.product, ScreeningStatus.CANNOT_DETERMINE, (finding,))
+    findings: list[Finding] = []
+    indication_results: list[Evaluation] = []
+    deferred: list[ScreeningRule] = []
+    for rule in rules:
+        if isinstance(rule.when, NoIndicationCondition):
+            deferred.append(rule)  # needs every indication rule's result first
+        elif isinstance(rule.when, MedicationsCondition):
+            findings += _medication_findings(rule, rule.when, ctx)
+        else:
+            evaluation = _evaluate(rule.when, ctx)
+            if rule.outcome is RuleOutcome.INDICATION_MET:
+                indication_results.append(evaluation)
+            findings += _rule_findings(rule, evaluation, ctx)
+    for rule in deferred:
+        findings += _no_indication_findings(rule, indication_results, ctx)
+    findings += [
+        _engine_finding(
+            ctx,
+            "rules-do-not-fit-catalogue",
+            FindingOutcome.CANNOT_DETERMINE,
+            f"The screening rules do not fit the catalogue ({problem}); correct the rule or the "
+            "edited item before relying on this result.",
+        )
+        for problem in ctx.rules.problems
+    ]
+    status = status_of(findings)
+    if status is None:
+        findings.append(
+            _engine_finding(
+                ctx,
+                "no-indication-rule",
+                FindingOutcome.NEEDS_REVIEW,
+                "No indication was confirmed and the rule set has no rule explaining why; "
+                "check the indication by hand.",
+            )
+        )
+        status = ScreeningStatus.NEEDS_REVIEW
+    return ProductResult(ctx.product, status, tuple(sorted(findings, key=Finding.sort_key)))
+
+
+# --- Conditions ----------------------------------------------------------------------------
+
+
+def _evaluate(condition: Condition, ctx: _Context) -> Evaluation:
+    """Three-valued evaluation of one condition for ``ctx.patient``."""
+    if isinstance(condition, FlagCondition):
+        value = ctx.patient.value(condition.flag)
+        return _known_or_missing(condition.flag, value, value is True)
+    if isinstance(condition, CompareCondition):
+        return _compare(condition, ctx)
+    if isinstance(condition, DiagnosisCondition):
+        diagnoses = ctx.patient.diagnoses
+        return _known_or_missing(
+            "diagnoses", diagnoses, diagnoses is not None and condition.diagnosis in diagnoses
+        )
+    if isinstance(condition, TakesCondition):
+        return _takes(condition, ctx)
+    if isinstance(condition, AllCondition | AnyCondition):
+        children = condition.all if isinstance(condition, AllCondition) else condition.any
+        return _combine(
+            [_evaluate(c, ctx) for c in children], every=isinstance(condition, AllCondition)
+        )
+    raise BadInputError(f"a {type(condition).__name__} must be the whole condition of a rule")
+
+
+def _known_or_missing(name: str, value: JsonValue, holds: bool) -> Evaluation:
+    if value is None:
+        return Evaluation(Truth.UNKNOWN, {name: None}, [name])
+    return Evaluation(Truth.TRUE if holds else Truth.FALSE, {name: value})
+
+
+_OPERATORS = {
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+}
+
+
+def _compare(condition: CompareCondition, ctx: _Context) -> Evaluation:
+    value = ctx.patient.value(condition.field)
+    threshold: float
+    if condition.setting is not None:
+        threshold = ctx.thresholds.value(condition.setting)
+    else:
+        assert condition.value is not None  # the model guarantees one of the two
+        threshold = condition.value
+    assert value is None or isinstance(value, int | float)  # rules compare numeric fields only
+    met = None if value is None else bool(_OPERATORS[condition.op](value, threshold))
+    check = ThresholdCheck(
+        field=condition.field,
+        op=condition.op,
+        threshold=threshold,
+        patient_value=value,
+        met=met,
+        setting=condition.setting.value if condition.setting else None,
+    )
+    evaluation = _known_or_missing(condition.field, value, bool(met))
+    evaluation.checks.append(check)
+    return evaluation
+
+
+def _takes(condition: TakesCondition, ctx: _Context) -> Evaluation:
+    medicines = ctx.patient.medications
+    values: dict[str, JsonValue] = {"medications": medicines}
+    if not ctx.medicines.has_class(condition.takes):
+        missing = f"which medicines count as {condition.takes} (not in the loaded knowledge base)"
+        return Evaluation(Truth.UNKNOWN, values, [missing])
+    if medicines is None:
+        return Evaluation(Truth.UNKNOWN, values, ["medications"])
+    if any(
+        entry.interaction == condition.takes
+        for name in medicines
+        for entry in ctx.medicines.lookup(name)
+    ):
+        return Evaluation(Truth.TRUE, values)
+    unrecognised = [name for name in medicines if not ctx.medicines.recognises(name)]
+    if unrecognised:
+        listed = ", ".join(unrecognised)
+        missing = f"whether {listed} (not recognised) counts as {condition.takes}"
+        return Evaluation(Truth.UNKNOWN, values, [missing])
+    return Evaluation(Truth.FALSE, values)
+
+
+def _combine(children: Sequence[Evaluation], *, every: bool) -> Evaluation:
+    """Kleene AND (``every``) or OR over the children, keeping what each looked at."""
+    decisive = Truth.FALSE if every else Truth.TRUE
+    truths = {c.truth for c in children}
+    if decisive in truths:
+        truth = decisive
+    elif Truth.UNKNOWN in truths:
+        truth = Truth.UNKNOWN
+    else:
+        truth = Truth.TRUE if every else Truth.FALSE
+    combined = Evaluation(truth)
+    for child in children:
+        combined.values.update(child.values)
+        combined.checks += child.checks
+        if truth is Truth.UNKNOWN and child.truth is Truth.UNKNOWN:
+            combined.missing += [m for m in child.missing if m not in combined.missing]
+    return combined
+
+
+# --- Findings ------------------------------------------------------------------------------
+
+
+def _missing_text(missing: Iterable[str]) -> str:
+    return "; ".join(FIELD_BY_NAME[m].label if m in FIELD_BY_NAME else m for m in missing)
+
+
+def _rule_findings(rule: ScreeningRule, evaluation: Evaluation, ctx: _Context) -> list[Finding]:
+    if evaluation.truth is Truth.FALSE:
+        return []
+    if evaluation.truth is Truth.TRUE:
+        outcome = FindingOutcome(rule.outcome.value)
+        return [_finding(rule, outcome, rule.message, evaluation, ctx)]
+    if rule.outcome in (RuleOutcome.INDICATION_MET, RuleOutcome.INFORMATIONAL):
+        return []  # cannot change the status; unknown indications are reported by no-indication
+    unknown = _missing_text(evaluation.missing)
+    message = f"Not known: {unknown}. Answer this before deciding; if it applies: {rule.message}"
+    return [_finding(rule, _WHEN_UNKNOWN[rule.outcome], message, evaluation, ctx)]
+
+
+def _medication_findings(
+    rule: ScreeningRule, when: MedicationsCondition, ctx: _Context
+) -> list[Finding]:
+    medicines = ctx.patient.medications
+    if medicines is None:
+        evaluation = Evaluation(Truth.UNKNOWN, {"medications": None}, ["medications"])
+        return _rule_findings(rule, evaluation, ctx)
+    levels = set(when.medications)
+    findings: list[Finding] = []
+    for name in _unique_names(medicines):
+        evaluation = Evaluation(Truth.TRUE, {"medication": name})
+        entries = ctx.medicines.lookup(name)
+        if not entries:
+            if NOT_RECOGNISED in levels:
+                message = (
+                    f"{name}: not recognised — review manually. ketref has no entry for this "
+                    "name, which is not the same as having no interaction."
+                )
+                outcome = FindingOutcome(rule.outcome.value)
+                findings.append(
+                    _finding(rule, outcome, message, evaluation, ctx, basis=NOT_RECOGNISED)
+                )
+            continue
+        for entry in entries:
+            if ctx.product not in entry.products or entry.level.value not in levels:
+                continue
+            finding = _finding(
+                rule,
+                FindingOutcome(rule.outcome.value),
+                f"{name}: {entry.title} ({entry.level.value}). {entry.advice}",
+                evaluation,
+                ctx,
+                basis=entry.level.value,
+                item=ItemRef(ItemKind.INTERACTION, entry.interaction),
+                extra_references=entry.references,
+            )
+            findings.append(
+                replace(
+                    finding,
+                    verified=finding.verified and entry.verified,
+                    unverified_note=entry.unverified_note or finding.unverified_note,
+                    review_due=min(entry.review_due, rule.review_due),
+                )
+            )
+    return findings
+
+
+def _unique_names(names: Iterable[str]) -> list[str]:
+    """Listed names once each (compared case- and space-insensitively), tidied for display."""
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(normalise_medicine_name(name), " ".join(name.split()))
+    return list(seen.values())
+
+
+def _no_indication_findings(
+    rule: ScreeningRule, indication_results: Sequence[Evaluation], ctx: _Context
+) -> list[Finding]:
+    if any(e.truth is Truth.TRUE for e in indication_results):
+        return []
+    values: dict[str, JsonValue] = {"diagnoses": ctx.patient.diagnoses}
+    unknown = [e for e in indication_results if e.truth is Truth.UNKNOWN]
+    if not unknown:
+        return [
+            _finding(
+                rule, FindingOutcome.NEEDS_REVIEW, rule.message, Evaluation(Truth.TRUE, values), ctx
+            )
+        ]
+    missing: list[str] = []
+    for evaluation in unknown:
+        values.update(evaluation.values)
+        missing += [m for m in evaluation.missing if m not in missing]
+    message = (
+        f"Not known: {_missing_text(missing)}. No indication can be confirmed until it is. "
+        f"{rule.message}"
+    )
+    evaluation = Evaluation(Truth.UNKNOWN, values, missing)
+    return [_finding(rule, FindingOutcome.NEEDS_REVIEW, message, evaluation, ctx)]
+
+
+def _finding(
+    rule: ScreeningRule,
+    outcome: FindingOutcome,
+    message: str,
+    evaluation: Evaluation,
+    ctx: _Context,
+    *,
+    basis: str | None = None,
+    item: ItemRef | None = None,
+    extra_references: Sequence[str] = (),
+) -> Finding:
+    return Finding(
+        rule_id=rule.id,
+        rule_version=rule.version,
+        outcome=outcome,
+        message=message,
+        values=tuple(evaluation.values.items()),
+        threshold=tuple(evaluation.checks),
+        missing=tuple(evaluation.missing),
+        references=tuple(dict.fromkeys([*extra_references, *rule.references])),
+        ruleset_version=ctx.rules.version,
+        basis=basis or _basis(rule, ctx),
+        item=item or _item(rule),
+        verified=rule.verified,
+        unverified_note=rule.unverified_note,
+        reviewed=rule.reviewed,
+        review_due=rule.review_due,
+    )
+
+
+def _basis(rule: ScreeningRule, ctx: _Context) -> str | None:
+    """The class or status behind a rule for this product, from the catalogue."""
+    if rule.contraindication:
+        classes = ctx.rules.contraindication_classes.get(rule.contraindication, {})
+        level = classes.get(ctx.product)
+        return level.value if level else None
+    if rule.outcome is RuleOutcome.INDICATION_MET:
+        uses = ctx.rules.indication_uses.get(rule.diagnoses[0], {})
+        use = uses.get(ctx.product)
+        return use.basis if use else None
+    return None
+
+
+def _item(rule: ScreeningRule) -> ItemRef | None:
+    if rule.contraindication:
+        return ItemRef(ItemKind.CONTRAINDICATION, rule.contraindication)
+    if rule.outcome is RuleOutcome.INDICATION_MET:
+        return ItemRef(ItemKind.INDICATION, rule.diagnoses[0])
+    return None
+
+
+def _engine_finding(ctx: _Context, rule_id: str, outcome: FindingOutcome, message: str) -> Finding:
+    """A finding the engine makes itself (rule version 0, no references: not a clinical claim)."""
+    return Finding(
+        rule_id=rule_id,
+        rule_version=0,
+        outcome=outcome,
+        message=message,
+        values=(),
+        threshold=(),
+        missing=(),
+        references=(),
+        ruleset_version=ctx.rules.version,
+        basis="engine",
+    )
