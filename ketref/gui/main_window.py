@@ -50,6 +50,7 @@ from ketref.gui.dialogs import AboutDialog, about_html
 from ketref.gui.history import History, Place
 from ketref.gui.html_delegate import HtmlDelegate
 from ketref.gui.models import KEY_ROLE, ItemFilterProxy, ItemTableModel, SearchResultsModel
+from ketref.gui.screening_page import ScreeningPage
 from ketref.gui.search_runner import SearchRunner
 from ketref.gui.ui_state import UiState
 from ketref.services.workspace import Services
@@ -192,14 +193,8 @@ class MainWindow(QMainWindow):
         self.browser_split.setStretchFactor(1, 2)
         self.browser_split.setSizes([400, 700])
 
-        self.screening_page = QLabel(
-            "<h2>Screening</h2><p><b>Not available yet.</b> The eligibility screener (per "
-            "product, with sourced reasons) is still being built. Until it is here, check "
-            "the Contraindications, Interactions and Monitoring pages by hand.</p>"
-        )
-        self.screening_page.setWordWrap(True)
-        self.screening_page.setAlignment(Qt.AlignmentFlag.AlignTop)
-        self.screening_page.setMargin(24)
+        self.screening_page = ScreeningPage()
+        self.screening_page.link_activated.connect(self._on_link)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self.browser_split)
@@ -282,6 +277,7 @@ class MainWindow(QMainWindow):
         self._runner.results.connect(self._show_results)
         self._runner.failed.connect(self._show_search_failure)
         self._set_enabled(True)
+        self.screening_page.attach(services.screening)
         self._review = services.catalogue.review_summary()
         version = services.content.status().content_version or "none"
         review = self._review

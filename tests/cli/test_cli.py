@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from ketref.app import main
-from ketref.content.reader import read_content_folder
 from ketref.paths import AppPaths
 from tests.conftest import file_hash, shipped_version
 
