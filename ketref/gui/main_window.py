@@ -45,13 +45,13 @@ from ketref.domain.enums import ItemKind
 from ketref.domain.errors import KetrefError
 from ketref.domain.search import SearchResult
 from ketref.gui import dialogs
+from ketref.gui.background import LatestOnly
 from ketref.gui.detail_html import item_html, message_html, reference_html
 from ketref.gui.dialogs import AboutDialog, about_html
 from ketref.gui.history import History, Place
 from ketref.gui.html_delegate import HtmlDelegate
 from ketref.gui.models import KEY_ROLE, ItemFilterProxy, ItemTableModel, SearchResultsModel
 from ketref.gui.screening_page import ScreeningPage
-from ketref.gui.search_runner import SearchRunner
 from ketref.gui.ui_state import UiState
 from ketref.services.workspace import Services
 
@@ -89,7 +89,7 @@ class MainWindow(QMainWindow):
         self._history = History()
         self._review: ReviewSummary | None = None
         self._shown: Place | None = None
-        self._runner: SearchRunner | None = None
+        self._runner: LatestOnly | None = None
         self.keystroke_at = 0.0
         self._visit_timer = QTimer(self, singleShot=True, interval=VISIT_DELAY_MS)
         self._visit_timer.timeout.connect(self._commit_visit)
@@ -273,8 +273,10 @@ class MainWindow(QMainWindow):
     def attach(self, services: Services) -> None:
         """Show the library; called once the database is open (after the first paint)."""
         self.services = services
-        self._runner = SearchRunner(lambda text: services.catalogue.search(text, limit=60), self)
-        self._runner.results.connect(self._show_results)
+        self._runner = LatestOnly(
+            lambda text: services.catalogue.search(text, limit=60), "search", self
+        )
+        self._runner.finished.connect(self._show_results)
         self._runner.failed.connect(self._show_search_failure)
         self._set_enabled(True)
         self.screening_page.attach(services.screening)
