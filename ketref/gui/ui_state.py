@@ -31,6 +31,12 @@ class UiState:
     def set_bytes(self, key: str, value: QByteArray) -> None:
         self._settings.setValue(key, value)
 
+    def value(self, key: str) -> object:
+        return self._settings.value(key)
+
+    def set_value(self, key: str, value: object) -> None:
+        self._settings.setValue(key, value)
+
     @property
     def zoom(self) -> int:
         try:
