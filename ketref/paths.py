@@ -42,9 +42,14 @@ class AppPaths:
         )
 
     def ensure(self) -> None:
-        """Create the directories owner-only (0700): they may hold clinic data."""
+        """Create the directories owner-only (0700): they may hold clinic data.
+
+        Existing ketref folders that others can read are tightened to 0700 as well.
+        """
         for directory in (self.data, self.config, self.logs, self.backups):
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if os.name == "posix" and directory.stat().st_mode & 0o077:
+                directory.chmod(0o700)
 
 
 def resources_dir() -> Path:

@@ -50,15 +50,22 @@ def rebuild_search_index(
             )
         )
     for ref in session.scalars(select(t.ReferenceRow)):
-        body = "\n".join(filter(None, [ref.citation, ref.doi, ref.pmid, ref.set_id, ref.note]))
         session.add(
             t.SearchDocumentRow(
-                kind=ItemKind.REFERENCE.value, slug=ref.key, title=ref.title, body=body
+                kind=ItemKind.REFERENCE.value,
+                slug=ref.key,
+                title=ref.title,
+                body=reference_body(ref),
             )
         )
     session.flush()
     if _is_sqlite(session):
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES('rebuild')"))
+
+
+def reference_body(ref: t.ReferenceRow) -> str:
+    """The searchable text of a reference besides its title."""
+    return "\n".join(filter(None, [ref.citation, ref.doi, ref.pmid, ref.set_id, ref.note]))
 
 
 def update_search_document(

@@ -34,6 +34,9 @@ class ItemDetail:
     locally_edited: bool
     origin: str
     content_version: str
+    fingerprint: str = ""
+    """Hash of the item as read; pass it back to ``edit_item(expected=...)`` to catch a
+    concurrent edit instead of silently overwriting it."""
 
 
 @dataclass(frozen=True)

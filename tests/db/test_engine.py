@@ -19,6 +19,7 @@ from ketref.db.engine import (
     open_database,
 )
 from ketref.domain.errors import DatabaseRefusedError
+from ketref.services.recovery import DatabaseProblem, RecoveryNeededError
 from ketref.services.workspace import Workspace
 from tests.conftest import file_hash, fixed_clock
 
@@ -149,8 +150,9 @@ def test_truncated_database_is_refused_as_damaged(tmp_path: Path, workspace: Wor
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     before = file_hash(path)
-    with pytest.raises(DatabaseDamagedError, match="damaged"):
+    with pytest.raises(RecoveryNeededError, match="damaged") as info:
         workspace.open()
+    assert info.value.diagnosis.problem is DatabaseProblem.DAMAGED
     assert file_hash(path) == before
 
 
