@@ -25,6 +25,7 @@ import codecs
 import hashlib
 import json
 import math
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
@@ -186,18 +187,24 @@ def _pointer(parts: tuple[str | int, ...]) -> str:
     return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
+_BAD_CHARACTER = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffd]"
+)
+
+
 def _text_problem(text: str) -> str | None:
-    for ch in text:
-        code = ord(ch)
-        if 0xD800 <= code <= 0xDFFF:
-            return "a lone surrogate (broken text)"
-        if (code < 0x20 and ch not in "\t\n\r") or 0x7F <= code <= 0x9F:
-            return f"a control character (U+{code:04X})"
-        if ch in _BIDI_CONTROLS:
-            return f"a bidirectional override (U+{code:04X})"
-        if ch == "\ufffd":
-            return "a replacement character (U+FFFD: the text was mis-decoded somewhere)"
-    return None
+    match = _BAD_CHARACTER.search(text)
+    if match is None:
+        return None
+    ch = match.group()
+    code = ord(ch)
+    if 0xD800 <= code <= 0xDFFF:
+        return "a lone surrogate (broken text)"
+    if ch in _BIDI_CONTROLS:
+        return f"a bidirectional override (U+{code:04X})"
+    if ch == "\ufffd":
+        return "a replacement character (U+FFFD: the text was mis-decoded somewhere)"
+    return f"a control character (U+{code:04X})"
 
 
 def _clean(value: Any, path: tuple[str | int, ...], problems: list[str]) -> Any:

@@ -301,14 +301,18 @@ class Database:
 # --- Inspection before opening -------------------------------------------------------------
 
 
-def inspect_sqlite_file(path: Path) -> SchemaState:
+def inspect_sqlite_file(path: Path, *, require_writable: bool = False) -> SchemaState:
     """Check, read-only, that ``path`` is a healthy ketref database that this app can open.
+
+    With ``require_writable`` the file and its folder must also be writable; that is probed
+    before SQLite opens the file, so a read-only folder is never mistaken for damage.
 
     Raises:
         NotADatabaseError: empty, or not SQLite at all.
         ForeignDatabaseError: another program's SQLite database.
         DatabaseDamagedError: SQLite reports damage.
         DatabaseTooNewError: written by a newer ketref.
+        DatabaseReadOnlyError: ``require_writable`` and the file or folder is read-only.
         DatabaseRefusedError: the file cannot be read.
     """
     name = path.name
@@ -337,6 +341,8 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
         raise ForeignDatabaseError(
             f"{name} is a database of another program, not of ketref. It was left untouched."
         )
+    if require_writable:
+        refuse_if_read_only(path)
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -459,8 +465,7 @@ def open_database(
     path = target.path
     if not path.exists():
         _create_sqlite(path, settings)
-    state = inspect_sqlite_file(path)
-    refuse_if_read_only(path)
+    state = inspect_sqlite_file(path, require_writable=True)
     engine = make_engine(target, settings)
     if state.revision != migrate.head_revision():
         backup = backup_path(backups_dir, path.stem, BackupKind.BEFORE_MIGRATION, clock())

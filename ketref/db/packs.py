@@ -34,7 +34,7 @@ from ketref.db.mapping import (
     write_item,
     write_reference,
 )
-from ketref.db.search import reference_body, update_search_document
+from ketref.db.search import reference_body, replace_search_documents
 from ketref.db.seed import latest_release
 from ketref.domain import content as c
 from ketref.domain.audit import AuditEvent
@@ -107,6 +107,17 @@ class ImportPlan:
     write_items: list[PackEntry] = field(default_factory=list)
     write_refs: list[c.Reference] = field(default_factory=list)
     replaced_local: set[str] = field(default_factory=set)
+
+
+def _rows_for(session: Session, pack: ContentPack) -> dict[str, t.ItemRow]:
+    """The existing rows of the pack's items by ``kind/slug``: one query per kind."""
+    rows: dict[str, t.ItemRow] = {}
+    for kind in {e.kind for e in pack.entries}:
+        slugs = [e.item.slug for e in pack.entries if e.kind is kind]
+        for start in range(0, len(slugs), 500):
+            stmt = select(ROW_BY_KIND[kind]).where(t.ItemRow.slug.in_(slugs[start : start + 500]))
+            rows.update({f"{kind.value}/{row.slug}": row for row in session.scalars(stmt)})
+    return rows
 
 
 def _newer(local: str | None, other: str | None) -> bool:
@@ -182,8 +193,9 @@ def plan_import(session: Session, pack: ContentPack, *, overwrite_local: bool) -
             plan.replaced_local.add(name)
         report.references_updated.append(ref.id)
         plan.write_refs.append(ref)
+    existing = _rows_for(session, pack)
     for entry in pack.entries:
-        row = repo.item_row(session, entry.kind, entry.item.slug)
+        row = existing.get(entry.name)
         if row is None:
             report.added.append(entry.name)
             plan.write_items.append(entry)
@@ -229,23 +241,27 @@ def apply_import(
     """Write the planned references and items, with one audit event each and one for the pack.
 
     Runs in the caller's transaction; any failure names the item and rolls everything back.
+    Rows are written first and flushed together, so a large pack costs one round of inserts.
     """
     for ref in plan.write_refs:
-        row = repo.reference_row(session, ref.id)
-        if row is None:
-            row = t.ReferenceRow()
-            session.add(row)
-        write_reference(row, ref)
-        row.locally_edited = True
-        session.flush()
-        update_search_document(session, ItemKind.REFERENCE, ref.id, ref.title, reference_body(row))
+        ref_row = repo.reference_row(session, ref.id)
+        if ref_row is None:
+            ref_row = t.ReferenceRow()
+            session.add(ref_row)
+        write_reference(ref_row, ref)
+        ref_row.locally_edited = True
+    session.flush()
     refs = {r.key: r for r in session.scalars(select(t.ReferenceRow))}
+    existing = _rows_for(session, pack)
     total = len(plan.write_items)
+    events = []
     for number, entry in enumerate(plan.write_items, start=1):
         try:
-            _write_entry(session, pack, plan, entry, refs, actor=actor, now=now)
-        except PackError:
-            raise
+            with session.no_autoflush:
+                row = existing.get(entry.name)
+                events.append(
+                    _write_entry(session, pack, plan, entry, row, refs=refs, actor=actor, now=now)
+                )
         except Exception as exc:
             raise PackError(
                 [
@@ -253,6 +269,22 @@ def apply_import(
                     f"({exc.__class__.__name__}); nothing was imported"
                 ]
             ) from exc
+    try:
+        session.flush()
+    except Exception as exc:
+        raise PackError(
+            [f"the items could not be stored ({exc.__class__.__name__}); nothing was imported"]
+        ) from exc
+    replace_search_documents(
+        session,
+        [
+            (ItemKind.REFERENCE, r.key, r.title, reference_body(r))
+            for r in refs.values()
+            if r.key in {w.id for w in plan.write_refs}
+        ]
+        + [(e.kind, e.item.slug, e.item.title, search_text(e.item)) for e in plan.write_items],
+    )
+    session.add_all(events)
     report = plan.report
     repo.audit(
         session,
@@ -283,14 +315,13 @@ def _write_entry(
     pack: ContentPack,
     plan: ImportPlan,
     entry: PackEntry,
-    refs: dict[str, t.ReferenceRow],
+    row: t.ItemRow | None,
     *,
+    refs: dict[str, t.ReferenceRow],
     actor: str,
     now: datetime,
-) -> None:
-    row = session.scalars(
-        select(ROW_BY_KIND[entry.kind]).where(t.ItemRow.slug == entry.item.slug)
-    ).first()
+) -> t.AuditEventRow:
+    """Write one item's rows (not flushed yet) and return its audit event."""
     before = model_hash(item_to_domain(row)) if row is not None else None
     from_version = row.content_version if row is not None else None
     new = row is None
@@ -306,16 +337,11 @@ def _write_entry(
     if new:
         row.origin = "pack"
     row.locally_edited = True
-    session.flush()
-    update_search_document(
-        session, entry.kind, entry.item.slug, entry.item.title, search_text(entry.item)
-    )
-    repo.audit(
-        session,
-        now=now,
+    return t.AuditEventRow(
+        at=now,
         actor=actor,
         action="import",
-        kind=entry.kind,
+        kind=entry.kind.value,
         slug=entry.item.slug,
         content_version=from_version,
         detail={

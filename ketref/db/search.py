@@ -98,6 +98,47 @@ def update_search_document(
         )
 
 
+def replace_search_documents(
+    session: Session, documents: Sequence[tuple[ItemKind, str, str, str]]
+) -> None:
+    """Replace many (kind, slug, title, body) search documents at once (pack imports)."""
+    if not documents:
+        return
+    wanted = {(kind.value, slug): (title, body) for kind, slug, title, body in documents}
+    existing = {
+        (d.kind, d.slug): d
+        for d in session.scalars(
+            select(t.SearchDocumentRow).where(
+                t.SearchDocumentRow.slug.in_({slug for _, slug in wanted})
+            )
+        )
+        if (d.kind, d.slug) in wanted
+    }
+    sqlite = _is_sqlite(session)
+    if sqlite and existing:
+        session.execute(
+            text(
+                "INSERT INTO search_fts(search_fts, rowid, title, body) "
+                "VALUES('delete', :id, :t, :b)"
+            ),
+            [{"id": d.id, "t": d.title, "b": d.body} for d in existing.values()],
+        )
+    rows = []
+    for key, (title, body) in wanted.items():
+        doc = existing.get(key)
+        if doc is None:
+            doc = t.SearchDocumentRow(kind=key[0], slug=key[1])
+            session.add(doc)
+        doc.title, doc.body = title, body
+        rows.append(doc)
+    session.flush()
+    if sqlite:
+        session.execute(
+            text("INSERT INTO search_fts(rowid, title, body) VALUES(:id, :t, :b)"),
+            [{"id": d.id, "t": d.title, "b": d.body} for d in rows],
+        )
+
+
 def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 

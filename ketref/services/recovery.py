@@ -24,7 +24,6 @@ from ketref.db.engine import (
     ForeignDatabaseError,
     NotADatabaseError,
     inspect_sqlite_file,
-    refuse_if_read_only,
 )
 from ketref.domain.backups import BackupInfo, BackupKind
 from ketref.domain.clock import Clock, system_clock
@@ -127,8 +126,7 @@ def diagnose(target: DatabaseTarget, store: BackupStore) -> Diagnosis | None:
     if target.path is None or not target.path.exists():
         return None
     try:
-        inspect_sqlite_file(target.path)
-        refuse_if_read_only(target.path)
+        inspect_sqlite_file(target.path, require_writable=True)
     except DatabaseRefusedError as exc:
         return diagnosis_for(exc, target.path, store)
     return None
