@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -49,7 +50,7 @@ class AppPaths:
         for directory in (self.data, self.config, self.logs, self.backups):
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             if os.name == "posix" and directory.stat().st_mode & 0o077:
-                directory.chmod(0o700)
+                directory.chmod(stat.S_IMODE(directory.stat().st_mode) & ~0o077)
 
 
 def resources_dir() -> Path:

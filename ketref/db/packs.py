@@ -21,10 +21,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ketref.db import repositories as repo
 from ketref.db import tables as t
+from ketref.db.engine import translate_error
 from ketref.db.mapping import (
     ROW_BY_KIND,
     item_to_domain,
@@ -263,6 +265,7 @@ def apply_import(
                     _write_entry(session, pack, plan, entry, row, refs=refs, actor=actor, now=now)
                 )
         except Exception as exc:
+            _reraise_storage_failure(exc)
             raise PackError(
                 [
                     f"item {number} of {total} ({entry.name}) could not be stored "
@@ -272,6 +275,7 @@ def apply_import(
     try:
         session.flush()
     except Exception as exc:
+        _reraise_storage_failure(exc)
         raise PackError(
             [f"the items could not be stored ({exc.__class__.__name__}); nothing was imported"]
         ) from exc
@@ -308,6 +312,12 @@ def apply_import(
             "source_audit_events": len(pack.audit),
         },
     )
+
+
+def _reraise_storage_failure(exc: Exception) -> None:
+    """A full disk, a lock or damage is not the pack's fault: let its typed error through."""
+    if isinstance(exc, DBAPIError) and translate_error(exc, "the database") is not None:
+        raise exc
 
 
 def _write_entry(

@@ -13,7 +13,6 @@ from sqlalchemy import text
 from ketref.db import migrate
 from ketref.db.engine import (
     APPLICATION_ID,
-    DatabaseDamagedError,
     DatabaseTarget,
     DatabaseTooNewError,
     open_database,
@@ -59,6 +58,7 @@ def test_pragmas_hold_on_every_pooled_connection(tmp_path: Path) -> None:
                     "journal_mode",
                     "synchronous",
                     "trusted_schema",
+                    "secure_delete",
                 )
             }
             assert values == {
@@ -67,6 +67,7 @@ def test_pragmas_hold_on_every_pooled_connection(tmp_path: Path) -> None:
                 "journal_mode": "wal",
                 "synchronous": 2,
                 "trusted_schema": 0,
+                "secure_delete": 1,
             }
         for conn in conns:
             conn.close()

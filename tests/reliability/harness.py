@@ -231,3 +231,13 @@ def with_clones(payload: dict[str, Any], count: int, kind: str = "side-effects")
         item["item"]["title"] = f"{template['item']['title']} (copy {n})"
         clones.append(item)
     return {**payload, "items": payload["items"] + clones}
+
+
+def home_with(database: Path, home: Path) -> Path:
+    """A ketref home whose library is a copy of ``database``."""
+    from ketref.paths import AppPaths
+
+    paths = AppPaths.resolve(home)
+    paths.ensure()
+    shutil.copy2(database, paths.database)
+    return home

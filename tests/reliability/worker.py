@@ -48,9 +48,14 @@ def _error(exc: BaseException) -> dict[str, Any]:
 
 
 def import_pack(
-    home: str, pack: str, ready_at: int | None = None, ready_on_commit: bool = False
+    home: str,
+    pack: str,
+    ready_at: int | None = None,
+    ready_on_commit: bool = False,
+    hang_after: bool = False,
 ) -> None:
-    """Import ``pack``; hang before the ``ready_at``-th SQL statement or before COMMIT."""
+    """Import ``pack``; hang before the ``ready_at``-th SQL statement, before COMMIT, or after
+    the import returned (services still open, nothing checkpointed)."""
     services = _open(home)
     engine = services.db.engine
     count = 0
@@ -68,11 +73,16 @@ def import_pack(
             _ready_and_hang()
 
     report = services.packs.import_pack(Path(pack))
+    if hang_after:
+        _ready_and_hang()
     print(json.dumps({"ok": True, "added": len(report.added), "statements": count}))
 
 
-def backup(home: str, dest: str, ready_at_step: int) -> None:
-    """Back up with progress steps; hang after step ``ready_at_step`` (mid-copy)."""
+def backup(home: str, dest: str, ready_at_step: int, pages_per_step: int = 8) -> None:
+    """Back up in small steps; hang after step ``ready_at_step`` (mid-copy)."""
+    from ketref.db import backup as db_backup
+
+    db_backup.PAGES_PER_STEP = pages_per_step
     services = _open(home)
     steps = 0
 
@@ -93,11 +103,11 @@ def edits(home: str, tag: str, n: int, kind: str, slug: str, go: str | None = No
     item_kind = ItemKind(kind)
     _wait_for_go(go)
     conflicts = errors = 0
+    detail = catalogue.get_item(item_kind, slug)
     for i in range(n):
         while True:
-            detail = catalogue.get_item(item_kind, slug)
             try:
-                catalogue.edit_item(
+                detail = catalogue.edit_item(
                     item_kind,
                     slug,
                     {"summary": f"{detail.item.summary} {tag}{i}"},
@@ -105,10 +115,12 @@ def edits(home: str, tag: str, n: int, kind: str, slug: str, go: str | None = No
                     expected=detail.fingerprint,
                 )
                 break
-            except EditConflictError:
+            except EditConflictError:  # the other process saved first: reload, apply again
                 conflicts += 1
+                detail = catalogue.get_item(item_kind, slug)
             except KetrefError:
                 errors += 1
+                detail = catalogue.get_item(item_kind, slug)
     print(json.dumps({"ok": True, "conflicts": conflicts, "errors": errors}))
 
 
