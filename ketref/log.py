@@ -66,6 +66,14 @@ ExcInfo = tuple[type[BaseException], BaseException, TracebackType | None] | tupl
 class PrivacyFormatter(logging.Formatter):
     """Tracebacks with frames and exception types only: no messages, no local values."""
 
+    def format(self, record: logging.LogRecord) -> str:
+        # Another handler may have cached its own full traceback text on the record.
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
     def formatException(self, ei: ExcInfo) -> str:  # noqa: N802 - logging's name
         _, value, _ = ei
         if value is None:

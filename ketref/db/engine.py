@@ -487,7 +487,12 @@ def open_database(
 
 def _open_server_database(target: DatabaseTarget, *, backups_dir: Path) -> Database:
     """A shared (e.g. PostgreSQL) database: recognise it by its meta table, then migrate."""
-    engine = make_engine(target)
+    try:
+        engine = make_engine(target)
+    except Exception as exc:  # e.g. the driver is not installed
+        raise DatabaseRefusedError(
+            f"Cannot open {target.display}: {exc.__class__.__name__}."
+        ) from exc
     try:
         tables = set(inspect(engine).get_table_names())
         revision: str | None = None

@@ -241,3 +241,20 @@ def home_with(database: Path, home: Path) -> Path:
     paths.ensure()
     shutil.copy2(database, paths.database)
     return home
+
+
+def tiny_disk_prefix(mount_point: Path, size: str = "8k") -> list[str] | None:
+    """A prefix running the child with a ``size`` tmpfs mounted on ``mount_point`` (a private
+    mount namespace; nothing changes for the rest of the machine). None where not permitted."""
+    unshare = shutil.which("unshare")
+    if os.name != "posix" or unshare is None:
+        return None
+    script = f'mount -t tmpfs -o size={size} ketref-test "$0" && exec "$@"'
+    probe = subprocess.run(
+        [unshare, "-rm", "sh", "-c", script, str(mount_point), "true"],
+        capture_output=True,
+        check=False,
+    )
+    if probe.returncode != 0:
+        return None
+    return [unshare, "-rm", "sh", "-c", script, str(mount_point)]
