@@ -65,6 +65,11 @@ def _cmd_import(args: argparse.Namespace, ctx: Context) -> int:
     report = ctx.services.packs.import_pack(args.path, overwrite_local=args.overwrite_local)
     if args.json:
         dump(report.as_dict(), ctx.out)
+    elif not report.imported:
+        ctx.out.write(
+            f"Nothing to import: all {len(report.unchanged)} item(s) of the pack are already "
+            "here, unchanged.\n"
+        )
     else:
         _write_report(report, ctx.out)
     return 0
