@@ -63,11 +63,11 @@ def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 @pytest.fixture(scope="module")
 def big_import(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> dict[str, Any]:
-    """A 200-item pack and the library before and after importing it in-process."""
+    """A 120-item pack and the library before and after importing it in-process."""
     root = tmp_path_factory.mktemp("db01")
     ws = make_workspace(home_with(seeded_template, root / "before"))
     services = ws.open()
-    pack = write_pack(root / "big.json", with_clones(export_payload(services, root), 200))
+    pack = write_pack(root / "big.json", with_clones(export_payload(services, root), 120))
     services.close()
     after_ws = make_workspace(home_with(seeded_template, root / "after"))
     services = after_ws.open()
@@ -93,7 +93,7 @@ def big_import(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) 
 def test_db01_sigkill_during_pack_import_leaves_the_library_as_before(
     big_import: dict[str, Any], seeded_template: Path, tmp_path: Path, kill_at: str
 ) -> None:
-    """DB-01: a child importing a 200-item pack is SIGKILLed mid-transaction (or just before
+    """DB-01: a child importing a 120-item pack is SIGKILLed mid-transaction (or just before
     COMMIT); after restart the library is exactly as before, intact, and opens normally."""
     assert big_import["before"] != big_import["after"]
     home = home_with(seeded_template, tmp_path / "home")

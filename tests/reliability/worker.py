@@ -15,20 +15,20 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import event, text
+if TYPE_CHECKING:
+    from ketref.services.workspace import Services
 
-from ketref.domain.enums import ItemKind
-from ketref.domain.errors import EditConflictError, KetrefError
-from ketref.services.workspace import Services
-from tests.conftest import FIXTURE_CONTENT, make_workspace
+# ketref is imported inside the tasks: the lock-holding child starts in milliseconds.
 
 HANG = 600
 
 
-def _open(home: str, content: str | None = None) -> Services:
-    return make_workspace(Path(home), Path(content) if content else FIXTURE_CONTENT).open()
+def _open(home: str) -> Services:
+    from tests.conftest import make_workspace
+
+    return make_workspace(Path(home)).open()
 
 
 def _ready_and_hang() -> None:
@@ -56,6 +56,8 @@ def import_pack(
 ) -> None:
     """Import ``pack``; hang before the ``ready_at``-th SQL statement, before COMMIT, or after
     the import returned (services still open, nothing checkpointed)."""
+    from sqlalchemy import event
+
     services = _open(home)
     engine = services.db.engine
     count = 0
@@ -98,6 +100,9 @@ def backup(home: str, dest: str, ready_at_step: int, pages_per_step: int = 8) ->
 
 def edits(home: str, tag: str, n: int, kind: str, slug: str, go: str | None = None) -> None:
     """CC-01: append ``tag<i>`` to one item's summary ``n`` times, re-reading on conflict."""
+    from ketref.domain.enums import ItemKind
+    from ketref.domain.errors import EditConflictError, KetrefError
+
     services = _open(home)
     catalogue = services.catalogue
     item_kind = ItemKind(kind)
@@ -138,6 +143,10 @@ def hold_lock(db: str, seconds: float) -> None:
 
 def writer(home: str, seconds: float, go: str | None = None) -> None:
     """CC-05: commit two rows at a time into ``cc05`` for ``seconds``; report latencies."""
+    from sqlalchemy import text
+
+    from ketref.domain.errors import KetrefError
+
     services = _open(home)
     _wait_for_go(go)
     latencies: list[float] = []
@@ -178,6 +187,8 @@ def limited_backup(home: str, limit: int) -> None:
 
 
 def _attempt(action: Callable[[], object]) -> dict[str, Any]:
+    from ketref.domain.errors import KetrefError
+
     try:
         action()
     except KetrefError as exc:
@@ -187,6 +198,8 @@ def _attempt(action: Callable[[], object]) -> dict[str, Any]:
 
 def read_only(scenarios: dict[str, dict[str, str]]) -> None:
     """DB-08, DB-11, FS-01 without root's permission override (see harness.UNPRIVILEGED)."""
+    from tests.conftest import make_workspace
+
     results: dict[str, Any] = {}
     for name, args in scenarios.items():
         if name == "backup-into-read-only-folder":
