@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import glob
 import os
 import re
 import sqlite3
@@ -184,16 +185,17 @@ def _writer_gone(path: Path) -> bool:
     return False
 
 
-def remove_stale_partials(folder: Path, now: float | None = None) -> list[Path]:
-    """Delete ``*.partial`` files an interrupted backup left behind.
+def remove_stale_partials(folder: Path, stem: str, now: float | None = None) -> list[Path]:
+    """Delete the ``{stem}*.db.PID.partial`` files an interrupted backup left in ``folder``.
 
     A file is stale when the process that wrote it is gone, or when it is over an hour old.
+    Only ketref's own backup leftovers match; nothing else in the folder is touched.
     """
     if not folder.is_dir():
         return []
     now = time.time() if now is None else now
     removed = []
-    for path in folder.glob("*.partial"):
+    for path in folder.glob(f"{glob.escape(stem)}*.db.*.partial"):
         with contextlib.suppress(OSError):
             if _writer_gone(path) or now - path.stat().st_mtime > STALE_PARTIAL_SECONDS:
                 _remove_quietly(path)

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 
 from ketref.db import repositories as repo
 from ketref.db import tables as t
-from ketref.db.engine import translate_error
+from ketref.db.errors import translate_error
 from ketref.db.mapping import (
     ROW_BY_KIND,
     item_to_domain,

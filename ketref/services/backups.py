@@ -117,7 +117,7 @@ class BackupStore:
             destination = backup_path(destination or self.folder, source.stem, kind, now)
         elif destination.exists():
             raise BackupError(f"{destination} already exists; choose another name.")
-        remove_stale_partials(destination.parent)
+        remove_stale_partials(self.folder, source.stem)
         path = backup_sqlite(source, destination, progress=progress)
         return BackupInfo(path, kind, now, path.stat().st_size, verified=True)
 

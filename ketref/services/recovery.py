@@ -16,14 +16,13 @@ from enum import StrEnum
 from pathlib import Path
 
 from ketref.db.backup import restore_sqlite
-from ketref.db.engine import (
+from ketref.db.engine import DatabaseTarget, inspect_sqlite_file
+from ketref.db.errors import (
     DatabaseDamagedError,
     DatabaseReadOnlyError,
-    DatabaseTarget,
     DatabaseTooNewError,
     ForeignDatabaseError,
     NotADatabaseError,
-    inspect_sqlite_file,
 )
 from ketref.domain.backups import BackupInfo, BackupKind
 from ketref.domain.clock import Clock, system_clock

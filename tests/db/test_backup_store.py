@@ -74,3 +74,18 @@ def test_a_damaged_backup_is_listed_as_failing_and_skipped(services, workspace: 
     newest = workspace.backups.newest_verified()
     assert newest is not None
     assert newest.path == good.path
+
+
+def test_only_ketrefs_own_leftovers_are_cleaned(services, workspace: Workspace) -> None:
+    """Interrupted-backup leftovers of a dead process go; anything else in the folder stays."""
+    folder = workspace.paths.backups
+    folder.mkdir(parents=True, exist_ok=True)
+    dead = folder / "ketref-daily-20261120-093000.db.999999999.partial"
+    foreign = folder / "holiday-photos.partial"
+    other_db = folder / "clinic-daily-20261120-093000.db.999999999.partial"
+    for path in (dead, foreign, other_db):
+        path.write_bytes(b"x")
+    services.maintenance.backup()
+    assert not dead.exists()
+    assert foreign.exists()
+    assert other_db.exists()

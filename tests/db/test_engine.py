@@ -11,12 +11,8 @@ import pytest
 from sqlalchemy import text
 
 from ketref.db import migrate
-from ketref.db.engine import (
-    APPLICATION_ID,
-    DatabaseTarget,
-    DatabaseTooNewError,
-    open_database,
-)
+from ketref.db.engine import APPLICATION_ID, DatabaseTarget, open_database
+from ketref.db.errors import DatabaseTooNewError
 from ketref.domain.errors import DatabaseRefusedError
 from ketref.services.recovery import DatabaseProblem, RecoveryNeededError
 from ketref.services.workspace import Workspace

@@ -19,7 +19,8 @@ from sqlalchemy import event, text
 from ketref.app import main
 from ketref.db import migrate
 from ketref.db.backup import BackupError
-from ketref.db.engine import DatabaseDamagedError, DatabaseTarget, translate_error
+from ketref.db.engine import DatabaseTarget
+from ketref.db.errors import DatabaseDamagedError, translate_error
 from ketref.domain.backups import BackupKind
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import (
