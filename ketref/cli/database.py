@@ -81,12 +81,17 @@ def _cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _cmd_recover(args: argparse.Namespace, ctx: Context) -> int:
-    if args.backup is None and ctx.workspace.diagnose() is None:
+    database = ctx.workspace.target.path
+    exists = database is not None and database.exists()
+    if args.backup is None and exists and ctx.workspace.diagnose() is None:
         ctx.out.write("The database is healthy; there is nothing to recover.\n")
         return 0
     result = ctx.workspace.recover(args.backup)
+    if result.aside is None:
+        ctx.out.write("There was no database file.\n")
+    else:
+        ctx.out.write(f"The damaged database was kept as {result.aside}.\n")
     ctx.out.write(
-        f"The damaged database was kept as {result.aside}.\n"
         f"Restored the backup from {result.restored.when} ({result.restored.path.name}).\n"
     )
     return 0

@@ -102,7 +102,9 @@ class RecoveryNeededError(DatabaseRefusedError):
 
 @dataclass(frozen=True)
 class RecoveryResult:
-    aside: Path
+    """Where the damaged file went (None: there was no file) and which backup came back."""
+
+    aside: Path | None
     restored: BackupInfo
 
 
@@ -190,7 +192,8 @@ def recover(
 ) -> RecoveryResult:
     """Keep a damaged library aside (renamed with a timestamp) and restore a verified backup.
 
-    ``backup`` defaults to the newest verified one. Must run while nothing has the file open.
+    ``backup`` defaults to the newest verified one. A missing library file is restored from
+    it too. Must run while nothing has the file open.
 
     Raises:
         BadInputError: the library is healthy, the problem is not one a backup fixes, or there
@@ -198,6 +201,8 @@ def recover(
     """
     if target.path is None:
         raise BadInputError("recovery works on a SQLite database file only")
+    if not target.path.exists():
+        return _restore_missing(target.path, store, backup)
     diagnosis = diagnose(target, store)
     if diagnosis is None:
         raise BadInputError(
@@ -216,3 +221,15 @@ def recover(
     restore_sqlite(chosen.path, target.path, aside)
     log.warning("recovered a damaged database from a backup; the damaged file was kept aside")
     return RecoveryResult(aside=aside, restored=chosen)
+
+
+def _restore_missing(database: Path, store: BackupStore, backup: Path | None) -> RecoveryResult:
+    chosen = _checked_backup(store, backup) if backup is not None else store.newest_verified()
+    if chosen is None:
+        raise BadInputError(
+            f"There is no library at {database} and no verified backup in {store.folder}; "
+            "ketref creates a new library when it starts."
+        )
+    restore_sqlite(chosen.path, database, database.with_name(f"{database.name}.unused-aside"))
+    log.warning("restored a missing database from a backup")
+    return RecoveryResult(aside=None, restored=chosen)

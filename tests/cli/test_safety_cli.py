@@ -108,3 +108,17 @@ def test_pack_check_lists_every_problem(capsys, home: Path, tmp_path: Path) -> N
         "valid": False,
         "problems": ["/checksum: missing or not sha256; the pack cannot be trusted"],
     }
+
+
+def test_db_recover_brings_back_a_deleted_library(capsys, home: Path) -> None:
+    from tests.conftest import logical_snapshot
+
+    run(capsys, home, "db", "backup")
+    (backup,) = (home / "backups").glob("ketref-*.db")
+    for leftover in (home / "data").glob("ketref.db*"):
+        leftover.unlink()
+    code, out, _ = run(capsys, home, "db", "recover")
+    assert code == 0
+    assert out.startswith("There was no database file.\nRestored the backup from ")
+    assert logical_snapshot(home / "data" / "ketref.db") == logical_snapshot(backup)
+    assert sorted(p.name for p in (home / "data").iterdir()) == ["ketref.db"]
