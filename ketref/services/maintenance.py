@@ -9,6 +9,7 @@ from ketref.db import migrate
 from ketref.db import repositories as repo
 from ketref.db.backup import Progress, integrity_ok
 from ketref.db.engine import Database
+from ketref.db.errors import DatabaseDamagedError
 from ketref.db.seed import latest_release
 from ketref.domain.backups import BackupInfo, BackupKind
 from ketref.services.backups import BackupStore, StartupBackup
@@ -43,12 +44,16 @@ class MaintenanceService:
 
         A failed check also stops all further writes (the "Check database" action).
         """
-        with self._db.read() as session:
-            revision = repo.schema_revision(session)
-            release = latest_release(session)
-            content = release.version if release else None
+        revision = content = None
+        try:
+            with self._db.read() as session:
+                revision = repo.schema_revision(session)
+                release = latest_release(session)
+                content = release.version if release else None
+        except DatabaseDamagedError:
+            pass  # reported below as a failed integrity check
         path = self._db.target.path
-        ok = integrity_ok(path) if path is not None else True
+        ok = not self._db.damaged and (integrity_ok(path) if path is not None else True)
         if not ok:
             self._db.damaged = True
         return CheckReport(

@@ -302,6 +302,26 @@ def test_db05_random_page_damage_is_detected_or_harmless(
         assert view == healthy_view
 
 
+def test_db05_damage_found_while_open_stops_all_writes(opened: Any) -> None:
+    """DB-05: damage that appears while the library is open (no start-up check in between) is
+    reported as a typed error on first access, and after that nothing more is written."""
+    database = opened.db.target.path
+    with opened.db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    opened.db.engine.dispose()
+    data = bytearray(database.read_bytes())
+    page = 4096
+    data[2 * page :] = random.Random(5).randbytes(len(data) - 2 * page)
+    database.write_bytes(bytes(data))
+    damaged = file_hash(database)
+    with pytest.raises(DatabaseDamagedError, match="is damaged"):
+        _read_all(opened)
+    with pytest.raises(DatabaseDamagedError, match="no longer writes"):
+        opened.catalogue.edit_item(*HYPERTENSION, {"summary": "Must not be written."})
+    assert opened.maintenance.check().integrity_ok is False
+    assert file_hash(database) == damaged
+
+
 def _read_all(services: Any) -> None:
     for kind in ItemKind:
         for s in services.catalogue.list_items(kind):
