@@ -174,6 +174,36 @@ def test_db02_truncated_library_offers_newest_backup_and_recovers(
         services.close()
 
 
+def test_restore_moves_the_current_library_aside_with_its_wal(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Restore (issue 7): the current file and its -wal (commits not yet checkpointed, as after
+    a crash) move aside together, so the set-aside copy still holds them; the result equals
+    the backup."""
+    services = ws.open()
+    backup = services.maintenance.backup(tmp_path / "good.db")
+    services.close()
+    crashed = home_with(ws.paths.database, tmp_path / "crashed")
+    database = AppPaths.resolve(crashed).database
+    writer = sqlite3.connect(database, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("INSERT INTO ketref_meta(key, value) VALUES ('only-in-wal', 'x')")
+    shutil.copy2(database, tmp_path / "snap.db")
+    shutil.copy2(f"{database}-wal", tmp_path / "snap.db-wal")
+    writer.close()
+    shutil.copy2(tmp_path / "snap.db", database)
+    shutil.copy2(tmp_path / "snap.db-wal", f"{database}-wal")
+    Path(f"{database}-shm").unlink(missing_ok=True)
+
+    aside = make_workspace(crashed).restore(backup)
+    assert logical_snapshot(database) == logical_snapshot(backup)
+    assert not Path(f"{database}-wal").exists()
+    assert Path(f"{aside}-wal").exists()
+    kept = sqlite3.connect(aside)
+    assert kept.execute("SELECT value FROM ketref_meta WHERE key='only-in-wal'").fetchone()
+    kept.close()
+
+
 def test_db02_damaged_library_without_backup_is_left_alone(ws: Workspace) -> None:
     """DB-02: with no verified backup, nothing is moved or created; the message says so."""
     database = ws.paths.database
