@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,9 +43,14 @@ class AppPaths:
         )
 
     def ensure(self) -> None:
-        """Create the directories owner-only (0700): they may hold clinic data."""
+        """Create the directories owner-only (0700): they may hold clinic data.
+
+        Existing ketref folders that others can read are tightened to 0700 as well.
+        """
         for directory in (self.data, self.config, self.logs, self.backups):
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            if os.name == "posix" and directory.stat().st_mode & 0o077:
+                directory.chmod(stat.S_IMODE(directory.stat().st_mode) & ~0o077)
 
 
 def resources_dir() -> Path:

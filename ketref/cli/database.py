@@ -1,4 +1,4 @@
-"""Looking after the database file: ``db check``, ``db backup``, ``db restore``."""
+"""Looking after the database file: ``db check|backup|backups|restore|recover``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from ketref.cli.common import Context, Subparsers, dump
 
 
 def register(sub: Subparsers) -> None:
-    p = sub.add_parser("db", help="check, back up or restore the database")
+    p = sub.add_parser("db", help="check, back up, restore or recover the database")
     db_sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     q = db_sub.add_parser("check", help="integrity and schema version")
     q.add_argument("--json", action="store_true")
@@ -17,9 +17,20 @@ def register(sub: Subparsers) -> None:
     q = db_sub.add_parser("backup", help="write a verified backup (SQLite backup API)")
     q.add_argument("path", nargs="?", type=Path, help="file or folder (default: backups folder)")
     q.set_defaults(handler=_cmd_backup)
+    q = db_sub.add_parser("backups", help="list the backups with dates, sizes and checks")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=_cmd_backups)
     q = db_sub.add_parser("restore", help="replace the database with a verified backup")
     q.add_argument("path", type=Path)
     q.set_defaults(handler=_cmd_restore)
+    q = db_sub.add_parser(
+        "recover",
+        help="keep a damaged database aside and restore the newest verified backup",
+    )
+    q.add_argument(
+        "--from", dest="backup", type=Path, metavar="BACKUP", help="restore this backup instead"
+    )
+    q.set_defaults(handler=_cmd_recover)
 
 
 def _cmd_check(args: argparse.Namespace, ctx: Context) -> int:
@@ -43,8 +54,44 @@ def _cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
+def _size(n: int) -> str:
+    return f"{n / 1_048_576:.1f} MB" if n >= 1_048_576 else f"{max(1, n // 1024)} KB"
+
+
+def _cmd_backups(args: argparse.Namespace, ctx: Context) -> int:
+    # Works on the files alone, so it also helps when the database itself is refused.
+    backups = ctx.workspace.list_backups(verify=True)
+    if args.json:
+        dump([b.as_dict() for b in backups], ctx.out)
+        return 0
+    if not backups:
+        ctx.out.write(f"No backups in {ctx.workspace.paths.backups}.\n")
+        return 0
+    for b in backups:
+        check = "verified" if b.verified else "FAILS CHECKS"
+        ctx.out.write(f"{b.when}\t{_size(b.size)}\t{b.kind.label}\t{check}\t{b.path}\n")
+    return 0
+
+
 def _cmd_restore(args: argparse.Namespace, ctx: Context) -> int:
     # Works on the file itself, so it never opens (and never migrates) the current database.
     aside = ctx.workspace.restore(args.path)
     ctx.out.write(f"Restored {args.path.name}. The previous database was kept as {aside}.\n")
+    return 0
+
+
+def _cmd_recover(args: argparse.Namespace, ctx: Context) -> int:
+    database = ctx.workspace.target.path
+    exists = database is not None and database.exists()
+    if args.backup is None and exists and ctx.workspace.diagnose() is None:
+        ctx.out.write("The database is healthy; there is nothing to recover.\n")
+        return 0
+    result = ctx.workspace.recover(args.backup)
+    if result.aside is None:
+        ctx.out.write("There was no database file.\n")
+    else:
+        ctx.out.write(f"The damaged database was kept as {result.aside}.\n")
+    ctx.out.write(
+        f"Restored the backup from {result.restored.when} ({result.restored.path.name}).\n"
+    )
     return 0

@@ -15,6 +15,8 @@ import yaml
 from yaml.nodes import MappingNode
 
 MAX_BYTES = 5 * 1024 * 1024
+MAX_DEPTH = 64
+"""Deeper nesting is refused before construction (which recurses and could exhaust the stack)."""
 
 
 class YamlError(ValueError):
@@ -49,22 +51,41 @@ _StrictLoader.add_implicit_resolver(
 )
 
 
-def load_yaml(text: str) -> Any:
+def _where(event: yaml.Event) -> str:
+    return f"line {event.start_mark.line + 1}: " if event.start_mark else ""
+
+
+def load_yaml(text: str, *, max_bytes: int = MAX_BYTES) -> Any:
     """Parse one YAML document under ketref's strict rules.
 
     Raises:
-        YamlError: the text is too large, malformed, uses aliases or repeats a key.
+        YamlError: the text is too large or too deeply nested, malformed, uses aliases or a
+            tag such as ``!!python/object``, or repeats a key.
     """
-    if len(text.encode("utf-8", errors="replace")) > MAX_BYTES:
-        raise YamlError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MB")
+    if len(text.encode("utf-8", errors="replace")) > max_bytes:
+        raise YamlError(f"file is larger than {max_bytes // (1024 * 1024)} MB")
     try:
+        depth = 0
         for event in yaml.parse(text, Loader=_BaseLoader):
             if isinstance(event, yaml.AliasEvent):
-                where = f"line {event.start_mark.line + 1}: " if event.start_mark else ""
-                raise YamlError(f"{where}YAML aliases are not allowed")
+                raise YamlError(f"{_where(event)}YAML aliases are not allowed")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlError(f"{_where(event)}nested more than {MAX_DEPTH} levels deep")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader subclass
     except YamlError:
         raise
+    except yaml.constructor.ConstructorError as exc:
+        mark = exc.problem_mark
+        where = f"line {mark.line + 1}: " if mark is not None else ""
+        problem = exc.problem or str(exc)
+        if "constructor for the tag" in problem:
+            tag = problem.rsplit(" ", 1)[-1].strip("'").replace("tag:yaml.org,2002:", "!!")
+            problem = f"unsupported YAML tag {tag}"
+        raise YamlError(f"{where}{problem}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""

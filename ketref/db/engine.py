@@ -12,6 +12,8 @@ import contextlib
 import logging
 import os
 import sqlite3
+import tempfile
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,12 +21,23 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, inspect, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ketref.db import migrate
-from ketref.db.backup import backup_sqlite
+from ketref.db.backup import backup_path, backup_sqlite, publish_no_clobber
+from ketref.db.errors import (
+    DatabaseDamagedError,
+    DatabaseReadOnlyError,
+    DatabaseTooNewError,
+    ForeignDatabaseError,
+    NotADatabaseError,
+    is_busy,
+    translate_error,
+)
+from ketref.domain.backups import BackupKind
 from ketref.domain.clock import Clock, system_clock
-from ketref.domain.errors import DatabaseRefusedError
+from ketref.domain.errors import DatabaseRefusedError, KetrefError
 
 log = logging.getLogger(__name__)
 
@@ -33,12 +46,20 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
 
 
-class DatabaseDamagedError(DatabaseRefusedError):
-    """The file is a ketref database but fails SQLite's checks; it was left untouched."""
+@dataclass(frozen=True)
+class ConnectionSettings:
+    """How long a writer waits for another process's lock, and how often it tries again.
+
+    Each attempt waits up to ``busy_timeout_ms`` inside SQLite; between attempts ketref sleeps
+    ``backoff`` seconds. With the defaults a save gives up after about 21 s and says so.
+    """
+
+    busy_timeout_ms: int = BUSY_TIMEOUT_MS
+    write_attempts: int = 4
+    backoff: tuple[float, ...] = (0.1, 0.3, 0.9)
 
 
-class DatabaseTooNewError(DatabaseRefusedError):
-    """The schema was written by a newer ketref; opening it could lose data."""
+DEFAULT_SETTINGS = ConnectionSettings()
 
 
 @dataclass(frozen=True)
@@ -80,11 +101,13 @@ class SchemaState:
 # --- Connection settings -------------------------------------------------------------------
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def _configure_sqlite(engine: Engine, settings: ConnectionSettings) -> None:
     """Pragmas on every pooled connection, and transactions that SQLite really honours.
 
     pysqlite's legacy transaction handling defers BEGIN and breaks SAVEPOINT rollback, so ketref
     turns it off and emits BEGIN itself (IMMEDIATE for writers, avoiding lock-upgrade deadlocks).
+    ``secure_delete`` overwrites deleted rows with zeros, so removed text does not linger in
+    free pages.
     """
 
     @event.listens_for(engine, "connect")
@@ -93,10 +116,11 @@ def _configure_sqlite(engine: Engine) -> None:
         cursor = dbapi_conn.cursor()
         try:
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            cursor.execute(f"PRAGMA busy_timeout={int(settings.busy_timeout_ms)}")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA trusted_schema=OFF")
+            cursor.execute("PRAGMA secure_delete=ON")
         finally:
             cursor.close()
 
@@ -106,37 +130,100 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def make_engine(target: DatabaseTarget) -> Engine:
+def make_engine(target: DatabaseTarget, settings: ConnectionSettings = DEFAULT_SETTINGS) -> Engine:
     """An engine that never logs statement parameters (patient text stays out of logs)."""
     if target.path is not None:
         engine = create_engine(target.url, hide_parameters=True)
-        _configure_sqlite(engine)
+        _configure_sqlite(engine, settings)
         return engine
     return create_engine(target.url, hide_parameters=True, pool_pre_ping=True)
 
 
 class Database:
-    """An open, verified, migrated ketref database; hands out one session per operation."""
+    """An open, verified, migrated ketref database; hands out one session per operation.
 
-    def __init__(self, target: DatabaseTarget, engine: Engine) -> None:
+    Every session turns SQLite failures into typed errors with plain messages. A writer that
+    finds the database locked by another process retries with backoff before giving up with
+    DatabaseBusyError. Once damage is seen, the database refuses all further writes.
+    """
+
+    def __init__(
+        self,
+        target: DatabaseTarget,
+        engine: Engine,
+        settings: ConnectionSettings = DEFAULT_SETTINGS,
+    ) -> None:
         self.target = target
         self.engine = engine
+        self.settings = settings
+        self.damaged = False
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(
             engine.execution_options(ketref_write=True), expire_on_commit=False
         )
 
+    @property
+    def name(self) -> str:
+        return self.target.path.name if self.target.path is not None else self.target.display
+
+    @contextlib.contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except DBAPIError as exc:
+            typed = translate_error(exc, self.name)
+            if typed is None:
+                raise
+            if isinstance(typed, DatabaseDamagedError):
+                self.damaged = True
+            raise typed from exc
+
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A session for reading; rolled back at the end."""
-        with self._read.begin() as session:
+        with self._translated(), self._read.begin() as session:
             yield session
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
-        """A session that commits on success and rolls back on any error."""
-        with self._write.begin() as session:
-            yield session
+        """A session that commits on success and rolls back on any error.
+
+        Raises:
+            DatabaseBusyError: another process kept the write lock through every retry.
+            DatabaseDamagedError: damage was seen earlier; nothing is written any more.
+        """
+        if self.damaged:
+            raise DatabaseDamagedError(
+                f"{self.name} is damaged, so ketref no longer writes to it. Close ketref and run "
+                "'ketref db recover' to restore the newest backup."
+            )
+        with self._translated():
+            session = self._begin_write()
+            with session:
+                try:
+                    yield session
+                except BaseException:
+                    session.rollback()
+                    raise
+                session.commit()
+
+    def _begin_write(self) -> Session:
+        """A session holding the write lock (BEGIN IMMEDIATE), retried with backoff when busy."""
+        attempts = max(1, self.settings.write_attempts)
+        for attempt in range(attempts):
+            session = self._write()
+            try:
+                session.connection()
+            except DBAPIError as exc:
+                session.close()
+                if not is_busy(exc) or attempt == attempts - 1:
+                    raise
+                log.info("database busy, retrying (attempt %d of %d)", attempt + 2, attempts)
+                backoff = self.settings.backoff
+                time.sleep(backoff[min(attempt, len(backoff) - 1)] if backoff else 0)
+            else:
+                return session
+        raise AssertionError("unreachable")  # pragma: no cover
 
     def dispose(self) -> None:
         self.engine.dispose()
@@ -145,13 +232,19 @@ class Database:
 # --- Inspection before opening -------------------------------------------------------------
 
 
-def inspect_sqlite_file(path: Path) -> SchemaState:
+def inspect_sqlite_file(path: Path, *, require_writable: bool = False) -> SchemaState:
     """Check, read-only, that ``path`` is a healthy ketref database that this app can open.
 
+    With ``require_writable`` the file and its folder must also be writable; that is probed
+    before SQLite opens the file, so a read-only folder is never mistaken for damage.
+
     Raises:
-        DatabaseRefusedError: not SQLite, another program's database, or an empty file.
+        NotADatabaseError: empty, or not SQLite at all.
+        ForeignDatabaseError: another program's SQLite database.
         DatabaseDamagedError: SQLite reports damage.
         DatabaseTooNewError: written by a newer ketref.
+        DatabaseReadOnlyError: ``require_writable`` and the file or folder is read-only.
+        DatabaseRefusedError: the file cannot be read.
     """
     name = path.name
     try:
@@ -162,21 +255,25 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
             f"Cannot read the database file {path}: {exc.strerror}."
         ) from exc
     if not header:
-        raise DatabaseRefusedError(
+        raise NotADatabaseError(
             f"The database file {path} is empty (0 bytes), so it is not a ketref library. "
-            "It was left untouched; move it away or choose another file with --db."
+            "It was left untouched."
         )
     if not header.startswith(SQLITE_HEADER):
-        raise DatabaseRefusedError(
+        raise NotADatabaseError(
             f"{name} is not a ketref database (it is not a SQLite file). It was left untouched."
         )
     if len(header) < 100:
-        raise DatabaseDamagedError(f"{name} is damaged: the file is shorter than its header.")
+        raise DatabaseDamagedError(
+            f"{name} is damaged: the file is shorter than its header. It was left untouched."
+        )
     app_id = int.from_bytes(header[68:72], "big", signed=True)
     if app_id != APPLICATION_ID:
-        raise DatabaseRefusedError(
+        raise ForeignDatabaseError(
             f"{name} is a database of another program, not of ketref. It was left untouched."
         )
+    if require_writable:
+        refuse_if_read_only(path)
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
@@ -186,7 +283,7 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
         if [row[0] for row in check] != ["ok"]:
             raise DatabaseDamagedError(
                 f"{name} is damaged (SQLite's check found {len(check)} problem(s)). "
-                "It was left untouched; restore a backup with 'ketref db restore'."
+                "It was left untouched."
             )
         user_version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         has_version_table = conn.execute(
@@ -197,10 +294,7 @@ def inspect_sqlite_file(path: Path) -> SchemaState:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             revision = row[0] if row else None
     except sqlite3.DatabaseError as exc:
-        raise DatabaseDamagedError(
-            f"{name} is damaged ({exc}). It was left untouched; restore a backup with "
-            "'ketref db restore'."
-        ) from exc
+        raise DatabaseDamagedError(f"{name} is damaged ({exc}). It was left untouched.") from exc
     finally:
         conn.close()
     state = SchemaState(revision=revision, user_version=user_version)
@@ -219,6 +313,28 @@ def _refuse_if_too_new(state: SchemaState, name: str) -> None:
         )
 
 
+def refuse_if_read_only(path: Path) -> None:
+    """Refuse a database whose file or folder cannot be written (probed, not guessed).
+
+    SQLite needs the folder for its ``-wal`` and ``-shm`` files; permission bits and ``access``
+    lie for administrators and network drives, so ketref tries to open both for writing.
+
+    Raises:
+        DatabaseReadOnlyError: with the reason; nothing was changed.
+    """
+    try:
+        with path.open("r+b"):
+            pass
+        with tempfile.TemporaryFile(dir=path.parent, prefix=".ketref-probe-"):
+            pass
+    except OSError as exc:
+        raise DatabaseReadOnlyError(
+            f"{path.name} cannot be written ({exc.strerror or 'permission denied'}): the file or "
+            "its folder is read-only. ketref needs to write to keep your edits safe, so it did "
+            "not open it; check the permissions or copy the file to a writable folder."
+        ) from exc
+
+
 # --- Opening -------------------------------------------------------------------------------
 
 
@@ -232,13 +348,17 @@ def _stamp_sqlite(path: Path) -> None:
         conn.close()
 
 
-def _create_sqlite(path: Path) -> None:
-    """Build a fresh, migrated database beside ``path`` and rename it into place."""
+def _create_sqlite(path: Path, settings: ConnectionSettings) -> None:
+    """Build a fresh, migrated database beside ``path`` and publish it under that name.
+
+    The temporary name is unique per process and publishing never replaces a file, so two
+    windows starting at once on a missing library end up sharing one database, not two.
+    """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    temp = path.with_name(path.name + ".creating")
+    temp = path.with_name(f"{path.name}.{os.getpid()}.creating")
     for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
         leftover.unlink(missing_ok=True)
-    engine = make_engine(DatabaseTarget(url=f"sqlite:///{temp}", path=temp))
+    engine = make_engine(DatabaseTarget(url=f"sqlite:///{temp}", path=temp), settings)
     try:
         migrate.upgrade(engine)
     finally:
@@ -250,12 +370,21 @@ def _create_sqlite(path: Path) -> None:
     finally:
         conn.close()
     os.chmod(temp, 0o600)
-    os.replace(temp, path)
+    try:
+        publish_no_clobber(temp, path)
+    except FileExistsError:
+        log.info("another ketref created the database first; using that one")
+    finally:
+        temp.unlink(missing_ok=True)
     log.info("created a new ketref database")
 
 
 def open_database(
-    target: DatabaseTarget, *, backups_dir: Path, clock: Clock = system_clock
+    target: DatabaseTarget,
+    *,
+    backups_dir: Path,
+    clock: Clock = system_clock,
+    settings: ConnectionSettings = DEFAULT_SETTINGS,
 ) -> Database:
     """Open (creating or migrating when needed) the database ``target`` points at.
 
@@ -266,22 +395,35 @@ def open_database(
         return _open_server_database(target, backups_dir=backups_dir)
     path = target.path
     if not path.exists():
-        _create_sqlite(path)
-    state = inspect_sqlite_file(path)
-    engine = make_engine(target)
+        _create_sqlite(path, settings)
+    state = inspect_sqlite_file(path, require_writable=True)
+    engine = make_engine(target, settings)
     if state.revision != migrate.head_revision():
-        stamp = clock().strftime("%Y%m%d-%H%M%S")
-        backup = backups_dir / f"ketref-before-migration-{stamp}.db"
-        backup_sqlite(path, backup)
+        backup = backup_path(backups_dir, path.stem, BackupKind.BEFORE_MIGRATION, clock())
+        try:
+            backup_sqlite(path, backup)
+        except KetrefError:
+            engine.dispose()
+            raise
         log.info("backed up the database before migrating it to %s", migrate.head_revision())
-        migrate.upgrade(engine)
+        # IMMEDIATE: a second window starting at the same moment waits, then finds it done.
+        try:
+            migrate.upgrade(engine.execution_options(ketref_write=True))
+        except DBAPIError as exc:
+            engine.dispose()
+            raise translate_error(exc, path.name) or exc from exc
         _stamp_sqlite(path)
-    return Database(target, engine)
+    return Database(target, engine, settings)
 
 
 def _open_server_database(target: DatabaseTarget, *, backups_dir: Path) -> Database:
     """A shared (e.g. PostgreSQL) database: recognise it by its meta table, then migrate."""
-    engine = make_engine(target)
+    try:
+        engine = make_engine(target)
+    except Exception as exc:  # e.g. the driver is not installed
+        raise DatabaseRefusedError(
+            f"Cannot open {target.display}: {exc.__class__.__name__}."
+        ) from exc
     try:
         tables = set(inspect(engine).get_table_names())
         revision: str | None = None
@@ -289,7 +431,7 @@ def _open_server_database(target: DatabaseTarget, *, backups_dir: Path) -> Datab
             with engine.connect() as conn:
                 revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
         if tables and "ketref_meta" not in tables:
-            raise DatabaseRefusedError(
+            raise ForeignDatabaseError(
                 f"{target.display} holds another program's tables, not a ketref library."
             )
         _refuse_if_too_new(SchemaState(revision, 0), target.display)

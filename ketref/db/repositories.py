@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import func, select, text, tuple_
@@ -12,6 +12,7 @@ from ketref.db import tables as t
 from ketref.db.mapping import ROW_BY_KIND, search_text, write_item
 from ketref.db.search import update_search_document
 from ketref.domain import content as c
+from ketref.domain.audit import AuditEvent
 from ketref.domain.enums import ItemKind
 
 
@@ -129,6 +130,52 @@ def audit(
             detail=detail,
         )
     )
+
+
+def _aware(value: datetime) -> datetime:
+    """SQLite hands back naive datetimes; ketref stores UTC."""
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def audit_event(row: t.AuditEventRow) -> AuditEvent:
+    return AuditEvent(
+        id=row.id,
+        at=_aware(row.at),
+        actor=row.actor,
+        action=row.action,
+        kind=row.kind,
+        slug=row.slug,
+        content_version=row.content_version,
+        detail=dict(row.detail or {}),
+    )
+
+
+def audit_events(
+    session: Session,
+    *,
+    limit: int,
+    kind: str | None = None,
+    slug: str | None = None,
+    action: str | None = None,
+    items: set[tuple[str, str]] | None = None,
+) -> list[AuditEvent]:
+    """Newest first; ``items`` keeps only events about those (kind, slug) pairs."""
+    stmt = select(t.AuditEventRow).order_by(t.AuditEventRow.id.desc())
+    if kind is not None:
+        stmt = stmt.where(t.AuditEventRow.kind == kind)
+    if slug is not None:
+        stmt = stmt.where(t.AuditEventRow.slug == slug)
+    if action is not None:
+        stmt = stmt.where(t.AuditEventRow.action == action)
+    if items is None:
+        return [audit_event(r) for r in session.scalars(stmt.limit(limit))]
+    events = []
+    for row in session.scalars(stmt.where(t.AuditEventRow.kind.is_not(None))):
+        if (row.kind, row.slug) in items:
+            events.append(audit_event(row))
+            if len(events) == limit:
+                break
+    return events
 
 
 def schema_revision(session: Session) -> str | None:

@@ -50,15 +50,22 @@ def rebuild_search_index(
             )
         )
     for ref in session.scalars(select(t.ReferenceRow)):
-        body = "\n".join(filter(None, [ref.citation, ref.doi, ref.pmid, ref.set_id, ref.note]))
         session.add(
             t.SearchDocumentRow(
-                kind=ItemKind.REFERENCE.value, slug=ref.key, title=ref.title, body=body
+                kind=ItemKind.REFERENCE.value,
+                slug=ref.key,
+                title=ref.title,
+                body=reference_body(ref),
             )
         )
     session.flush()
     if _is_sqlite(session):
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES('rebuild')"))
+
+
+def reference_body(ref: t.ReferenceRow) -> str:
+    """The searchable text of a reference besides its title."""
+    return "\n".join(filter(None, [ref.citation, ref.doi, ref.pmid, ref.set_id, ref.note]))
 
 
 def update_search_document(
@@ -88,6 +95,47 @@ def update_search_document(
         session.execute(
             text("INSERT INTO search_fts(rowid, title, body) VALUES(:id, :t, :b)"),
             {"id": doc.id, "t": title, "b": body},
+        )
+
+
+def replace_search_documents(
+    session: Session, documents: Sequence[tuple[ItemKind, str, str, str]]
+) -> None:
+    """Replace many (kind, slug, title, body) search documents at once (pack imports)."""
+    if not documents:
+        return
+    wanted = {(kind.value, slug): (title, body) for kind, slug, title, body in documents}
+    existing = {
+        (d.kind, d.slug): d
+        for d in session.scalars(
+            select(t.SearchDocumentRow).where(
+                t.SearchDocumentRow.slug.in_({slug for _, slug in wanted})
+            )
+        )
+        if (d.kind, d.slug) in wanted
+    }
+    sqlite = _is_sqlite(session)
+    if sqlite and existing:
+        session.execute(
+            text(
+                "INSERT INTO search_fts(search_fts, rowid, title, body) "
+                "VALUES('delete', :id, :t, :b)"
+            ),
+            [{"id": d.id, "t": d.title, "b": d.body} for d in existing.values()],
+        )
+    rows = []
+    for key, (title, body) in wanted.items():
+        doc = existing.get(key)
+        if doc is None:
+            doc = t.SearchDocumentRow(kind=key[0], slug=key[1])
+            session.add(doc)
+        doc.title, doc.body = title, body
+        rows.append(doc)
+    session.flush()
+    if sqlite:
+        session.execute(
+            text("INSERT INTO search_fts(rowid, title, body) VALUES(:id, :t, :b)"),
+            [{"id": d.id, "t": d.title, "b": d.body} for d in rows],
         )
 
 

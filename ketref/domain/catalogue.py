@@ -47,6 +47,9 @@ class ItemDetail:
     """Items this one links to that exist (links to removed items are left out)."""
     linked_from: tuple[ItemRef, ...] = ()
     """Items whose own links point here, so a link shows from both ends."""
+    fingerprint: str = ""
+    """Hash of the item as read; pass it back to ``edit_item(expected=...)`` to catch a
+    concurrent edit instead of silently overwriting it."""
 
 
 @dataclass(frozen=True)

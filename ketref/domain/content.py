@@ -170,7 +170,8 @@ class NumericThreshold(Model):
 
     parameter: Slug
     comparison: Literal[">", ">=", "<", "<="]
-    value: float
+    value: Annotated[float, Field(gt=0, allow_inf_nan=False)]
+    """Blood pressures, ages, scores: always a positive, finite number."""
     unit: ShortText
     meaning: ShortText
     products: Annotated[list[ProductT], Field(min_length=1)]

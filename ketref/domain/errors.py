@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 
 class KetrefError(Exception):
     """Base for errors the user can act on; the message is shown as is, without a traceback."""
@@ -29,3 +31,34 @@ class NotFoundError(BadInputError):
 
 class DatabaseRefusedError(KetrefError):
     """A database file ketref will not open: foreign, damaged, too new. It was left untouched."""
+
+
+class DatabaseBusyError(KetrefError):
+    """Another window or command held the database longer than ketref waited; nothing changed.
+
+    Safe to retry: the caller keeps the user's unsaved text and offers "try again".
+    """
+
+    retryable = True
+
+
+class StorageFullError(KetrefError):
+    """The disk filled (or failed) while saving; the change was rolled back as a whole."""
+
+    retryable = True
+
+
+class ReadOnlyStorageError(KetrefError):
+    """The database file or its folder cannot be written; nothing was changed."""
+
+
+class EditConflictError(BadInputError):
+    """Someone else saved the same item after it was opened; their change was kept.
+
+    The editor keeps the user's text, reloads the item and lets them apply it again.
+    """
+
+    def __init__(self, message: str, *, changed_by: str | None, changed_at: datetime | None):
+        super().__init__(message)
+        self.changed_by = changed_by
+        self.changed_at = changed_at

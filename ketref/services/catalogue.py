@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
@@ -12,7 +13,7 @@ from ketref.content.reader import format_validation_error
 from ketref.db import repositories as repo
 from ketref.db import search as search_db
 from ketref.db.engine import Database
-from ketref.db.mapping import item_to_domain, reference_to_domain
+from ketref.db.mapping import item_to_domain, model_hash, reference_to_domain
 from ketref.db.seed import latest_release
 from ketref.domain import content as c
 from ketref.domain.catalogue import (
@@ -25,7 +26,7 @@ from ketref.domain.catalogue import (
 )
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.enums import ItemKind
-from ketref.domain.errors import BadInputError, NotFoundError
+from ketref.domain.errors import BadInputError, EditConflictError, NotFoundError
 from ketref.domain.search import QueryPlan, SearchResult, plan_query
 
 MAX_QUERY_LENGTH = 200
@@ -123,6 +124,7 @@ class CatalogueService:
                 content_version=row.content_version,
                 related=tuple(ItemRef(k, s, titles[k, s]) for k, s in links if (k, s) in titles),
                 linked_from=linked_from,
+                fingerprint=model_hash(item),
             )
 
     def review_summary(self) -> ReviewSummary:
@@ -154,7 +156,8 @@ class CatalogueService:
 
     def search(self, text: str, limit: int = 20) -> SearchResult:
         """Ranked matches over every kind; a miss is an empty result, never "no risk"."""
-        text = text.strip()[:MAX_QUERY_LENGTH]
+        # NFC: "Nguyễn" typed with combining accents finds the stored (NFC) text.
+        text = unicodedata.normalize("NFC", text.strip())[:MAX_QUERY_LENGTH]
         limit = max(1, min(limit, 500))
         self._refresh_search_cache()
         plan = plan_query(text, self._synonyms)
@@ -185,12 +188,23 @@ class CatalogueService:
     # --- editing -------------------------------------------------------------------------
 
     def edit_item(
-        self, kind: ItemKind, slug: str, changes: Mapping[str, Any], actor: str | None = None
+        self,
+        kind: ItemKind,
+        slug: str,
+        changes: Mapping[str, Any],
+        actor: str | None = None,
+        *,
+        expected: str | None = None,
     ) -> ItemDetail:
         """Apply field changes to an item, validated like shipped content, marked as local.
 
+        ``expected`` is the ``fingerprint`` of the item the editor started from; when someone
+        else saved it since, nothing is written and EditConflictError says who and when.
+        The audit event records the fields, their values before and after, and both hashes.
+
         Raises:
             NotFoundError: no such item.
+            EditConflictError: the item changed since ``expected`` was read.
             BadInputError: the changed item would not be valid (nothing is written).
         """
         if "slug" in changes:
@@ -201,6 +215,8 @@ class CatalogueService:
             if row is None:
                 raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
             before = item_to_domain(row)
+            if expected is not None and model_hash(before) != expected:
+                raise _conflict(session, kind, slug)
             data = before.model_dump(mode="python", by_alias=True)
             unknown = sorted(set(changes) - set(data))
             if unknown:
@@ -224,6 +240,35 @@ class CatalogueService:
                 kind=kind,
                 slug=slug,
                 content_version=row.content_version,
-                detail={"fields": sorted(changes)},
+                detail=_edit_detail(before, after, sorted(changes)),
             )
         return self.get_item(kind, slug)
+
+
+def _edit_detail(before: c.Item, after: c.Item, fields: list[str]) -> dict[str, object]:
+    """What an edit changed: each field's value before and after (content only, no patient)."""
+    old = before.model_dump(mode="json", by_alias=True)
+    new = after.model_dump(mode="json", by_alias=True)
+    return {
+        "fields": fields,
+        "changes": {
+            name: {"before": old.get(name), "after": new.get(name)}
+            for name in fields
+            if old.get(name) != new.get(name)
+        },
+        "before_hash": model_hash(before),
+        "after_hash": model_hash(after),
+    }
+
+
+def _conflict(session: Any, kind: ItemKind, slug: str) -> EditConflictError:
+    latest = repo.audit_events(session, limit=1, kind=kind.value, slug=slug)
+    who = latest[0].actor if latest else None
+    when = latest[0].at if latest else None
+    by = f" by {who} at {when:%Y-%m-%d %H:%M} UTC" if who and when else ""
+    return EditConflictError(
+        f"{kind.singular} {slug!r} was changed{by} after you opened it. Your text was not "
+        "saved: reload the item and apply your change again.",
+        changed_by=who,
+        changed_at=when,
+    )

@@ -1,18 +1,18 @@
-"""Checking, backing up and restoring the database."""
+"""Checking the open database, backing it up, and wiping deleted data from its files."""
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
 from ketref.db import migrate
 from ketref.db import repositories as repo
-from ketref.db.backup import BackupError, backup_sqlite, integrity_ok, restore_sqlite
-from ketref.db.engine import Database, DatabaseTarget, inspect_sqlite_file
+from ketref.db.backup import Progress, integrity_ok
+from ketref.db.engine import Database
+from ketref.db.errors import DatabaseDamagedError
 from ketref.db.seed import latest_release
-from ketref.domain.clock import Clock, system_clock
-from ketref.domain.errors import BadInputError, DatabaseRefusedError
+from ketref.domain.backups import BackupInfo, BackupKind
+from ketref.services.backups import BackupStore, StartupBackup
 
 
 @dataclass(frozen=True)
@@ -35,19 +35,27 @@ class CheckReport:
 
 
 class MaintenanceService:
-    def __init__(self, db: Database, backups_dir: Path, clock: Clock = system_clock) -> None:
+    def __init__(self, db: Database, backups: BackupStore) -> None:
         self._db = db
-        self._backups = backups_dir
-        self._clock = clock
+        self.backups = backups
 
     def check(self) -> CheckReport:
-        """Full integrity check (SQLite) and schema revision of the open database."""
-        with self._db.read() as session:
-            revision = repo.schema_revision(session)
-            release = latest_release(session)
-            content = release.version if release else None
+        """Full integrity check (SQLite) and schema revision of the open database.
+
+        A failed check also stops all further writes (the "Check database" action).
+        """
+        revision = content = None
+        try:
+            with self._db.read() as session:
+                revision = repo.schema_revision(session)
+                release = latest_release(session)
+                content = release.version if release else None
+        except DatabaseDamagedError:
+            pass  # reported below as a failed integrity check
         path = self._db.target.path
-        ok = integrity_ok(path) if path is not None else True
+        ok = not self._db.damaged and (integrity_ok(path) if path is not None else True)
+        if not ok:
+            self._db.damaged = True
         return CheckReport(
             database=self._db.target.display,
             integrity_ok=ok,
@@ -56,52 +64,30 @@ class MaintenanceService:
             content_version=content,
         )
 
-    def backup(self, destination: Path | None = None) -> Path:
+    def backup(self, destination: Path | None = None, *, progress: Progress | None = None) -> Path:
         """A verified copy made with SQLite's backup API; default name carries the time.
 
         Raises:
-            BackupError: the destination is not writable or the copy failed verification.
+            BackupError: the destination exists, is not writable, or the copy failed its check.
         """
-        source = self._sqlite_path()
-        if destination is None or destination.is_dir():
-            stamp = self._clock().strftime("%Y%m%d-%H%M%S")
-            destination = (destination or self._backups) / f"ketref-{stamp}.db"
-        if destination.exists():
-            raise BackupError(f"{destination} already exists; choose another name.")
-        return backup_sqlite(source, destination)
+        return self.backups.make(BackupKind.MANUAL, destination, progress=progress).path
 
-    def _sqlite_path(self) -> Path:
+    def backup_on_start(self) -> StartupBackup:
+        """The daily automatic backup (at most one per day) and rotation; call once at start."""
+        return self.backups.daily()
+
+    def list_backups(self, *, verify: bool = True) -> list[BackupInfo]:
+        return self.backups.available(verify=verify)
+
+    def erase_deleted(self) -> bool:
+        """Push deleted data out of the files: checkpoint the WAL and truncate it to zero.
+
+        With ``secure_delete`` on, deleted rows are zeroed in the database pages; the old page
+        images in the ``-wal`` file go with the truncation. Returns False when another process
+        was reading, so the WAL could not be emptied now (try again later).
+        """
         if self._db.target.path is None:
-            raise BadInputError(
-                "backups of a shared server database are made with the server's own tools"
-            )
-        return self._db.target.path
-
-
-def restore_database(target: DatabaseTarget, backup: Path, clock: Clock = system_clock) -> Path:
-    """Replace the database at ``target`` with a verified ``backup``; return where the old one went.
-
-    Must run while nothing has the database open (the CLI does it before opening).
-
-    Raises:
-        BadInputError: the backup is missing, not a ketref database, damaged or too new.
-    """
-    if target.path is None:
-        raise BadInputError("restore works on a SQLite database file only")
-    if not backup.is_file():
-        raise BadInputError(f"There is no backup file at {backup}.")
-    try:
-        inspect_sqlite_file(backup)
-    except DatabaseRefusedError as exc:
-        raise BadInputError(f"Cannot restore from {backup.name}: {exc}") from exc
-    if not integrity_ok(backup):
-        raise BadInputError(
-            f"Cannot restore from {backup.name}: it fails SQLite's integrity check."
-        )
-    stamp = clock().strftime("%Y%m%d-%H%M%S")
-    aside = target.path.with_name(f"{target.path.name}.before-restore-{stamp}")
-    try:
-        restore_sqlite(backup, target.path, aside)
-    except sqlite3.Error as exc:
-        raise BackupError(f"Could not restore {backup.name}: {exc}.") from exc
-    return aside
+            return True
+        with self._db.engine.connect() as conn:
+            busy = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+        return busy is not None and busy[0] == 0

@@ -5,13 +5,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ketref.db.engine import Database, DatabaseTarget, open_database
+from ketref.db.engine import (
+    DEFAULT_SETTINGS,
+    ConnectionSettings,
+    Database,
+    DatabaseTarget,
+    open_database,
+)
 from ketref.db.seed import LoadReport
+from ketref.domain.backups import BackupInfo
 from ketref.domain.clock import Clock, system_clock
+from ketref.domain.errors import DatabaseRefusedError
 from ketref.paths import AppPaths
+from ketref.services import recovery
+from ketref.services.audit import AuditService
+from ketref.services.backups import BackupStore
 from ketref.services.catalogue import CatalogueService
 from ketref.services.content import ContentService
-from ketref.services.maintenance import MaintenanceService, restore_database
+from ketref.services.maintenance import MaintenanceService
+from ketref.services.packs import PackService
 from ketref.services.screening import ScreeningService
 
 
@@ -25,6 +37,8 @@ class Services:
     maintenance: MaintenanceService
     load_report: LoadReport | None
     screening: ScreeningService
+    packs: PackService
+    audit: AuditService
 
     def close(self) -> None:
         self.db.dispose()
@@ -39,20 +53,45 @@ class Workspace:
         target: DatabaseTarget,
         content_dir: Path,
         clock: Clock = system_clock,
+        settings: ConnectionSettings = DEFAULT_SETTINGS,
     ) -> None:
         self.paths = paths
         self.target = target
         self.content_dir = content_dir
         self.clock = clock
+        self.settings = settings
+
+    @property
+    def backups(self) -> BackupStore:
+        """The backups of this library (usable while the database is closed or refused)."""
+        return BackupStore(
+            self.paths.backups,
+            self.target.path,
+            clock=self.clock,
+            state_file=self.paths.config / "backup-state.json",
+        )
 
     def open(self, *, load_content: bool = True) -> Services:
         """Open (create, migrate) the database and load shipped content if it is newer.
 
         Raises:
-            DatabaseRefusedError: the database is foreign, damaged or too new (left untouched).
+            RecoveryNeededError: the file is damaged, foreign, too new or read-only (left
+                untouched); its ``diagnosis`` names the newest verified backup.
             ContentError: the shipped content is invalid (the database is not changed).
         """
-        db = open_database(self.target, backups_dir=self.paths.backups, clock=self.clock)
+        try:
+            db = open_database(
+                self.target,
+                backups_dir=self.paths.backups,
+                clock=self.clock,
+                settings=self.settings,
+            )
+        except DatabaseRefusedError as exc:
+            if self.target.path is None or isinstance(exc, recovery.RecoveryNeededError):
+                raise
+            raise recovery.RecoveryNeededError(
+                recovery.diagnosis_for(exc, self.target.path, self.backups)
+            ) from exc
         content = ContentService(db, self.content_dir, self.clock)
         try:
             report = content.load_shipped() if load_content else None
@@ -63,11 +102,28 @@ class Workspace:
             db=db,
             catalogue=CatalogueService(db, self.clock),
             content=content,
-            maintenance=MaintenanceService(db, self.paths.backups, self.clock),
+            maintenance=MaintenanceService(db, self.backups),
             load_report=report,
             screening=ScreeningService(db, self.clock),
+            packs=PackService(db, self.backups, self.clock),
+            audit=AuditService(db),
         )
 
+    def list_backups(self, *, verify: bool = True) -> list[BackupInfo]:
+        """Backups of this library, newest first, each checked when ``verify``."""
+        return self.backups.available(verify=verify)
+
+    def diagnose(self) -> recovery.Diagnosis | None:
+        """Why the library cannot be opened (None when healthy); never changes a file."""
+        return recovery.diagnose(self.target, self.backups)
+
     def restore(self, backup: Path) -> Path:
-        """Replace the database with a verified backup; returns where the old file was kept."""
-        return restore_database(self.target, backup, self.clock)
+        """Replace the database with a verified backup; returns where the old file was kept.
+
+        Close every Services of this workspace first.
+        """
+        return recovery.restore(self.target, self.backups, backup, self.clock)
+
+    def recover(self, backup: Path | None = None) -> recovery.RecoveryResult:
+        """Keep a damaged library aside and restore ``backup`` (default: newest verified)."""
+        return recovery.recover(self.target, self.backups, backup, self.clock)

@@ -11,14 +11,10 @@ import pytest
 from sqlalchemy import text
 
 from ketref.db import migrate
-from ketref.db.engine import (
-    APPLICATION_ID,
-    DatabaseDamagedError,
-    DatabaseTarget,
-    DatabaseTooNewError,
-    open_database,
-)
+from ketref.db.engine import APPLICATION_ID, DatabaseTarget, open_database
+from ketref.db.errors import DatabaseTooNewError
 from ketref.domain.errors import DatabaseRefusedError
+from ketref.services.recovery import DatabaseProblem, RecoveryNeededError
 from ketref.services.workspace import Workspace
 from tests.conftest import file_hash, fixed_clock
 
@@ -58,6 +54,7 @@ def test_pragmas_hold_on_every_pooled_connection(tmp_path: Path) -> None:
                     "journal_mode",
                     "synchronous",
                     "trusted_schema",
+                    "secure_delete",
                 )
             }
             assert values == {
@@ -66,6 +63,7 @@ def test_pragmas_hold_on_every_pooled_connection(tmp_path: Path) -> None:
                 "journal_mode": "wal",
                 "synchronous": 2,
                 "trusted_schema": 0,
+                "secure_delete": 1,
             }
         for conn in conns:
             conn.close()
@@ -149,8 +147,9 @@ def test_truncated_database_is_refused_as_damaged(tmp_path: Path, workspace: Wor
     data = path.read_bytes()
     path.write_bytes(data[: len(data) // 2])
     before = file_hash(path)
-    with pytest.raises(DatabaseDamagedError, match="damaged"):
+    with pytest.raises(RecoveryNeededError, match="damaged") as info:
         workspace.open()
+    assert info.value.diagnosis.problem is DatabaseProblem.DAMAGED
     assert file_hash(path) == before
 
 

@@ -1,0 +1,366 @@
+"""Content packs against the database: gather items to export; plan and apply an import.
+
+An import is planned completely before anything is written, in the caller's transaction, and
+applied in that same transaction (all or nothing). Rules, in order, for each item of the pack:
+
+* not here: added (marked as a local item, so releases never remove it);
+* here with the same content: unchanged;
+* here and edited in this library: a conflict (``local-edit``);
+* here from a newer content release than the pack's copy: a conflict (``newer-here``);
+* otherwise: updated.
+
+References follow the same rules, using the pack's base content version. Conflicts are only
+written over with ``overwrite_local``. Everything imported is marked as locally edited, so a
+later release never silently overwrites what the clinic chose to import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+
+from ketref.db import repositories as repo
+from ketref.db import tables as t
+from ketref.db.errors import translate_error
+from ketref.db.mapping import (
+    ROW_BY_KIND,
+    item_to_domain,
+    model_hash,
+    reference_to_domain,
+    search_text,
+    write_item,
+    write_reference,
+)
+from ketref.db.search import reference_body, replace_search_documents
+from ketref.db.seed import latest_release
+from ketref.domain import content as c
+from ketref.domain.audit import AuditEvent
+from ketref.domain.enums import ItemKind
+from ketref.domain.packs import (
+    Conflict,
+    ConflictReason,
+    ContentPack,
+    ImportReport,
+    PackEntry,
+    PackError,
+)
+
+HISTORY_PER_ITEM = 20
+
+
+@dataclass(frozen=True)
+class ExportedItem:
+    kind: ItemKind
+    item: c.Item
+    content_version: str
+    updated_at: datetime
+
+
+@dataclass
+class ExportSet:
+    items: list[ExportedItem]
+    references: list[c.Reference]
+    audit: list[AuditEvent]
+    base_content_version: str | None
+
+
+def gather_export(session: Session, *, everything: bool) -> ExportSet:
+    """Items to export (local edits and local items, or all), their references and history."""
+    rows = session.scalars(select(t.ItemRow).order_by(t.ItemRow.kind, t.ItemRow.slug))
+    items = [
+        ExportedItem(
+            ItemKind(row.kind),
+            item_to_domain(row),
+            row.content_version,
+            _aware(row.updated_at),
+        )
+        for row in rows
+        if everything or row.locally_edited or row.origin != "shipped"
+    ]
+    cited = set().union(*(c.cited_reference_ids(e.item) for e in items)) if items else set()
+    references = [reference_to_domain(r) for r in repo.reference_rows(session) if r.key in cited]
+    if everything:
+        audit = repo.audit_events(session, limit=1_000_000)
+    else:
+        names = {(e.kind.value, e.item.slug) for e in items}
+        audit = repo.audit_events(session, limit=1_000_000, items=names)
+    audit.reverse()  # oldest first, as history reads
+    release = latest_release(session)
+    return ExportSet(items, references, audit, release.version if release else None)
+
+
+def _aware(value: datetime) -> datetime:
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+# --- Import --------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportPlan:
+    """Which pack entries are added, updated, unchanged or in conflict (nothing written)."""
+
+    report: ImportReport
+    write_items: list[PackEntry] = field(default_factory=list)
+    write_refs: list[c.Reference] = field(default_factory=list)
+    replaced_local: set[str] = field(default_factory=set)
+
+
+def _rows_for(session: Session, pack: ContentPack) -> dict[str, t.ItemRow]:
+    """The existing rows of the pack's items by ``kind/slug``: one query per kind."""
+    rows: dict[str, t.ItemRow] = {}
+    for kind in {e.kind for e in pack.entries}:
+        slugs = [e.item.slug for e in pack.entries if e.kind is kind]
+        for start in range(0, len(slugs), 500):
+            stmt = select(ROW_BY_KIND[kind]).where(t.ItemRow.slug.in_(slugs[start : start + 500]))
+            rows.update({f"{kind.value}/{row.slug}": row for row in session.scalars(stmt)})
+    return rows
+
+
+def _newer(local: str | None, other: str | None) -> bool:
+    if local is None or other is None:
+        return False
+    return c.version_tuple(local) > c.version_tuple(other)
+
+
+def _link_problems(session: Session, pack: ContentPack) -> list[str]:
+    in_pack = {(e.kind.value, e.item.slug) for e in pack.entries}
+    problems = []
+    for i, entry in enumerate(pack.entries):
+        for link in entry.item.related:
+            key = (link.kind.value, link.slug)
+            if key in in_pack:
+                continue
+            if link.kind is ItemKind.REFERENCE:
+                found = repo.reference_row(session, link.slug) is not None or any(
+                    r.id == link.slug for r in pack.references
+                )
+            else:
+                found = repo.item_row(session, link.kind, link.slug) is not None
+            if not found:
+                problems.append(
+                    f"/payload/items/{i}/item/related: {entry.name} links to "
+                    f"{link.kind.value}/{link.slug}, which is neither in the pack nor here"
+                )
+    return problems
+
+
+def plan_import(session: Session, pack: ContentPack, *, overwrite_local: bool) -> ImportPlan:
+    """Compare the pack with the database and decide every entry's fate.
+
+    Raises:
+        PackError: an item links to one that exists neither in the pack nor here.
+    """
+    problems = _link_problems(session, pack)
+    if problems:
+        raise PackError(problems)
+    header = pack.header
+    plan = ImportPlan(
+        ImportReport(
+            pack=pack.checksum,
+            title=header.title,
+            exported_by=header.exported_by,
+            base_content_version=header.base_content_version,
+            overwrote_local=overwrite_local,
+        )
+    )
+    report = plan.report
+    local_release = latest_release(session)
+    local_version = local_release.version if local_release else None
+    for ref in pack.references:
+        ref_row = repo.reference_row(session, ref.id)
+        name = f"references/{ref.id}"
+        if ref_row is None:
+            report.references_added.append(ref.id)
+            plan.write_refs.append(ref)
+            continue
+        if model_hash(reference_to_domain(ref_row)) == model_hash(ref):
+            continue
+        reason = None
+        if ref_row.locally_edited:
+            reason = ConflictReason.LOCAL_EDIT
+        elif _newer(local_version, header.base_content_version):
+            reason = ConflictReason.NEWER_HERE
+        if reason is not None:
+            report.conflicts.append(
+                Conflict("references", ref.id, reason, local_version, header.base_content_version)
+            )
+            if not overwrite_local:
+                continue
+            plan.replaced_local.add(name)
+        report.references_updated.append(ref.id)
+        plan.write_refs.append(ref)
+    existing = _rows_for(session, pack)
+    for entry in pack.entries:
+        row = existing.get(entry.name)
+        if row is None:
+            report.added.append(entry.name)
+            plan.write_items.append(entry)
+            continue
+        if model_hash(item_to_domain(row)) == model_hash(entry.item):
+            report.unchanged.append(entry.name)
+            continue
+        reason = None
+        if row.locally_edited:
+            reason = ConflictReason.LOCAL_EDIT
+        elif _newer(row.content_version, entry.content_version):
+            reason = ConflictReason.NEWER_HERE
+        if reason is not None:
+            report.conflicts.append(
+                Conflict(
+                    entry.kind.value,
+                    entry.item.slug,
+                    reason,
+                    row.content_version,
+                    entry.content_version,
+                )
+            )
+            if not overwrite_local:
+                continue
+            plan.replaced_local.add(entry.name)
+        report.updated.append(entry.name)
+        plan.write_items.append(entry)
+    return plan
+
+
+def _history(pack: ContentPack, entry: PackEntry) -> list[dict[str, Any]]:
+    events = [
+        e.model_dump(exclude={"detail"})
+        for e in pack.audit
+        if e.kind == entry.kind.value and e.slug == entry.item.slug
+    ]
+    return events[-HISTORY_PER_ITEM:]
+
+
+def apply_import(
+    session: Session, pack: ContentPack, plan: ImportPlan, *, actor: str, now: datetime
+) -> None:
+    """Write the planned references and items, with one audit event each and one for the pack.
+
+    Runs in the caller's transaction; any failure names the item and rolls everything back.
+    Rows are written first and flushed together, so a large pack costs one round of inserts.
+    """
+    for ref in plan.write_refs:
+        ref_row = repo.reference_row(session, ref.id)
+        if ref_row is None:
+            ref_row = t.ReferenceRow()
+            session.add(ref_row)
+        write_reference(ref_row, ref)
+        ref_row.locally_edited = True
+    session.flush()
+    refs = {r.key: r for r in session.scalars(select(t.ReferenceRow))}
+    existing = _rows_for(session, pack)
+    total = len(plan.write_items)
+    events = []
+    for number, entry in enumerate(plan.write_items, start=1):
+        try:
+            with session.no_autoflush:
+                row = existing.get(entry.name)
+                events.append(
+                    _write_entry(session, pack, plan, entry, row, refs=refs, actor=actor, now=now)
+                )
+        except Exception as exc:
+            _reraise_storage_failure(exc)
+            raise PackError(
+                [
+                    f"item {number} of {total} ({entry.name}) could not be stored "
+                    f"({exc.__class__.__name__}); nothing was imported"
+                ]
+            ) from exc
+    try:
+        session.flush()
+    except Exception as exc:
+        _reraise_storage_failure(exc)
+        raise PackError(
+            [f"the items could not be stored ({exc.__class__.__name__}); nothing was imported"]
+        ) from exc
+    replace_search_documents(
+        session,
+        [
+            (ItemKind.REFERENCE, r.key, r.title, reference_body(r))
+            for r in refs.values()
+            if r.key in {w.id for w in plan.write_refs}
+        ]
+        + [(e.kind, e.item.slug, e.item.title, search_text(e.item)) for e in plan.write_items],
+    )
+    session.add_all(events)
+    report = plan.report
+    repo.audit(
+        session,
+        now=now,
+        actor=actor,
+        action="import-pack",
+        kind=None,
+        slug=None,
+        content_version=None,
+        detail={
+            "pack": pack.checksum,
+            "title": pack.header.title,
+            "exported_by": pack.header.exported_by,
+            "base_content_version": pack.header.base_content_version,
+            "added": len(report.added),
+            "updated": len(report.updated),
+            "unchanged": len(report.unchanged),
+            "references_added": len(report.references_added),
+            "references_updated": len(report.references_updated),
+            "replaced_local": sorted(plan.replaced_local),
+            "source_audit_events": len(pack.audit),
+        },
+    )
+
+
+def _reraise_storage_failure(exc: Exception) -> None:
+    """A full disk, a lock or damage is not the pack's fault: let its typed error through."""
+    if isinstance(exc, DBAPIError) and translate_error(exc, "the database") is not None:
+        raise exc
+
+
+def _write_entry(
+    session: Session,
+    pack: ContentPack,
+    plan: ImportPlan,
+    entry: PackEntry,
+    row: t.ItemRow | None,
+    *,
+    refs: dict[str, t.ReferenceRow],
+    actor: str,
+    now: datetime,
+) -> t.AuditEventRow:
+    """Write one item's rows (not flushed yet) and return its audit event."""
+    before = model_hash(item_to_domain(row)) if row is not None else None
+    from_version = row.content_version if row is not None else None
+    new = row is None
+    row = write_item(
+        session,
+        row,
+        entry.kind,
+        entry.item,
+        references=refs,
+        content_version=entry.content_version,
+        now=now,
+    )
+    if new:
+        row.origin = "pack"
+    row.locally_edited = True
+    return t.AuditEventRow(
+        at=now,
+        actor=actor,
+        action="import",
+        kind=entry.kind.value,
+        slug=entry.item.slug,
+        content_version=from_version,
+        detail={
+            "pack": pack.checksum,
+            "change": "added" if new else "updated",
+            "replaced_local_edit": entry.name in plan.replaced_local,
+            "pack_content_version": entry.content_version,
+            "before_hash": before,
+            "after_hash": model_hash(entry.item),
+            "history": _history(pack, entry),
+        },
+    )

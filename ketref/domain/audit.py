@@ -1,0 +1,59 @@
+"""Audit events as the screens, the CLI and content packs see them (never patient data)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+
+@dataclass(frozen=True)
+class AuditEvent:
+    """Who changed which content, when, how, and from which content version."""
+
+    at: datetime
+    actor: str
+    action: str
+    kind: str | None
+    slug: str | None
+    content_version: str | None
+    detail: dict[str, Any] = field(default_factory=dict)
+    id: int | None = None
+
+    @property
+    def target(self) -> str:
+        """``contraindications/uncontrolled-hypertension``, or "" for whole-library events."""
+        return f"{self.kind}/{self.slug}" if self.kind and self.slug else ""
+
+    def describe(self) -> str:
+        """One short line about what changed, for lists."""
+        d = self.detail
+        if self.action == "edit":
+            return "changed " + (", ".join(d.get("fields", [])) or "nothing")
+        if self.action == "import":
+            how = "replaced a local edit" if d.get("replaced_local_edit") else d.get("change", "")
+            return f"from pack {d.get('pack', '?')[:12]}: {how}".rstrip(": ")
+        if self.action == "import-pack":
+            return (
+                f"pack {d.get('pack', '?')[:12]} by {d.get('exported_by', '?')}: "
+                f"{d.get('added', 0)} added, {d.get('updated', 0)} updated, "
+                f"{d.get('unchanged', 0)} unchanged"
+            )
+        if self.action.startswith("load-"):
+            return (
+                f"content {d.get('version', '?')}: {d.get('added', 0)} added, "
+                f"{d.get('updated', 0)} updated, {d.get('removed', 0)} removed"
+            )
+        return ""
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "at": self.at.isoformat(),
+            "actor": self.actor,
+            "action": self.action,
+            "kind": self.kind,
+            "slug": self.slug,
+            "content_version": self.content_version,
+            "detail": self.detail,
+        }

@@ -1,0 +1,1 @@
+"""Reliability catalogue cases (../shared/RELIABILITY.md): DB-*, CC-*, CP-*, FS-*, PV-*."""

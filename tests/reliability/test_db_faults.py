@@ -1,0 +1,639 @@
+"""Database faults (RELIABILITY.md section 1): every test names its catalogue case (DB-nn)."""
+
+from __future__ import annotations
+
+import gzip
+import random
+import shutil
+import sqlite3
+import threading
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import event, text
+
+from ketref.app import main
+from ketref.db import migrate
+from ketref.db.backup import BackupError
+from ketref.db.engine import DatabaseTarget
+from ketref.db.errors import DatabaseDamagedError, translate_error
+from ketref.domain.backups import BackupKind
+from ketref.domain.enums import ItemKind
+from ketref.domain.errors import (
+    BadInputError,
+    KetrefError,
+    ReadOnlyStorageError,
+    StorageFullError,
+)
+from ketref.paths import AppPaths
+from ketref.services.backups import BackupStore
+from ketref.services.recovery import DatabaseProblem, RecoveryNeededError
+from ketref.services.workspace import Workspace
+from tests.conftest import FIXED_NOW, file_hash, make_workspace
+from tests.reliability.harness import (
+    crash_child,
+    export_payload,
+    home_with,
+    integrity_ok,
+    logical_snapshot,
+    posix_only,
+    run_worker,
+    tree,
+    with_clones,
+    write_pack,
+)
+
+pytestmark = pytest.mark.db
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "databases"
+HYPERTENSION = (ItemKind.CONTRAINDICATION, "uncontrolled-hypertension")
+
+
+def _cli(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+# --- DB-01 ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def big_import(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> dict[str, Any]:
+    """A 120-item pack and the library before and after importing it in-process."""
+    root = tmp_path_factory.mktemp("db01")
+    ws = make_workspace(home_with(seeded_template, root / "before"))
+    services = ws.open()
+    pack = write_pack(root / "big.json", with_clones(export_payload(services, root), 120))
+    services.close()
+    after_ws = make_workspace(home_with(seeded_template, root / "after"))
+    services = after_ws.open()
+    statements = 0
+
+    def count(*_args: object) -> None:
+        nonlocal statements
+        statements += 1
+
+    event.listen(services.db.engine, "before_cursor_execute", count)
+    services.packs.import_pack(pack)
+    services.close()
+    return {
+        "pack": pack,
+        "before": logical_snapshot(ws.paths.database),
+        "after": logical_snapshot(after_ws.paths.database),
+        "statements": statements,
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill_at", ["statement-50%", "commit"])
+def test_db01_sigkill_during_pack_import_leaves_the_library_as_before(
+    big_import: dict[str, Any], seeded_template: Path, tmp_path: Path, kill_at: str
+) -> None:
+    """DB-01: a child importing a 120-item pack is SIGKILLed mid-transaction (or just before
+    COMMIT); after restart the library is exactly as before, intact, and opens normally."""
+    assert big_import["before"] != big_import["after"]
+    home = home_with(seeded_template, tmp_path / "home")
+    if kill_at == "commit":
+        where: dict[str, Any] = {"ready_on_commit": True}
+    else:
+        fraction = int(kill_at.split("-")[1].rstrip("%")) / 100
+        where = {"ready_at": max(1, int(big_import["statements"] * fraction))}
+    crash_child("import-pack", home=str(home), pack=str(big_import["pack"]), **where)
+    database = AppPaths.resolve(home).database
+    assert logical_snapshot(database) == big_import["before"]
+    assert integrity_ok(database)
+    make_workspace(home).open().close()
+
+
+@pytest.mark.slow
+def test_db01_import_that_returned_survives_a_kill(
+    big_import: dict[str, Any], seeded_template: Path, tmp_path: Path
+) -> None:
+    """DB-01: killed after the import returned while the window is still open (the commit is
+    only in the -wal file, not checkpointed): every row of it is there after restart."""
+    home = home_with(seeded_template, tmp_path / "home")
+    crash_child("import-pack", home=str(home), pack=str(big_import["pack"]), hang_after=True)
+    database = AppPaths.resolve(home).database
+    assert logical_snapshot(database) == big_import["after"]
+    assert integrity_ok(database)
+
+
+# --- DB-02, DB-03, DB-14: refused at start, recovery -----------------------------------------
+
+
+def test_db02_truncated_library_offers_newest_backup_and_recovers(
+    ws: Workspace, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """DB-02: a library truncated to half its size: plain message naming the newest verified
+    backup and its date, the damaged file kept aside (never deleted), content equals backup."""
+    services = ws.open()
+    daily = services.maintenance.backup_on_start()
+    assert daily.made is not None
+    services.catalogue.edit_item(*HYPERTENSION, {"summary": "Edited after the backup."})
+    services.close()
+    expected = logical_snapshot(daily.made.path)
+    database = ws.paths.database
+    data = database.read_bytes()
+    database.write_bytes(data[: len(data) // 2])
+    damaged = file_hash(database)
+
+    with pytest.raises(RecoveryNeededError) as info:
+        ws.open()
+    diagnosis = info.value.diagnosis
+    assert diagnosis.problem is DatabaseProblem.DAMAGED
+    assert diagnosis.can_recover
+    assert diagnosis.newest_backup is not None
+    assert diagnosis.newest_backup.path == daily.made.path
+
+    home = str(ws.paths.data.parent)
+    code, out, err = _cli(capsys, "--home", home, "list", "handouts")
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "is damaged" in err
+    assert "2026-11-21 09:30 UTC" in err
+    assert "ketref db recover" in err
+    assert file_hash(database) == damaged  # no empty library was created in its place
+
+    code, out, err = _cli(capsys, "--home", home, "db", "recover")
+    assert code == 0, err
+    kept = [p for p in database.parent.glob("ketref.db.damaged-*") if p.name.count("-") == 2]
+    assert len(kept) == 1  # with any -wal/-shm beside it, renamed the same way
+    assert file_hash(kept[0]) == damaged
+    assert logical_snapshot(database) == expected
+    assert integrity_ok(database)
+    services = ws.open()
+    try:
+        item = services.catalogue.get_item(*HYPERTENSION).item
+        assert item.summary != "Edited after the backup."
+    finally:
+        services.close()
+
+
+def test_restore_moves_the_current_library_aside_with_its_wal(
+    ws: Workspace, tmp_path: Path
+) -> None:
+    """Restore (issue 7): the current file and its -wal (commits not yet checkpointed, as after
+    a crash) move aside together, so the set-aside copy still holds them; the result equals
+    the backup."""
+    services = ws.open()
+    backup = services.maintenance.backup(tmp_path / "good.db")
+    services.close()
+    crashed = home_with(ws.paths.database, tmp_path / "crashed")
+    database = AppPaths.resolve(crashed).database
+    writer = sqlite3.connect(database, isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("INSERT INTO ketref_meta(key, value) VALUES ('only-in-wal', 'x')")
+    shutil.copy2(database, tmp_path / "snap.db")
+    shutil.copy2(f"{database}-wal", tmp_path / "snap.db-wal")
+    writer.close()
+    shutil.copy2(tmp_path / "snap.db", database)
+    shutil.copy2(tmp_path / "snap.db-wal", f"{database}-wal")
+    Path(f"{database}-shm").unlink(missing_ok=True)
+
+    aside = make_workspace(crashed).restore(backup)
+    assert logical_snapshot(database) == logical_snapshot(backup)
+    assert not Path(f"{database}-wal").exists()
+    assert Path(f"{aside}-wal").exists()
+    kept = sqlite3.connect(aside)
+    assert kept.execute("SELECT value FROM ketref_meta WHERE key='only-in-wal'").fetchone()
+    kept.close()
+
+
+def test_db02_damaged_library_without_backup_is_left_alone(ws: Workspace) -> None:
+    """DB-02: with no verified backup, nothing is moved or created; the message says so."""
+    database = ws.paths.database
+    database.write_bytes(database.read_bytes()[:8192])
+    before = file_hash(database)
+    with pytest.raises(RecoveryNeededError, match="No verified backup was found"):
+        ws.open()
+    with pytest.raises(BadInputError, match="No verified backup"):
+        ws.recover()
+    assert file_hash(database) == before
+    # Reading a WAL-mode file may add its (empty) -wal/-shm; no new library appears.
+    assert {p.name for p in database.parent.iterdir()} <= {
+        "ketref.db",
+        "ketref.db-wal",
+        "ketref.db-shm",
+    }
+    assert not Path(f"{database}-wal").exists() or Path(f"{database}-wal").stat().st_size == 0
+
+
+def test_db03_another_programs_database_is_never_moved(tmp_path: Path) -> None:
+    """DB-03: a valid SQLite file of another program: refused, hash unchanged, and recovery
+    will not move it (it is not ours); no schema is created inside it."""
+    foreign = tmp_path / "notes.db"
+    conn = sqlite3.connect(foreign)
+    conn.execute("CREATE TABLE notes (body TEXT)")
+    conn.commit()
+    conn.close()
+    before = file_hash(foreign)
+    paths = AppPaths.resolve(tmp_path / "home")
+    ws = Workspace(paths, DatabaseTarget.parse(foreign), Path("."))
+    with pytest.raises(RecoveryNeededError, match=r"another program.*--db") as info:
+        ws.open()
+    assert info.value.diagnosis.problem is DatabaseProblem.FOREIGN
+    with pytest.raises(BadInputError, match="another program"):
+        ws.recover()
+    assert file_hash(foreign) == before
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("notes")) == ["notes.db"]
+
+
+def test_db14_newer_schema_is_refused_without_migration_or_backup(ws: Workspace) -> None:
+    """DB-14: alembic_version from a newer ketref: "please update", no migration attempted,
+    no backup written, the file unchanged, and recovery does not replace it."""
+    conn = sqlite3.connect(ws.paths.database)
+    conn.execute("UPDATE alembic_version SET version_num = '9999_future'")
+    conn.execute(f"PRAGMA user_version = {migrate.schema_number() + 1}")
+    conn.commit()
+    conn.close()
+    before = file_hash(ws.paths.database)
+    with pytest.raises(RecoveryNeededError, match="Please update ketref") as info:
+        ws.open()
+    assert info.value.diagnosis.problem is DatabaseProblem.TOO_NEW
+    with pytest.raises(BadInputError, match="newer version"):
+        ws.recover()
+    assert file_hash(ws.paths.database) == before
+    assert tree(ws.paths.backups) == []
+
+
+# --- DB-05 ---------------------------------------------------------------------------------
+
+
+def _everything(ws: Workspace) -> dict[str, Any]:
+    """What the app shows: every list, every item in full, and a search."""
+    services = ws.open()
+    try:
+        shown: dict[str, Any] = {}
+        for kind in ItemKind:
+            summaries = services.catalogue.list_items(kind)
+            shown[kind.value] = [(s.slug, s.title, s.summary) for s in summaries]
+            if kind is not ItemKind.REFERENCE:
+                for s in summaries:
+                    item = services.catalogue.get_item(kind, s.slug).item
+                    shown[f"{kind.value}/{s.slug}"] = item.model_dump(mode="json")
+        shown["search"] = [h.slug for h in services.catalogue.search("blood pressure").hits]
+        return shown
+    finally:
+        services.close()
+
+
+@pytest.fixture(scope="module")
+def healthy_view(tmp_path_factory: pytest.TempPathFactory, seeded_template: Path) -> Any:
+    home = home_with(seeded_template, tmp_path_factory.mktemp("db05") / "home")
+    return _everything(make_workspace(home))
+
+
+@pytest.mark.slow
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(offset=st.floats(min_value=0.0, max_value=1.0), seed=st.integers(0, 2**32 - 1))
+def test_db05_random_page_damage_is_detected_or_harmless(
+    offset: float, seed: int, seeded_template: Path, healthy_view: Any, tmp_path: Path
+) -> None:
+    """DB-05: 4 KiB of random bytes past the header: either ketref detects the damage (a typed
+    refusal or error, never a crash, and no write after detection) or what it shows is right."""
+    home = tmp_path / f"h{seed}"
+    shutil.rmtree(home, ignore_errors=True)
+    ws = make_workspace(home_with(seeded_template, home))
+    database = ws.paths.database
+    data = bytearray(database.read_bytes())
+    start = 100 + int(offset * (len(data) - 100 - 4096))
+    data[start : start + 4096] = random.Random(seed).randbytes(4096)
+    database.write_bytes(bytes(data))
+    refused: RecoveryNeededError | None = None
+    try:
+        view = _everything(ws)
+    except DatabaseDamagedError:
+        damaged = file_hash(database)
+        services = ws.open()  # opened (the quick check passed) but reading found damage
+        try:
+            with pytest.raises(KetrefError):
+                _read_all(services)
+            with pytest.raises(DatabaseDamagedError, match="no longer writes"):
+                services.catalogue.edit_item(*HYPERTENSION, {"summary": "x"})
+        finally:
+            services.close()
+        assert file_hash(database) == damaged
+        return
+    except RecoveryNeededError as exc:
+        refused = exc
+    if refused is not None:
+        assert refused.diagnosis.problem.recoverable
+    else:
+        assert view == healthy_view
+
+
+def test_db05_damage_found_while_open_stops_all_writes(opened: Any) -> None:
+    """DB-05: damage that appears while the library is open (no start-up check in between) is
+    reported as a typed error on first access, and after that nothing more is written."""
+    database = opened.db.target.path
+    with opened.db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    opened.db.engine.dispose()
+    data = bytearray(database.read_bytes())
+    page = 4096
+    data[2 * page :] = random.Random(5).randbytes(len(data) - 2 * page)
+    database.write_bytes(bytes(data))
+    damaged = file_hash(database)
+    with pytest.raises(DatabaseDamagedError, match="is damaged"):
+        _read_all(opened)
+    with pytest.raises(DatabaseDamagedError, match="no longer writes"):
+        opened.catalogue.edit_item(*HYPERTENSION, {"summary": "Must not be written."})
+    assert opened.maintenance.check().integrity_ok is False
+    assert file_hash(database) == damaged
+
+
+def _read_all(services: Any) -> None:
+    for kind in ItemKind:
+        for s in services.catalogue.list_items(kind):
+            if kind is not ItemKind.REFERENCE:
+                services.catalogue.get_item(kind, s.slug)
+
+
+# --- DB-07 ---------------------------------------------------------------------------------
+
+
+def test_db07_backup_includes_commits_still_in_the_wal(opened: Any, tmp_path: Path) -> None:
+    """DB-07: with checkpoints off, 1,000 committed rows live only in the -wal file; the backup
+    (temp name, integrity_check, rename) holds every one of them."""
+    with opened.db.engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
+        conn.exec_driver_sql("CREATE TABLE db07 (n INTEGER)")
+        conn.commit()
+        for n in range(0, 1000, 5):  # 200 commits of 5 rows
+            conn.exec_driver_sql(
+                f"INSERT INTO db07 VALUES ({n}), ({n + 1}), ({n + 2}), ({n + 3}), ({n + 4})"
+            )
+            conn.commit()
+        database = opened.db.target.path
+        assert Path(f"{database}-wal").stat().st_size > 1000 * 100
+        out = tmp_path / "out"
+        backup = opened.maintenance.backup(out / "b.db")
+    assert integrity_ok(backup)
+    copy = sqlite3.connect(f"{backup.as_uri()}?mode=ro", uri=True)
+    assert copy.execute("SELECT count(*), sum(n) FROM db07").fetchone() == (1000, 499500)
+    copy.close()
+    assert tree(out) == ["b.db"]
+
+
+# --- DB-08 ---------------------------------------------------------------------------------
+
+
+@posix_only
+def test_db08_disk_full_during_the_daily_backup(ws: Workspace) -> None:
+    """DB-08: the disk fills while the daily backup is written (RLIMIT_FSIZE in a child): a
+    warning, older backups and the library untouched, no partial file, the failure recorded;
+    the next start retries, succeeds and clears it."""
+    yesterday = BackupStore(
+        ws.paths.backups, ws.paths.database, clock=lambda: FIXED_NOW - timedelta(days=1)
+    ).make(BackupKind.DAILY)
+    old_hash = file_hash(yesterday.path)
+    library = logical_snapshot(ws.paths.database)
+    result = run_worker("limited-backup", home=str(ws.paths.data.parent), limit=64 * 1024)
+    assert result["made"] is None
+    assert "automatic backup failed" in result["warning"]
+    assert "disk" in result["warning"]
+    assert tree(ws.paths.backups) == [yesterday.path.name]
+    assert file_hash(yesterday.path) == old_hash
+    assert logical_snapshot(ws.paths.database) == library
+    assert ws.backups.failing_since() == FIXED_NOW
+
+    services = ws.open()  # the next start
+    try:
+        retry = services.maintenance.backup_on_start()
+    finally:
+        services.close()
+    assert retry.made is not None
+    assert retry.warning is None
+    assert ws.backups.failing_since() is None
+
+
+@pytest.mark.slow
+def test_db08_sigkill_mid_backup_leaves_no_backup_and_the_library_unchanged(ws: Workspace) -> None:
+    """DB-08 / DB-01: a child is SIGKILLed in the middle of copying a backup: no file under the
+    final name, the library unchanged and intact; the next backup clears the leftover."""
+    library = logical_snapshot(ws.paths.database)
+    target = ws.paths.backups / "ketref-killed.db"
+    crash_child("backup", home=str(ws.paths.data.parent), dest=str(target), ready_at_step=3)
+    assert not target.exists()
+    assert logical_snapshot(ws.paths.database) == library
+    assert integrity_ok(ws.paths.database)
+    services = ws.open()
+    try:
+        made = services.maintenance.backup()
+    finally:
+        services.close()
+    assert tree(ws.paths.backups) == [made.name]
+    assert integrity_ok(made)
+
+
+def test_db08_backups_failing_for_days_are_reported_as_overdue(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """DB-08: the failure is remembered across starts; after 3 days the warning says since when
+    and names the newest good backup."""
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise BackupError("Could not write the backup: the disk is full.")
+
+    monkeypatch.setattr("ketref.services.backups.backup_sqlite", refuse)
+    for days, overdue in ((0, False), (1, False), (4, True)):
+        store = BackupStore(
+            ws.paths.backups,
+            ws.paths.database,
+            clock=lambda d=days: FIXED_NOW + timedelta(days=d),
+            state_file=ws.paths.config / "backup-state.json",
+        )
+        result = store.daily()
+        assert result.made is None
+        assert result.failing_since == FIXED_NOW
+        assert result.overdue is overdue
+    assert result.warning is not None
+    assert "failing since 2026-11-21 (4 days)" in result.warning
+    assert "there is no good backup yet" in result.warning
+
+
+# --- DB-10 ---------------------------------------------------------------------------------
+
+
+def _full_disk(services: Any) -> dict[str, bool]:
+    """While switch["full"], every pooled connection may not grow the file (SQLITE_FULL)."""
+    switch = {"full": True}
+
+    @event.listens_for(services.db.engine, "checkout")
+    def _limit(dbapi_conn: sqlite3.Connection, *_: object) -> None:
+        pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
+        limit = pages if switch["full"] else 1_073_741_823
+        dbapi_conn.execute(f"PRAGMA max_page_count={limit}")
+
+    return switch
+
+
+def test_db10_disk_full_during_an_edit_changes_nothing_and_retry_works(opened: Any) -> None:
+    """DB-10: the disk fills while an edit commits: "disk is full", the library exactly as
+    before and intact; once space is freed the same save succeeds without a restart."""
+    database = opened.db.target.path
+    before = logical_snapshot(database)
+    switch = _full_disk(opened)
+    long_text = "Clinic protocol. " * 340
+    with pytest.raises(StorageFullError, match="disk is full"):
+        opened.catalogue.edit_item(*HYPERTENSION, {"summary": long_text})
+    assert logical_snapshot(database) == before
+    assert integrity_ok(database)
+    switch["full"] = False
+    detail = opened.catalogue.edit_item(*HYPERTENSION, {"summary": long_text})
+    assert detail.item.summary == long_text.strip()
+
+
+def test_db10_disk_full_during_a_pack_import_rolls_it_all_back(opened: Any, tmp_path: Path) -> None:
+    """DB-10 with CP-06: a 40-item import hits a full disk: nothing of it is stored."""
+    pack = write_pack(tmp_path / "p.json", with_clones(export_payload(opened, tmp_path), 40))
+    database = opened.db.target.path
+    before = logical_snapshot(database)
+    switch = _full_disk(opened)
+    with pytest.raises(StorageFullError):
+        opened.packs.import_pack(pack)
+    assert logical_snapshot(database) == before
+    switch["full"] = False
+    assert len(opened.packs.import_pack(pack).added) == 40
+
+
+# --- DB-08 / DB-11 / FS-01 without root's override --------------------------------------------
+
+
+@posix_only
+def test_db08_backup_into_read_only_folder_is_one_clear_error(read_only_results: Any) -> None:
+    """DB-08: the backup folder is 0555: a clear error, no file left, the library unchanged."""
+    result = read_only_results["backup-into-read-only-folder"]
+    assert result["error"] == "BackupError"
+    assert "read-only folder" in result["message"]
+    assert read_only_results["_locked_files"] == []
+    name = "backup-into-read-only-folder"
+    assert read_only_results["_hashes_after"][name] == read_only_results["_hashes_before"][name]
+
+
+@posix_only
+@pytest.mark.parametrize("name", ["open-read-only-file", "open-in-read-only-folder"])
+def test_db11_read_only_library_is_refused_with_a_reason(read_only_results: Any, name: str) -> None:
+    """DB-11: a 0444 library or a 0555 folder: refused with a clear reason (never "damaged",
+    never a crash on the first edit), the file untouched and nothing created beside it."""
+    result = read_only_results[name]
+    assert result["error"] == "RecoveryNeededError"
+    assert "read-only" in result["message"]
+    assert result["problem"] == DatabaseProblem.READ_ONLY.value
+    assert read_only_results["_hashes_after"][name] == read_only_results["_hashes_before"][name]
+    assert read_only_results["_data_files"][name] == ["ketref.db"]
+
+
+def test_db11_write_refused_by_sqlite_becomes_a_plain_message(tmp_path: Path) -> None:
+    """DB-11: "attempt to write a readonly database" surfaces as ReadOnlyStorageError."""
+    path = tmp_path / "x.db"
+    sqlite3.connect(path).execute("CREATE TABLE t (n)").connection.close()
+    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    with pytest.raises(sqlite3.OperationalError) as info:
+        conn.execute("INSERT INTO t VALUES (1)")
+    conn.close()
+    typed = translate_error(info.value, "x.db")
+    assert isinstance(typed, ReadOnlyStorageError)
+    assert "read-only" in str(typed)
+
+
+# --- DB-12 ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fixture", sorted(p.name for p in FIXTURES.glob("schema-*.db.gz")))
+def test_db12_every_released_schema_opens_with_content_preserved(
+    fixture: str, tmp_path: Path
+) -> None:
+    """DB-12: a library saved by each released schema (tests/fixtures/databases) opens: a
+    verified backup before any migration, every table's rows preserved, the local edit still
+    there, integrity ok, user_version and alembic_version at head."""
+    home = tmp_path / "home"
+    paths = AppPaths.resolve(home)
+    paths.ensure()
+    paths.database.write_bytes(gzip.decompress((FIXTURES / fixture).read_bytes()))
+    original = logical_snapshot(paths.database)
+    conn = sqlite3.connect(paths.database)
+    tables = [r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+    counts = {t: conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+    revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    conn.close()
+
+    services = make_workspace(home).open()
+    try:
+        edited = services.catalogue.get_item(ItemKind.HANDOUT, "preparing-for-your-session")
+        assert edited.item.summary == "Local edit kept across upgrades."
+        assert edited.locally_edited
+    finally:
+        services.close()
+    migration_backups = list(paths.backups.glob("ketref-before-migration-*.db"))
+    if revision != migrate.head_revision():
+        assert len(migration_backups) == 1
+        assert integrity_ok(migration_backups[0])
+        assert logical_snapshot(migration_backups[0]) == original
+    else:
+        assert migration_backups == []
+    assert integrity_ok(paths.database)
+    conn = sqlite3.connect(paths.database)
+    try:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == migrate.schema_number()
+        head = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+        assert head == migrate.head_revision()
+        for table, count in counts.items():
+            if table == "alembic_version":
+                continue
+            still = conn.execute(
+                "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)
+            ).fetchone()
+            if still:
+                assert conn.execute(f'SELECT count(*) FROM "{table}"').fetchone()[0] >= count
+    finally:
+        conn.close()
+
+
+# --- DB-16 ---------------------------------------------------------------------------------
+
+
+def test_db16_settings_hold_on_connections_from_worker_threads(opened: Any) -> None:
+    """DB-16: pragmas are set on every pooled connection, also those made in worker threads."""
+    seen: list[tuple[int, ...]] = []
+
+    def probe() -> None:
+        with opened.db.engine.connect() as conn:
+            seen.append(
+                tuple(
+                    conn.exec_driver_sql(f"PRAGMA {p}").scalar()
+                    for p in ("foreign_keys", "busy_timeout", "secure_delete", "trusted_schema")
+                )
+            )
+
+    threads = [threading.Thread(target=probe) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen == [(1, 5000, 1, 0)] * 4
+
+
+def test_db16_rolled_back_ddl_leaves_no_table(opened: Any) -> None:
+    """DB-16: DDL inside a transaction that is rolled back leaves no table behind."""
+
+    def create_then_fail() -> None:
+        with opened.db.write() as session:
+            session.execute(text("CREATE TABLE scratch (n INTEGER)"))
+            raise RuntimeError("abandon")
+
+    with pytest.raises(RuntimeError):
+        create_then_fail()
+    with opened.db.read() as session:
+        found = session.execute(text("SELECT name FROM sqlite_master WHERE name = 'scratch'")).all()
+    assert found == []
