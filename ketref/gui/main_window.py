@@ -249,8 +249,9 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
 
         menus = self.menuBar()
-        file_menu = menus.addMenu("&File")
-        file_menu.addAction(quit_action)
+        self.file_menu = menus.addMenu("&File")
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(quit_action)
         edit_menu = menus.addMenu("&Edit")
         edit_menu.addActions([self.find_action, self.copy_action, self.favourite_action])
         view_menu = menus.addMenu("&View")
@@ -263,6 +264,7 @@ class MainWindow(QMainWindow):
         for number, page in enumerate(PAGES[2:], start=1):  # Ctrl+1..8 in the sidebar's order
             keys = [f"Ctrl+{number}"]
             go_menu.addAction(self._action(PAGE_LABELS[page], keys, partial(self.show_page, page)))
+        self.tools_menu = menus.addMenu("&Tools")
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
         self._update_actions()
