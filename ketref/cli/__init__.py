@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ketref import __version__
-from ketref.cli import catalogue, database
+from ketref.cli import catalogue, clinic, database, handout
 from ketref.cli.common import Context, Handler, Parser
 from ketref.domain.errors import BadInputError
 from ketref.services.workspace import Workspace
 
-COMMAND_MODULES = (catalogue, database)
+COMMAND_MODULES = (catalogue, database, clinic, handout)
 
 
 def build_parser() -> argparse.ArgumentParser:

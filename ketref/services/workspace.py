@@ -10,7 +10,9 @@ from ketref.db.seed import LoadReport
 from ketref.domain.clock import Clock, system_clock
 from ketref.paths import AppPaths
 from ketref.services.catalogue import CatalogueService
+from ketref.services.clinic import ClinicService
 from ketref.services.content import ContentService
+from ketref.services.handouts import HandoutService
 from ketref.services.maintenance import MaintenanceService, restore_database
 
 
@@ -23,6 +25,8 @@ class Services:
     content: ContentService
     maintenance: MaintenanceService
     load_report: LoadReport | None
+    clinic: ClinicService
+    handouts: HandoutService
 
     def close(self) -> None:
         self.db.dispose()
@@ -57,12 +61,15 @@ class Workspace:
         except Exception:
             db.dispose()
             raise
+        catalogue = CatalogueService(db, self.clock)
         return Services(
             db=db,
-            catalogue=CatalogueService(db, self.clock),
+            catalogue=catalogue,
             content=content,
             maintenance=MaintenanceService(db, self.paths.backups, self.clock),
             load_report=report,
+            clinic=ClinicService(db, self.clock),
+            handouts=HandoutService(db, self.content_dir, catalogue, self.clock),
         )
 
     def restore(self, backup: Path) -> Path:
