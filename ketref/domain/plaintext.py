@@ -1,9 +1,10 @@
 """Cleaning text that people type before it is stored or printed.
 
 The written rule: text is normalised to NFC (so a decomposed "Nguyễn" prints and compares like a
-composed one); control characters, zero-width characters and bidirectional overrides are removed
-(they print as boxes or reorder a name invisibly); tabs become spaces; one-line fields turn line
-breaks into spaces; leading and trailing blanks go. Length limits are checked after cleaning.
+composed one); control characters and invisible format characters (zero-width spaces, soft
+hyphens, bidirectional overrides) are removed, since they print as boxes or reorder a name
+invisibly; tabs become spaces; one-line fields turn line breaks into spaces; leading and
+trailing blanks go. Length limits are checked after cleaning.
 """
 
 from __future__ import annotations
@@ -13,25 +14,13 @@ import unicodedata
 
 from ketref.domain.errors import BadInputError
 
-_INVISIBLE = frozenset(
-    [
-        *(0x200B, 0x200C, 0x200D, 0x200E, 0x200F, 0x2060, 0xFEFF),  # zero-width, LRM, RLM, BOM
-        *range(0x202A, 0x202F),  # LRE RLE PDF LRO RLO
-        *range(0x2066, 0x206A),  # LRI RLI FSI PDI
-    ]
-)
 _SPACES = re.compile(r"[ \t\u00a0]+")
 
 
 def _keep(ch: str) -> bool:
-    if ch == "\n":
-        return True
-    code = ord(ch)
-    if code in _INVISIBLE:
-        return False
-    category = unicodedata.category(ch)
-    # Cc control, Cs lone surrogates, Co private use, Cn unassigned: none can be printed safely.
-    return category not in {"Cc", "Cs", "Co", "Cn"}
+    # Cc controls, Cf invisible format characters (zero-width spaces, soft hyphens, bidi
+    # overrides and marks, BOM), Cs lone surrogates, Co private use, Cn unassigned: none prints.
+    return ch == "\n" or unicodedata.category(ch) not in {"Cc", "Cf", "Cs", "Co", "Cn"}
 
 
 def clean_text(text: str, *, multiline: bool = True) -> str:
@@ -43,7 +32,7 @@ def clean_text(text: str, *, multiline: bool = True) -> str:
         text = text.replace("\n", " ")
     text = "".join(ch for ch in text if _keep(ch))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
-    return "\n".join(lines).strip("\n ")
+    return unicodedata.normalize("NFC", "\n".join(lines).strip("\n "))
 
 
 def optional_field(

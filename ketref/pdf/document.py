@@ -1,6 +1,7 @@
 """Laying out ``PrintDocument`` and ``PrintPacket`` data as PDF bytes (one reportlab build).
 
-Page 1 carries the letterhead; every later page a slim header (clinic name, part title). Every
+The first page of the document and of each packet part carries the letterhead; every other
+page a slim header (clinic name, part title). Every
 page has the footer: the part's version and review dates, "Page x of y" across the whole file and
 a one-line disclaimer. PDF metadata comes only from titles, labels and keywords, never from
 personal details, and the fonts are the bundled TTFs, all embedded.
@@ -33,6 +34,8 @@ from ketref.pdf.fonts import REGULAR, register_fonts
 from ketref.pdf.letterhead import letterhead
 from ketref.pdf.markup import escape_text, printable
 from ketref.pdf.page import (
+    FIRST_TEMPLATE,
+    LATER_TEMPLATE,
     DeferredCanvas,
     PageRef,
     PartFooter,
@@ -170,8 +173,10 @@ def render_pdf(
     footers = [_part_footer(cover)] + [_part_footer(p) for p in parts]
     state = RenderState(layout=layout, clinic_name=clinic.name, parts=footers)
 
+    # Every part starts on a letterhead page, so a handout taken out of a packet still carries
+    # the clinic's numbers, and lays out exactly as it does on its own.
     story: list[Flowable] = [
-        NextPageTemplate("later"),
+        NextPageTemplate(LATER_TEMPLATE),
         letterhead(clinic, emergency_phone, styles, layout),
         PartStart(state, 0),
         *_title_block(cover, styles, layout),
@@ -180,8 +185,15 @@ def render_pdf(
     if packet is not None:
         story += _contents(packet, state, styles, layout)
     for index, part in enumerate(parts, start=1):
-        story += [PageBreak(), PartStart(state, index), *_title_block(part, styles, layout)]
-        story += _blocks(part.blocks, styles, layout)
+        story += [
+            NextPageTemplate(FIRST_TEMPLATE),
+            PageBreak(),
+            NextPageTemplate(LATER_TEMPLATE),
+            letterhead(clinic, emergency_phone, styles, layout),
+            PartStart(state, index),
+            *_title_block(part, styles, layout),
+            *_blocks(part.blocks, styles, layout),
+        ]
 
     buffer = BytesIO()
     doc = BaseDocTemplate(
@@ -229,8 +241,8 @@ def render_pdf(
 
     doc.addPageTemplates(
         [
-            PageTemplate("first", [first], onPageEnd=furniture),
-            PageTemplate("later", [later], onPageEnd=furniture),
+            PageTemplate(FIRST_TEMPLATE, [first], onPageEnd=furniture),
+            PageTemplate(LATER_TEMPLATE, [later], onPageEnd=furniture),
         ]
     )
     try:

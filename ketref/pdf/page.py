@@ -22,6 +22,9 @@ from ketref.pdf.markup import printable
 from ketref.pdf.styles import GREY, RULE, Layout
 
 ELLIPSIS = "…"
+FIRST_TEMPLATE = "first"
+"""The page a document or packet part starts on: letterhead, no slim header."""
+LATER_TEMPLATE = "later"
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,19 @@ def fitted(
     return text.rstrip() + ELLIPSIS, smaller
 
 
+def wrap_at_separators(
+    text: str, font: str, size: float, max_width: float, separator: str = " · "
+) -> list[str]:
+    """Break a "a · b · c" footer line between items so each line fits (at most two lines)."""
+    lines: list[str] = []
+    for item in printable(text, multiline=False).split(separator):
+        if lines and stringWidth(lines[-1] + separator + item, font, size) <= max_width:
+            lines[-1] += separator + item
+        else:
+            lines.append(item)
+    return lines if len(lines) <= 2 else [lines[0], separator.join(lines[1:])]
+
+
 def _draw(
     canv: Canvas,
     text: str,
@@ -85,14 +101,14 @@ def _draw(
 
 
 def draw_page_furniture(canv: Canvas, doc: BaseDocTemplate, state: RenderState) -> None:
-    """Header (not on the letterhead page), footer and the due-for-review mark of one page."""
+    """Header (not on letterhead pages), footer and the due-for-review mark of one page."""
     lay = state.layout
     part = state.parts[state.current_part]
     left, right = lay.margin_x, lay.page_width - lay.margin_x
     width = right - left
     canv.saveState()
     canv.setFillColor(colors.black)
-    if doc.page > 1:
+    if doc.pageTemplate.id == LATER_TEMPLATE:
         base = lay.page_height - lay.margin_top - lay.header_height * 0.45
         used = 0.0
         if state.clinic_name:
@@ -129,21 +145,16 @@ def draw_page_furniture(canv: Canvas, doc: BaseDocTemplate, state: RenderState) 
     canv.line(left, top, right, top)
     canv.setFillColor(colors.black)
     page_label_room = stringWidth("Page 888 of 888", BOLD, size) + 14
-    _draw(
-        canv,
-        part.footer_line,
-        left,
-        top - size * 1.6,
-        font=REGULAR,
-        size=size,
-        max_width=width - page_label_room,
-    )
+    y = top - size * 1.6
+    for line in wrap_at_separators(part.footer_line, REGULAR, size, width - page_label_room):
+        _draw(canv, line, left, y, font=REGULAR, size=size, max_width=width - page_label_room)
+        y -= size * 1.3
     canv.setFillColor(GREY)
     _draw(
         canv,
         part.disclaimer,
         left,
-        top - size * 3.0,
+        y - size * 0.1,
         font=ITALIC,
         size=size,
         max_width=width,

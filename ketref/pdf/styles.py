@@ -78,7 +78,7 @@ def layout_for(paper: PaperSize, large_print: bool) -> Layout:
         margin_top=0.6 * inch,
         margin_bottom=0.55 * inch,
         header_height=0.45 * inch if not large_print else 0.55 * inch,
-        footer_height=0.5 * inch if not large_print else 0.62 * inch,
+        footer_height=0.5 * inch if not large_print else 0.8 * inch,
         body_size=10.5 if not large_print else 14.0,
         footer_size=7.5 if not large_print else 10.0,
         large_print=large_print,
@@ -108,6 +108,11 @@ def styles_for(large_print: bool) -> Styles:
         return ParagraphStyle(f"{name}{'-large' if large_print else ''}", **base)  # type: ignore[arg-type]
 
     indent = size * 1.7
+    # Secondary text (labels, captions, calendar cells): smaller than the body in normal print,
+    # but never below 12 pt in large print, and calendar cells keep the full 14 pt there.
+    cell = size if large_print else size * 0.9
+    minor = 12.0 if large_print else size * 0.8
+    caption = 12.0 if large_print else size * 0.85
     return Styles(
         body=style("body", spaceAfter=size * 0.55),
         lead=style(
@@ -117,7 +122,7 @@ def styles_for(large_print: bool) -> Styles:
             leading=size * 1.15 * 1.3,
             spaceAfter=size * 0.8,
         ),
-        label=style("label", fontName=BOLD, fontSize=size * 0.8, leading=size, textColor=GREY),
+        label=style("label", fontName=BOLD, fontSize=minor, leading=minor * 1.25, textColor=GREY),
         title=style(
             "title",
             fontName=BOLD,
@@ -151,16 +156,16 @@ def styles_for(large_print: bool) -> Styles:
         callout_body=style("callout-body", leftIndent=0, bulletIndent=0),
         field_label=style("field-label", fontName=BOLD),
         field_value=style("field-value"),
-        cell=style("cell", fontSize=size * 0.9, leading=size * 0.9 * 1.25),
-        cell_bold=style("cell-bold", fontName=BOLD, fontSize=size * 0.9, leading=size * 1.12),
-        cell_muted=style("cell-muted", fontSize=size * 0.8, leading=size * 1.0, textColor=GREY),
+        cell=style("cell", fontSize=cell, leading=cell * 1.25),
+        cell_bold=style("cell-bold", fontName=BOLD, fontSize=cell, leading=cell * 1.25),
+        cell_muted=style("cell-muted", fontSize=minor, leading=minor * 1.25, textColor=GREY),
         small=style(
-            "small", fontName=ITALIC, fontSize=size * 0.85, leading=size * 1.1, textColor=GREY
+            "small", fontName=ITALIC, fontSize=caption, leading=caption * 1.3, textColor=GREY
         ),
         clinic_name=style(
             "clinic-name", fontName=BOLD, fontSize=size * 1.45, leading=size * 1.45 * 1.2
         ),
-        clinic_line=style("clinic-line", fontSize=size * 0.9, leading=size * 0.9 * 1.3),
+        clinic_line=style("clinic-line", fontSize=cell, leading=cell * 1.3),
         contents_entry=style("contents-entry"),
         contents_page=style("contents-page", alignment=TA_RIGHT),
     )
