@@ -15,7 +15,7 @@ from ketref.domain.printing import ClinicProfile, Personalisation, PrintOptions
 from ketref.services.files import ExportError
 from ketref.services.handouts import HandoutRequest, ScheduleRequest
 from ketref.services.workspace import Services
-from tests.pdf.pdf_inspect import metadata_values, normalize, page_texts, reader
+from tests.pdf.pdf_inspect import metadata_values, normalize, page_texts
 
 pytestmark = pytest.mark.db
 
