@@ -14,7 +14,7 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from ketref.domain.document import (
     DocBlock,
@@ -28,6 +28,7 @@ from ketref.domain.document import (
 )
 from ketref.domain.enums import CalloutStyle
 from ketref.pdf.fonts import REGULAR
+from ketref.pdf.grouping import KeepGroup
 from ketref.pdf.markup import escape_text
 from ketref.pdf.schedule_table import schedule_flowables
 from ketref.pdf.styles import LIGHT_FILL, RULE, Layout, Styles
@@ -37,11 +38,13 @@ WARNING_SIGN = "\u26a0"  # ⚠
 TELEPHONE = "\u260e"  # ☎
 BULLET = "\u2022"  # •
 _PARAGRAPH_BREAK = re.compile(r"\n\s*\n")
+SHORT_LIST = 6
+
 
 _CALLOUT_LOOK: dict[CalloutStyle, tuple[float, colors.Color | None, str]] = {
     CalloutStyle.KEY: (1.5, LIGHT_FILL, ""),
-    CalloutStyle.WARNING: (2.5, None, WARNING_SIGN + "  "),
-    CalloutStyle.EMERGENCY: (3.0, None, TELEPHONE + "  "),
+    CalloutStyle.WARNING: (2.5, None, WARNING_SIGN + "\u00a0 "),
+    CalloutStyle.EMERGENCY: (3.0, None, TELEPHONE + "\u00a0 "),
 }
 
 
@@ -61,7 +64,12 @@ def block_flowables(block: DocBlock, styles: Styles, layout: Layout) -> list[Flo
     if isinstance(block, DocParagraph):
         return list(paragraphs(block.text, styles.body))
     if isinstance(block, DocList):
-        return [*_list_items(block, styles), Spacer(1, layout.body_size * 0.35)]
+        items: list[Flowable] = list(_list_items(block, styles))
+        # A short list stays on one page; a long one may break, but never after one item.
+        kept = (
+            [KeepGroup(items)] if len(items) <= SHORT_LIST else [KeepGroup(items[:2]), *items[2:]]
+        )
+        return [*kept, Spacer(1, layout.body_size * 0.35)]
     if isinstance(block, DocCallout):
         return [_callout(block, styles, layout), Spacer(1, layout.body_size * 0.8)]
     if isinstance(block, DocFields):
@@ -88,7 +96,9 @@ def _callout(block: DocCallout, styles: Styles, layout: Layout) -> Flowable:
     weight, fill, icon = _CALLOUT_LOOK[block.style]
     inverse = block.style is CalloutStyle.EMERGENCY
     title_style = styles.callout_title_inverse if inverse else styles.callout_title
-    rows: list[list[Flowable]] = [[Paragraph(escape_text(icon + block.title), title_style)]]
+    # The icon is ketref's own markup (a bigger glyph); the title is escaped text as always.
+    sign = f'<font size="{title_style.fontSize * 1.3:.1f}">{icon}</font>' if icon else ""
+    rows: list[list[Flowable]] = [[Paragraph(sign + escape_text(block.title), title_style)]]
     if block.text:
         rows += [[p] for p in paragraphs(block.text, styles.callout_body)]
     for item in block.items:
@@ -114,7 +124,7 @@ def _callout(block: DocCallout, styles: Styles, layout: Layout) -> Flowable:
         ]
     table = Table(rows, colWidths=[layout.frame_width], style=TableStyle(commands))
     # Keep a short box whole on one page; a long one may split between its rows.
-    return KeepTogether([table]) if len(rows) <= 8 else table
+    return KeepGroup([table]) if len(rows) <= 8 else table
 
 
 def fields_table(block: DocFields, styles: Styles, layout: Layout) -> Table | None:

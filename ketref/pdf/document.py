@@ -27,10 +27,11 @@ from reportlab.platypus import (
 from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 
 from ketref import __version__
-from ketref.domain.document import DocBlock, PrintDocument, PrintPacket
+from ketref.domain.document import DocBlock, DocHeading, PrintDocument, PrintPacket
 from ketref.domain.printing import ClinicProfile, PrintOptions, format_date
 from ketref.pdf.blocks import block_flowables
 from ketref.pdf.fonts import REGULAR, register_fonts
+from ketref.pdf.grouping import KeepGroup
 from ketref.pdf.letterhead import letterhead
 from ketref.pdf.markup import escape_text, printable
 from ketref.pdf.page import (
@@ -106,11 +107,29 @@ def _due_banner(doc: PrintDocument, styles: Styles, layout: Layout) -> Table:
     return table
 
 
+def _unwrap(flowable: Flowable) -> list[Flowable]:
+    return flowable.parts if isinstance(flowable, KeepGroup) else [flowable]
+
+
 def _blocks(blocks: Sequence[DocBlock], styles: Styles, layout: Layout) -> list[Flowable]:
+    """All blocks' flowables; a heading is kept on one page with the start of what follows.
+
+    reportlab's ``keepWithNext`` cannot join a heading to a box or list that is itself kept
+    together, so the heading and that group are merged into one ``KeepTogether`` here.
+    """
     story: list[Flowable] = []
+    heading: list[Flowable] = []
     for block in blocks:
-        story += block_flowables(block, styles, layout)
-    return story
+        flowables = block_flowables(block, styles, layout)
+        if isinstance(block, DocHeading):
+            heading += flowables
+            continue
+        if heading and flowables:
+            flowables = [KeepGroup(heading + _unwrap(flowables[0])), *flowables[1:]]
+            heading = []
+        story += heading + flowables
+        heading = []
+    return story + heading
 
 
 def _contents(

@@ -13,11 +13,12 @@ from itertools import groupby
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from ketref.domain.printing import MONTHS, WEEKDAYS, format_date
 from ketref.domain.schedules import DatedSchedule, PlannedSession
 from ketref.pdf.fonts import REGULAR
+from ketref.pdf.grouping import KeepGroup
 from ketref.pdf.markup import escape_text
 from ketref.pdf.styles import RULE, Layout, Styles
 
@@ -125,8 +126,8 @@ def schedule_flowables(schedule: DatedSchedule, styles: Styles, layout: Layout) 
     ]
     tables = calendar_tables(schedule, styles, layout)
     # The heading travels with the first table rather than being stranded above a page break.
-    story: list[Flowable] = [KeepTogether([*intro, tables[0]])]
-    story += [KeepTogether([t]) if isinstance(t, Table) else t for t in tables[1:]]
+    story: list[Flowable] = [KeepGroup([*intro, tables[0]])]
+    story += [KeepGroup([t]) if isinstance(t, Table) else t for t in tables[1:]]
     if template.after:
         story.append(Paragraph(escape_text(template.after), styles.body))
     story.append(
