@@ -15,6 +15,7 @@ import unicodedata
 from ketref.domain.errors import BadInputError
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
+_PRINTABLE_ASCII = re.compile(r"[\x20-\x7e]*")
 
 
 def _keep(ch: str) -> bool:
@@ -25,6 +26,8 @@ def _keep(ch: str) -> bool:
 
 def clean_text(text: str, *, multiline: bool = True) -> str:
     """Apply the module's cleaning rule; the result may be empty."""
+    if _PRINTABLE_ASCII.fullmatch(text):  # the common case, without a per-character loop
+        return _SPACES.sub(" ", text).strip()
     text = unicodedata.normalize("NFC", text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n")

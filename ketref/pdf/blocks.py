@@ -27,8 +27,8 @@ from ketref.domain.document import (
     DocTable,
 )
 from ketref.domain.enums import CalloutStyle
+from ketref.pdf.flowables import KeepGroup, Para
 from ketref.pdf.fonts import REGULAR
-from ketref.pdf.grouping import KeepGroup
 from ketref.pdf.markup import escape_text
 from ketref.pdf.schedule_table import schedule_flowables
 from ketref.pdf.styles import LIGHT_FILL, RULE, Layout, Styles
@@ -51,16 +51,14 @@ _CALLOUT_LOOK: dict[CalloutStyle, tuple[float, colors.Color | None, str]] = {
 def paragraphs(text: str, style: ParagraphStyle) -> list[Paragraph]:
     """One Paragraph per blank-line-separated chunk, so long notes split between pages freely."""
     return [
-        Paragraph(escape_text(chunk), style)
-        for chunk in _PARAGRAPH_BREAK.split(text)
-        if chunk.strip()
+        Para(escape_text(chunk), style) for chunk in _PARAGRAPH_BREAK.split(text) if chunk.strip()
     ]
 
 
 def block_flowables(block: DocBlock, styles: Styles, layout: Layout) -> list[Flowable]:
     """The flowables for one block."""
     if isinstance(block, DocHeading):
-        return [Paragraph(escape_text(block.text, multiline=False), styles.heading)]
+        return [Para(escape_text(block.text, multiline=False), styles.heading)]
     if isinstance(block, DocParagraph):
         return list(paragraphs(block.text, styles.body))
     if isinstance(block, DocList):
@@ -85,11 +83,11 @@ def block_flowables(block: DocBlock, styles: Styles, layout: Layout) -> list[Flo
 def _list_items(block: DocList, styles: Styles) -> Iterator[Flowable]:
     for number, item in enumerate(block.items, start=1):
         if block.style == "steps":
-            yield Paragraph(escape_text(item), styles.step, bulletText=f"{number}.")
+            yield Para(escape_text(item), styles.step, bulletText=f"{number}.")
         elif block.style == "checklist":
-            yield Paragraph(escape_text(item), styles.check, bulletText=CHECKBOX)
+            yield Para(escape_text(item), styles.check, bulletText=CHECKBOX)
         else:
-            yield Paragraph(escape_text(item), styles.bullet, bulletText=BULLET)
+            yield Para(escape_text(item), styles.bullet, bulletText=BULLET)
 
 
 def _callout(block: DocCallout, styles: Styles, layout: Layout) -> Flowable:
@@ -98,11 +96,11 @@ def _callout(block: DocCallout, styles: Styles, layout: Layout) -> Flowable:
     title_style = styles.callout_title_inverse if inverse else styles.callout_title
     # The icon is ketref's own markup (a bigger glyph); the title is escaped text as always.
     sign = f'<font size="{title_style.fontSize * 1.3:.1f}">{icon}</font>' if icon else ""
-    rows: list[list[Flowable]] = [[Paragraph(sign + escape_text(block.title), title_style)]]
+    rows: list[list[Flowable]] = [[Para(sign + escape_text(block.title), title_style)]]
     if block.text:
         rows += [[p] for p in paragraphs(block.text, styles.callout_body)]
     for item in block.items:
-        rows.append([Paragraph(escape_text(item), styles.bullet, bulletText=BULLET)])
+        rows.append([Para(escape_text(item), styles.bullet, bulletText=BULLET)])
     pad = layout.body_size * 0.7
     commands: list[tuple[Any, ...]] = [
         ("BOX", (0, 0), (-1, -1), weight, colors.black),
@@ -131,8 +129,8 @@ def fields_table(block: DocFields, styles: Styles, layout: Layout) -> Table | No
     """Label/value rows in a light box; rows without a value are left out (no dangling labels)."""
     rows = [
         [
-            Paragraph(escape_text(label, multiline=False), styles.field_label),
-            Paragraph(escape_text(value), styles.field_value),
+            Para(escape_text(label, multiline=False), styles.field_label),
+            Para(escape_text(value), styles.field_value),
         ]
         for label, value in block.rows
         if value and value.strip()
@@ -168,10 +166,10 @@ def _table(block: DocTable, styles: Styles, layout: Layout) -> Table:
     widths = [layout.frame_width * w / total for w in weights[:columns]]
     data: list[list[Flowable]] = []
     if block.header:
-        data.append([Paragraph(escape_text(h), styles.cell_bold) for h in block.header])
+        data.append([Para(escape_text(h), styles.cell_bold) for h in block.header])
     for row in block.rows:
         cells = list(row) + [""] * (columns - len(row))
-        data.append([Paragraph(escape_text(cell), styles.cell) for cell in cells])
+        data.append([Para(escape_text(cell), styles.cell) for cell in cells])
     pad = layout.body_size * 0.4
     return Table(
         data,

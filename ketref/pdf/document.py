@@ -1,26 +1,28 @@
 """Laying out ``PrintDocument`` and ``PrintPacket`` data as PDF bytes (one reportlab build).
 
 The first page of the document and of each packet part carries the letterhead; every other
-page a slim header (clinic name, part title). Every
-page has the footer: the part's version and review dates, "Page x of y" across the whole file and
-a one-line disclaimer. PDF metadata comes only from titles, labels and keywords, never from
-personal details, and the fonts are the bundled TTFs, all embedded.
+page a slim header (clinic name, part title). Every page has the footer: the part's version and
+review dates, "Page x of y" across the whole file and a one-line disclaimer. PDF metadata comes
+only from titles, labels and keywords, never from personal details, and the fonts are the
+bundled TTFs, all embedded.
 """
 
 from __future__ import annotations
 
+import traceback
 from collections.abc import Sequence
+from datetime import date
 from functools import partial
 from io import BytesIO
 
 from reportlab.lib import colors
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     Flowable,
     Frame,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
-    Paragraph,
     Table,
     TableStyle,
 )
@@ -30,8 +32,8 @@ from ketref import __version__
 from ketref.domain.document import DocBlock, DocHeading, PrintDocument, PrintPacket
 from ketref.domain.printing import ClinicProfile, PrintOptions, format_date
 from ketref.pdf.blocks import block_flowables
+from ketref.pdf.flowables import KeepGroup, Para
 from ketref.pdf.fonts import REGULAR, register_fonts
-from ketref.pdf.grouping import KeepGroup
 from ketref.pdf.letterhead import letterhead
 from ketref.pdf.markup import escape_text, printable
 from ketref.pdf.page import (
@@ -54,7 +56,7 @@ class RenderError(RuntimeError):
 
 
 def footer_line(doc: PrintDocument) -> str:
-    """ "Version 1.0 (content 2026.11.1) · Reviewed 21 Nov 2026 · Review due 21 Nov 2027"."""
+    """The footer's first line, e.g. ``Version 1.0 (content 2026.11.1) · Reviewed ...``."""
     parts: list[str] = []
     if doc.version:
         version = f"Version {doc.version}"
@@ -73,25 +75,24 @@ def footer_line(doc: PrintDocument) -> str:
 
 def _title_block(doc: PrintDocument, styles: Styles, layout: Layout) -> list[Flowable]:
     story: list[Flowable] = [
-        Paragraph(escape_text(doc.label.upper(), multiline=False), styles.label),
-        Paragraph(escape_text(doc.title), styles.title),
+        Para(escape_text(doc.label.upper(), multiline=False), styles.label),
+        Para(escape_text(doc.title), styles.title),
     ]
     if doc.due_for_review and doc.review_due:
-        story.append(_due_banner(doc, styles, layout))
+        story.append(_due_banner(doc.review_due, styles, layout))
     if doc.main_message:
-        story.append(Paragraph(escape_text(doc.main_message), styles.lead))
+        story.append(Para(escape_text(doc.main_message), styles.lead))
     return story
 
 
-def _due_banner(doc: PrintDocument, styles: Styles, layout: Layout) -> Table:
-    assert doc.review_due is not None
+def _due_banner(review_due: date, styles: Styles, layout: Layout) -> Table:
     text = (
-        f"DUE FOR REVIEW: the review date of this sheet ({format_date(doc.review_due)}) has "
+        f"DUE FOR REVIEW: the review date of this sheet ({format_date(review_due)}) has "
         "passed. Staff: check it is still current before giving it out."
     )
     pad = layout.body_size * 0.5
     table = Table(
-        [[Paragraph(escape_text(text), styles.field_label)]],
+        [[Para(escape_text(text), styles.field_label)]],
         colWidths=[layout.frame_width],
         style=TableStyle(
             [
@@ -137,8 +138,8 @@ def _contents(
 ) -> list[Flowable]:
     rows = [
         [
-            Paragraph(escape_text(part.title), styles.contents_entry),
-            PageRef(state, index, styles.contents_page.fontSize),
+            Para(escape_text(part.title), styles.contents_entry),
+            PageRef(state, index, styles.contents_page),
         ]
         for index, part in enumerate(packet.parts, start=1)
     ]
@@ -156,7 +157,7 @@ def _contents(
             ]
         ),
     )
-    return [Paragraph(escape_text("In this pack"), styles.heading), table]
+    return [Para(escape_text("In this pack"), styles.heading), table]
 
 
 def _part_footer(doc: PrintDocument) -> PartFooter:
@@ -215,6 +216,20 @@ def render_pdf(
         ]
 
     buffer = BytesIO()
+    doc = _doc_template(buffer, layout, state, title=cover.title, clinic=clinic)
+    doc.subject = cover.label
+    doc.keywords = list(cover.keywords)
+    try:
+        doc.build(story, canvasmaker=partial(DeferredCanvas, render_state=state))
+    except Exception as exc:  # reportlab's messages may quote the text being laid out
+        raise _render_error(exc) from None
+    return buffer.getvalue()
+
+
+def _doc_template(
+    buffer: BytesIO, layout: Layout, state: RenderState, *, title: str, clinic: ClinicProfile
+) -> BaseDocTemplate:
+    """The page geometry: a letterhead page template and a slim-header one, same footer."""
     doc = BaseDocTemplate(
         buffer,
         pagesize=(layout.page_width, layout.page_height),
@@ -222,55 +237,54 @@ def render_pdf(
         rightMargin=layout.margin_x,
         topMargin=layout.margin_top,
         bottomMargin=layout.margin_bottom,
-        title=printable(cover.title, multiline=False),
+        title=printable(title, multiline=False),
         author=printable(clinic.name, multiline=False) if clinic.name else "ketref",
-        subject=cover.label,
-        keywords=list(cover.keywords),
         creator=CREATOR,
         producer=CREATOR,
         initialFontName=REGULAR,
         lang="en",
     )
     body_bottom = layout.margin_bottom + layout.footer_height
-    first = Frame(
-        layout.margin_x,
-        body_bottom,
-        layout.frame_width,
-        layout.page_height - layout.margin_top - body_bottom,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="first",
-    )
-    later = Frame(
-        layout.margin_x,
-        body_bottom,
-        layout.frame_width,
-        layout.page_height - layout.margin_top - layout.header_height - body_bottom,
-        leftPadding=0,
-        rightPadding=0,
-        topPadding=0,
-        bottomPadding=0,
-        id="later",
-    )
+    tops = {
+        FIRST_TEMPLATE: layout.page_height - layout.margin_top,
+        LATER_TEMPLATE: layout.page_height - layout.margin_top - layout.header_height,
+    }
 
-    def furniture(canv: object, document: BaseDocTemplate) -> None:
-        draw_page_furniture(canv, document, state)  # type: ignore[arg-type]
+    def furniture(canv: Canvas, document: BaseDocTemplate) -> None:
+        draw_page_furniture(canv, document, state)
 
     doc.addPageTemplates(
         [
-            PageTemplate(FIRST_TEMPLATE, [first], onPageEnd=furniture),
-            PageTemplate(LATER_TEMPLATE, [later], onPageEnd=furniture),
+            PageTemplate(
+                name,
+                [
+                    Frame(
+                        layout.margin_x,
+                        body_bottom,
+                        layout.frame_width,
+                        top - body_bottom,
+                        leftPadding=0,
+                        rightPadding=0,
+                        topPadding=0,
+                        bottomPadding=0,
+                        id=name,
+                    )
+                ],
+                onPageEnd=furniture,
+            )
+            for name, top in tops.items()
         ]
     )
-    try:
-        doc.build(story, canvasmaker=partial(DeferredCanvas, render_state=state))
-    except LayoutError:
-        raise RenderError("The PDF could not be laid out (a block is too large).") from None
-    except Exception as exc:  # reportlab's messages may quote the text being laid out
-        raise RenderError(f"The PDF could not be built ({type(exc).__name__}).") from None
-    return buffer.getvalue()
+    return doc
+
+
+def _render_error(exc: Exception) -> RenderError:
+    """A RenderError naming the failure and where it happened, but quoting no text or values."""
+    what = "a block is too large" if isinstance(exc, LayoutError) else type(exc).__name__
+    error = RenderError(f"The PDF could not be laid out ({what}).")
+    frames = traceback.extract_tb(exc.__traceback__)
+    error.add_note("Raised at (code only):\n" + "".join(traceback.format_list(frames[-6:])))
+    return error
 
 
 def render_document(

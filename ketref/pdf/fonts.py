@@ -47,8 +47,13 @@ def register_fonts() -> None:
 
 @cache
 def printable_codepoints() -> frozenset[int]:
-    """Code points both the regular and the bold face can draw (user text may be set bold)."""
+    """Code points both the regular and the bold face can draw (user text may be set bold).
+
+    Only the Basic Multilingual Plane: reportlab writes the text mapping of a character beyond
+    U+FFFF (an emoji, say) in a form PDF readers reject, so it would print but vanish from
+    copy, search and screen readers.
+    """
     register_fonts()
     regular = pdfmetrics.getFont(REGULAR).face.charToGlyph  # type: ignore[attr-defined]
     bold = pdfmetrics.getFont(BOLD).face.charToGlyph  # type: ignore[attr-defined]
-    return frozenset(regular) & frozenset(bold)
+    return frozenset(c for c in regular if c in bold and c <= 0xFFFF)

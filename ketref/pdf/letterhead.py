@@ -12,9 +12,10 @@ from io import BytesIO
 
 from reportlab.lib import colors
 from reportlab.lib.units import inch
-from reportlab.platypus import Flowable, Image, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, Image, Table, TableStyle
 
 from ketref.domain.printing import ClinicProfile
+from ketref.pdf.flowables import Para
 from ketref.pdf.fonts import REGULAR
 from ketref.pdf.markup import escape_text
 from ketref.pdf.styles import Layout, Styles
@@ -45,20 +46,16 @@ def letterhead(
 ) -> Table:
     """The letterhead block, ruled off from the page below."""
     lines: list[Flowable] = [
-        Paragraph(
-            escape_text(clinic.name or f"Clinic: {WRITE_IN}", multiline=False), styles.clinic_name
-        )
+        Para(escape_text(clinic.name or f"Clinic: {WRITE_IN}", multiline=False), styles.clinic_name)
     ]
     if clinic.address:
-        lines.append(Paragraph(escape_text(clinic.address), styles.clinic_line))
+        lines.append(Para(escape_text(clinic.address), styles.clinic_line))
     lines.append(
-        Paragraph(
-            escape_text(f"Phone: {clinic.phone or WRITE_IN}", multiline=False), styles.clinic_line
-        )
+        Para(escape_text(f"Phone: {clinic.phone or WRITE_IN}", multiline=False), styles.clinic_line)
     )
     after_hours = emergency_phone or clinic.emergency_phone
     lines.append(
-        Paragraph(
+        Para(
             escape_text(f"After hours or urgent: {after_hours or WRITE_IN}", multiline=False),
             styles.clinic_line,
         )

@@ -2,8 +2,9 @@
 
 reportlab's Paragraph parses a mini-HTML: an unescaped ``<`` crashes it ("Dose 0.1 <A <0.9") or
 changes the style (a typed ``<font size=40>``). ``escape_text`` cleans the text (see
-``ketref.domain.plaintext``), replaces characters the bundled font cannot draw with U+FFFD (a
-visible "?" in a diamond, never a silent box), escapes ``& < >`` and turns line breaks into
+``ketref.domain.plaintext``), replaces characters the bundled font cannot draw, and those beyond
+U+FFFF such as emoji (see ``fonts.printable_codepoints``), with U+FFFD (a visible "?" in a
+diamond, never a silent box), escapes ``& < >`` and turns line breaks into
 ``<br/>``. Text is never markup anywhere in ketref, so nothing is ever passed through unescaped.
 """
 
@@ -19,8 +20,10 @@ REPLACEMENT = "\ufffd"
 
 def printable(text: str, *, multiline: bool = True) -> str:
     """Cleaned text with every character the bundled font lacks replaced by U+FFFD."""
-    glyphs = printable_codepoints()
     cleaned = clean_text(text, multiline=multiline)
+    if cleaned.isascii():  # printable ASCII after cleaning: the font has every character
+        return cleaned
+    glyphs = printable_codepoints()
     return "".join(ch if ch == "\n" or ord(ch) in glyphs else REPLACEMENT for ch in cleaned)
 
 

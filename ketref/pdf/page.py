@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import getAscent, getDescent, stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 from reportlab.platypus.doctemplate import BaseDocTemplate
@@ -197,20 +198,27 @@ class PartStart(Flowable):
 
 
 class PageRef(Flowable):
-    """A blank cell that receives, when the PDF is saved, the page number where a part starts."""
+    """A blank cell that receives, when the PDF is saved, the page number where a part starts.
 
-    def __init__(self, state: RenderState, part: int, size: float) -> None:
+    It is as tall as one line of ``style`` and puts the number on the same baseline as a
+    one-line Paragraph of that style beside it.
+    """
+
+    def __init__(self, state: RenderState, part: int, style: ParagraphStyle) -> None:
         super().__init__()
         self._state = state
         self._part = part
-        self._size = size
+        self._size = float(style.fontSize)
+        self._leading = float(style.leading)
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
         self.width = availWidth
-        return availWidth, self._size * 1.2
+        return availWidth, self._leading
 
     def draw(self) -> None:
-        x, y = self.canv.absolutePosition(self.width, self._size * 0.25)
+        # Where reportlab puts the baseline of a one-line Paragraph in a cell of this height.
+        baseline = self._leading - getAscent(REGULAR, self._size) + getDescent(REGULAR, self._size)
+        x, y = self.canv.absolutePosition(self.width, baseline)
         self._state.page_refs.append((self.canv.getPageNumber(), x, y, self._part, self._size))
 
 

@@ -13,12 +13,12 @@ from itertools import groupby
 from typing import Any
 
 from reportlab.lib import colors
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
 from ketref.domain.printing import MONTHS, WEEKDAYS, format_date
 from ketref.domain.schedules import DatedSchedule, PlannedSession
+from ketref.pdf.flowables import KeepGroup, Para
 from ketref.pdf.fonts import REGULAR
-from ketref.pdf.grouping import KeepGroup
 from ketref.pdf.markup import escape_text
 from ketref.pdf.styles import RULE, Layout, Styles
 
@@ -66,12 +66,12 @@ def calendar_tables(schedule: DatedSchedule, styles: Styles, layout: Layout) -> 
     for label, mondays in phases.items():
         months = _months(sessions_of.get(label) or [by_day[d] for d in sorted(by_day)])
         title: list[Flowable | str] = [
-            Paragraph(escape_text(f"{label} ({months})"), styles.cell_bold),
+            Para(escape_text(f"{label} ({months})"), styles.cell_bold),
             *[""] * (len(columns) - 1),
         ]
         data: list[list[Flowable | str]] = [
             title,
-            [Paragraph(escape_text(WEEKDAYS[d]), styles.cell_bold) for d in columns],
+            [Para(escape_text(WEEKDAYS[d]), styles.cell_bold) for d in columns],
         ]
         commands: list[tuple[Any, ...]] = [
             ("FONT", (0, 0), (-1, -1), REGULAR),
@@ -91,14 +91,14 @@ def calendar_tables(schedule: DatedSchedule, styles: Styles, layout: Layout) -> 
                 session = by_day.get(day)
                 if session is None:
                     text = format_date(day, year=False)
-                    cells.append(Paragraph(escape_text(text), styles.cell_muted))
+                    cells.append(Para(escape_text(text), styles.cell_muted))
                     commands += [
                         ("BACKGROUND", (column, row), (column, row), QUIET_FILL),
                         ("BOX", (column, row), (column, row), 0.3, RULE),
                     ]
                 else:
                     text = f"{format_date(day, year=False)}\nSession {session.number}"
-                    cells.append(Paragraph(escape_text(text), styles.cell_bold))
+                    cells.append(Para(escape_text(text), styles.cell_bold))
                     commands.append(("BOX", (column, row), (column, row), 1.8, colors.black))
             data.append(cells)
         table = Table(
@@ -113,9 +113,9 @@ def schedule_flowables(schedule: DatedSchedule, styles: Styles, layout: Layout) 
     template = schedule.template
     first = schedule.sessions[0].date
     intro: list[Flowable] = [
-        Paragraph(escape_text("Your treatment dates"), styles.heading),
-        Paragraph(escape_text(template.summary), styles.body),
-        Paragraph(
+        Para(escape_text("Your treatment dates"), styles.heading),
+        Para(escape_text(template.summary), styles.body),
+        Para(
             escape_text(
                 f"First session: {format_date(first, weekday=True)}. "
                 f"Session days: {schedule.weekday_labels}. "
@@ -129,9 +129,9 @@ def schedule_flowables(schedule: DatedSchedule, styles: Styles, layout: Layout) 
     story: list[Flowable] = [KeepGroup([*intro, tables[0]])]
     story += [KeepGroup([t]) if isinstance(t, Table) else t for t in tables[1:]]
     if template.after:
-        story.append(Paragraph(escape_text(template.after), styles.body))
+        story.append(Para(escape_text(template.after), styles.body))
     story.append(
-        Paragraph(
+        Para(
             escape_text(
                 "If you cannot come on a date, call your clinic to book a new time. "
                 f"Plan: {template.title}."
@@ -141,7 +141,7 @@ def schedule_flowables(schedule: DatedSchedule, styles: Styles, layout: Layout) 
     )
     if schedule.due_for_review:
         story.append(
-            Paragraph(
+            Para(
                 escape_text(
                     f"DUE FOR REVIEW: this schedule plan was due for review on "
                     f"{format_date(template.review_due)}."

@@ -81,10 +81,10 @@ def test_typed_markup_does_not_change_the_style(handouts: dict[str, HandoutPrint
 def test_controls_bidi_and_zero_width_are_removed_and_unknown_glyphs_replaced(
     handouts: dict[str, HandoutPrint],
 ) -> None:
-    value = "A\x00B\u202eC\u200bD\ufeffE\tF\x07G 日本"
+    value = "A\x00B\u202eC\u200bD\ufeffE\tF\x07G 日本 \U0001f600"
     pdf = _render(handouts[SHORT_HANDOUT], value)
     text = page_texts(pdf)[0]
-    assert f"ABCDE FG {REPLACEMENT}{REPLACEMENT}" in text
+    assert f"ABCDE FG {REPLACEMENT}{REPLACEMENT} {REPLACEMENT}" in text  # CJK and emoji
     assert not any(unicodedata.category(c) == "Cc" for c in text.replace("\n", ""))
     assert "\u25a0" not in text
 
@@ -136,6 +136,15 @@ def test_long_notes_flow_onto_more_pages(handouts: dict[str, HandoutPrint]) -> N
     assert "last" in " ".join(page_texts(pdf))
 
 
+def test_right_to_left_names_print_without_error(handouts: dict[str, HandoutPrint]) -> None:
+    """Known limit: Hebrew and Arabic print in stored order, unshaped (no bidi in reportlab)."""
+    for value in ("שלום כהן", "محمد علي"):
+        pdf = _render(handouts[SHORT_HANDOUT], value)
+        text = page_texts(pdf)[0]
+        assert set(value.replace(" ", "")) <= set(text)
+        assert REPLACEMENT not in text
+
+
 def test_too_long_fields_are_refused_before_any_layout() -> None:
     with pytest.raises(BadInputError, match="notes is too long"):
         Personalisation.build(notes="x" * (NOTES_MAX + 1))
@@ -145,7 +154,15 @@ def test_too_long_fields_are_refused_before_any_layout() -> None:
         Personalisation.build(patient_name="x" * 121)
 
 
-_field = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=60)
+# reportlab lays out right-to-left scripts in stored order without shaping, and pypdf reads them
+# back reversed, so the round trip is checked for them separately (test_right_to_left_...).
+_RTL = {"R", "AL", "AN"}
+_field = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",)).filter(
+        lambda c: unicodedata.bidirectional(c) not in _RTL
+    ),
+    max_size=60,
+)
 
 
 def _check_any_text(
@@ -186,7 +203,9 @@ def test_any_text_in_every_field_builds_and_prints(
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("KETREF_SLOW"), reason="about a minute; KETREF_SLOW=1")
+@pytest.mark.skipif(
+    not os.environ.get("KETREF_SLOW"), reason="one to two minutes; run with KETREF_SLOW=1"
+)
 @settings(max_examples=300, deadline=None, suppress_health_check=_FIXTURE_OK)
 @given(**_ANY)
 def test_any_text_in_every_field_many_examples(
