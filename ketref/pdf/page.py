@@ -9,6 +9,7 @@ those numbers onto the kept pages when the document is saved. That avoids a seco
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from reportlab.lib import colors
@@ -51,6 +52,7 @@ class RenderState:
     """(page, right x, baseline y, part index, font size) of each contents page number."""
 
 
+@lru_cache(maxsize=512)
 def fitted(
     text: str, font: str, size: float, max_width: float, min_size: float
 ) -> tuple[str, float]:
@@ -66,9 +68,10 @@ def fitted(
     return text.rstrip() + ELLIPSIS, smaller
 
 
+@lru_cache(maxsize=256)
 def wrap_at_separators(
     text: str, font: str, size: float, max_width: float, separator: str = " · "
-) -> list[str]:
+) -> tuple[str, ...]:
     """Break a "a · b · c" footer line between items so each line fits (at most two lines)."""
     lines: list[str] = []
     for item in printable(text, multiline=False).split(separator):
@@ -76,7 +79,14 @@ def wrap_at_separators(
             lines[-1] += separator + item
         else:
             lines.append(item)
-    return lines if len(lines) <= 2 else [lines[0], separator.join(lines[1:])]
+    return tuple(lines) if len(lines) <= 2 else (lines[0], separator.join(lines[1:]))
+
+
+@lru_cache(maxsize=512)
+def _fitted_line(text: str, font: str, size: float, max_width: float) -> tuple[str, float, float]:
+    """The same header and footer lines recur on every page: fit each once."""
+    line, used = fitted(printable(text, multiline=False), font, size, max_width, size * 0.8)
+    return line, used, stringWidth(line, font, used)
 
 
 def _draw(
@@ -91,9 +101,8 @@ def _draw(
     align: str = "left",
 ) -> float:
     """Draw one line of user or content text (cleaned, fitted); returns the width used."""
-    line, used = fitted(printable(text, multiline=False), font, size, max_width, size * 0.8)
+    line, used, width = _fitted_line(text, font, size, max_width)
     canv.setFont(font, used)
-    width = stringWidth(line, font, used)
     if align == "right":
         canv.drawRightString(x, y, line)
     else:
