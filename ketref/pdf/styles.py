@@ -149,9 +149,16 @@ def styles_for(large_print: bool) -> Styles:
             bulletFontSize=size * 1.3,
             spaceAfter=size * 0.4,
         ),
-        callout_title=style("callout-title", fontName=BOLD, fontSize=size * 1.05),
+        # autoLeading: the line grows to fit the larger warning or telephone sign in the title.
+        callout_title=style(
+            "callout-title", fontName=BOLD, fontSize=size * 1.05, autoLeading="max"
+        ),
         callout_title_inverse=style(
-            "callout-title-inverse", fontName=BOLD, fontSize=size * 1.05, textColor=colors.white
+            "callout-title-inverse",
+            fontName=BOLD,
+            fontSize=size * 1.05,
+            textColor=colors.white,
+            autoLeading="max",
         ),
         callout_body=style("callout-body", leftIndent=0, bulletIndent=0),
         field_label=style("field-label", fontName=BOLD),
