@@ -45,7 +45,9 @@ def register(sub: Subparsers) -> None:
     p.add_argument("--escort", metavar="TEXT", help="driver or escort")
     p.add_argument("--notes", metavar="TEXT", help="notes from the care team")
     p.add_argument("--emergency-number", metavar="TEXT", help="instead of the clinic's")
-    p.add_argument("--start-date", type=iso_date, metavar="YYYY-MM-DD")
+    p.add_argument(
+        "--start-date", type=iso_date, metavar="YYYY-MM-DD", help="first day of the schedule"
+    )
     p.add_argument(
         "--schedule",
         metavar="TEMPLATE",
