@@ -53,24 +53,21 @@ def test_jpeg_logo_is_accepted(services: Services) -> None:
     assert saved.logo_mime == "image/jpeg"
 
 
-@pytest.mark.parametrize(
-    ("logo", "message"),
-    [
-        (b"not an image at all", "not an image ketref can read"),
-        (image_bytes("GIF"), r"must be a PNG or JPEG image \(this file is GIF\)"),
-        (image_bytes("PNG")[:70], "damaged"),
-        (image_bytes("PNG", (6000, 5000)), "too many pixels"),
-        (b"\x89PNG" + b"\0" * (LOGO_MAX_BYTES + 1), "too large"),
-    ],
-    ids=["text", "gif", "truncated-png", "huge-pixels", "too-many-bytes"],
-)
-def test_a_bad_logo_is_refused_and_nothing_changes(
-    services: Services, logo: bytes, message: str
-) -> None:
+BAD_LOGOS = [
+    (b"not an image at all", "not an image ketref can read"),
+    (image_bytes("GIF"), r"must be a PNG or JPEG image \(this file is GIF\)"),
+    (image_bytes("PNG")[:70], "damaged"),
+    (image_bytes("PNG", (6000, 5000)), "too many pixels"),
+    (b"\x89PNG" + b"\0" * (LOGO_MAX_BYTES + 1), "too large"),
+]
+
+
+def test_a_bad_logo_is_refused_and_nothing_changes(services: Services) -> None:
     good = services.clinic.save(ClinicProfile(name="Before", logo=image_bytes("PNG")))
-    with pytest.raises(BadInputError, match=message):
-        services.clinic.save(ClinicProfile(name="After", logo=logo))
-    assert services.clinic.get() == good
+    for logo, message in BAD_LOGOS:
+        with pytest.raises(BadInputError, match=message):
+            services.clinic.save(ClinicProfile(name="After", logo=logo))
+        assert services.clinic.get() == good
 
 
 def test_too_long_field_is_refused_and_nothing_changes(services: Services) -> None:
