@@ -40,6 +40,8 @@ FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
     "handouts": ("handouts", Handout),
     "screening-rules": ("screening_rules", ScreeningRule),
 }
+SEPARATE_FOLDERS = frozenset({"schedules"})
+"""Folders read by their own reader (see ketref.content.schedules), not into the bundle."""
 
 
 def format_validation_error(exc: ValidationError, limit: int = 5) -> list[str]:
@@ -148,7 +150,9 @@ def read_content_folder(root: Path) -> ContentBundle:
             fields[field] += good
             problems += item_problems
     for unexpected in sorted(
-        p.name for p in root.iterdir() if p.is_dir() and p.name not in FOLDERS
+        p.name
+        for p in root.iterdir()
+        if p.is_dir() and p.name not in FOLDERS and p.name not in SEPARATE_FOLDERS
     ):
         problems.append(f"{unexpected}/: unknown content folder")
 

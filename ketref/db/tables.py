@@ -16,11 +16,13 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    CheckConstraint,
     Date,
     DateTime,
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -459,3 +461,20 @@ class MetaRow(Base):
 
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
+
+
+class ClinicProfileRow(Base):
+    """The clinic's letterhead for printouts: one row (id 1), edited in settings or the CLI."""
+
+    __tablename__ = "clinic_profile"
+    __table_args__ = (CheckConstraint("id = 1", name="single_row"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(String(300))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    emergency_phone: Mapped[str | None] = mapped_column(String(40))
+    logo: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_mime: Mapped[str | None] = mapped_column(String(32))
+    paper: Mapped[str] = mapped_column(String(16), default="letter")
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

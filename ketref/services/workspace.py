@@ -21,7 +21,9 @@ from ketref.services import recovery
 from ketref.services.audit import AuditService
 from ketref.services.backups import BackupStore
 from ketref.services.catalogue import CatalogueService
+from ketref.services.clinic import ClinicService
 from ketref.services.content import ContentService
+from ketref.services.handouts import HandoutService
 from ketref.services.maintenance import MaintenanceService
 from ketref.services.packs import PackService
 from ketref.services.screening import ScreeningService
@@ -39,6 +41,8 @@ class Services:
     screening: ScreeningService
     packs: PackService
     audit: AuditService
+    clinic: ClinicService
+    handouts: HandoutService
 
     def close(self) -> None:
         self.db.dispose()
@@ -98,15 +102,18 @@ class Workspace:
         except Exception:
             db.dispose()
             raise
+        catalogue = CatalogueService(db, self.clock)
         return Services(
             db=db,
-            catalogue=CatalogueService(db, self.clock),
+            catalogue=catalogue,
             content=content,
             maintenance=MaintenanceService(db, self.backups),
             load_report=report,
             screening=ScreeningService(db, self.clock),
             packs=PackService(db, self.backups, self.clock),
             audit=AuditService(db),
+            clinic=ClinicService(db, self.clock),
+            handouts=HandoutService(db, self.content_dir, catalogue, self.clock),
         )
 
     def list_backups(self, *, verify: bool = True) -> list[BackupInfo]:

@@ -1,0 +1,117 @@
+"""A printable document as plain data: blocks of text, never reportlab objects or markup.
+
+Services build these (from a handout, a screening result, ...) and ``ketref.pdf`` lays them out
+with the clinic's letterhead, the bundled fonts and one escaping rule. All strings are plain
+text: ``<b>`` prints as the four characters ``<b>``. Metadata (PDF title, subject, keywords) is
+taken only from ``title``, ``label`` and ``keywords``, so never put a patient's name there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Literal
+
+from ketref.domain.content import Handout
+from ketref.domain.enums import CalloutStyle
+from ketref.domain.schedules import DatedSchedule
+
+PATIENT_DISCLAIMER = (
+    "General information to go with advice from your care team, who know your health. "
+    "It does not replace their advice."
+)
+CLINICIAN_DISCLAIMER = (
+    "Supports, never replaces, clinical judgement. Check the sources and review dates."
+)
+
+
+@dataclass(frozen=True)
+class DocHeading:
+    text: str
+
+
+@dataclass(frozen=True)
+class DocParagraph:
+    """Text; a blank line starts a new paragraph, a single line break stays a line break."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class DocList:
+    style: Literal["bullets", "steps", "checklist"]
+    items: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class DocCallout:
+    """A box that stands out in black and white: key point, warning or emergency."""
+
+    style: CalloutStyle
+    title: str
+    text: str | None = None
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class DocFields:
+    """Label/value pairs in a light box (e.g. "Prepared for"); empty values are left out."""
+
+    rows: tuple[tuple[str, str | None], ...]
+
+
+@dataclass(frozen=True)
+class DocTable:
+    """A simple table; ``widths`` are relative column widths (default equal)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class DocSchedule:
+    """Treatment dates laid out as a calendar, with the template's plain-language summary."""
+
+    schedule: DatedSchedule
+
+
+DocBlock = DocHeading | DocParagraph | DocList | DocCallout | DocFields | DocTable | DocSchedule
+
+
+@dataclass(frozen=True)
+class PrintDocument:
+    """One document (or one part of a packet), with what its footer must say."""
+
+    title: str
+    blocks: tuple[DocBlock, ...]
+    main_message: str | None = None
+    label: str = "Patient information"
+    version: str | None = None
+    content_version: str | None = None
+    reviewed: date | None = None
+    review_due: date | None = None
+    due_for_review: bool = False
+    disclaimer: str = PATIENT_DISCLAIMER
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PrintPacket:
+    """Several documents in one PDF: a cover (letterhead, ``front`` blocks, contents list),
+    then each part on its own pages, with page numbers running across the whole packet."""
+
+    title: str
+    parts: tuple[PrintDocument, ...]
+    front: tuple[DocBlock, ...] = ()
+    label: str = "Patient information pack"
+    disclaimer: str = PATIENT_DISCLAIMER
+
+
+@dataclass(frozen=True)
+class HandoutPrint:
+    """A handout as the services hand it to the PDF layer, with its review state."""
+
+    handout: Handout
+    content_version: str
+    due_for_review: bool
