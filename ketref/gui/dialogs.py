@@ -10,7 +10,16 @@ from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ketref import __version__
 from ketref.domain.catalogue import ReviewSummary
@@ -57,6 +66,21 @@ class AboutDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.text)
         layout.addWidget(buttons)
+
+
+def ask_text(parent: QWidget | None, title: str, prompt: str) -> str | None:
+    """A one-line question; None when cancelled (tests replace it)."""
+    text, ok = QInputDialog.getText(parent, title, prompt)
+    return text if ok else None
+
+
+def ask_save_pdf(parent: QWidget | None, title: str, suggested: Path) -> Path | None:
+    """The save-file chooser for PDFs; None when cancelled (tests replace it)."""
+    name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), "PDF (*.pdf)")
+    if not name:
+        return None
+    path = Path(name)
+    return path if path.suffix.lower() == ".pdf" else path.with_name(path.name + ".pdf")
 
 
 def show_error(parent: QWidget | None, title: str, text: str) -> None:

@@ -9,7 +9,9 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
+from datetime import date
 from functools import partial
+from pathlib import Path
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, QUrl, Signal, Slot
 from PySide6.QtGui import (
@@ -48,11 +50,14 @@ from ketref.gui import dialogs
 from ketref.gui.background import LatestOnly
 from ketref.gui.detail_html import item_html, message_html, reference_html
 from ketref.gui.dialogs import AboutDialog, about_html
+from ketref.gui.handouts_page import HandoutsPage
 from ketref.gui.history import History, Place
 from ketref.gui.html_delegate import HtmlDelegate
 from ketref.gui.models import KEY_ROLE, ItemFilterProxy, ItemTableModel, SearchResultsModel
 from ketref.gui.screening_page import ScreeningPage
 from ketref.gui.ui_state import UiState
+from ketref.services.files import write_atomic
+from ketref.services.screening_print import render_summary
 from ketref.services.workspace import Services
 
 log = logging.getLogger(__name__)
@@ -195,10 +200,13 @@ class MainWindow(QMainWindow):
 
         self.screening_page = ScreeningPage()
         self.screening_page.link_activated.connect(self._on_link)
+        self.screening_page.print_requested.connect(self.print_screening_summary)
+        self.handouts_page = HandoutsPage(self.ui_state)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self.browser_split)
         self.pages.addWidget(self.screening_page)
+        self.pages.addWidget(self.handouts_page)
 
         self.main_split = QSplitter()
         self.main_split.addWidget(self.nav)
@@ -282,6 +290,7 @@ class MainWindow(QMainWindow):
         self._runner.failed.connect(self._show_search_failure)
         self._set_enabled(True)
         self.screening_page.attach(services.screening)
+        self.handouts_page.attach(services.handouts, services.clinic.get().paper)
         self._review = services.catalogue.review_summary()
         version = services.content.status().content_version or "none"
         review = self._review
@@ -322,6 +331,9 @@ class MainWindow(QMainWindow):
         page = PAGES[row]
         if page == SCREENING:
             self.pages.setCurrentWidget(self.screening_page)
+            return
+        if page == ItemKind.HANDOUT.value:
+            self.pages.setCurrentWidget(self.handouts_page)
             return
         self.pages.setCurrentWidget(self.browser_split)
         self._fill_list(page)
@@ -491,6 +503,13 @@ class MainWindow(QMainWindow):
         """Go to an item from a link, history or a favourite: its list, selected, and shown."""
         if self.list_stack.currentWidget() is self.results:
             self.clear_search()
+        if place.kind is ItemKind.HANDOUT:  # handouts open where they are printed
+            self.nav.blockSignals(True)
+            self.nav.setCurrentRow(PAGES.index(place.kind.value))
+            self.nav.blockSignals(False)
+            self.pages.setCurrentWidget(self.handouts_page)
+            self.handouts_page.select([place.slug])
+            return
         page = place.kind.value
         if self.current_page() != page:
             self.nav.blockSignals(True)
@@ -578,6 +597,34 @@ class MainWindow(QMainWindow):
         self.favourite_action.setText("★ Favourite" if favourite else "☆ Favourite")
         self.copy_action.setEnabled(self._shown is not None)
 
+    def print_screening_summary(self) -> Path | None:
+        """Save the current screening as a PDF (optionally labelled with a name, not saved)."""
+        page = self.screening_page
+        if self.services is None or page.patient is None or page.result is None:
+            return None
+        label = dialogs.ask_text(
+            self, "Screening summary", "Name or initials to print on it (optional, not saved):"
+        )
+        if label is None:
+            return None
+        folder = Path(str(self.ui_state.value("handouts/last_folder") or Path.home()))
+        suggested = folder / f"screening-summary-{date.today().isoformat()}.pdf"
+        path = dialogs.ask_save_pdf(self, "Save screening summary", suggested)
+        if path is None:
+            return None
+        services = self.services
+        try:
+            summary = services.screening.summarise(page.patient, page.result)
+            data = render_summary(summary, services.clinic.get(), patient_label=label)
+            written = write_atomic(path, data)
+        except KetrefError as exc:
+            dialogs.show_error(self, "The summary was not saved", str(exc))
+            return None
+        self.ui_state.set_value("handouts/last_folder", str(written.parent))
+        self.statusBar().showMessage(f"Screening summary saved: {written}", 8000)
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
+        return written
+
     def show_about(self) -> AboutDialog:
         status = self.services.content.status().content_version if self.services else None
         dialog = AboutDialog(about_html(status, self._review, self._data_dir), self)
@@ -629,4 +676,5 @@ class MainWindow(QMainWindow):
         self.save_layout()
         if self._runner is not None:
             self._runner.shutdown()
+        self.handouts_page.shutdown()
         super().closeEvent(event)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import tempfile
+import time
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QTimer
@@ -38,6 +39,8 @@ def render_window(
         window.open_place(Place(kind, select))
     if search:
         _show_search(window, search)
+    if page == ItemKind.HANDOUT.value:
+        _wait_for_preview(window)
     for _ in range(3):
         QApplication.processEvents()
     data = QByteArray()
@@ -56,6 +59,17 @@ def _show_search(window: MainWindow, text: str) -> None:
     first = window.results_model.first_hit_index()
     if first.isValid():
         window.results.setCurrentIndex(first)
+
+
+def _wait_for_preview(window: MainWindow) -> None:
+    """Let the handout preview render (it runs on a worker thread), for at most 10 s."""
+    handouts = window.handouts_page
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        if not handouts.is_updating():
+            return
+        time.sleep(0.01)
 
 
 def run_screenshot(

@@ -1,0 +1,368 @@
+"""The Handouts page: choose handouts, personalise one printout, preview it live, export, print.
+
+Personal details live in the form only; they go into one render request and are never stored,
+logged or put into the file name or the PDF's metadata. Rendering runs off the GUI thread, so
+typing a name never waits for the preview.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QPointF, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdfWidgets import QPdfView
+from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketref.domain.errors import KetrefError
+from ketref.domain.printing import PaperSize, Personalisation, PrintOptions
+from ketref.gui import dialogs
+from ketref.gui.background import LatestOnly
+from ketref.gui.ui_state import UiState
+from ketref.services.handouts import HandoutRequest, HandoutService, ScheduleRequest
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+PREVIEW_DELAY_MS = 150
+
+
+def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
+    """Paint every page of ``document`` onto ``printer`` at its resolution; returns pages."""
+    painter = QPainter()
+    if not painter.begin(printer):
+        return 0
+    try:
+        target = printer.pageLayout().paintRectPixels(printer.resolution())
+        for page in range(document.pageCount()):
+            if page:
+                printer.newPage()
+            size = document.pagePointSize(page)
+            scale = min(target.width() / size.width(), target.height() / size.height())
+            image = document.render(page, (size * scale).toSize())
+            painter.drawImage(QPointF(0, 0), image)
+    finally:
+        painter.end()
+    return document.pageCount()
+
+
+def _py_date(value: QDate) -> dt.date:
+    return dt.date(value.year(), value.month(), value.day())
+
+
+class HandoutsPage(QWidget):
+    def __init__(self, ui_state: UiState) -> None:
+        super().__init__()
+        self.ui_state = ui_state
+        self.service: HandoutService | None = None
+        self.last_pdf: bytes | None = None
+        self.last_export: Path | None = None
+        self._renderer: LatestOnly | None = None
+        self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
+        self._timer.timeout.connect(self.refresh_preview)
+
+        self.pdf = QPdfDocument(self)
+        self._buffer: QBuffer | None = None
+        self.preview = QPdfView()
+        self.preview.setDocument(self.pdf)
+        self.preview.setPageMode(QPdfView.PageMode.MultiPage)
+        self.preview.setZoomMode(QPdfView.ZoomMode.FitToWidth)
+        self.status = QLabel("Choose one or more handouts.")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
+        self.status.setWordWrap(True)
+
+        form = QWidget()
+        self.form = QVBoxLayout(form)
+        self.form.addWidget(self._build_choice())
+        self.form.addWidget(self._build_personal())
+        self.form.addWidget(self._build_schedule())
+        self.form.addWidget(self._build_paper())
+        self.form.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(form)
+
+        buttons = self._build_buttons()
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.status)
+        right_layout.addWidget(self.preview, 1)
+        right_layout.addLayout(buttons)
+
+        split = QSplitter()
+        split.addWidget(scroll)
+        split.addWidget(right)
+        split.setSizes([430, 650])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(split)
+        self._set_ready(False)
+
+    # --- the form -----------------------------------------------------------------------------
+
+    def _build_buttons(self) -> QHBoxLayout:
+        self.export_button = QPushButton("Export PDF…")
+        self.export_button.clicked.connect(self.export)
+        self.print_button = QPushButton("Print…")
+        self.print_button.clicked.connect(self.print_)
+        self.open_button = QPushButton("Open exported file")
+        self.open_button.clicked.connect(self.open_export)
+        self.open_button.setEnabled(False)
+        buttons = QHBoxLayout()
+        for button in (self.export_button, self.print_button, self.open_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        return buttons
+
+    def _build_choice(self) -> QGroupBox:
+        box = QGroupBox("Handouts (tick, drag to order; several make one packet)")
+        self.handouts = QListWidget()
+        self.handouts.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
+        self.handouts.setMinimumHeight(200)
+        self.handouts.itemChanged.connect(lambda _item: self._changed())
+        self.handouts.model().rowsMoved.connect(lambda *_args: self._changed())
+        layout = QVBoxLayout(box)
+        layout.addWidget(self.handouts)
+        return box
+
+    def _build_personal(self) -> QGroupBox:
+        box = QGroupBox("For this printout only (not saved)")
+        form = QFormLayout(box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.patient_name = QLineEdit(placeholderText="optional")
+        self.escort = QLineEdit(placeholderText="optional")
+        self.emergency = QLineEdit(placeholderText="the clinic's number if empty")
+        self.print_date = QCheckBox("Print a date")
+        self.date = QDateEdit(QDate.currentDate())
+        self.date.setCalendarPopup(True)
+        self.date.setDisplayFormat("yyyy-MM-dd")
+        self.date.setEnabled(False)
+        self.print_date.toggled.connect(self.date.setEnabled)
+        self.notes = QPlainTextEdit(placeholderText="Clinician notes (optional)")
+        self.notes.setFixedHeight(90)
+        for widget in (self.patient_name, self.escort, self.emergency):
+            widget.textChanged.connect(self._changed)
+        self.print_date.toggled.connect(self._changed)
+        self.date.dateChanged.connect(self._changed)
+        self.notes.textChanged.connect(self._changed)
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.print_date)
+        date_row.addWidget(self.date)
+        date_row.addStretch(1)
+        form.addRow("Patient name", self.patient_name)
+        form.addRow("Escort or driver", self.escort)
+        form.addRow("Emergency number", self.emergency)
+        form.addRow("Date", date_row)
+        form.addRow("Notes", self.notes)
+        return box
+
+    def _build_schedule(self) -> QGroupBox:
+        self.schedule_box = QGroupBox("Treatment schedule with dates")
+        self.schedule_box.setCheckable(True)
+        self.schedule_box.setChecked(False)
+        self.schedule_box.toggled.connect(self._changed)
+        form = QFormLayout(self.schedule_box)
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.template = QComboBox()
+        self.template.currentIndexChanged.connect(self._template_chosen)
+        self.start = QDateEdit(QDate.currentDate())
+        self.start.setCalendarPopup(True)
+        self.start.setDisplayFormat("yyyy-MM-dd")
+        self.start.dateChanged.connect(self._changed)
+        days = QHBoxLayout()
+        self.weekdays: list[QCheckBox] = []
+        for name in WEEKDAYS:
+            check = QCheckBox(name)
+            check.toggled.connect(self._changed)
+            self.weekdays.append(check)
+            days.addWidget(check)
+        form.addRow("Template", self.template)
+        form.addRow("First session", self.start)
+        form.addRow("Session days", days)
+        return self.schedule_box
+
+    def _build_paper(self) -> QGroupBox:
+        box = QGroupBox("Paper")
+        row = QHBoxLayout(box)
+        self.paper = QComboBox()
+        self.paper.addItem("Letter", PaperSize.LETTER)
+        self.paper.addItem("A4", PaperSize.A4)
+        self.paper.currentIndexChanged.connect(self._changed)
+        self.large_print = QCheckBox("Large print (14 pt and up)")
+        self.large_print.toggled.connect(self._changed)
+        row.addWidget(self.paper)
+        row.addWidget(self.large_print)
+        row.addStretch(1)
+        return box
+
+    # --- services arrive ----------------------------------------------------------------------
+
+    def attach(self, service: HandoutService, default_paper: PaperSize) -> None:
+        self.service = service
+        self._renderer = LatestOnly(service.render, "preview", self)
+        self._renderer.finished.connect(self._show_preview)
+        self._renderer.failed.connect(self._show_problem)
+        self.handouts.blockSignals(True)
+        for summary in service.list_handouts():
+            entry = QListWidgetItem(summary.title)
+            entry.setData(Qt.ItemDataRole.UserRole, summary.slug)
+            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            entry.setCheckState(Qt.CheckState.Unchecked)
+            self.handouts.addItem(entry)
+        self.handouts.blockSignals(False)
+        self.template.blockSignals(True)
+        for template in service.list_schedules():
+            self.template.addItem(f"{template.title} ({template.product.label})", template.id)
+        self.template.blockSignals(False)
+        self._template_chosen()
+        self.paper.setCurrentIndex(max(0, self.paper.findData(default_paper)))
+        self._set_ready(False)
+
+    def select(self, slugs: list[str]) -> None:
+        """Tick ``slugs`` (in this order, first) and untick the rest."""
+        self.handouts.blockSignals(True)
+        for row in range(self.handouts.count()):
+            self.handouts.item(row).setCheckState(Qt.CheckState.Unchecked)
+        for position, slug in enumerate(slugs):
+            for row in range(self.handouts.count()):
+                if self.handouts.item(row).data(Qt.ItemDataRole.UserRole) == slug:
+                    entry = self.handouts.takeItem(row)
+                    entry.setCheckState(Qt.CheckState.Checked)
+                    self.handouts.insertItem(position, entry)
+                    break
+        self.handouts.blockSignals(False)
+        self._changed()
+
+    def _template_chosen(self) -> None:
+        if self.service is None or self.template.currentIndex() < 0:
+            return
+        template = self.service.schedule_template(str(self.template.currentData()))
+        wanted = {day.lower()[:3] for day in template.default_days}
+        for check, name in zip(self.weekdays, WEEKDAYS, strict=True):
+            check.blockSignals(True)
+            check.setChecked(name.lower() in wanted)
+            check.blockSignals(False)
+        self._changed()
+
+    # --- the request --------------------------------------------------------------------------
+
+    def chosen_slugs(self) -> tuple[str, ...]:
+        return tuple(
+            str(self.handouts.item(row).data(Qt.ItemDataRole.UserRole))
+            for row in range(self.handouts.count())
+            if self.handouts.item(row).checkState() == Qt.CheckState.Checked
+        )
+
+    def request(self) -> HandoutRequest:
+        personal = Personalisation(
+            patient_name=self.patient_name.text(),
+            escort=self.escort.text(),
+            emergency_phone=self.emergency.text(),
+            notes=self.notes.toPlainText(),
+            date=_py_date(self.date.date()) if self.print_date.isChecked() else None,
+        )
+        schedule = None
+        if self.schedule_box.isChecked() and self.template.currentIndex() >= 0:
+            days = tuple(i for i, check in enumerate(self.weekdays) if check.isChecked())
+            start = _py_date(self.start.date())
+            schedule = ScheduleRequest(str(self.template.currentData()), start, days or None)
+        options = PrintOptions(
+            paper=self.paper.currentData(), large_print=self.large_print.isChecked()
+        )
+        return HandoutRequest(self.chosen_slugs(), personal, schedule, options)
+
+    def _changed(self, *_args: object) -> None:
+        self._timer.start()
+
+    def refresh_preview(self) -> None:
+        if self._renderer is None:
+            return
+        if not self.chosen_slugs():
+            self.status.setText("Choose one or more handouts.")
+            self._set_ready(False)
+            return
+        self.status.setText("Updating the preview…")
+        self._renderer.submit(self.request())
+
+    def _show_preview(self, data: bytes) -> None:
+        self.last_pdf = data
+        self.pdf.close()
+        self._buffer = QBuffer(self)
+        self._buffer.setData(QByteArray(data))
+        self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+        self.pdf.load(self._buffer)
+        pages = self.pdf.pageCount()
+        count = len(self.chosen_slugs())
+        kind = "packet" if count > 1 else "handout"
+        self.status.setText(f"Preview of the {kind}: {pages} page{'s' if pages != 1 else ''}.")
+        self._set_ready(True)
+
+    def _show_problem(self, text: str) -> None:
+        self.status.setText(text)
+        self._set_ready(False)
+
+    def is_updating(self) -> bool:
+        """A preview is waiting to start or being rendered."""
+        return self._timer.isActive() or (self._renderer is not None and self._renderer.busy)
+
+    def _set_ready(self, ready: bool) -> None:
+        self.export_button.setEnabled(ready)
+        self.print_button.setEnabled(ready)
+
+    # --- export, print, open ------------------------------------------------------------------
+
+    def export(self) -> None:
+        if self.service is None or not self.chosen_slugs():
+            return
+        folder = Path(str(self.ui_state.value("handouts/last_folder") or Path.home()))
+        suggested = folder / self.service.default_filename(self.chosen_slugs())
+        path = dialogs.ask_save_pdf(self, "Export PDF", suggested)
+        if path is None:
+            return
+        try:
+            written = self.service.export(self.request(), path)
+        except KetrefError as exc:  # unwritable folder or bad input: one message, nothing written
+            self.status.setText(str(exc))
+            return
+        self.last_export = written
+        self.ui_state.set_value("handouts/last_folder", str(written.parent))
+        self.open_button.setEnabled(True)
+        self.status.setText(f"Saved {written.name} in {written.parent}.")
+
+    def open_export(self) -> None:
+        if self.last_export is not None:
+            QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_export)))
+
+    def print_(self) -> None:
+        if self.pdf.pageCount() == 0:
+            return
+        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        dialog = QPrintDialog(printer, self)
+        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
+            pages = print_pdf(self.pdf, printer)
+            self.status.setText(f"Sent {pages} page(s) to the printer.")
+
+    def shutdown(self) -> None:
+        if self._renderer is not None:
+            self._renderer.shutdown()

@@ -1,0 +1,114 @@
+"""The Handouts page: pick, personalise, live preview off the GUI thread, export, print."""
+
+from __future__ import annotations
+
+import pytest
+from pypdf import PdfReader
+from PySide6.QtPrintSupport import QPrinter
+
+from ketref.domain.enums import ItemKind
+from ketref.gui import dialogs
+from ketref.gui.handouts_page import print_pdf
+from ketref.gui.history import Place
+
+pytestmark = [pytest.mark.gui, pytest.mark.pdf]
+
+HOSTILE = "Nguyễn Thị Ánh <img src=x> & O'Brien"
+
+
+@pytest.fixture
+def page(window, qtbot):
+    window.show_page(ItemKind.HANDOUT.value)
+    assert window.pages.currentWidget() is window.handouts_page
+    return window.handouts_page
+
+
+def wait_preview(qtbot, page) -> None:
+    qtbot.waitUntil(lambda: not page.is_updating() and page.pdf.pageCount() > 0, timeout=15000)
+
+
+def test_lists_every_handout_and_starts_empty(page, shipped_services) -> None:
+    assert page.handouts.count() == len(shipped_services.handouts.list_handouts())
+    assert page.chosen_slugs() == ()
+    assert not page.export_button.isEnabled()
+
+
+def test_preview_follows_choice_and_typing(page, qtbot) -> None:
+    page.select(["after-your-session"])
+    wait_preview(qtbot, page)
+    single = page.pdf.pageCount()
+    assert "handout" in page.status.text()
+    qtbot.keyClicks(page.patient_name, "O'Brien & <Sons>")  # typing never waits for a render
+    page.select(["after-your-session", "preparing-for-your-session"])
+    wait_preview(qtbot, page)
+    assert page.pdf.pageCount() > single
+    assert "packet" in page.status.text()
+    assert page.chosen_slugs() == ("after-your-session", "preparing-for-your-session")
+
+
+def test_a_handout_link_opens_it_here(window, qtbot) -> None:
+    window.open_place(Place(ItemKind.HANDOUT, "after-your-session"))
+    assert window.pages.currentWidget() is window.handouts_page
+    assert window.handouts_page.chosen_slugs() == ("after-your-session",)
+
+
+def test_export_writes_the_personalised_pdf_and_remembers_the_folder(
+    page, qtbot, tmp_path, monkeypatch
+) -> None:
+    page.select(["after-your-session"])
+    page.patient_name.setText(HOSTILE)
+    page.schedule_box.setChecked(True)
+    wait_preview(qtbot, page)
+    target = tmp_path / "out.pdf"
+    monkeypatch.setattr(dialogs, "ask_save_pdf", lambda *_a: target)
+    page.export()
+    text = " ".join(p.extract_text() for p in PdfReader(target).pages)
+    assert "Nguyễn Thị Ánh" in text and "<img src=x> & O'Brien" in text
+    assert HOSTILE not in str(PdfReader(target).metadata)
+    assert page.ui_state.value("handouts/last_folder") == str(tmp_path)
+    assert page.open_button.isEnabled()
+
+
+def test_export_to_a_missing_folder_is_one_message(page, qtbot, tmp_path, monkeypatch) -> None:
+    page.select(["after-your-session"])
+    wait_preview(qtbot, page)
+    monkeypatch.setattr(dialogs, "ask_save_pdf", lambda *_a: tmp_path / "nope" / "x.pdf")
+    page.export()
+    assert "the folder does not exist" in page.status.text()
+    assert not (tmp_path / "nope").exists()
+
+
+def test_printing_paints_every_page(page, qtbot, tmp_path) -> None:
+    page.select(["about-iv-ketamine"])
+    wait_preview(qtbot, page)
+    printer = QPrinter()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert print_pdf(page.pdf, printer) == page.pdf.pageCount()
+    assert len(PdfReader(tmp_path / "printed.pdf").pages) == page.pdf.pageCount()
+
+
+def test_weekdays_follow_the_template(page) -> None:
+    page.schedule_box.setChecked(True)
+    page.template.setCurrentIndex(0)
+    assert any(check.isChecked() for check in page.weekdays)
+
+
+def test_screening_summary_is_saved_without_the_name_in_metadata(
+    window, qtbot, tmp_path, monkeypatch
+) -> None:
+    window.show_page("screening")
+    screening = window.screening_page
+    screening.set_number("systolic_bp", "150")
+    screening.set_number("diastolic_bp", "85")
+    qtbot.waitUntil(lambda: screening.patient is not None and screening.patient.systolic_bp == 150)
+    target = tmp_path / "summary.pdf"
+    monkeypatch.setattr(dialogs, "ask_text", lambda *_a: HOSTILE)
+    monkeypatch.setattr(dialogs, "ask_save_pdf", lambda *_a: target)
+    monkeypatch.setattr("ketref.gui.main_window.QDesktopServices.openUrl", lambda _u: True)
+    assert window.print_screening_summary() == target
+    reader = PdfReader(target)
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Eligibility screening summary" in text and "Nguyễn Thị Ánh" in text
+    assert "does not replace" in text and "2026-11-21" in text
+    assert "Nguyễn" not in str(reader.metadata)
