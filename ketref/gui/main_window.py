@@ -48,6 +48,7 @@ from ketref.domain.errors import KetrefError
 from ketref.domain.search import SearchResult
 from ketref.gui import dialogs
 from ketref.gui.background import LatestOnly
+from ketref.gui.clinic_dialog import ClinicDialog
 from ketref.gui.detail_html import item_html, message_html, reference_html
 from ketref.gui.dialogs import AboutDialog, about_html
 from ketref.gui.handouts_page import HandoutsPage
@@ -273,6 +274,7 @@ class MainWindow(QMainWindow):
             keys = [f"Ctrl+{number}"]
             go_menu.addAction(self._action(PAGE_LABELS[page], keys, partial(self.show_page, page)))
         self.tools_menu = menus.addMenu("&Tools")
+        self.tools_menu.addAction(self._action("Clinic profile…", [], self.edit_clinic))
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
         self._update_actions()
@@ -624,6 +626,14 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(f"Screening summary saved: {written}", 8000)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
         return written
+
+    def edit_clinic(self) -> ClinicDialog | None:
+        if self.services is None:
+            return None
+        dialog = ClinicDialog(self.services.clinic, self)
+        dialog.accepted.connect(self.handouts_page.refresh_preview)
+        dialog.open()
+        return dialog
 
     def show_about(self) -> AboutDialog:
         status = self.services.content.status().content_version if self.services else None

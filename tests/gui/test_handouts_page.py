@@ -112,3 +112,20 @@ def test_screening_summary_is_saved_without_the_name_in_metadata(
     assert "Eligibility screening summary" in text and "Nguyễn Thị Ánh" in text
     assert "does not replace" in text and "2026-11-21" in text
     assert "Nguyễn" not in str(reader.metadata)
+
+
+def test_clinic_profile_dialog_saves_and_refuses_a_bad_logo(window, tmp_path, monkeypatch) -> None:
+    dialog = window.edit_clinic()
+    dialog.name.setText("Clinique Nguyễn & <Fils>")
+    dialog.phone.setText("555-0100")
+    bad = tmp_path / "logo.png"
+    bad.write_bytes(b"not an image at all")
+    monkeypatch.setattr(dialog, "ask_logo_path", lambda: bad)
+    dialog.choose_logo()
+    assert dialog.message.text()
+    assert dialog.logo is None
+    dialog.save()
+    profile = window.services.clinic.get()
+    assert profile.name == "Clinique Nguyễn & <Fils>"
+    assert profile.phone == "555-0100"
+    assert profile.logo is None
