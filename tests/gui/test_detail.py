@@ -58,7 +58,8 @@ def test_monitoring_step_and_links_from_side_effects(window) -> None:
 
 def test_handout_shows_its_sections(window) -> None:
     handout = window.services.catalogue.get_item(ItemKind.HANDOUT, "after-your-session").item
-    text = shown(window, ItemKind.HANDOUT, "after-your-session")
+    window._show(Place(ItemKind.HANDOUT, "after-your-session"), visit=False)  # from a search hit
+    text = window.detail.toPlainText()
     assert handout.main_message in text
     assert all(section.heading in text for section in handout.sections)
 
