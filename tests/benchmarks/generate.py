@@ -405,13 +405,25 @@ def folder_key(scale: int, seed: int, source: Path = SHIPPED) -> str:
 
 
 def _publish(build: Path, final: Path) -> None:
-    """Move a finished build into place; a concurrent run that won keeps its copy."""
+    """Move a finished build into place and drop older builds of the same kind.
+
+    A concurrent run that published first keeps its copy.
+    """
     try:
         build.rename(final)
     except OSError:
         shutil.rmtree(build, ignore_errors=True)
         if not final.exists():
             raise
+    family = final.name.rsplit("-", 1)[0]  # "kb-100x", "db-shipped"
+    for stale in final.parent.glob(f"{family}-*"):
+        if stale != final and stale.name.rsplit("-", 1)[0] == family:
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _scratch(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix="building-", dir=root))
 
 
 def cached_folder(scale: int, seed: int = DEFAULT_SEED, cache: Path | None = None) -> Path:
@@ -423,40 +435,49 @@ def cached_folder(scale: int, seed: int = DEFAULT_SEED, cache: Path | None = Non
     root = cache or cache_root()
     final = root / f"kb-{scale}x-{folder_key(scale, seed)}"
     if not (final / "content").is_dir():
-        root.mkdir(parents=True, exist_ok=True)
-        build = Path(tempfile.mkdtemp(prefix="building-", dir=root))
+        build = _scratch(root)
         generate_folder(build / "ready" / "content", scale, seed)
         _publish(build / "ready", final)
         shutil.rmtree(build, ignore_errors=True)
     return final / "content"
 
 
-def database_for(folder: Path, cache: Path | None = None) -> Path:
-    """A ketref database file with ``folder`` loaded (built on first use); copy it before use.
+def _database_dir(folder: Path, cache: Path | None) -> Path:
+    """Where the database of ``folder`` is cached: keyed by the folder's files and by ketref's
+    database, content and domain code, so a changed schema, loader or search index rebuilds it."""
+    package = Path(__file__).resolve().parents[2] / "ketref"
+    code = _code_digest(package / "db", package / "content", package / "domain")
+    generated = re.match(r"kb-(\d+x)-", folder.resolve().parent.name)
+    label = "shipped" if folder.resolve() == SHIPPED.resolve() else "other"
+    label = generated.group(1) if generated else label
+    return (cache or cache_root()) / f"db-{label}-{_source_key(folder_digest(folder), code)[:16]}"
 
-    The key covers the folder's files and ketref's database, content and domain code, so a
-    changed schema, loader or search index rebuilds it.
-    """
+
+def database_for(folder: Path, cache: Path | None = None) -> Path:
+    """A ketref database file with ``folder`` loaded (built on first use); copy it before use."""
     from ketref.db.engine import DatabaseTarget
     from ketref.paths import AppPaths
     from ketref.services.workspace import Workspace
 
-    package = Path(__file__).resolve().parents[2] / "ketref"
-    root = cache or cache_root()
-    code = _code_digest(package / "db", package / "content", package / "domain")
-    final = root / f"db-{_source_key(folder_digest(folder), code)[:16]}"
-    if (final / "ketref.db").is_file():
-        return final / "ketref.db"
-    root.mkdir(parents=True, exist_ok=True)
-    build = Path(tempfile.mkdtemp(prefix="building-", dir=root))
-    paths = AppPaths.resolve(build / "home")
-    paths.ensure()
-    Workspace(paths, DatabaseTarget.parse(paths.database), folder).open().close()
-    (build / "ready").mkdir()
-    shutil.move(paths.database, build / "ready" / "ketref.db")
-    _publish(build / "ready", final)
-    shutil.rmtree(build, ignore_errors=True)
+    final = _database_dir(folder, cache)
+    if not (final / "ketref.db").is_file():
+        build = _scratch(final.parent)
+        paths = AppPaths.resolve(build / "home")
+        paths.ensure()
+        Workspace(paths, DatabaseTarget.parse(paths.database), folder).open().close()
+        adopt_database(folder, paths.database, cache)
+        shutil.rmtree(build, ignore_errors=True)
     return final / "ketref.db"
+
+
+def adopt_database(folder: Path, database: Path, cache: Path | None = None) -> None:
+    """Keep a database just built from ``folder`` (closed) as its cached copy, if none is yet."""
+    final = _database_dir(folder, cache)
+    if (final / "ketref.db").is_file():
+        return
+    build = _scratch(final.parent)
+    shutil.move(database, build / "ketref.db")
+    _publish(build, final)
 
 
 def main(argv: list[str] | None = None) -> int:
