@@ -23,7 +23,7 @@ import difflib
 import heapq
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,8 +161,9 @@ class Vocabulary:
     def closest(self, term: str, n: int = 3) -> list[str]:
         """Words close to a misspelt ``term`` (e.g. 'ketmaine' -> 'ketamine'), best first.
 
-        Candidates share at least half of the term's bigrams (one or two typos keep that many)
-        and have a length difflib's cutoff allows; difflib then ranks them as a full scan would.
+        Candidates share half of the term's bigrams, or all but three (one typo breaks at most
+        three), whichever is fewer, and have a length difflib's cutoff allows; difflib then
+        ranks them as a full scan would.
         """
         if len(term) < 4:
             return []
@@ -170,7 +171,7 @@ class Vocabulary:
         counts: Counter[str] = Counter()
         for gram in grams:
             counts.update(self._postings.get(gram, ()))
-        need = max(1, (len(grams) + 1) // 2)
+        need = max(1, min((len(grams) + 1) // 2, len(grams) - 3))
         # ratio = 2 * matches / (len(a) + len(b)) >= cutoff needs min/max length >= 0.6
         low, high = len(term) * 0.6, len(term) / 0.6
         candidates = [w for w, k in counts.items() if k >= need and low <= len(w) <= high]
@@ -230,8 +231,8 @@ class TitleIndex:
     def matching(self, plan: QueryPlan, limit: int) -> list[int]:
         """Ids of up to ``limit`` documents whose title matches every group, best first.
 
-        Best: the title starts with the first term, clinical before references, the match near
-        the start, shorter titles.
+        Ordered like ranked results: a title starting with the first term counts double and a
+        reference counts 0.4 (KIND_WEIGHT), then the match nearer the start, the shorter title.
         """
         lowered = self.lowered
         first, others = plan.groups[0], plan.groups[1:]
@@ -240,26 +241,29 @@ class TitleIndex:
             for i in set().union(*(self.starting_with(a) for a in first))
             if all(any(a in lowered[i] for a in group) for group in others)
         }
-        best = heapq.nsmallest(limit, starting, key=lambda i: self._order(i, 0))
-        if len(best) == limit:  # enough of the best kind: no need to scan every title
-            return [self.ids[i] for i in best]
+        top = [i for i in starting if self.kinds[i] not in KIND_WEIGHT]
+        if len(top) >= limit:  # enough of the best kind: no need to scan every title
+            return [
+                self.ids[i] for i in heapq.nsmallest(limit, top, key=self._key(starting, first))
+            ]
         found: set[int] = set()
         for n, group in enumerate(plan.groups):
             here: set[int] = set()
             for alt in group:
                 here |= self.containing(alt)
             found = here if n == 0 else found & here
-            if not found:
-                break
-        best += heapq.nsmallest(
-            limit - len(best),
-            found.difference(starting),
-            key=lambda i: self._order(i, _first_position(lowered[i], first)),
-        )
-        return [self.ids[i] for i in best]
+        return [self.ids[i] for i in heapq.nsmallest(limit, found, key=self._key(starting, first))]
 
-    def _order(self, index: int, position: int) -> tuple[float, int, int, int]:
-        return (-KIND_WEIGHT.get(self.kinds[index], 1.0), position, len(self.lowered[index]), index)
+    def _key(
+        self, starting: set[int], first: Sequence[str]
+    ) -> Callable[[int], tuple[float, int, int, int]]:
+        def key(i: int) -> tuple[float, int, int, int]:
+            starts = i in starting
+            weight = KIND_WEIGHT.get(self.kinds[i], 1.0) * (2.0 if starts else 1.0)
+            position = 0 if starts else _first_position(self.lowered[i], first)
+            return (-weight, position, len(self.lowered[i]), i)
+
+        return key
 
 
 def _first_position(title: str, alternatives: Sequence[str]) -> int:
@@ -393,9 +397,9 @@ def _fts_search(session: Session, plan: QueryPlan, limit: int, cache: SearchCach
     )
     if cache.documents(session) > RANK_CAP:
         probe = session.execute(
-            text(f"SELECT d.id {where} LIMIT :cap"), {**params, "cap": RANK_CAP}
+            text(f"SELECT d.id, d.kind {where} LIMIT :cap"), {**params, "cap": max(RANK_CAP, limit)}
         )
-        matches = list(probe.scalars())
+        matches = [(r[0], r[1]) for r in probe]
         if len(matches) >= RANK_CAP:
             return _unselective(session, plan, matches, limit, cache)
     sql = f"SELECT d.id, d.kind, d.slug, d.title, bm25(search_fts, 10.0, 1.0) AS rank {where} "
@@ -408,12 +412,20 @@ def _fts_search(session: Session, plan: QueryPlan, limit: int, cache: SearchCach
 
 
 def _unselective(
-    session: Session, plan: QueryPlan, matches: list[int], limit: int, cache: SearchCache
+    session: Session,
+    plan: QueryPlan,
+    matches: list[tuple[int, str]],
+    limit: int,
+    cache: SearchCache,
 ) -> list[_Ranked]:
-    """Hits of a query too common to rank: matching titles first, then matches in index order."""
+    """Hits of a query too common to rank: matching titles first, then other matches (clinical
+    items before references, otherwise in index order)."""
     chosen = cache.titles(session).matching(plan, limit)
     taken = set(chosen)
-    chosen += [m for m in matches if m not in taken][: limit - len(chosen)]
+    rest = sorted(
+        (m for m in matches if m[0] not in taken), key=lambda m: -KIND_WEIGHT.get(m[1], 1)
+    )
+    chosen += [doc_id for doc_id, _kind in rest[: limit - len(chosen)]]
     doc = t.SearchDocumentRow
     rows = {
         r[0]: r
@@ -462,30 +474,35 @@ def _by_title_matches(rows: Iterable[Any], plan: QueryPlan, limit: int) -> list[
     return hits[:limit]
 
 
-def _window(body: str, terms: Sequence[str], width: int = 90) -> str:
-    lower = body.lower()
-    positions = [lower.find(a) for a in terms if lower.find(a) >= 0]
-    start = max(min(positions, default=0) - width // 3, 0)
-    piece = " ".join(body[start : start + width].split())
-    return ("…" if start else "") + piece + ("…" if start + width < len(body) else "")
+SNIPPET_WIDTH = 90
 
 
-def _highlight(snippet: str, terms: Sequence[str]) -> str:
-    for term in sorted(set(terms), key=len, reverse=True):
-        snippet = re.sub(
-            re.escape(term),
-            lambda m: HIGHLIGHT_OPEN + m.group(0) + HIGHLIGHT_CLOSE,
-            snippet,
-            flags=re.I,
-        )
-    return snippet
+def _terms_pattern(terms: Iterable[str]) -> re.Pattern[str] | None:
+    """One case-insensitive pattern for every term, longest first (so nothing nests)."""
+    alternatives = sorted({term for term in terms if term}, key=len, reverse=True)
+    return (
+        re.compile("|".join(map(re.escape, alternatives)), re.IGNORECASE) if alternatives else None
+    )
+
+
+def _snippet(body: str, title: str, pattern: re.Pattern[str] | None) -> str:
+    """The body around its first match with every match marked, or the marked title when only
+    the title matched."""
+    found = pattern.search(body) if pattern else None
+    if pattern is None or found is None:
+        source = title
+    else:
+        start = max(found.start() - SNIPPET_WIDTH // 3, 0)
+        piece = " ".join(body[start : start + SNIPPET_WIDTH].split())
+        tail = "…" if start + SNIPPET_WIDTH < len(body) else ""
+        source = ("…" if start else "") + piece + tail
+    if pattern is None:
+        return source
+    return pattern.sub(lambda m: HIGHLIGHT_OPEN + m.group(0) + HIGHLIGHT_CLOSE, source)
 
 
 def _hits(session: Session, ranked: list[_Ranked], plan: QueryPlan) -> list[SearchHit]:
-    """Attach a highlighted snippet to each ranked document.
-
-    The snippet is the body text around the first match, or the title when only it matched.
-    """
+    """Attach a highlighted snippet to each ranked document (its body is read only now)."""
     if not ranked:
         return []
     doc = t.SearchDocumentRow
@@ -493,22 +510,17 @@ def _hits(session: Session, ranked: list[_Ranked], plan: QueryPlan) -> list[Sear
     bodies = {
         row[0]: row[1] for row in session.execute(select(doc.id, doc.body).where(doc.id.in_(ids)))
     }
-    terms = [a for g in plan.groups for a in g]
-    hits = []
-    for r in ranked:
-        body = bodies.get(r.doc_id, "")
-        lowered = body.lower()
-        source = _window(body, terms) if any(a in lowered for a in terms) else r.title
-        hits.append(
-            SearchHit(
-                kind=ItemKind(r.kind),
-                slug=r.slug,
-                title=r.title,
-                snippet=_highlight(source, terms),
-                score=r.score,
-            )
+    pattern = _terms_pattern(a for g in plan.groups for a in g)
+    return [
+        SearchHit(
+            kind=ItemKind(r.kind),
+            slug=r.slug,
+            title=r.title,
+            snippet=_snippet(bodies.get(r.doc_id, ""), r.title, pattern),
+            score=r.score,
         )
-    return hits
+        for r in ranked
+    ]
 
 
 def run_search(
