@@ -396,7 +396,8 @@ def table(outcomes: Sequence[Outcome]) -> str:
         for row in [header, *rows]
     ]
     lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
+    notes = [f"  {o.name} / {f.name}: {f.note}" for o in outcomes for f in o.figures if f.note]
+    return "\n".join(lines + (["", "Notes:", *notes] if notes else []))
 
 
 def machine() -> dict[str, Any]:
