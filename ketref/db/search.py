@@ -23,7 +23,7 @@ import difflib
 import heapq
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,7 +38,7 @@ from ketref.domain.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, QueryPlan, Sea
 
 _WORD = re.compile(r"[a-z][a-z\-']{3,}")
 MIN_TRIGRAM = 3
-RANK_CAP = 500
+RANK_CAP = 300
 """Matches beyond which a query is answered from titles instead of being ranked with bm25."""
 KIND_WEIGHT = {ItemKind.REFERENCE.value: 0.4}
 """Clinical items outrank the citations that support them when both match equally."""
@@ -215,16 +215,16 @@ class TitleIndex:
         high = bisect.bisect_left(self._sorted, (term + "\U0010ffff",))
         return {index for _title, index in self._sorted[low:high]}
 
-    def containing(self, term: str) -> set[int]:
-        """Positions of the titles that contain ``term``."""
-        found: set[int] = set()
+    def containing(self, term: str) -> dict[int, int]:
+        """Positions of the titles that contain ``term``, each with where it first occurs."""
+        found: dict[int, int] = {}
         if not term or self.SEPARATOR in term:
             return found
         blob, starts = self._blob, self._starts
         pos = blob.find(term)
         while pos >= 0:
             index = bisect.bisect_right(starts, pos) - 1
-            found.add(index)
+            found[index] = pos - starts[index]
             pos = blob.find(term, starts[index + 1]) if index + 1 < len(starts) else -1
         return found
 
@@ -236,38 +236,32 @@ class TitleIndex:
         """
         lowered = self.lowered
         first, others = plan.groups[0], plan.groups[1:]
-        starting = {
+        starting = [
             i
             for i in set().union(*(self.starting_with(a) for a in first))
-            if all(any(a in lowered[i] for a in group) for group in others)
-        }
-        top = [i for i in starting if self.kinds[i] not in KIND_WEIGHT]
-        if len(top) >= limit:  # enough of the best kind: no need to scan every title
-            return [
-                self.ids[i] for i in heapq.nsmallest(limit, top, key=self._key(starting, first))
-            ]
-        found: set[int] = set()
-        for n, group in enumerate(plan.groups):
+            if self.kinds[i] not in KIND_WEIGHT
+            and all(any(a in lowered[i] for a in group) for group in others)
+        ]
+        if len(starting) >= limit:  # enough of the best kind: no need to scan every title
+            best = heapq.nsmallest(limit, starting, key=lambda i: (len(lowered[i]), i))
+            return [self.ids[i] for i in best]
+        positions: dict[int, int] = {}  # where the first group matches
+        for alt in first:
+            for i, pos in self.containing(alt).items():
+                positions[i] = min(pos, positions.get(i, pos))
+        found = set(positions)
+        for group in others:
             here: set[int] = set()
             for alt in group:
-                here |= self.containing(alt)
-            found = here if n == 0 else found & here
-        return [self.ids[i] for i in heapq.nsmallest(limit, found, key=self._key(starting, first))]
+                here.update(self.containing(alt))
+            found &= here
 
-    def _key(
-        self, starting: set[int], first: Sequence[str]
-    ) -> Callable[[int], tuple[float, int, int, int]]:
         def key(i: int) -> tuple[float, int, int, int]:
-            starts = i in starting
-            weight = KIND_WEIGHT.get(self.kinds[i], 1.0) * (2.0 if starts else 1.0)
-            position = 0 if starts else _first_position(self.lowered[i], first)
-            return (-weight, position, len(self.lowered[i]), i)
+            pos = positions[i]
+            weight = KIND_WEIGHT.get(self.kinds[i], 1.0) * (2.0 if pos == 0 else 1.0)
+            return (-weight, pos, len(lowered[i]), i)
 
-        return key
-
-
-def _first_position(title: str, alternatives: Sequence[str]) -> int:
-    return min(p for p in map(title.find, alternatives) if p >= 0)
+        return [self.ids[i] for i in heapq.nsmallest(limit, found, key=key)]
 
 
 class SearchCache:

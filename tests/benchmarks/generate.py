@@ -170,7 +170,7 @@ class Vocabulary:
         if words <= SHORT_WORDS and self.pools.get(key):
             return rng.choice(self.pools[key])
         text = self.sentences(rng, max(3, round(words * rng.uniform(0.8, 1.2))))
-        limit = max(len(original), 40)
+        limit = max(len(original), 40) - 1  # room for a final full stop
         if len(text) > limit:
             text = text[:limit].rsplit(" ", 1)[0]
         text = text.rstrip(",;:")

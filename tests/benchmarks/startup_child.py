@@ -69,6 +69,19 @@ class _FirstPaint(QObject):
 
 
 def _peak_rss_mb() -> float | None:
+    """This process's peak resident memory.
+
+    On Linux ``ru_maxrss`` also counts the parent's memory at the fork before ``exec`` (the
+    harness may hold hundreds of MB), so the kernel's high-water mark of this process's own
+    address space (``VmHWM``) is read instead.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     try:
         import resource
     except ImportError:  # Windows: no getrusage

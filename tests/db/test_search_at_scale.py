@@ -104,8 +104,8 @@ def test_title_index_matches_every_group_and_orders_by_start() -> None:
         titles=["Blood pressure rise", "Blood pressure cuffs", "High blood pressure", "BP", "x"],
     )
     assert index.starting_with("blood") == {0, 1}
-    assert index.containing("pressure") == {0, 1, 2}
-    assert index.containing("\x00") == set()
+    assert index.containing("pressure") == {0: 6, 1: 6, 2: 11}  # title -> first occurrence
+    assert index.containing("\x00") == {}
     plan = QueryPlan("blood pressure", (("blood pressure", "bp"),))
     # clinical titles starting with a term ("BP" too), clinical ones containing it, references
     assert index.matching(plan, 10) == [13, 10, 12, 11]
