@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
-"""One-command set-up for ketref: ``python3 dev.py run`` or ``python3 dev.py test``.
+"""One-command set-up for ketref: ``python3 dev.py run``, ``test`` or ``bench``.
 
 Creates ``.venv`` with the standard library's venv, installs ketref with its test and dev extras
-(again only when pyproject.toml changed), and then opens the app or runs every check headless:
-ruff, mypy, import contracts and pytest. On Debian/Ubuntu as root (or with passwordless sudo) the
-test command also installs the few system libraries Qt needs when they are missing.
+(again only when pyproject.toml changed), and then opens the app, runs every check headless
+(ruff, mypy, import contracts and pytest) or runs the benchmarks in tests/benchmarks. On
+Debian/Ubuntu as root (or with passwordless sudo) the test and bench commands also install the
+few system libraries Qt needs when they are missing.
 Works with Python 3.11+ on Linux, macOS and Windows (``py dev.py ...``).
 """
 
@@ -107,16 +108,33 @@ def cmd_test(extra: list[str]) -> int:
     return 0
 
 
+def cmd_bench(extra: list[str]) -> int:
+    """Every benchmark, headless: a table on stdout and bench-results.json (see README)."""
+    ensure_system_libraries()
+    ensure_venv()
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    cmd = [str(venv_python()), "-m", "tests.benchmarks", *extra]
+    return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
+
+
 def cmd_run(extra: list[str]) -> int:
     ensure_venv()
     return subprocess.run([str(venv_python()), "main.py", *extra], cwd=ROOT, check=False).returncode
 
 
 def main() -> int:
-    commands = {"run": cmd_run, "test": cmd_test, "setup": lambda _: (ensure_venv(), 0)[1]}
+    commands = {
+        "run": cmd_run,
+        "test": cmd_test,
+        "bench": cmd_bench,
+        "setup": lambda _: (ensure_venv(), 0)[1],
+    }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:
         print(__doc__)
-        print("usage: python3 dev.py run [ketref arguments] | test [pytest arguments] | setup")
+        print(
+            "usage: python3 dev.py run [ketref arguments] | test [pytest arguments] | "
+            "bench [--quick] [--only NAME] [-o FILE] | setup"
+        )
         return 2
     return commands[sys.argv[1]](sys.argv[2:])
 

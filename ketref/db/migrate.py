@@ -1,32 +1,72 @@
-"""Alembic, run programmatically from the migrations shipped inside the package."""
+"""Alembic, run programmatically from the migrations shipped inside the package.
+
+Every start checks the database's revision against the known ones, but only a migration needs
+Alembic itself: the revision ids are read from the version files' ``revision`` and
+``down_revision`` lines, which spares importing Alembic and every revision module (about a
+tenth of the start-up time). A test keeps that list equal to Alembic's own walk, and anything
+the reader does not expect (a merge revision, no files) falls back to Alembic.
+"""
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+_REVISION = re.compile(r"^revision\s*(?::[^=]*)?=\s*['\"]([\w-]+)['\"]\s*$", re.MULTILINE)
+_DOWN_REVISION = re.compile(
+    r"^down_revision\s*(?::[^=]*)?=\s*(?:None|['\"]([\w-]+)['\"])\s*$", re.MULTILINE
+)
 
 
 def alembic_config() -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS_DIR))
     return config
 
 
-@cache
 def _script() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config())
+
+
+def alembic_revisions() -> tuple[str, ...]:
+    """Revision ids oldest first, as Alembic walks them (slow: imports every revision)."""
+    return tuple(reversed([rev.revision for rev in _script().walk_revisions()]))
+
+
+def _read_revisions() -> tuple[str, ...] | None:
+    """Revision ids oldest first from the version files, or None when they are not a chain."""
+    parents: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS_DIR / "versions").glob("*.py")):
+        source = path.read_text(encoding="utf-8")
+        revision, down = _REVISION.search(source), _DOWN_REVISION.search(source)
+        if revision is None or down is None:
+            return None
+        parents[revision.group(1)] = down.group(1)
+    children = {parent: child for child, parent in parents.items()}
+    chain: list[str] = []
+    current = children.get(None)
+    while current is not None:
+        chain.append(current)
+        current = children.get(current)
+    return tuple(chain) if chain and len(chain) == len(parents) == len(children) else None
 
 
 @cache
 def revisions_oldest_first() -> tuple[str, ...]:
-    return tuple(reversed([rev.revision for rev in _script().walk_revisions()]))
+    return _read_revisions() or alembic_revisions()
 
 
 def known_revisions() -> frozenset[str]:
@@ -44,6 +84,8 @@ def schema_number() -> int:
 
 def upgrade(engine: Engine) -> None:
     """Bring the schema to head on one connection, in one transaction where the backend allows."""
+    from alembic import command
+
     config = alembic_config()
     with engine.begin() as connection:
         config.attributes["connection"] = connection

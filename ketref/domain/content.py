@@ -47,9 +47,13 @@ SideEffectCategoryT = Annotated[e.SideEffectCategory, Strict(False)]
 
 
 class Model(BaseModel):
-    """Base for every content model: strict types, unknown keys rejected, immutable."""
+    """Base for every content model: strict types, unknown keys rejected, immutable.
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True)
+    Validators are built on first use (``defer_build``), so starting the window does not pay
+    for the models it never validates.
+    """
+
+    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
 
 
 class Reference(Model):
@@ -159,7 +163,9 @@ class Indication(Item):
 class ProductClass(Model):
     """The class of a contraindication for one product, with what it rests on."""
 
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, populate_by_name=True)
+    model_config = ConfigDict(
+        strict=True, extra="forbid", frozen=True, populate_by_name=True, defer_build=True
+    )
 
     level: ContraindicationClassT = Field(alias="class")
     note: Text | None = None

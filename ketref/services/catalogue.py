@@ -14,7 +14,6 @@ from ketref.db import repositories as repo
 from ketref.db import search as search_db
 from ketref.db.engine import Database
 from ketref.db.mapping import item_to_domain, model_hash, reference_to_domain
-from ketref.db.seed import latest_release
 from ketref.domain import content as c
 from ketref.domain.catalogue import (
     ItemDetail,
@@ -46,9 +45,7 @@ class CatalogueService:
     def __init__(self, db: Database, clock: Clock = system_clock) -> None:
         self._db = db
         self._clock = clock
-        self._search_cache_key: int | None = None
-        self._synonyms: dict[str, list[str]] = {}
-        self._vocabulary: frozenset[str] | None = None
+        self._search = search_db.SearchCache()
 
     # --- listing and detail --------------------------------------------------------------
 
@@ -145,40 +142,43 @@ class CatalogueService:
 
     # --- search --------------------------------------------------------------------------
 
-    def _refresh_search_cache(self) -> None:
-        with self._db.read() as session:
-            release = latest_release(session)
-            key = release.id if release is not None else 0
-            if key != self._search_cache_key:
-                self._synonyms = search_db.load_synonyms(session)
-                self._vocabulary = None
-                self._search_cache_key = key
-
     def search(self, text: str, limit: int = 20) -> SearchResult:
         """Ranked matches over every kind; a miss is an empty result, never "no risk"."""
         # NFC: "Nguyễn" typed with combining accents finds the stored (NFC) text.
         text = unicodedata.normalize("NFC", text.strip())[:MAX_QUERY_LENGTH]
         limit = max(1, min(limit, 500))
-        self._refresh_search_cache()
-        plan = plan_query(text, self._synonyms)
         with self._db.read() as session:
-            hits = search_db.run_search(session, plan, limit)
+            self._search.check(session)
+            plan = plan_query(text, self._search.synonyms(session))
+            hits = search_db.run_search(session, plan, limit, self._search)
             if hits or plan.is_empty:
                 return SearchResult(query=text, hits=tuple(hits))
             corrected, corrections = self._corrected_plan(session, plan)
             if corrections:
-                hits = search_db.run_search(session, corrected, limit)
+                hits = search_db.run_search(session, corrected, limit, self._search)
         return SearchResult(query=text, hits=tuple(hits), corrections=corrections if hits else {})
+
+    def prepare_search(self) -> None:
+        """Load what search keeps in memory (synonyms, titles, spelling vocabulary) now.
+
+        Otherwise the first query and the first typo pay for it; a window can call this once it
+        is shown.
+        """
+        with self._db.read() as session:
+            self._search.check(session)
+            self._search.synonyms(session)
+            self._search.documents(session)
+            self._search.titles(session)
+            self._search.vocabulary(session)
 
     def _corrected_plan(self, session: Any, plan: QueryPlan) -> tuple[QueryPlan, dict[str, str]]:
         """Widen each group with close vocabulary words (typos trigram matching cannot bridge)."""
-        if self._vocabulary is None:
-            self._vocabulary = search_db.vocabulary(session)
+        vocabulary = self._search.vocabulary(session)
         groups: list[tuple[str, ...]] = []
         corrections: dict[str, str] = {}
         for group in plan.groups:
-            close = search_db.closest_words(group[0], self._vocabulary)
-            if close and group[0] not in self._vocabulary:
+            close = vocabulary.closest(group[0]) if group[0] not in vocabulary else []
+            if close:
                 corrections[group[0]] = close[0]
                 groups.append(tuple(dict.fromkeys([*group, *close])))
             else:

@@ -1,6 +1,6 @@
 """Handout rendering speed against a plain reportlab document, measured in the same run.
 
-    .venv/bin/python bench/pdf_render.py
+    .venv/bin/python -m tests.benchmarks.pdf_render
 
 The baseline is what any reportlab PDF of the same length costs: the same bundled fonts (the
 regular, bold and oblique faces, embedded and subset), the handout's own words as plain
@@ -19,7 +19,7 @@ import timeit
 from io import BytesIO
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import LETTER
