@@ -216,7 +216,7 @@ class AuditDialog(QDialog):
         def job(_progress: Progress) -> list[AuditEvent]:
             return audit.events(limit=LOAD_LIMIT)
 
-        tasks.start(job, "audit", self._loaded, self._failed)  # type: ignore[arg-type]
+        tasks.start(job, "audit", self._loaded, self._failed)
 
     def _loaded(self, events: list[AuditEvent]) -> None:
         self.model.set_events(events)

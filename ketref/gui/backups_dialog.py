@@ -30,6 +30,7 @@ from ketref.gui.detail_html import GREEN, RED
 from ketref.gui.library_session import LibrarySession
 from ketref.gui.prompts import Prompts
 from ketref.gui.tasks import Progress, TaskRunner, user_message
+from ketref.services.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -87,9 +88,12 @@ class BackupTableModel(QAbstractTableModel):
             return str(backup.path)
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.SIZE:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.CHECK:
-            if backup.verified is not None:
-                return QColor(GREEN if backup.verified else RED)
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column == self.CHECK
+            and backup.verified is not None
+        ):
+            return QColor(GREEN if backup.verified else RED)
         return None
 
     def headerData(
@@ -102,6 +106,22 @@ class BackupTableModel(QAbstractTableModel):
         ):
             return self.HEADERS[section]
         return None
+
+
+def intro_html(workspace: Workspace) -> str:
+    database = workspace.target.path
+    if database is None:
+        return (
+            "This library is on a database server: it is backed up with the server's own "
+            "tools, not by ketref."
+        )
+    return (
+        f"Backups of <b>{escape(database.name)}</b> in "
+        f"{escape(str(workspace.paths.backups))}. ketref makes one at the first start of "
+        "each day, before a database upgrade and before a pack import, and keeps the "
+        "newest of each of the last 7 days, 4 weeks and 12 months. Backups made here "
+        "are never deleted by ketref."
+    )
 
 
 class BackupsDialog(QDialog):
@@ -117,42 +137,13 @@ class BackupsDialog(QDialog):
         self.tasks = tasks
         self.prompts = prompts
         self.working = False
-        workspace = session.workspace
         self.setWindowTitle("Backups")
         self.resize(680, 440)
-        database = workspace.target.path
-        if database is None:
-            intro = (
-                "This library is on a database server: it is backed up with the server's own "
-                "tools, not by ketref."
-            )
-        else:
-            intro = (
-                f"Backups of <b>{escape(database.name)}</b> in "
-                f"{escape(str(workspace.paths.backups))}. ketref makes one at the first start of "
-                "each day, before a database upgrade and before a pack import, and keeps the "
-                "newest of each of the last 7 days, 4 weeks and 12 months. Backups made here "
-                "are never deleted by ketref."
-            )
-        self.intro = QLabel(intro)
+        self.intro = QLabel(intro_html(session.workspace))
         self.intro.setWordWrap(True)
         self.intro.setTextFormat(Qt.TextFormat.RichText)
-
         self.model = BackupTableModel(self)
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(BackupTableModel.KIND, QHeaderView.ResizeMode.Stretch)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_: self._update_buttons())
-        self.table.doubleClicked.connect(lambda _index: self.restore_selected())
-
+        self.table = self._build_table()
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.status.setTextFormat(Qt.TextFormat.PlainText)
@@ -160,13 +151,39 @@ class BackupsDialog(QDialog):
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(10)
         self.progress.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status)
+        layout.addWidget(self.progress)
+        layout.addLayout(self._build_buttons())
+        session.attached.connect(self._library_changed)
+        session.detached.connect(self._library_changed)
+        self.refresh()
 
+    def _build_table(self) -> QTableView:
+        table = QTableView()
+        table.setModel(self.model)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        header = table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(BackupTableModel.KIND, QHeaderView.ResizeMode.Stretch)
+        table.selectionModel().currentRowChanged.connect(self._library_changed)
+        table.doubleClicked.connect(self._double_clicked)
+        return table
+
+    def _build_buttons(self) -> QHBoxLayout:
         self.backup_button = QPushButton("Back up now")
-        self.backup_button.clicked.connect(lambda _checked=False: self.back_up())
+        self.backup_button.clicked.connect(self.back_up)
         self.restore_button = QPushButton("Restore selected…")
-        self.restore_button.clicked.connect(lambda _checked=False: self.restore_selected())
+        self.restore_button.clicked.connect(self.restore_selected)
         self.folder_button = QPushButton("Open folder")
-        self.folder_button.clicked.connect(lambda _checked=False: self.open_folder())
+        self.folder_button.clicked.connect(self.open_folder)
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.reject)
         for button in (self.backup_button, self.restore_button, self.folder_button):
@@ -178,16 +195,13 @@ class BackupsDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.folder_button)
         buttons.addWidget(self.close_button)
+        return buttons
 
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.intro)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.status)
-        layout.addWidget(self.progress)
-        layout.addLayout(buttons)
-        session.attached.connect(lambda _services: self._update_buttons())
-        session.detached.connect(self._update_buttons)
-        self.refresh()
+    def _library_changed(self, *_args: object) -> None:
+        self._update_buttons()
+
+    def _double_clicked(self, _index: QModelIndex) -> None:
+        self.restore_selected()
 
     # --- state ----------------------------------------------------------------------------
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QMainWindow
 
 from ketref.domain.backups import BackupInfo
 from ketref.domain.errors import DatabaseBusyError
 from ketref.gui.detail_html import message_html
+from ketref.gui.main_window import MainWindow
 from ketref.gui.notice_bar import Level, NoticeBar
 from ketref.gui.prompts import Prompts
 from ketref.gui.recovery_dialog import RecoveryDialog
@@ -70,7 +70,7 @@ class LibrarySession(QObject):
     def __init__(
         self,
         workspace: Workspace,
-        window: QMainWindow,
+        window: MainWindow,
         tasks: TaskRunner,
         prompts: Prompts,
         notices: NoticeBar,
@@ -86,7 +86,15 @@ class LibrarySession(QObject):
 
     @property
     def services(self) -> Services | None:
-        return self.window.services  # type: ignore[attr-defined,no-any-return]
+        return self.window.services
+
+    def _set_usable(self, usable: bool) -> None:
+        """Pages and search off while the library is closed (``attach`` turns search back on)."""
+        central = self.window.centralWidget()
+        if central is not None:
+            central.setEnabled(usable)
+        if not usable:
+            self.window.search.setEnabled(False)
 
     # --- opening ---------------------------------------------------------------------------
 
@@ -103,14 +111,13 @@ class LibrarySession(QObject):
         return self.tasks.start(
             job,
             "open-library",
-            lambda opened: self._on_opened(opened),  # type: ignore[arg-type]
+            self._on_opened,
             lambda exc: self._on_open_failed(exc, daily_backup),
         )
 
     def _on_opened(self, opened: Opened) -> None:
-        window = self.window
-        window.centralWidget().setEnabled(True)
-        window.attach(opened.services)  # type: ignore[attr-defined]
+        self._set_usable(True)
+        self.window.attach(opened.services)
         if opened.startup is not None and (notice := backup_notice(opened.startup)):
             self.notices.notify(notice[0], notice[1], backups_button=True)
         if self._note:
@@ -129,13 +136,11 @@ class LibrarySession(QObject):
                 self.open(daily_backup=daily_backup, note=self._note)
             return
         self.detached.emit()
-        self.window.refuse(user_message(exc))  # type: ignore[attr-defined]
+        self.window.refuse(user_message(exc))
 
     def _show_closed(self, text: str) -> None:
         self.window.statusBar().showMessage("The library is not open.")
-        self.window.detail.setHtml(  # type: ignore[attr-defined]
-            message_html("The library could not be opened", text)
-        )
+        self.window.detail.setHtml(message_html("The library could not be opened", text))
         self.detached.emit()
 
     # --- recovery at start -----------------------------------------------------------------
@@ -152,7 +157,7 @@ class LibrarySession(QObject):
         def job(_progress: Progress) -> RecoveryResult:
             return self.workspace.recover()
 
-        self.tasks.start(job, "recover", self._on_recovered, self._on_recover_failed)  # type: ignore[arg-type]
+        self.tasks.start(job, "recover", self._on_recovered, self._on_recover_failed)
 
     def _on_recovered(self, result: RecoveryResult) -> None:
         dialog = self.recovery_dialog
@@ -162,10 +167,8 @@ class LibrarySession(QObject):
             dialog.accept()
             dialog.deleteLater()
         kept = f" The damaged file was kept as {result.aside}." if result.aside else ""
-        self.window.detail.setHtml(message_html("ketref", "Opening the library…"))  # type: ignore[attr-defined]
-        self.open(
-            note=f"The library was restored from the backup of {result.restored.when}.{kept}"
-        )
+        self.window.detail.setHtml(message_html("ketref", "Opening the library…"))
+        self.open(note=f"The library was restored from the backup of {result.restored.when}.{kept}")
 
     def _on_recover_failed(self, exc: BaseException) -> None:
         if self.recovery_dialog is not None:
@@ -182,9 +185,8 @@ class LibrarySession(QObject):
         if runner is not None:
             runner.shutdown()  # lets a search in flight finish before the files move
         services = self.services
-        window.services = None  # type: ignore[attr-defined]
-        window.centralWidget().setEnabled(False)
-        window.search.setEnabled(False)  # type: ignore[attr-defined]
+        window.services = None
+        self._set_usable(False)
         window.statusBar().showMessage("The library is closed while a backup is restored…")
         self.detached.emit()
         if services is not None:

@@ -22,7 +22,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QLabel,
     QLineEdit,
-    QMainWindow,
     QPushButton,
     QRadioButton,
     QTextBrowser,
@@ -35,6 +34,7 @@ from ketref.domain.packs import Conflict, ExportReport, ImportReport, PackConfli
 from ketref.gui.audit_view import item_label
 from ketref.gui.detail_html import RED, STYLE
 from ketref.gui.library_session import LibrarySession
+from ketref.gui.main_window import MainWindow
 from ketref.gui.notice_bar import Level, NoticeBar
 from ketref.gui.prompts import Prompts
 from ketref.gui.tasks import Progress, TaskRunner
@@ -121,9 +121,7 @@ class PackPreviewDialog(QDialog):
             )
             self.import_button.clicked.connect(lambda: self._choose(True))
         elif report.changes_anything:
-            self.import_button = buttons.addButton(
-                "Import", QDialogButtonBox.ButtonRole.AcceptRole
-            )
+            self.import_button = buttons.addButton("Import", QDialogButtonBox.ButtonRole.AcceptRole)
             self.import_button.clicked.connect(lambda: self._choose(False))
         cancel = buttons.addButton(
             QDialogButtonBox.StandardButton.Cancel
@@ -224,10 +222,11 @@ class PackActions(QObject):
 
     def __init__(
         self,
-        window: QMainWindow,
+        window: MainWindow,
         session: LibrarySession,
         tasks: TaskRunner,
         prompts: Prompts,
+        *,
         notices: NoticeBar,
         refresh: Callable[[], object],
     ) -> None:
@@ -254,13 +253,13 @@ class PackActions(QObject):
     # --- folders ---------------------------------------------------------------------------
 
     def _folder(self) -> Path:
-        saved = self.window.ui_state.value(FOLDER_KEY)  # type: ignore[attr-defined]
+        saved = self.window.ui_state.value(FOLDER_KEY)
         if isinstance(saved, str) and Path(saved).is_dir():
             return Path(saved)
         return Path.home()
 
     def _remember(self, path: Path) -> None:
-        self.window.ui_state.set_value(FOLDER_KEY, str(path.parent))  # type: ignore[attr-defined]
+        self.window.ui_state.set_value(FOLDER_KEY, str(path.parent))
 
     def _working(self, text: str | None) -> None:
         self.busy = text is not None
@@ -335,7 +334,9 @@ class PackActions(QObject):
     def _failed(self, path: Path, exc: BaseException, retry: Callable[[Path], object]) -> None:
         self._working(None)
         if isinstance(exc, PackError):
-            self.prompts.show_error("This content pack cannot be imported", problems_text(path, exc))
+            self.prompts.show_error(
+                "This content pack cannot be imported", problems_text(path, exc)
+            )
             return
         self.prompts.failure("The content pack was not imported", exc, lambda: retry(path))
 

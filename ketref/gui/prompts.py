@@ -34,9 +34,7 @@ class Prompts:
     def ask_retry(self, title: str, text: str) -> bool:
         """The database was busy: offer to try again (True) or leave it (False)."""
         box = QMessageBox(QMessageBox.Icon.Warning, title, text, parent=self.parent)
-        box.setStandardButtons(
-            QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel
-        )
+        box.setStandardButtons(QMessageBox.StandardButton.Retry | QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Retry)
         return box.exec() == QMessageBox.StandardButton.Retry
 
@@ -48,9 +46,7 @@ class Prompts:
         return Path(name) if name else None
 
     def save_file(self, title: str, suggested: Path) -> Path | None:
-        name, _filter = QFileDialog.getSaveFileName(
-            self.parent, title, str(suggested), PACK_FILTER
-        )
+        name, _filter = QFileDialog.getSaveFileName(self.parent, title, str(suggested), PACK_FILTER)
         return Path(name) if name else None
 
     def failure(

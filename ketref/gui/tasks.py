@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import traceback
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
@@ -84,26 +85,26 @@ class BackgroundTask(QObject):
         super().__init__(parent)
         self.name = name
         self.running = False
-        self.thread = QThread(self)
-        self.thread.setObjectName(f"ketref-{name}")
+        self.worker_thread = QThread(self)
+        self.worker_thread.setObjectName(f"ketref-{name}")
         self._worker = _Worker(job, name)
-        self._worker.moveToThread(self.thread)
-        self.thread.started.connect(self._worker.run)
-        self.thread.finished.connect(self._worker.deleteLater)
+        self._worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self._worker.run)
+        self.worker_thread.finished.connect(self._worker.deleteLater)
         self._worker.done.connect(self._on_done)
         self._worker.progress.connect(self.progressed)
 
     def start(self) -> BackgroundTask:
         self.running = True
-        self.thread.start()
+        self.worker_thread.start()
         return self
 
     def wait(self, msecs: int = 30_000) -> bool:
-        return self.thread.wait(msecs)
+        return self.worker_thread.wait(msecs)
 
     @Slot(object, object)
     def _on_done(self, result: object, error: object) -> None:
-        self.thread.wait()
+        self.worker_thread.wait()
         self.running = False
         if isinstance(error, BaseException):
             self.failed.emit(error)
@@ -122,7 +123,7 @@ class TaskRunner(QObject):
         self,
         job: Callable[[Progress], object],
         name: str,
-        on_success: Callable[[object], object],
+        on_success: Callable[[Any], object],
         on_failure: Callable[[BaseException], object],
         on_progress: Callable[[int, int], object] | None = None,
     ) -> BackgroundTask:

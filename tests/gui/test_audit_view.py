@@ -19,7 +19,9 @@ KIND = ItemKind.CONTRAINDICATION
 def _events() -> list[AuditEvent]:
     at = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
     return [
-        AuditEvent(at, "drsmith", "edit", KIND.value, "pregnancy", "2026.11.1", {"fields": ["summary"]}),
+        AuditEvent(
+            at, "drsmith", "edit", KIND.value, "pregnancy", "2026.11.1", {"fields": ["summary"]}
+        ),
         AuditEvent(
             at.replace(hour=8),
             "nurse.lee",

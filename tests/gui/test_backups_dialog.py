@@ -44,7 +44,9 @@ def _first_indication(window) -> str:
 
 def _running_search_threads(window) -> int:
     return sum(
-        1 for t in window.findChildren(QThread) if t.objectName() == "ketref-search" and t.isRunning()
+        1
+        for t in window.findChildren(QThread)
+        if t.objectName() == "ketref-search" and t.isRunning()
     )
 
 
@@ -55,8 +57,11 @@ def test_backup_model_is_a_well_behaved_table(qtmodeltester, tmp_path: Path) -> 
 
     model = BackupTableModel()
     model.set_backups(
-        [info(19, BackupKind.MANUAL, None), info(21, BackupKind.DAILY, True)]
-        + [info(20, BackupKind.BEFORE_IMPORT, False)]
+        [
+            info(19, BackupKind.MANUAL, None),
+            info(21, BackupKind.DAILY, True),
+            info(20, BackupKind.BEFORE_IMPORT, False),
+        ]
     )
     qtmodeltester.check(model, force_py=True)
     assert [model.index(r, 0).data() for r in range(3)] == [
@@ -245,3 +250,17 @@ def test_closing_the_window_waits_for_a_running_backup(qtbot, data_window, monke
     assert not any(t.isRunning() for t in data_window.findChildren(QThread))
     backups = data_window.data_actions.session.workspace.paths.backups
     assert len(list(backups.glob("ketref-2*.db"))) == 1  # finished, not cut off
+
+
+def test_the_menu_reopens_one_dialog_with_a_fresh_list(qtbot, data_window) -> None:
+    actions = data_window.data_actions
+    actions.backups_action.trigger()
+    dialog = actions.backups_dialog
+    qtbot.waitUntil(lambda: not dialog.working, timeout=10000)
+    dialog.close()
+    data_window.services.maintenance.backup()  # made elsewhere (e.g. the command line)
+    actions.backups_action.trigger()
+    assert actions.backups_dialog is dialog and dialog.isVisible()
+    qtbot.waitUntil(lambda: not dialog.working, timeout=10000)
+    assert dialog.model.rowCount() == 2
+    dialog.close()

@@ -141,7 +141,7 @@ def test_conflicts_are_overwritten_only_when_chosen(qtbot, data_window, monkeypa
 def test_a_tampered_pack_is_one_message_and_imports_nothing(
     qtbot, data_window, monkeypatch, pack
 ) -> None:
-    path, slug = pack
+    path, _slug = pack
     path.write_text(path.read_text().replace(PACK_SUMMARY, "Quietly changed after export."))
     window = data_window
     before = logical_snapshot(window.data_actions.session.workspace.paths.database)
@@ -187,7 +187,9 @@ def test_a_busy_library_during_import_offers_retry(
         monkeypatch.setattr(window.data_actions.prompts, "ask_retry", retry)
         other.execute("BEGIN IMMEDIATE")
         window.data_actions.import_action.trigger()
-        qtbot.waitUntil(lambda: "Imported" in window.data_actions.notices.label.text(), timeout=10000)
+        qtbot.waitUntil(
+            lambda: "Imported" in window.data_actions.notices.label.text(), timeout=10000
+        )
         _wait_idle(qtbot, window)
         assert len(asked) == 1
         assert "another ketref window or command is saving" in asked[0]
@@ -259,7 +261,11 @@ def test_export_into_a_missing_folder_is_one_message(
 
 
 def _report(**changes) -> ImportReport:
-    header = {"title": "Clinic edits", "exported_by": "drsmith", "base_content_version": "2026.11.1"}
+    header = {
+        "title": "Clinic edits",
+        "exported_by": "drsmith",
+        "base_content_version": "2026.11.1",
+    }
     return ImportReport(pack="ab" * 32, **header, **changes)
 
 

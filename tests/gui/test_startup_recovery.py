@@ -137,9 +137,7 @@ def test_damaged_library_is_recovered_from_the_newest_backup(qtbot, shipped_work
     assert logical_snapshot(shipped_workspace.paths.database) == expected
 
 
-def test_a_failed_recovery_says_why_and_offers_the_choice_again(
-    qtbot, shipped_workspace
-) -> None:
+def test_a_failed_recovery_says_why_and_offers_the_choice_again(qtbot, shipped_workspace) -> None:
     backup, damaged = _damaged_with_backup(shipped_workspace)
     window = start_window(qtbot, shipped_workspace)
     try:
@@ -148,7 +146,7 @@ def test_a_failed_recovery_says_why_and_offers_the_choice_again(
         backup.unlink()  # gone between the diagnosis and the click
         dialog = session.recovery_dialog
         dialog.restore_button.click()
-        qtbot.waitUntil(lambda: dialog.quit_button.isEnabled(), timeout=10000)
+        qtbot.waitUntil(dialog.quit_button.isEnabled, timeout=10000)
         assert "The backup was not restored" in dialog.status.text()
         assert dialog.isVisible()
         assert window.services is None
@@ -186,10 +184,8 @@ def _foreign(tmp_path: Path) -> Path:
     return foreign
 
 
-def test_another_programs_file_is_explained_and_never_offered_for_recovery(
-    qtbot, tmp_path
-) -> None:
-    from ketref.db.engine import DatabaseTarget  # noqa: PLC0415 - tests may build targets
+def test_another_programs_file_is_explained_and_never_offered_for_recovery(qtbot, tmp_path) -> None:
+    from ketref.db.engine import DatabaseTarget
 
     foreign = _foreign(tmp_path)
     before = file_hash(foreign)
@@ -243,7 +239,7 @@ def test_a_busy_library_at_start_offers_retry(qtbot, shipped_workspace, monkeypa
         return real_open(**kwargs)
 
     monkeypatch.setattr(shipped_workspace, "open", busy_once)
-    from ketref.gui.launch import build_window, open_in_background  # noqa: PLC0415
+    from ketref.gui.launch import build_window, open_in_background
 
     window = build_window(shipped_workspace)
     asked: list[str] = []
