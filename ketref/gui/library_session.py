@@ -172,9 +172,7 @@ class LibrarySession(QObject):
 
     def _on_recover_failed(self, exc: BaseException) -> None:
         if self.recovery_dialog is not None:
-            self.recovery_dialog.show_failure(
-                f"The backup was not restored: {user_message(exc)} Nothing was changed."
-            )
+            self.recovery_dialog.show_failure(f"The backup was not restored: {user_message(exc)}")
 
     # --- restoring a backup while the window is open ---------------------------------------
 
@@ -212,7 +210,11 @@ class LibrarySession(QObject):
 
         def failed(exc: BaseException) -> None:
             text = user_message(exc)
-            self.open(daily_backup=False)  # the library that was there is still there
+            database = self.workspace.target.path
+            if database is None or database.exists():
+                self.open(daily_backup=False)  # the library that was there is still there
+            else:  # moved aside but not replaced: never let opening create an empty one
+                self._show_closed(text)
             self.prompts.show_error("The backup was not restored", text)
             finished(text)
 

@@ -238,6 +238,7 @@ class PackActions(QObject):
         self.notices = notices
         self.refresh = refresh
         self.busy = False
+        self._status_before = ""
 
     # --- questions (modal; tests replace them) ----------------------------------------------
 
@@ -262,11 +263,17 @@ class PackActions(QObject):
         self.window.ui_state.set_value(FOLDER_KEY, str(path.parent))
 
     def _working(self, text: str | None) -> None:
-        self.busy = text is not None
+        """Say what runs in the status bar; afterwards put back what it said before."""
+        bar = self.window.statusBar()
         if text is None:
-            self.window.statusBar().clearMessage()
-        else:
-            self.window.statusBar().showMessage(text)
+            if self.busy:
+                bar.showMessage(self._status_before)
+            self.busy = False
+            return
+        if not self.busy:
+            self._status_before = bar.currentMessage()
+        self.busy = True
+        bar.showMessage(text)
 
     # --- import ----------------------------------------------------------------------------
 

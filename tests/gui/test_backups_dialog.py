@@ -264,3 +264,35 @@ def test_the_menu_reopens_one_dialog_with_a_fresh_list(qtbot, data_window) -> No
     qtbot.waitUntil(lambda: not dialog.working, timeout=10000)
     assert dialog.model.rowCount() == 2
     dialog.close()
+
+
+def test_a_restore_that_fails_halfway_never_opens_an_empty_library(
+    qtbot, data_window, monkeypatch
+) -> None:
+    """The library was moved aside but the copy could not be put in place: the window stays
+    closed and says where the library is, rather than creating an empty one."""
+    window = data_window
+    session = window.data_actions.session
+    database = session.workspace.paths.database
+    aside = database.with_name("ketref.db.before-restore-20261121-093000")
+
+    def half_done(_path):
+        database.rename(aside)
+        raise BackupError(f"Could not restore the backup: the disk is full. Kept as {aside}.")
+
+    monkeypatch.setattr(session.workspace, "restore", half_done)
+    prompts = window.data_actions.prompts
+    monkeypatch.setattr(prompts, "confirm", lambda *_a: True)
+    shown: list[str] = []
+    monkeypatch.setattr(prompts, "show_error", lambda _title, text: shown.append(text))
+    dialog = _open(qtbot, window)
+    dialog.table.selectRow(0)
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
+    qtbot.waitUntil(lambda: not window.data_actions.tasks.busy, timeout=10000)
+    assert window.services is None
+    assert not database.exists()
+    assert str(aside) in shown[0]
+    assert "could not be opened" in window.detail.toPlainText()
+    assert not window.data_actions.import_action.isEnabled()
+    dialog.close()

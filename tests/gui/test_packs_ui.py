@@ -124,6 +124,7 @@ def test_conflicts_are_shown_and_cancelling_changes_nothing(
     assert _summary(window, slug) == LOCAL_SUMMARY
     assert logical_snapshot(database) == before
     assert _before_import_backups(window) == []
+    assert window.statusBar().currentMessage().startswith("Content ")  # as before the preview
 
 
 def test_conflicts_are_overwritten_only_when_chosen(qtbot, data_window, monkeypatch, pack) -> None:
