@@ -7,12 +7,12 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
 from PySide6.QtWidgets import QApplication
 
-from ketref.domain.errors import KetrefError
+from ketref.gui.data_actions import DataActions, install_data_actions
 from ketref.gui.dialogs import install_excepthook
 from ketref.gui.main_window import MainWindow
+from ketref.gui.tasks import BackgroundTask
 from ketref.gui.ui_state import UiState
 from ketref.services.workspace import Workspace
 
@@ -36,53 +36,23 @@ def application() -> QApplication:
 
 
 def build_window(workspace: Workspace) -> MainWindow:
-    """The main window with its saved layout, not yet attached to a library."""
+    """The main window with its saved layout and data actions, not yet attached to a library."""
     ui_state = UiState(workspace.paths.config / "ui.ini")
-    return MainWindow(ui_state, data_dir=str(workspace.paths.data))
+    window = MainWindow(ui_state, data_dir=str(workspace.paths.data))
+    install_data_actions(window, workspace)
+    return window
 
 
-class LibraryOpener(QObject):
-    """Opens (creates, migrates, loads) the library on a worker thread."""
-
-    opened = Signal(object)
-    refused = Signal(str)
-
-    def __init__(self, workspace: Workspace) -> None:
-        super().__init__()
-        self._workspace = workspace
-
-    @Slot()
-    def run(self) -> None:
-        try:
-            services = self._workspace.open()
-        except KetrefError as exc:
-            log.warning("library refused: %s", exc.__class__.__name__)
-            self.refused.emit(str(exc))
-            return
-        except Exception:
-            log.exception("library failed to open")
-            self.refused.emit("An unexpected error stopped the library from opening.")
-            return
-        self.opened.emit(services)
-
-
-def open_in_background(workspace: Workspace, window: MainWindow) -> QThread:
+def open_in_background(workspace: Workspace, window: MainWindow) -> BackgroundTask:
     """Open the library after the window is up; the window attaches it when it arrives.
 
-    The signals are connected to the window's own slots, so Qt delivers them on the GUI thread.
+    The daily backup runs on the same worker thread; a refused library shows the recovery
+    dialog instead (never an empty library in its place).
     """
-    thread = QThread(window)
-    opener = LibraryOpener(workspace)
-    opener.moveToThread(thread)
-    thread.started.connect(opener.run)
-    opener.opened.connect(window.attach)
-    opener.refused.connect(window.refuse)
-    opener.opened.connect(thread.quit)
-    opener.refused.connect(thread.quit)
-    thread.finished.connect(opener.deleteLater)
-    thread.start()
-    window.opener = opener  # type: ignore[attr-defined]  # keep it alive with the window
-    return thread
+    actions = getattr(window, "data_actions", None)
+    if not isinstance(actions, DataActions):
+        actions = install_data_actions(window, workspace)
+    return actions.session.open(daily_backup=True)
 
 
 def run_gui(workspace: Workspace, log_file: Path | None = None) -> int:
@@ -99,9 +69,10 @@ def run_gui(workspace: Workspace, log_file: Path | None = None) -> int:
     install_excepthook(log_file)
     window = build_window(workspace)
     window.show()
-    thread = open_in_background(workspace, window)
+    actions = window.data_actions  # type: ignore[attr-defined]
+    open_in_background(workspace, window)
     code = app.exec()
-    thread.wait(10000)
+    actions.tasks.wait_all(10000)
     if window.services is not None:
         window.services.close()
         return code

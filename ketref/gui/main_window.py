@@ -285,6 +285,9 @@ class MainWindow(QMainWindow):
     def attach(self, services: Services) -> None:
         """Show the library; called once the database is open (after the first paint)."""
         self.services = services
+        if self._runner is not None:  # re-attached (after a restore or import): one search thread
+            self._runner.shutdown()
+            self._runner.deleteLater()
         self._runner = LatestOnly(
             lambda text: services.catalogue.search(text, limit=60), "search", self
         )

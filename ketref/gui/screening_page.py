@@ -163,6 +163,10 @@ class ScreeningPage(QWidget):
     # --- building the form from the field list --------------------------------------------
 
     def attach(self, service: ScreeningService) -> None:
+        if self.service is not None:  # re-attached (after a restore): the form is already built
+            self.service = service
+            self.rescreen()
+            return
         self.service = service
         groups: dict[str, QFormLayout] = {}
         for spec in PATIENT_FIELDS:

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QApplication
 
+from ketref.gui.launch import build_window, open_in_background
 from ketref.gui.main_window import MainWindow
 from ketref.gui.ui_state import UiState
-from ketref.services.workspace import Services
+from ketref.services.workspace import Services, Workspace
+from tests.conftest import SHIPPED_CONTENT, make_workspace
 
 WindowFactory = Callable[[], MainWindow]
 
@@ -51,3 +53,33 @@ def search(qtbot, window: MainWindow, text: str) -> None:
     with qtbot.waitSignal(window.results_shown, timeout=5000):
         qtbot.keyClicks(window.search, text)
     qtbot.waitUntil(lambda: not window._runner.busy, timeout=5000)
+
+
+@pytest.fixture
+def shipped_workspace(shipped_home: Path) -> Workspace:
+    return make_workspace(shipped_home, SHIPPED_CONTENT)
+
+
+def start_window(qtbot, workspace: Workspace) -> MainWindow:
+    """The real start-up: window first, then the library (and daily backup) off the GUI thread."""
+    win = build_window(workspace)
+    win.show()
+    qtbot.waitExposed(win)
+    open_in_background(workspace, win)
+    return win
+
+
+def finish_window(win: MainWindow) -> None:
+    win.close()
+    win.data_actions.tasks.wait_all()
+    if win.services is not None:
+        win.services.close()
+
+
+@pytest.fixture
+def data_window(qtbot, shipped_workspace: Workspace) -> Iterator[MainWindow]:
+    """A window started like the app (with its data actions) on a copy of the shipped library."""
+    win = start_window(qtbot, shipped_workspace)
+    qtbot.waitUntil(lambda: win.services is not None, timeout=10000)
+    yield win
+    finish_window(win)

@@ -25,9 +25,9 @@ def test_window_paints_before_the_library_opens(qtbot, workspace) -> None:
     assert window.services is None
     assert "Opening the library" in window.detail.toPlainText()
     assert not window.search.isEnabled()
-    thread = open_in_background(workspace, window)
+    task = open_in_background(workspace, window)
     qtbot.waitUntil(lambda: window.services is not None, timeout=10000)
-    thread.wait(5000)
+    task.wait(5000)
     assert window.search.isEnabled()
     assert window.proxy.rowCount() > 0
     window.close()
@@ -35,6 +35,7 @@ def test_window_paints_before_the_library_opens(qtbot, workspace) -> None:
 
 
 def test_a_refused_library_is_explained_and_left_alone(qtbot, workspace, monkeypatch) -> None:
+    """Not a database and no backup: the recovery dialog explains and offers Quit only."""
     workspace.paths.ensure()
     workspace.paths.database.write_text('{"not": "a database"}')
     shown: list[str] = []
@@ -42,12 +43,16 @@ def test_a_refused_library_is_explained_and_left_alone(qtbot, workspace, monkeyp
     window = build_window(workspace)
     qtbot.addWidget(window)
     window.show()
-    thread = open_in_background(workspace, window)
-    qtbot.waitUntil(lambda: bool(shown), timeout=10000)
-    thread.wait(5000)
+    session = window.data_actions.session
+    open_in_background(workspace, window)
+    qtbot.waitUntil(lambda: session.recovery_dialog is not None, timeout=10000)
+    assert session.recovery_dialog.restore_button is None
     assert window.services is None
     assert "could not be opened" in window.detail.toPlainText()
     assert workspace.paths.database.read_text() == '{"not": "a database"}'
+    assert not shown
+    session.recovery_dialog.quit_button.click()
+    assert not window.isVisible()
 
 
 def test_exception_hook_logs_and_shows_without_the_message(monkeypatch, caplog, tmp_path) -> None:

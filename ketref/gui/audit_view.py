@@ -1,0 +1,246 @@
+"""Tools → Audit trail…: who changed which content, when, how, from which content version.
+
+Read-only: a table of the newest events (loaded on a worker thread), a filter box that keeps
+rows containing every typed word, and the selected event's full record below. The trail holds
+content changes only, never anything about patients.
+"""
+
+from __future__ import annotations
+
+import json
+from html import escape
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ketref.domain.audit import AuditEvent
+from ketref.domain.enums import ItemKind
+from ketref.gui.tasks import Progress, TaskRunner, user_message
+from ketref.services.audit import AuditService
+
+Index = QModelIndex | QPersistentModelIndex
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+LOAD_LIMIT = 1000
+
+ACTION_LABELS = {
+    "edit": "Edited",
+    "import": "Imported from a pack",
+    "import-pack": "Pack imported",
+    "set-screening-thresholds": "Screening thresholds set",
+    "reset-screening-thresholds": "Screening thresholds reset",
+}
+
+
+def action_label(action: str) -> str:
+    if action in ACTION_LABELS:
+        return ACTION_LABELS[action]
+    if action.startswith("load-"):
+        return f"Content loaded ({action.removeprefix('load-')})"
+    return action.replace("-", " ").capitalize()
+
+
+def item_label(kind: str | None, slug: str | None) -> str:
+    """``Contraindication: uncontrolled-hypertension``; "" for whole-library events."""
+    if not kind or not slug:
+        return ""
+    try:
+        return f"{ItemKind(kind).singular}: {slug}"
+    except ValueError:
+        return f"{kind}/{slug}"
+
+
+class AuditTableModel(QAbstractTableModel):
+    WHEN, WHO, ACTION, ITEM, VERSION, SUMMARY = range(6)
+    HEADERS = ("When (UTC)", "Who", "Action", "Item", "Content version", "Summary")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[AuditEvent] = []
+
+    def set_events(self, events: list[AuditEvent]) -> None:
+        self.beginResetModel()
+        self._rows = list(events)
+        self.endResetModel()
+
+    def event_at(self, row: int) -> AuditEvent | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def text(self, event: AuditEvent, column: int) -> str:
+        if column == self.WHEN:
+            return f"{event.at:%Y-%m-%d %H:%M}"
+        if column == self.WHO:
+            return event.actor
+        if column == self.ACTION:
+            return action_label(event.action)
+        if column == self.ITEM:
+            return item_label(event.kind, event.slug)
+        if column == self.VERSION:
+            return event.content_version or ""
+        return event.describe()
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        event = self._rows[index.row()]
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(event, column)
+        if role == SORT_ROLE:
+            return event.at.isoformat() if column == self.WHEN else self.text(event, column)
+        if role == Qt.ItemDataRole.ToolTipRole and column in (self.ITEM, self.SUMMARY):
+            return self.text(event, column) or None
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+
+class AuditFilterProxy(QSortFilterProxyModel):
+    """Keeps the rows that contain every typed word in any column (case-insensitive)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self._words: list[str] = []
+
+    def set_filter_words(self, text: str) -> None:
+        self.beginFilterChange()
+        self._words = text.casefold().split()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+
+    def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
+        model = self.sourceModel()
+        if not self._words or not isinstance(model, AuditTableModel):
+            return True
+        event = model.event_at(source_row)
+        if event is None:
+            return False
+        text = " ".join(model.text(event, c) for c in range(len(model.HEADERS))).casefold()
+        return all(word in text for word in self._words)
+
+
+def event_html(event: AuditEvent) -> str:
+    detail = json.dumps(event.detail, indent=2, ensure_ascii=False, sort_keys=True)
+    return (
+        f"<p><b>{escape(action_label(event.action))}</b> "
+        f"{escape(item_label(event.kind, event.slug))} — {escape(event.at.isoformat())} by "
+        f"{escape(event.actor)}, content version {escape(event.content_version or 'none')}</p>"
+        f"<pre>{escape(detail)}</pre>"
+    )
+
+
+class AuditDialog(QDialog):
+    def __init__(
+        self, audit: AuditService, tasks: TaskRunner, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Audit trail")
+        self.resize(980, 600)
+        self._audit = audit
+        intro = QLabel(
+            "Every content edit, release load and pack import: when (UTC), who (the computer "
+            "account), what changed and from which content version. This list is read-only."
+        )
+        intro.setWordWrap(True)
+        self.filter = QLineEdit(placeholderText="Filter: words in any column, e.g. a name or item")
+        self.filter.setClearButtonEnabled(True)
+        self.model = AuditTableModel(self)
+        self.proxy = AuditFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self.filter.textChanged.connect(self._filter)
+        self.table = QTableView()
+        self.table.setModel(self.proxy)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(AuditTableModel.WHEN, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.verticalHeader().hide()
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(AuditTableModel.ITEM, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(AuditTableModel.SUMMARY, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(AuditTableModel.ITEM, 260)  # long slugs elide; full in tooltip
+        self.table.selectionModel().currentRowChanged.connect(self._show_event)
+        self.record = QTextBrowser()
+        self.record.setPlaceholderText("Select an event to see its full record.")
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.record)
+        split.setSizes([400, 140])
+        self.count = QLabel("Loading the audit trail…")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addWidget(self.filter)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.count)
+        layout.addWidget(buttons)
+        self.loaded = False
+
+        def job(_progress: Progress) -> list[AuditEvent]:
+            return audit.events(limit=LOAD_LIMIT)
+
+        tasks.start(job, "audit", self._loaded, self._failed)
+
+    def _loaded(self, events: list[AuditEvent]) -> None:
+        self.model.set_events(events)
+        self.loaded = True
+        self._update_count()
+        if self.proxy.rowCount():
+            self.table.selectRow(0)
+
+    def _failed(self, exc: BaseException) -> None:
+        self.count.setText(f"The audit trail could not be read: {user_message(exc)}")
+
+    def _filter(self, text: str) -> None:
+        self.proxy.set_filter_words(text)
+        self._update_count()
+
+    def _update_count(self) -> None:
+        total = self.model.rowCount()
+        shown = self.proxy.rowCount()
+        limit = f" (the newest {LOAD_LIMIT:,})" if total >= LOAD_LIMIT else ""
+        self.count.setText(
+            f"{total} event(s){limit}." if shown == total else f"{shown} of {total} event(s)."
+        )
+
+    def _show_event(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        source = self.proxy.mapToSource(current)
+        event = self.model.event_at(source.row()) if source.isValid() else None
+        self.record.setHtml(event_html(event) if event is not None else "")

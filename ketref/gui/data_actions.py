@@ -1,0 +1,119 @@
+"""Hooks the data-safety features into the main window: menus, notices, start-up and recovery.
+
+``install_data_actions(window, workspace)`` adds File → Import/Export content pack… and
+Tools → Backups… / Audit trail…, the notice bar, and the library session that opens, recovers
+and reopens the library. The window itself only needs ``attach`` and its menus.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject
+from PySide6.QtGui import QAction
+
+from ketref.domain.enums import ItemKind
+from ketref.gui.audit_view import AuditDialog
+from ketref.gui.backups_dialog import BackupsDialog
+from ketref.gui.library_session import LibrarySession
+from ketref.gui.main_window import MainWindow
+from ketref.gui.notice_bar import NoticeBar
+from ketref.gui.packs_ui import PackActions
+from ketref.gui.prompts import Prompts
+from ketref.gui.tasks import TaskRunner
+from ketref.services.workspace import Workspace
+
+
+class DataActions(QObject):
+    def __init__(self, window: MainWindow, workspace: Workspace) -> None:
+        super().__init__(window)
+        self.window = window
+        self.tasks = TaskRunner(self)
+        self.prompts = Prompts(window)
+        self.notices = NoticeBar(window, self.show_backups)
+        self.session = LibrarySession(workspace, window, self.tasks, self.prompts, self.notices)
+        self.packs = PackActions(
+            window,
+            self.session,
+            self.tasks,
+            self.prompts,
+            notices=self.notices,
+            refresh=self.refresh_window,
+        )
+        self.backups_dialog: BackupsDialog | None = None
+        self.audit_dialog: AuditDialog | None = None
+
+        self.import_action = self._action("Import content pack…", self.packs.import_pack)
+        self.export_action = self._action("Export content pack…", self.packs.export_pack)
+        self.backups_action = self._action("Backups…", self.show_backups)
+        self.audit_action = self._action("Audit trail…", self.show_audit)
+        file_menu = window.file_menu
+        separators = [a for a in file_menu.actions() if a.isSeparator()]
+        before = separators[-1] if separators else None  # above Quit
+        if before is not None and file_menu.actions()[0] is not before:
+            file_menu.insertSeparator(before)
+        for action in (self.import_action, self.export_action):
+            if before is None:
+                file_menu.addAction(action)
+            else:
+                file_menu.insertAction(before, action)
+        tools_menu = window.tools_menu
+        tools_menu.addActions([self.backups_action, self.audit_action])
+
+        self.session.attached.connect(lambda _services: self._update_actions())
+        self.session.detached.connect(self._update_actions)
+        window.installEventFilter(self)
+        self._update_actions()
+
+    def _action(self, text: str, slot: Callable[[], object]) -> QAction:
+        action = QAction(text, self.window)
+        action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _update_actions(self) -> None:
+        open_ = self.window.services is not None
+        for action in (self.import_action, self.export_action, self.audit_action):
+            action.setEnabled(open_)
+
+    def refresh_window(self) -> None:
+        """Show what changed (after an import): re-attach, staying on the same page."""
+        window = self.window
+        services = window.services
+        if services is None:
+            return
+        page = window.current_page()
+        window.attach(services)
+        if page and page != ItemKind.INDICATION.value:
+            window.show_page(page)
+
+    def show_backups(self) -> BackupsDialog:
+        dialog = self.backups_dialog
+        if dialog is None:
+            dialog = BackupsDialog(self.session, self.tasks, self.prompts, self.window)
+            self.backups_dialog = dialog
+        elif dialog.isVisible():
+            dialog.raise_()
+            return dialog
+        elif not dialog.working:
+            dialog.refresh()
+        dialog.open()
+        return dialog
+
+    def show_audit(self) -> AuditDialog | None:
+        services = self.window.services
+        if services is None:
+            return None
+        self.audit_dialog = AuditDialog(services.audit, self.tasks, self.window)
+        self.audit_dialog.show()  # read-only: the window stays usable beside it
+        return self.audit_dialog
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            self.tasks.wait_all()  # never quit halfway through a restore or an import
+        return super().eventFilter(watched, event)
+
+
+def install_data_actions(window: MainWindow, workspace: Workspace) -> DataActions:
+    actions = DataActions(window, workspace)
+    window.data_actions = actions  # type: ignore[attr-defined]  # found by launch and tests
+    return actions
