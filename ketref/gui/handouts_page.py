@@ -220,10 +220,14 @@ class HandoutsPage(QWidget):
 
     def attach(self, service: HandoutService, default_paper: PaperSize) -> None:
         self.service = service
+        if self._renderer is not None:  # re-attached (restore, import): one preview thread
+            self._renderer.shutdown()
+            self._renderer.deleteLater()
         self._renderer = LatestOnly(service.render, "preview", self)
         self._renderer.finished.connect(self._show_preview)
         self._renderer.failed.connect(self._show_problem)
         self.handouts.blockSignals(True)
+        self.handouts.clear()
         for summary in service.list_handouts():
             entry = QListWidgetItem(summary.title)
             entry.setData(Qt.ItemDataRole.UserRole, summary.slug)
@@ -232,6 +236,7 @@ class HandoutsPage(QWidget):
             self.handouts.addItem(entry)
         self.handouts.blockSignals(False)
         self.template.blockSignals(True)
+        self.template.clear()
         for template in service.list_schedules():
             self.template.addItem(f"{template.title} ({template.product.label})", template.id)
         self.template.blockSignals(False)

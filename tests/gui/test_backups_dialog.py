@@ -296,3 +296,20 @@ def test_a_restore_that_fails_halfway_never_opens_an_empty_library(
     assert "could not be opened" in window.detail.toPlainText()
     assert not window.data_actions.import_action.isEnabled()
     dialog.close()
+
+
+def test_restore_reattaches_the_handouts_page_once(qtbot, data_window, monkeypatch) -> None:
+    window = data_window
+    page = window.handouts_page
+    handouts, templates = page.handouts.count(), page.template.count()
+    monkeypatch.setattr(window.data_actions.prompts, "confirm", lambda *_a: True)
+    old = window.services
+    dialog = _open(qtbot, window)
+    dialog.table.selectRow(0)
+    dialog.restore_button.click()
+    qtbot.waitUntil(lambda: window.services not in (None, old), timeout=10000)
+    qtbot.waitUntil(lambda: not dialog.working, timeout=10000)
+    assert (page.handouts.count(), page.template.count()) == (handouts, templates)
+    running = [t for t in window.findChildren(QThread) if t.objectName() == "ketref-preview"]
+    assert sum(t.isRunning() for t in running) == 1
+    dialog.close()
