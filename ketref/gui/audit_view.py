@@ -11,7 +11,6 @@ import json
 from html import escape
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSortFilterProxyModel,
@@ -33,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from ketref.domain.audit import AuditEvent
 from ketref.domain.enums import ItemKind
+from ketref.gui.models import RowsTableModel
 from ketref.gui.tasks import Progress, TaskRunner, user_message
 from ketref.services.audit import AuditService
 
@@ -67,7 +67,7 @@ def item_label(kind: str | None, slug: str | None) -> str:
         return f"{kind}/{slug}"
 
 
-class AuditTableModel(QAbstractTableModel):
+class AuditTableModel(RowsTableModel):
     WHEN, WHO, ACTION, ITEM, VERSION, SUMMARY = range(6)
     HEADERS = ("When (UTC)", "Who", "Action", "Item", "Content version", "Summary")
 
@@ -82,12 +82,6 @@ class AuditTableModel(QAbstractTableModel):
 
     def event_at(self, row: int) -> AuditEvent | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def text(self, event: AuditEvent, column: int) -> str:
         if column == self.WHEN:
@@ -113,17 +107,6 @@ class AuditTableModel(QAbstractTableModel):
             return event.at.isoformat() if column == self.WHEN else self.text(event, column)
         if role == Qt.ItemDataRole.ToolTipRole and column in (self.ITEM, self.SUMMARY):
             return self.text(event, column) or None
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
         return None
 
 

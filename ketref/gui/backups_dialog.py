@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QUrl
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ketref.domain.backups import BackupInfo
 from ketref.gui.detail_html import GREEN, RED
 from ketref.gui.library_session import LibrarySession
+from ketref.gui.models import RowsTableModel
 from ketref.gui.prompts import Prompts
 from ketref.gui.tasks import Progress, TaskRunner, user_message
 from ketref.services.workspace import Workspace
@@ -47,7 +48,7 @@ def check_text(verified: bool | None) -> str:
     return "✔ verified" if verified else "✘ fails the check"
 
 
-class BackupTableModel(QAbstractTableModel):
+class BackupTableModel(RowsTableModel):
     """One row per backup file: when, why, how big, and whether it passed the check."""
 
     WHEN, KIND, SIZE, CHECK = range(4)
@@ -64,12 +65,6 @@ class BackupTableModel(QAbstractTableModel):
 
     def backup(self, row: int) -> BackupInfo | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -94,17 +89,6 @@ class BackupTableModel(QAbstractTableModel):
             and backup.verified is not None
         ):
             return QColor(GREEN if backup.verified else RED)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
         return None
 
 

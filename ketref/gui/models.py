@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from html import escape
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -43,15 +44,38 @@ def status_text(summary: ItemSummary) -> str:
     return " · ".join(flags)
 
 
-class ItemTableModel(QAbstractTableModel):
+class RowsTableModel(QAbstractTableModel):
+    """A flat table of plain rows with fixed column headers; subclasses say what cells show."""
+
+    HEADERS: tuple[str, ...] = ()
+
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self._rows: list[Any] = []
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if (
+            role == Qt.ItemDataRole.DisplayRole
+            and orientation == Qt.Orientation.Horizontal
+            and 0 <= section < len(self.HEADERS)
+        ):
+            return self.HEADERS[section]
+        return None
+
+
+class ItemTableModel(RowsTableModel):
     """Rows of item summaries: title, kind and review/verification status."""
 
     TITLE, KIND, STATUS = range(3)
     HEADERS = ("Title", "Kind", "Status")
-
-    def __init__(self, parent: object = None) -> None:
-        super().__init__(parent)  # type: ignore[arg-type]
-        self._rows: list[ItemSummary] = []
 
     def set_items(self, rows: list[ItemSummary]) -> None:
         self.beginResetModel()
@@ -66,12 +90,6 @@ class ItemTableModel(QAbstractTableModel):
             if summary.kind is kind and summary.slug == slug:
                 return n
         return -1
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid() or not 0 <= index.row() < len(self._rows):
@@ -94,17 +112,6 @@ class ItemTableModel(QAbstractTableModel):
             return item.summary
         if role == KEY_ROLE:
             return (item.kind, item.slug)
-        return None
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if (
-            role == Qt.ItemDataRole.DisplayRole
-            and orientation == Qt.Orientation.Horizontal
-            and 0 <= section < len(self.HEADERS)
-        ):
-            return self.HEADERS[section]
         return None
 
 
