@@ -27,9 +27,7 @@ def _new_library(ctx: Context, content: Path) -> Services:
     """A new, empty library (created and migrated; no content loaded)."""
     paths = AppPaths.resolve(ctx.scratch("pack-import"))
     paths.ensure()
-    return Workspace(paths, DatabaseTarget.parse(paths.database), content).open(
-        load_content=False
-    )
+    return Workspace(paths, DatabaseTarget.parse(paths.database), content).open(load_content=False)
 
 
 def round_trip(ctx: Context, folder: Path, label: str) -> Callable[[], Mapping[str, float]]:
@@ -77,8 +75,16 @@ def packs(ctx: Context) -> list[Figure]:
     counts = subject.counts  # type: ignore[attr-defined]
     note = f"{ctx.scale}x: {counts['items']:.0f} items, {counts['mb']:.1f} MB of JSON"
     return [
-        Figure("export (everything)", "s", subj["export"], base["export"], "shipped",
-               (under(10.0),), note=note),  # fmt: skip
-        Figure("import (new library)", "s", subj["import"], base["import"], "shipped",
-               (under(10.0),)),  # fmt: skip
+        Figure(
+            "export (everything)",
+            "s",
+            subj["export"],
+            base["export"],
+            "shipped",
+            (under(10.0),),
+            note=note,
+        ),
+        Figure(
+            "import (new library)", "s", subj["import"], base["import"], "shipped", (under(10.0),)
+        ),
     ]

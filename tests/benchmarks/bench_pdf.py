@@ -120,7 +120,8 @@ def handout_pdf(ctx: Context) -> list[Figure]:
         )
         services.handouts.render(request)
         preview_ms = [
-            timed(lambda: services.handouts.render(request))()["ms"] for _ in range(ctx.repeat(5, 3))
+            timed(lambda: services.handouts.render(request))()["ms"]
+            for _ in range(ctx.repeat(5, 3))
         ]
     finally:
         services.close()
