@@ -293,6 +293,10 @@ class MainWindow(QMainWindow):
         )
         self._runner.finished.connect(self._show_results)
         self._runner.failed.connect(self._show_search_failure)
+        try:  # now, not on the first keystroke or the first typo
+            services.catalogue.prepare_search()
+        except Exception:  # search still works, it loads these on first use instead
+            log.exception("could not prepare search")
         self._set_enabled(True)
         self.screening_page.attach(services.screening)
         self.handouts_page.attach(services.handouts, services.clinic.get().paper)
