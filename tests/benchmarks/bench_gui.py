@@ -13,9 +13,7 @@ the same results, without searching.
 
 from __future__ import annotations
 
-import ctypes
 import os
-import platform
 import sys
 import time
 from collections.abc import Mapping
@@ -36,17 +34,6 @@ from tests.benchmarks.harness import percentile as pct
 
 KEY_TIMEOUT_MS = 5000
 """A keystroke whose results do not arrive by then is a failure, not a slow sample."""
-NONE_BALLAST = 1 << 40
-"""References added to ``None`` on Python < 3.12 (see ``keep_none_alive``)."""
-
-
-def keep_none_alive() -> None:
-    """PySide6 6.12.0 on Python 3.11 drops a reference to ``None`` on every void method called
-    from Python (``QPainter.save``, ``QTimer.stop`` ...), so after a few thousand calls CPython
-    aborts ("none_dealloc"). Python 3.12+ makes ``None`` immortal; here its count is raised by
-    ``NONE_BALLAST`` so the benchmark can run. The loss is still measured and reported."""
-    if sys.version_info < (3, 12) and platform.python_implementation() == "CPython":
-        ctypes.c_ssize_t.from_address(id(None)).value += NONE_BALLAST
 
 
 def keystrokes() -> list[str]:
@@ -76,7 +63,6 @@ def gui_keystroke(ctx: Context) -> list[Figure]:
     except ImportError as exc:
         raise Skip(f"Qt is not available: {exc}") from exc
 
-    keep_none_alive()
     app = QApplication.instance() or QApplication([])
     home = fixtures.home_with(ctx, fixtures.database_of(ctx, fixtures.SHIPPED), "gui-keystroke")
     services = fixtures.open_services(home, fixtures.SHIPPED)
