@@ -17,14 +17,12 @@ from PySide6.QtCore import (
     Qt,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
     QLabel,
     QLineEdit,
     QSplitter,
-    QTableView,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -34,6 +32,7 @@ from ketref.domain.audit import AuditEvent
 from ketref.domain.enums import ItemKind
 from ketref.gui.models import RowsTableModel
 from ketref.gui.tasks import Progress, TaskRunner, user_message
+from ketref.gui.widgets import row_table
 from ketref.services.audit import AuditService
 
 Index = QModelIndex | QPersistentModelIndex
@@ -163,16 +162,9 @@ class AuditDialog(QDialog):
         self.proxy = AuditFilterProxy(self)
         self.proxy.setSourceModel(self.model)
         self.filter.textChanged.connect(self._filter)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table = row_table(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(AuditTableModel.WHEN, Qt.SortOrder.DescendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(AuditTableModel.ITEM, QHeaderView.ResizeMode.Interactive)

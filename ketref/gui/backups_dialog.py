@@ -13,7 +13,6 @@ from html import escape
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
     QHeaderView,
@@ -31,6 +30,7 @@ from ketref.gui.library_session import LibrarySession
 from ketref.gui.models import RowsTableModel
 from ketref.gui.prompts import Prompts
 from ketref.gui.tasks import Progress, TaskRunner, user_message
+from ketref.gui.widgets import row_table
 from ketref.services.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
@@ -146,14 +146,7 @@ class BackupsDialog(QDialog):
         self.refresh()
 
     def _build_table(self) -> QTableView:
-        table = QTableView()
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
+        table = row_table(self.model)
         header = table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(BackupTableModel.KIND, QHeaderView.ResizeMode.Stretch)

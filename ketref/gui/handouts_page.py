@@ -29,8 +29,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -40,6 +38,7 @@ from ketref.domain.printing import PaperSize, Personalisation, PrintOptions
 from ketref.gui import dialogs
 from ketref.gui.background import LatestOnly
 from ketref.gui.ui_state import UiState
+from ketref.gui.widgets import form_beside_result
 from ketref.services.handouts import HandoutRequest, HandoutService, ScheduleRequest
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -97,26 +96,9 @@ class HandoutsPage(QWidget):
         self.form.addWidget(self._build_schedule())
         self.form.addWidget(self._build_paper())
         self.form.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(form)
-
-        buttons = self._build_buttons()
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.status)
-        right_layout.addWidget(self.preview, 1)
-        right_layout.addLayout(buttons)
-
-        split = QSplitter()
-        split.addWidget(scroll)
-        split.addWidget(right)
-        split.setSizes([430, 650])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        form_beside_result(
+            self, form, [self.status, self.preview, self._build_buttons()], (430, 650)
+        )
         self._set_ready(False)
 
     # --- the form -----------------------------------------------------------------------------

@@ -34,7 +34,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStyle,
-    QTableView,
     QTextBrowser,
     QToolBar,
     QTreeView,
@@ -57,8 +56,8 @@ from ketref.gui.html_delegate import HtmlDelegate
 from ketref.gui.models import KEY_ROLE, ItemFilterProxy, ItemTableModel, SearchResultsModel
 from ketref.gui.screening_page import ScreeningPage
 from ketref.gui.ui_state import UiState
-from ketref.services.files import write_atomic
-from ketref.services.screening_print import render_summary
+from ketref.gui.widgets import row_table
+from ketref.services.screening_print import save_summary
 from ketref.services.workspace import Services
 
 log = logging.getLogger(__name__)
@@ -148,16 +147,9 @@ class MainWindow(QMainWindow):
         self.proxy = ItemFilterProxy(self)
         self.proxy.setSourceModel(self.items_model)
         self.filter.textChanged.connect(self.proxy.set_filter_words)
-        self.table = QTableView()
-        self.table.setModel(self.proxy)
+        self.table = row_table(self.proxy)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(ItemTableModel.TITLE, Qt.SortOrder.AscendingOrder)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(ItemTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ItemTableModel.KIND, QHeaderView.ResizeMode.ResizeToContents)
@@ -623,9 +615,14 @@ class MainWindow(QMainWindow):
             return None
         services = self.services
         try:
-            summary = services.screening.summarise(page.patient, page.result)
-            data = render_summary(summary, services.clinic.get(), patient_label=label)
-            written = write_atomic(path, data)
+            written = save_summary(
+                services.screening,
+                services.clinic,
+                page.patient,
+                page.result,
+                path,
+                patient_label=label,
+            )
         except KetrefError as exc:
             dialogs.show_error(self, "The summary was not saved", str(exc))
             return None

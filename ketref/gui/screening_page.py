@@ -24,8 +24,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QPushButton,
     QRadioButton,
-    QScrollArea,
-    QSplitter,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
@@ -37,6 +35,7 @@ from ketref.domain.patient import FIELD_BY_NAME, PATIENT_FIELDS, FieldKind, Fiel
 from ketref.domain.screening_result import DISCLAIMER, Finding, ScreeningResult
 from ketref.gui.detail_html import AMBER, BLUE, GREEN, GREY, RED, STYLE, badge, item_url
 from ketref.gui.detail_html import reference_url as ref_url
+from ketref.gui.widgets import form_beside_result
 from ketref.services.screening import ScreeningService
 
 STATUS_COLOUR = {
@@ -132,11 +131,6 @@ class ScreeningPage(QWidget):
         )
         note.setWordWrap(True)
         self.form.addWidget(note)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.form_box)
-
         self.clear_button = QPushButton("Clear form")
         self.clear_button.clicked.connect(self.clear)
         self.print_button = QPushButton("Print screening summary…")
@@ -145,20 +139,7 @@ class ScreeningPage(QWidget):
         buttons.addWidget(self.clear_button)
         buttons.addStretch(1)
         buttons.addWidget(self.print_button)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.error)
-        right_layout.addWidget(self.results)
-        right_layout.addLayout(buttons)
-
-        split = QSplitter()
-        split.addWidget(scroll)
-        split.addWidget(right)
-        split.setSizes([520, 560])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(split)
+        form_beside_result(self, self.form_box, [self.error, self.results, buttons], (520, 560))
 
     # --- building the form from the field list --------------------------------------------
 

@@ -6,6 +6,8 @@ metadata never does (the label goes into the body only).
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from ketref.domain.document import (
     CLINICIAN_DISCLAIMER,
     DocBlock,
@@ -18,10 +20,14 @@ from ketref.domain.document import (
     PrintDocument,
 )
 from ketref.domain.enums import CalloutStyle
-from ketref.domain.patient import FIELD_BY_NAME
+from ketref.domain.patient import FIELD_BY_NAME, Patient
 from ketref.domain.printing import ClinicProfile, PrintOptions
+from ketref.domain.screening_result import ScreeningResult
 from ketref.domain.screening_summary import ScreeningSummary, describe_basis
 from ketref.pdf.document import render_document
+from ketref.services.clinic import ClinicService
+from ketref.services.files import write_atomic
+from ketref.services.screening import ScreeningService
 
 
 def summary_document(summary: ScreeningSummary, patient_label: str | None = None) -> PrintDocument:
@@ -110,3 +116,21 @@ def render_summary(
     return render_document(
         summary_document(summary, patient_label), clinic, options or PrintOptions()
     )
+
+
+def save_summary(
+    screening: ScreeningService,
+    clinic: ClinicService,
+    patient: Patient,
+    result: ScreeningResult,
+    path: Path,
+    *,
+    patient_label: str | None = None,
+) -> Path:
+    """Summarise, render on the letterhead and write ``path`` atomically.
+
+    Raises:
+        ExportError: the file cannot be written (any existing file is unchanged).
+    """
+    summary = screening.summarise(patient, result)
+    return write_atomic(path, render_summary(summary, clinic.get(), patient_label=patient_label))
