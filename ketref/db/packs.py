@@ -29,14 +29,15 @@ from ketref.db import tables as t
 from ketref.db.errors import translate_error
 from ketref.db.mapping import (
     ROW_BY_KIND,
+    item_document,
     item_to_domain,
     model_hash,
+    reference_document,
     reference_to_domain,
-    search_text,
     write_item,
     write_reference,
 )
-from ketref.db.search import reference_body, replace_search_documents
+from ketref.db.search_writer import replace_search_documents
 from ketref.db.seed import latest_release
 from ketref.domain import content as c
 from ketref.domain.audit import AuditEvent
@@ -281,12 +282,8 @@ def apply_import(
         ) from exc
     replace_search_documents(
         session,
-        [
-            (ItemKind.REFERENCE, r.key, r.title, reference_body(r))
-            for r in refs.values()
-            if r.key in {w.id for w in plan.write_refs}
-        ]
-        + [(e.kind, e.item.slug, e.item.title, search_text(e.item)) for e in plan.write_items],
+        [reference_document(r) for r in refs.values() if r.key in {w.id for w in plan.write_refs}]
+        + [item_document(e.kind, e.item) for e in plan.write_items],
     )
     session.add_all(events)
     report = plan.report

@@ -9,8 +9,8 @@ from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from ketref.db import tables as t
-from ketref.db.mapping import ROW_BY_KIND, search_text, write_item
-from ketref.db.search import update_search_document
+from ketref.db.mapping import ROW_BY_KIND, item_document, write_item
+from ketref.db.search_writer import replace_search_documents
 from ketref.domain import content as c
 from ketref.domain.audit import AuditEvent
 from ketref.domain.enums import ItemKind
@@ -104,7 +104,7 @@ def save_local_edit(
     )
     row.locally_edited = True
     session.flush()
-    update_search_document(session, kind, item.slug, item.title, search_text(item))
+    replace_search_documents(session, [item_document(kind, item)])
     return row
 
 

@@ -7,6 +7,7 @@ user edited locally are never overwritten: they are reported as kept, and the au
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,8 +15,17 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
-from ketref.db.mapping import ROW_BY_KIND, model_hash, rule_row, write_item, write_reference
-from ketref.db.search import rebuild_search_index
+from ketref.db.mapping import (
+    ROW_BY_KIND,
+    item_document,
+    item_to_domain,
+    model_hash,
+    reference_document,
+    rule_row,
+    write_item,
+    write_reference,
+)
+from ketref.db.search_writer import index_is_current, rebuild_search_index
 from ketref.domain import content as c
 from ketref.domain.enums import ItemKind
 
@@ -154,6 +164,8 @@ def load_bundle(
     if not force:
         unchanged = unchanged_report(session, digest)
         if unchanged is not None:
+            if not index_is_current(session):  # indexed by an older ketref
+                reindex(session)
             return unchanged
         if latest is not None and bundle.release.version_tuple < c.version_tuple(latest.version):
             return LoadReport(
@@ -177,7 +189,7 @@ def load_bundle(
         for kind, item in bundle.clinical_items()
         if f"{kind.value}/{item.slug}" not in kept
     }
-    rebuild_search_index(session, shipped)
+    reindex(session, shipped)
     session.add(
         t.ContentReleaseRow(
             version=bundle.release.version,
@@ -207,3 +219,18 @@ def count_items(session: Session) -> dict[str, int]:
         counts[kind] = n
     counts[ItemKind.REFERENCE.value] = session.scalar(select(func.count(t.ReferenceRow.id))) or 0
     return counts
+
+
+def reindex(session: Session, known: Mapping[tuple[str, str], c.Item] | None = None) -> None:
+    """Rebuild the search index from every item and reference in the library.
+
+    ``known`` maps (kind, slug) to items the caller already holds as domain models, which saves
+    rebuilding them from rows; any other row (e.g. a kept local edit) is read back.
+    """
+    known = known or {}
+    documents = [
+        item_document(ItemKind(row.kind), known.get((row.kind, row.slug)) or item_to_domain(row))
+        for row in session.scalars(select(t.ItemRow))
+    ]
+    documents += [reference_document(ref) for ref in session.scalars(select(t.ReferenceRow))]
+    rebuild_search_index(session, documents)

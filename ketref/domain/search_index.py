@@ -1,0 +1,255 @@
+"""What search keeps in memory, and the ranking: pure Python, testable without a database.
+
+Ranking (one order whatever the limit; the limit only cuts):
+
+1. Documents whose title, aliases or summary ("head") match every query group come first, by
+   score: each group scores the best field it matches, title (the word typed, or its spelling
+   correction) 8 > title through a synonym or an alias (an interaction's agents and class) 5 >
+   summary 3; a match at the start of a word adds 1; a title equal to the query adds 16, one
+   starting with it 4. A reference's score is multiplied by 0.3, so a clinical item comes before
+   the reference that supports it. Ties: the shorter title, then the older document.
+2. Then documents that need their body for some group: by the same score, where a body match
+   counts 1, then bm25 - or, when the query matches more than the query layer's cap, clinical
+   items before references in index order, which needs no scoring of every match.
+
+Every string here is folded (``ketref.domain.search.fold``).
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import heapq
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from ketref.domain.search import QueryPlan
+
+TITLE, ALIAS, SUMMARY, BODY = 8.0, 5.0, 3.0, 1.0
+WORD_START = 1.0
+MID_WORD = 4.0
+"""A title match inside a word ("tia" in "dementia") counts less than an alias."""
+TITLE_IS_QUERY = 16.0
+SYNONYM = TITLE - 0.5
+"""A title matched through a synonym ("ptsd" -> "post-traumatic stress"): nearly the word."""
+COVERAGE = 4.0
+"""Added times the share of the title the query covers: the title most about the query wins."""
+KIND_PRIOR = {"references": 0.3}
+"""Clinical items outrank the citations that support them."""
+SHORT_TERM = 3
+"""Terms shorter than this match the head only at the start of a word ("bp", not "subpar")."""
+SPELLING_CUTOFF = 0.75
+_WORD = re.compile(r"[a-z][a-z\-']{3,}")
+
+
+def words_of(texts: Iterable[str]) -> set[str]:
+    """Distinct words of 4+ letters in folded ``texts``: the vocabulary typos are corrected to."""
+    words: set[str] = set()
+    for value in texts:
+        words.update(_WORD.findall(value))
+    return words
+
+
+class Vocabulary:
+    """The indexed words, with a bigram index so close words are found without a full scan."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+        postings: dict[str, list[str]] = {}
+        for word in self.words:
+            for gram in _bigrams(word):
+                postings.setdefault(gram, []).append(word)
+        self._postings = postings
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def closest(self, term: str, n: int = 3, cutoff: float = SPELLING_CUTOFF) -> list[str]:
+        """Words close to a misspelt ``term`` (e.g. 'ketmaine' -> 'ketamine'), best first.
+
+        Candidates share half of the term's bigrams, or all but three (one typo breaks at most
+        three), whichever is fewer, and have a length difflib's cutoff allows; difflib then
+        ranks them as a full scan would.
+        """
+        if len(term) < 4:
+            return []
+        grams = _bigrams(term)
+        counts: Counter[str] = Counter()
+        for gram in grams:
+            counts.update(self._postings.get(gram, ()))
+        need = max(1, min((len(grams) + 1) // 2, len(grams) - 3))
+        # ratio = 2 * matches / (len(a) + len(b)) >= cutoff needs min/max length >= c / (2 - c)
+        ratio = cutoff / (2 - cutoff)
+        low, high = len(term) * ratio, len(term) / ratio
+        candidates = [w for w, k in counts.items() if k >= need and low <= len(w) <= high]
+        return difflib.get_close_matches(term, candidates, n=n, cutoff=cutoff)
+
+
+def _bigrams(word: str) -> set[str]:
+    return {word[i : i + 2] for i in range(len(word) - 1)}
+
+
+class _Field:
+    """One folded field of every document, joined so ``str.find`` scans them at C speed."""
+
+    SEPARATOR = "\x00"  # never inside a query term
+    WORD_BREAKS = (SEPARATOR, " ", "(", "/", "'")
+
+    def __init__(self, values: Sequence[str]) -> None:
+        self.values = tuple(values)
+        self._blob = "".join(self.SEPARATOR + value for value in self.values) + self.SEPARATOR
+        starts, offset = [], 1
+        for value in self.values:
+            starts.append(offset)
+            offset += len(value) + 1
+        self._starts = starts
+
+    def containing(self, term: str, whole_word: bool = False) -> dict[int, int]:
+        """Positions of the documents whose field contains ``term``, each with where it first
+        occurs. A short term matches only at the start of a word, and only as a whole word when
+        ``whole_word`` (an abbreviation: "bp", not "bprs")."""
+        found: dict[int, int] = {}
+        if not term or self.SEPARATOR in term:
+            return found
+        if len(term) >= SHORT_TERM:
+            self._scan(term, 0, found)
+            return found
+        for before in self.WORD_BREAKS:
+            self._scan(before + term, 1, found)
+        if whole_word:
+            values = self.values
+            found = {
+                i: pos
+                for i, pos in found.items()
+                if pos + len(term) == len(values[i]) or not values[i][pos + len(term)].isalnum()
+            }
+        return found
+
+    def _scan(self, needle: str, skip: int, found: dict[int, int]) -> None:
+        """Record each document's first occurrence of ``needle``, jumping to the next document
+        after a hit (``skip`` leading characters are not part of the term)."""
+        blob, starts = self._blob, self._starts
+        last = len(starts) - 1
+        pos = blob.find(needle)
+        while pos >= 0:
+            at = pos + skip
+            index = bisect.bisect_right(starts, at) - 1
+            where = at - starts[index]
+            if where < found.get(index, where + 1):
+                found[index] = where
+            if index >= last:
+                break
+            pos = blob.find(needle, starts[index + 1] - 1)
+
+
+@dataclass(frozen=True)
+class Head:
+    """The fields of one document search keeps in memory (folded by the caller)."""
+
+    doc_id: int
+    kind: str
+    title: str
+    aliases: str = ""
+    summary: str = ""
+
+
+class HeadIndex:
+    """Titles, aliases and summaries of every document, and the ranking over them."""
+
+    def __init__(self, heads: Sequence[Head]) -> None:
+        self.ids = tuple(h.doc_id for h in heads)
+        self.kinds = tuple(h.kind for h in heads)
+        self.titles = _Field([h.title for h in heads])
+        self.aliases = _Field([h.aliases for h in heads])
+        self.summaries = _Field([h.summary for h in heads])
+        self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def group_weights(self, group: Sequence[str]) -> dict[int, float]:
+        """Each document's head weight for one query group: its best title match plus alias and
+        summary matches (a field counts once, through whichever alternative)."""
+        titles = self.titles.values
+        in_title: dict[int, float] = {}
+        in_aliases: set[int] = set()
+        in_summary: set[int] = set()
+        whole = len(group) > 1  # a short word with synonyms is an abbreviation: a whole word
+        for n, alt in enumerate(group):
+            for i, pos in self.titles.containing(alt, whole).items():
+                at_word = pos == 0 or not titles[i][pos - 1].isalnum()
+                weight = (TITLE if n == 0 else SYNONYM) + WORD_START if at_word else MID_WORD
+                if weight > in_title.get(i, 0.0):
+                    in_title[i] = weight
+            in_aliases.update(self.aliases.containing(alt, whole))
+            in_summary.update(self.summaries.containing(alt, whole))
+        weights = dict.fromkeys(in_aliases | in_summary, 0.0)
+        weights.update(in_title)
+        for i in in_aliases:
+            weights[i] += ALIAS
+        for i in in_summary:
+            weights[i] += SUMMARY
+        return weights
+
+    def score(self, i: int, plan: QueryPlan, weights: Sequence[float]) -> float:
+        """The score of document ``i`` from its per-group weights (BODY where only the body
+        matched), with the whole-title bonus and the kind prior."""
+        total = sum(weights)
+        title = self.titles.values[i]
+        if title == plan.folded or (len(plan.groups) == 1 and title in plan.groups[0]):
+            total += TITLE_IS_QUERY
+        return total * KIND_PRIOR.get(self.kinds[i], 1.0)
+
+    def coverage(self, i: int, plan: QueryPlan) -> float:
+        """How much of the title the query (with its synonyms) covers: among equal scores, the
+        title most about the query comes first."""
+        title = self.titles.values[i]
+        covered = bytearray(len(title))
+        for group in plan.groups:
+            for alt in group:
+                pos = title.find(alt)
+                while pos >= 0:
+                    covered[pos : pos + len(alt)] = b"\x01" * len(alt)
+                    pos = title.find(alt, pos + len(alt))
+        return sum(covered) / max(len(title), 1)
+
+    def coverage_bonus(self, i: int, plan: QueryPlan) -> float:
+        return COVERAGE * self.coverage(i, plan) * KIND_PRIOR.get(self.kinds[i], 1.0)
+
+    def ranked(
+        self, plan: QueryPlan, scored: Sequence[tuple[int, float]], limit: int
+    ) -> list[tuple[int, float]]:
+        """The first ``limit`` of ``scored`` (position, score before coverage) as (position,
+        final score): by final score, then the shorter title, then the older document.
+
+        Coverage adds at most ``COVERAGE``, so it is computed only for the candidates within
+        that of the last place.
+        """
+        if len(scored) > limit:
+            cut = heapq.nlargest(limit, (score for _i, score in scored))[-1] - COVERAGE
+            scored = [(i, score) for i, score in scored if score >= cut]
+        final = [(i, score + self.coverage_bonus(i, plan)) for i, score in scored]
+        titles, ids = self.titles.values, self.ids
+        return sorted(final, key=lambda s: (-s[1], len(titles[s[0]]), ids[s[0]]))[:limit]
+
+    def head_ranked(
+        self, plan: QueryPlan, limit: int
+    ) -> tuple[list[tuple[int, float]], list[dict[int, float]]]:
+        """The first ``limit`` documents whose head matches every group, best first, as
+        (position, score), and the per-group head weights (for scoring the others)."""
+        per_group = [self.group_weights(group) for group in plan.groups]
+        common = set(per_group[0])
+        for weights in per_group[1:]:
+            common &= weights.keys()
+        scored = [(i, self.score(i, plan, [w[i] for w in per_group])) for i in common]
+        return self.ranked(plan, scored, limit), per_group
+
+    def body_score(self, i: int, plan: QueryPlan, per_group: Sequence[dict[int, float]]) -> float:
+        """The score of a document matched through its body for at least one group."""
+        base = self.score(i, plan, [w.get(i, BODY) for w in per_group])
+        return base + self.coverage_bonus(i, plan)
