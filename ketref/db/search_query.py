@@ -57,13 +57,14 @@ class SearchCache:
         self._synonyms: dict[str, list[str]] | None = None
         self._heads: HeadIndex | None = None
         self._vocabulary: Vocabulary | None = None
+        self._headwords: Vocabulary | None = None
 
     def check(self, session: Session) -> None:
         """Drop everything when content was loaded or edited since the last query."""
         key = index_version(session)
         if key != self._key:
             self._key = key
-            self._synonyms = self._heads = self._vocabulary = None
+            self._synonyms = self._heads = self._vocabulary = self._headwords = None
 
     def synonyms(self, session: Session) -> dict[str, list[str]]:
         if self._synonyms is None:
@@ -79,6 +80,13 @@ class SearchCache:
                 [Head(i, kind, fold(title), *stored.get(i, ("", ""))) for i, kind, title in rows]
             )
         return self._heads
+
+    def headwords(self, session: Session) -> Vocabulary:
+        """Words of titles and aliases: what a miss offers as "did you mean"."""
+        if self._headwords is None:
+            heads = self.heads(session)
+            self._headwords = Vocabulary(words_of([*heads.titles.values, *heads.aliases.values]))
+        return self._headwords
 
     def vocabulary(self, session: Session) -> Vocabulary:
         if self._vocabulary is None:
@@ -254,11 +262,13 @@ def _marked(source: str, terms: Sequence[str]) -> str:
     return "".join(out)
 
 
-def _snippet(body: str, title: str, terms: Sequence[str]) -> str:
-    """The body around its first match with every match marked, or the marked title when only
-    the title matched."""
+def _snippet(body: str, title: str, terms: Sequence[str], typed: Sequence[str]) -> str:
+    """The body around its first match of a ``typed`` term (else of any term) with every match
+    marked, or the marked title when only the title matched."""
     folded = fold(body)
-    found = [p for p in (folded.find(term) for term in terms) if p >= 0]
+    found = [p for p in (folded.find(term) for term in typed) if p >= 0] or [
+        p for p in (folded.find(term) for term in terms) if p >= 0
+    ]
     if not found:
         return _marked(title, terms)
     start = max(min(found) - SNIPPET_WIDTH // 3, 0)
@@ -281,12 +291,13 @@ def _hits(session: Session, chosen: list[tuple[int, float]], plan: QueryPlan) ->
         )
     }
     terms = sorted({a for g in plan.groups for a in g if a}, key=len, reverse=True)
+    typed = [g[0] for g in plan.groups]
     return [
         SearchHit(
             kind=ItemKind(rows[doc_id][1]),
             slug=rows[doc_id][2],
             title=rows[doc_id][3],
-            snippet=_snippet(rows[doc_id][4], rows[doc_id][3], terms),
+            snippet=_snippet(rows[doc_id][4], rows[doc_id][3], terms, typed),
             score=score,
         )
         for doc_id, score in chosen

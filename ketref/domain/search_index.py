@@ -6,7 +6,7 @@ Ranking (one order whatever the limit; the limit only cuts):
    score: each group scores the best field it matches, title (the word typed, or its spelling
    correction) 8 > title through a synonym or an alias (an interaction's agents and class) 5 >
    summary 3; a match at the start of a word adds 1; a title equal to the query adds 16, one
-   starting with it 4. A reference's score is multiplied by 0.3, so a clinical item comes before
+   starting with it 4. A reference's score is multiplied by 0.25, so a clinical item comes before
    the reference that supports it. Ties: the shorter title, then the older document.
 2. Then documents that need their body for some group: by the same score, where a body match
    counts 1, then bm25 - or, when the query matches more than the query layer's cap, clinical
@@ -36,7 +36,7 @@ SYNONYM = TITLE - 0.5
 """A title matched through a synonym ("ptsd" -> "post-traumatic stress"): nearly the word."""
 COVERAGE = 4.0
 """Added times the share of the title the query covers: the title most about the query wins."""
-KIND_PRIOR = {"references": 0.3}
+KIND_PRIOR = {"references": 0.25}
 """Clinical items outrank the citations that support them."""
 SHORT_TERM = 3
 """Terms shorter than this match the head only at the start of a word ("bp", not "subpar")."""

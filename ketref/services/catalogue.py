@@ -29,7 +29,7 @@ from ketref.domain.errors import BadInputError, EditConflictError, NotFoundError
 from ketref.domain.search import SearchResult, plan_query
 
 MAX_QUERY_LENGTH = 200
-SUGGESTION_CUTOFF = 0.6
+SUGGESTION_CUTOFF = 0.7
 """How close a word must be to be offered as "did you mean" after a miss."""
 
 
@@ -173,11 +173,12 @@ class CatalogueService:
                 hits = search_query.run_search(session, retry, limit, self._search)
                 if hits:
                     return SearchResult(query=text, hits=tuple(hits), corrections=corrections)
+            headwords = self._search.headwords(session)
             suggestions = [
                 word
                 for term in (group[0] for group in plan.groups)
                 if term not in vocabulary
-                for word in vocabulary.closest(term, n=3, cutoff=SUGGESTION_CUTOFF)
+                for word in headwords.closest(term, n=3, cutoff=SUGGESTION_CUTOFF)
             ]
         return SearchResult(query=text, hits=(), suggestions=tuple(dict.fromkeys(suggestions))[:5])
 
