@@ -73,12 +73,12 @@ class SearchCache:
 
     def heads(self, session: Session) -> HeadIndex:
         if self._heads is None:
-            doc = t.SearchDocumentRow
-            stored = stored_heads(session) or {}
-            rows = session.execute(select(doc.id, doc.kind, doc.title).order_by(doc.id))
-            self._heads = HeadIndex(
-                [Head(i, kind, fold(title), *stored.get(i, ("", ""))) for i, kind, title in rows]
-            )
+            stored = stored_heads(session)
+            if stored is None:  # indexed before heads were stored: titles only
+                doc = t.SearchDocumentRow
+                rows = session.execute(select(doc.id, doc.kind, doc.title))
+                stored = {i: (kind, fold(title), "", "") for i, kind, title in rows}
+            self._heads = HeadIndex([Head(i, *stored[i]) for i in sorted(stored)])
         return self._heads
 
     def headwords(self, session: Session) -> Vocabulary:

@@ -7,9 +7,9 @@ module alone knows how they are stored:
   them);
 - the SQLite FTS5 trigram index (external content over ``search_document``) is given the
   *folded* title and body, so matching ignores case and accents ("sesion" finds "sesión");
-- ``ketref_meta`` keeps what search holds in memory and must not recompute per query: the
-  spelling vocabulary and each document's folded aliases and summary ("heads"), with the
-  format version of all this, so a library indexed by an older ketref is re-indexed.
+- ``ketref_meta`` keeps what search holds in memory, ready to load in one read: the spelling
+  vocabulary and each document's kind and folded title, aliases and summary ("heads"), with
+  the format version of all this, so a library indexed by an older ketref is re-indexed.
 """
 
 from __future__ import annotations
@@ -73,8 +73,7 @@ def rebuild_search_index(session: Session, documents: Sequence[SearchDocument]) 
     if is_sqlite(session):
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES('delete-all')"))
         _fts_insert(session, [(ids[d.kind, d.slug], d.title, d.body) for d in documents])
-    heads = {str(ids[d.kind, d.slug]): [fold(d.aliases), fold(d.summary)] for d in documents}
-    _store(session, HEADS_KEY, json.dumps(heads, ensure_ascii=False, separators=(",", ":")))
+    _store_heads(session, {ids[d.kind, d.slug]: _head(d) for d in documents})
     _store_vocabulary(session, words_of(fold(d.title + "\n" + d.body) for d in documents))
     _store(session, FORMAT_KEY, FORMAT)
 
@@ -113,7 +112,7 @@ def replace_search_documents(session: Session, documents: Sequence[SearchDocumen
     heads = stored_heads(session)
     if heads is not None:  # otherwise the library is re-indexed at its next open
         for row, d in rows:
-            heads[row.id] = (fold(d.aliases), fold(d.summary))
+            heads[row.id] = _head(d)
         _store_heads(session, heads)
     vocabulary = stored_vocabulary(session)
     if vocabulary is not None:
@@ -137,7 +136,16 @@ def _store_vocabulary(session: Session, words: Iterable[str]) -> None:
     _store(session, VOCABULARY_KEY, "\n".join(sorted(words)))
 
 
-def _store_heads(session: Session, heads: dict[int, tuple[str, str]]) -> None:
+def _head(document: SearchDocument) -> tuple[str, str, str, str]:
+    return (
+        document.kind,
+        fold(document.title),
+        fold(document.aliases),
+        fold(document.summary),
+    )
+
+
+def _store_heads(session: Session, heads: dict[int, tuple[str, str, str, str]]) -> None:
     data = {str(doc_id): list(head) for doc_id, head in heads.items()}
     _store(session, HEADS_KEY, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
@@ -148,9 +156,10 @@ def stored_vocabulary(session: Session) -> set[str] | None:
     return None if stored is None else set(filter(None, stored.value.split("\n")))
 
 
-def stored_heads(session: Session) -> dict[int, tuple[str, str]] | None:
-    """Each document's folded (aliases, summary) by id, or None when none are stored."""
+def stored_heads(session: Session) -> dict[int, tuple[str, str, str, str]] | None:
+    """Each document's kind and folded title, aliases and summary by id, or None when none
+    are stored."""
     stored = session.get(t.MetaRow, HEADS_KEY)
     if stored is None:
         return None
-    return {int(k): (v[0], v[1]) for k, v in json.loads(stored.value).items()}
+    return {int(k): (v[0], v[1], v[2], v[3]) for k, v in json.loads(stored.value).items()}

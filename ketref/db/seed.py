@@ -25,7 +25,7 @@ from ketref.db.mapping import (
     write_item,
     write_reference,
 )
-from ketref.db.search_writer import index_is_current, rebuild_search_index
+from ketref.db.search_writer import rebuild_search_index
 from ketref.domain import content as c
 from ketref.domain.enums import ItemKind
 
@@ -164,8 +164,6 @@ def load_bundle(
     if not force:
         unchanged = unchanged_report(session, digest)
         if unchanged is not None:
-            if not index_is_current(session):  # indexed by an older ketref
-                reindex(session)
             return unchanged
         if latest is not None and bundle.release.version_tuple < c.version_tuple(latest.version):
             return LoadReport(

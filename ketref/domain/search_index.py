@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -95,12 +94,18 @@ def _bigrams(word: str) -> set[str]:
 
 
 class _Field:
-    """One folded field of every document, joined so ``str.find`` scans them at C speed."""
+    """One folded field of every document, joined so ``str.find`` scans them at C speed.
+
+    One- and two-letter terms (the first keystrokes) match at the start of a word; as there are
+    few such terms and each finds many documents, their matches are kept once found. A field
+    searched without them (``short_terms=False``, summaries) takes a short term only as an
+    abbreviation ("iv", "bp"), which is rare enough to scan for.
+    """
 
     SEPARATOR = "\x00"  # never inside a query term
     WORD_BREAKS = (SEPARATOR, " ", "(", "/", "'")
 
-    def __init__(self, values: Sequence[str]) -> None:
+    def __init__(self, values: Sequence[str], *, short_terms: bool) -> None:
         self.values = tuple(values)
         self._blob = "".join(self.SEPARATOR + value for value in self.values) + self.SEPARATOR
         starts, offset = [], 1
@@ -108,40 +113,54 @@ class _Field:
             starts.append(offset)
             offset += len(value) + 1
         self._starts = starts
+        self._short_terms = short_terms
+        self._short: dict[tuple[str, bool], dict[int, bool]] = {}
 
-    def containing(self, term: str, whole_word: bool = False) -> dict[int, int]:
-        """Positions of the documents whose field contains ``term``, each with where it first
-        occurs. A short term matches only at the start of a word, and only as a whole word when
-        ``whole_word`` (an abbreviation: "bp", not "bprs")."""
-        found: dict[int, int] = {}
+    def containing(self, term: str, whole_word: bool = False) -> dict[int, bool]:
+        """The documents whose field contains ``term``, each with whether it is at the start of
+        a word there. A short term matches only at the start of a word, and only as a whole
+        word when ``whole_word`` (an abbreviation: "bp", not "bprs")."""
+        found: dict[int, bool] = {}
         if not term or self.SEPARATOR in term:
             return found
         if len(term) >= SHORT_TERM:
             self._scan(term, 0, found)
             return found
-        for before in self.WORD_BREAKS:
-            self._scan(before + term, 1, found)
-        if whole_word:
-            values = self.values
-            found = {
-                i: pos
-                for i, pos in found.items()
-                if pos + len(term) == len(values[i]) or not values[i][pos + len(term)].isalnum()
-            }
-        return found
+        if not (whole_word or self._short_terms):
+            return found
+        known = self._short.get((term, whole_word))
+        if known is None:
+            for before in self.WORD_BREAKS:
+                self._scan(before + term, 1, found)
+            if whole_word:
+                values = self.values
+                found = {i: True for i in found if self._first_word(values[i], term) >= 0}
+            known = self._short[term, whole_word] = found
+        return known
 
-    def _scan(self, needle: str, skip: int, found: dict[int, int]) -> None:
-        """Record each document's first occurrence of ``needle``, jumping to the next document
-        after a hit (``skip`` leading characters are not part of the term)."""
+    @staticmethod
+    def _first_word(value: str, term: str) -> int:
+        """Where ``term`` first stands as a whole word in ``value`` (-1: nowhere)."""
+        pos, end = value.find(term), len(term)
+        while pos >= 0:
+            if (pos == 0 or not value[pos - 1].isalnum()) and (
+                pos + end == len(value) or not value[pos + end].isalnum()
+            ):
+                return pos
+            pos = value.find(term, pos + 1)
+        return -1
+
+    def _scan(self, needle: str, skip: int, found: dict[int, bool]) -> None:
+        """Record each document holding ``needle`` (whether its first one starts a word),
+        jumping to the next document after a hit; the term starts ``skip`` characters in."""
         blob, starts = self._blob, self._starts
         last = len(starts) - 1
         pos = blob.find(needle)
         while pos >= 0:
             at = pos + skip
             index = bisect.bisect_right(starts, at) - 1
-            where = at - starts[index]
-            if where < found.get(index, where + 1):
-                found[index] = where
+            if index not in found:
+                found[index] = not blob[at - 1].isalnum()
             if index >= last:
                 break
             pos = blob.find(needle, starts[index + 1] - 1)
@@ -164,10 +183,15 @@ class HeadIndex:
     def __init__(self, heads: Sequence[Head]) -> None:
         self.ids = tuple(h.doc_id for h in heads)
         self.kinds = tuple(h.kind for h in heads)
-        self.titles = _Field([h.title for h in heads])
-        self.aliases = _Field([h.aliases for h in heads])
-        self.summaries = _Field([h.summary for h in heads])
+        self.titles = _Field([h.title for h in heads], short_terms=True)
+        self.aliases = _Field([h.aliases for h in heads], short_terms=True)
+        self.summaries = _Field([h.summary for h in heads], short_terms=False)
         self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
+        self.priors = tuple(KIND_PRIOR.get(kind, 1.0) for kind in self.kinds)
+        by_title: dict[str, list[int]] = {}
+        for i, title in enumerate(self.titles.values):
+            by_title.setdefault(title, []).append(i)
+        self._by_title = by_title
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -175,14 +199,12 @@ class HeadIndex:
     def group_weights(self, group: Sequence[str]) -> dict[int, float]:
         """Each document's head weight for one query group: its best title match plus alias and
         summary matches (a field counts once, through whichever alternative)."""
-        titles = self.titles.values
         in_title: dict[int, float] = {}
         in_aliases: set[int] = set()
         in_summary: set[int] = set()
         whole = len(group) > 1  # a short word with synonyms is an abbreviation: a whole word
         for n, alt in enumerate(group):
-            for i, pos in self.titles.containing(alt, whole).items():
-                at_word = pos == 0 or not titles[i][pos - 1].isalnum()
+            for i, at_word in self.titles.containing(alt, whole).items():
                 weight = (TITLE if n == 0 else SYNONYM) + WORD_START if at_word else MID_WORD
                 if weight > in_title.get(i, 0.0):
                     in_title[i] = weight
@@ -196,14 +218,16 @@ class HeadIndex:
             weights[i] += SUMMARY
         return weights
 
+    def exact(self, plan: QueryPlan) -> set[int]:
+        """Documents whose whole title is the query (or, for one group, one of its synonyms)."""
+        titles = [plan.folded, *(plan.groups[0] if len(plan.groups) == 1 else ())]
+        return {i for title in titles for i in self._by_title.get(title, ())}
+
     def score(self, i: int, plan: QueryPlan, weights: Sequence[float]) -> float:
         """The score of document ``i`` from its per-group weights (BODY where only the body
         matched), with the whole-title bonus and the kind prior."""
-        total = sum(weights)
-        title = self.titles.values[i]
-        if title == plan.folded or (len(plan.groups) == 1 and title in plan.groups[0]):
-            total += TITLE_IS_QUERY
-        return total * KIND_PRIOR.get(self.kinds[i], 1.0)
+        bonus = TITLE_IS_QUERY if i in self.exact(plan) else 0.0
+        return (sum(weights) + bonus) * self.priors[i]
 
     def coverage(self, i: int, plan: QueryPlan) -> float:
         """How much of the title the query (with its synonyms) covers: among equal scores, the
@@ -219,7 +243,7 @@ class HeadIndex:
         return sum(covered) / max(len(title), 1)
 
     def coverage_bonus(self, i: int, plan: QueryPlan) -> float:
-        return COVERAGE * self.coverage(i, plan) * KIND_PRIOR.get(self.kinds[i], 1.0)
+        return COVERAGE * self.coverage(i, plan) * self.priors[i]
 
     def ranked(
         self, plan: QueryPlan, scored: Sequence[tuple[int, float]], limit: int
@@ -231,7 +255,7 @@ class HeadIndex:
         that of the last place.
         """
         if len(scored) > limit:
-            cut = heapq.nlargest(limit, (score for _i, score in scored))[-1] - COVERAGE
+            cut = sorted((score for _i, score in scored), reverse=True)[limit - 1] - COVERAGE
             scored = [(i, score) for i, score in scored if score >= cut]
         final = [(i, score + self.coverage_bonus(i, plan)) for i, score in scored]
         titles, ids = self.titles.values, self.ids
@@ -243,11 +267,16 @@ class HeadIndex:
         """The first ``limit`` documents whose head matches every group, best first, as
         (position, score), and the per-group head weights (for scoring the others)."""
         per_group = [self.group_weights(group) for group in plan.groups]
-        common = set(per_group[0])
-        for weights in per_group[1:]:
-            common &= weights.keys()
-        scored = [(i, self.score(i, plan, [w[i] for w in per_group])) for i in common]
-        return self.ranked(plan, scored, limit), per_group
+        priors = self.priors
+        if len(per_group) == 1:
+            only = per_group[0]
+            scores = {i: w * priors[i] for i, w in only.items()}
+        else:
+            common = set(per_group[0]).intersection(*per_group[1:])
+            scores = {i: sum(w[i] for w in per_group) * priors[i] for i in common}
+        for i in self.exact(plan) & scores.keys():
+            scores[i] += TITLE_IS_QUERY * priors[i]
+        return self.ranked(plan, list(scores.items()), limit), per_group
 
     def body_score(self, i: int, plan: QueryPlan, per_group: Sequence[dict[int, float]]) -> float:
         """The score of a document matched through its body for at least one group."""

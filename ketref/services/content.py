@@ -8,11 +8,13 @@ from pathlib import Path
 
 from ketref.content.reader import folder_digest, read_content_folder
 from ketref.db.engine import Database
+from ketref.db.search_writer import index_is_current
 from ketref.db.seed import (
     LoadReport,
     count_items,
     latest_release,
     load_bundle,
+    reindex,
     unchanged_report,
 )
 from ketref.domain.clock import Clock, system_clock
@@ -42,7 +44,11 @@ class ContentService:
         if not force:  # skip parsing and validation when the files are exactly those loaded
             with self._db.read() as session:
                 unchanged = unchanged_report(session, digest)
+                current = index_is_current(session)
             if unchanged is not None:
+                if not current:  # indexed by an older ketref: rebuild it in today's format
+                    with self._db.write() as session:
+                        reindex(session)
                 return unchanged
         bundle = read_content_folder(self._content_dir)
         with self._db.write() as session:

@@ -98,3 +98,21 @@ def test_overlapping_terms_are_marked_once(shipped_services) -> None:
     marked = hit.marked_snippet()
     assert "[blood pressure]" in marked.lower()
     assert "[[" not in marked
+
+
+def test_library_indexed_by_an_older_ketref_is_reindexed_at_open(shipped_home) -> None:
+    """A library whose FTS index holds unfolded text and no heads (format 1) is rebuilt."""
+    from tests.conftest import SHIPPED_CONTENT, make_workspace
+
+    with make_workspace(shipped_home, SHIPPED_CONTENT).open().db.write() as session:
+        for key in (search_writer.FORMAT_KEY, search_writer.HEADS_KEY):
+            session.delete(session.get(t.MetaRow, key))
+    services = make_workspace(shipped_home, SHIPPED_CONTENT).open()
+    try:
+        with services.db.read() as session:
+            assert search_writer.index_is_current(session)
+            assert search_writer.stored_heads(session)
+        hits = services.catalogue.search("lorazepam").hits
+        assert hits[0].slug == "benzodiazepines"  # found through its aliases, held as a head
+    finally:
+        services.close()
