@@ -3,13 +3,14 @@
 Ranking (one order whatever the limit; the limit only cuts):
 
 1. Documents whose title, aliases or summary ("head") match every query group come first, by
-   score: each group scores the best field it matches, title (the word typed, or its spelling
-   correction) 8 > title through a synonym or an alias (an interaction's agents and class) 5 >
-   summary 3; a match at the start of a word adds 1; a title equal to the query adds 16, one
-   starting with it 4. A reference's score is multiplied by 0.25, so a clinical item comes before
-   the reference that supports it. Ties: the shorter title, then the older document.
-2. Then documents that need their body for some group: by the same score, where a body match
-   counts 1, then bm25 - or, when the query matches more than the query layer's cap, clinical
+   score. Each group adds the fields it is found in: the title 8 for the word typed (or its
+   spelling correction), 7.5 through a synonym, +1 at the start of a word, but only 4 inside a
+   word; the aliases (an interaction's agents and class) 5; the summary 3. A title equal to the
+   query adds 16, and up to 4 more goes by how much of the title the query covers. A
+   reference's score counts a quarter, so a clinical item comes before the reference that
+   supports it. Ties: the shorter title, then the older document.
+2. Then documents that need their body for some group (a body match counts 1): by the same
+   score, then bm25 - or, when the query matches more than the query layer's cap, clinical
    items before references in index order, which needs no scoring of every match.
 
 Every string here is folded (``ketref.domain.search.fold``).
@@ -230,17 +231,11 @@ class HeadIndex:
         return (sum(weights) + bonus) * self.priors[i]
 
     def coverage(self, i: int, plan: QueryPlan) -> float:
-        """How much of the title the query (with its synonyms) covers: among equal scores, the
-        title most about the query comes first."""
+        """How much of the title the query (with its synonyms) covers, at most all of it: among
+        equal scores, the title most about the query comes first."""
         title = self.titles.values[i]
-        covered = bytearray(len(title))
-        for group in plan.groups:
-            for alt in group:
-                pos = title.find(alt)
-                while pos >= 0:
-                    covered[pos : pos + len(alt)] = b"\x01" * len(alt)
-                    pos = title.find(alt, pos + len(alt))
-        return sum(covered) / max(len(title), 1)
+        covered = sum(title.count(alt) * len(alt) for group in plan.groups for alt in group)
+        return min(covered / max(len(title), 1), 1.0)
 
     def coverage_bonus(self, i: int, plan: QueryPlan) -> float:
         return COVERAGE * self.coverage(i, plan) * self.priors[i]
