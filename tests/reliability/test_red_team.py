@@ -3,9 +3,21 @@ or, where it needs a child process, in test_red_team_processes.py."""
 
 from __future__ import annotations
 
+import os
+import resource
+import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
 import pytest
 
+from ketref.bounded_read import FileTooLargeError, read_bounded
 from ketref.content.safe_yaml import MAX_DEPTH, YamlError, load_yaml
+from ketref.domain.errors import BadInputError, ContentError
+from ketref.services.screening import load_patient_file
+from ketref.services.workspace import Services
+from tests.reliability.harness import posix_only
 
 # --- RT-13 -----------------------------------------------------------------------------------
 
@@ -24,3 +36,88 @@ def test_rt13_deep_yaml_gets_ketrefs_message_whatever_the_pyyaml(text: str) -> N
     depth"; ketref says the same as with 6.0.1-6.0.3 ("nested more than 64 levels deep")."""
     with pytest.raises(YamlError, match=f"nested more than {MAX_DEPTH} levels deep"):
         load_yaml(text)
+
+
+# --- RT-01 -----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _deadline(seconds: int = 10) -> Iterator[None]:
+    """Fail (instead of hanging the suite) if the block blocks, e.g. on a FIFO with no writer."""
+
+    def _alarm(*_: object) -> None:
+        raise AssertionError(f"blocked for more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _hostile(tmp_path: Path, kind: str) -> Path:
+    path = tmp_path / f"{kind}.json"
+    if kind == "dev-zero":
+        path.symlink_to("/dev/zero")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "folder":
+        path.mkdir()
+    elif kind == "sparse-huge":
+        with path.open("wb") as handle:
+            handle.truncate(8 << 30)  # claims 8 GB, occupies nothing
+    return path
+
+
+HOSTILE = ["dev-zero", "fifo", "folder", "sparse-huge"]
+
+
+@posix_only
+@pytest.mark.parametrize("kind", HOSTILE)
+def test_rt01_patient_file_pack_and_logo_are_bounded_reads(
+    opened: Services, tmp_path: Path, kind: str
+) -> None:
+    """RT-01: /dev/zero behind a link, a FIFO with no writer, a folder and an 8 GB sparse file
+    as a patient file, a pack and a logo: each refused at once with one message naming what it
+    is, memory bounded (the process would need gigabytes otherwise)."""
+    path = _hostile(tmp_path, kind)
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    expected = "too large" if kind == "sparse-huge" else "not a regular file"
+    with _deadline():
+        with pytest.raises(BadInputError, match=expected):
+            load_patient_file(path)
+        with pytest.raises(BadInputError, match=expected if kind != "sparse-huge" else "pack too"):
+            opened.packs.read(path)
+        with pytest.raises(BadInputError, match=expected):
+            opened.clinic.read_logo_file(path)
+    grown_mb = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024
+    assert grown_mb < 100
+
+
+@posix_only
+def test_rt01_a_file_longer_than_it_claims_is_cut_at_limit_plus_one(tmp_path: Path) -> None:
+    """RT-01: the cap holds by reading, not by trusting stat: a device reports size 0 and a
+    /proc file too, yet streams on; read_bounded reads limit + 1 bytes and stops."""
+    proc = Path("/proc/self/status")  # a regular file that stat says is 0 bytes long
+    assert proc.stat().st_size == 0
+    with pytest.raises(FileTooLargeError) as info:
+        read_bounded(proc, 10)
+    assert info.value.size == 11
+    assert read_bounded(proc, 1 << 20).startswith(b"Name:")
+
+
+@posix_only
+@pytest.mark.parametrize("kind", HOSTILE)
+def test_rt01_content_folder_reads_are_bounded(tmp_path: Path, kind: str) -> None:
+    """RT-01: a content file that is a link to /dev/zero, a FIFO, a folder named *.yaml or a
+    huge sparse file is a listed problem, never a hang or an unbounded read."""
+    from ketref.content.schedules import read_schedule_templates
+
+    folder = tmp_path / "content" / "schedules"
+    folder.mkdir(parents=True)
+    hostile = _hostile(folder, kind).rename(folder / "bad.yaml")
+    with _deadline(), pytest.raises(ContentError, match=r"bad\.yaml"):
+        read_schedule_templates(tmp_path / "content", known_references=set())
+    assert hostile.name == "bad.yaml"
