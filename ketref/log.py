@@ -107,6 +107,10 @@ class _OwnerOnlyFileHandler(logging.handlers.RotatingFileHandler):
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        """A full or read-only disk loses the log line, never the user's one-line message:
+        logging's default would print a traceback on stderr."""
+
 
 def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
     """Log to ``ketref.log`` (rotated at 1 MB, 5 kept); return the file's path."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO, TypeAlias
@@ -33,6 +34,8 @@ class Context:
     def services(self) -> Services:
         if self._services is None:
             self._services = self.workspace.open()
+            if self._services.repaired:
+                print(f"ketref: {self._services.repaired}", file=sys.stderr)
         return self._services
 
     def close(self) -> None:

@@ -87,11 +87,5 @@ def _cmd_recover(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out.write("The database is healthy; there is nothing to recover.\n")
         return 0
     result = ctx.workspace.recover(args.backup)
-    if result.aside is None:
-        ctx.out.write("There was no database file.\n")
-    else:
-        ctx.out.write(f"The damaged database was kept as {result.aside}.\n")
-    ctx.out.write(
-        f"Restored the backup from {result.restored.when} ({result.restored.path.name}).\n"
-    )
+    ctx.out.write(result.report() + "\n")
     return 0

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ketref.db.health import integrity_of
 from ketref.domain.backups import BackupInfo, BackupKind
 from ketref.domain.errors import BadInputError
 
@@ -72,17 +73,9 @@ def failure_reason(exc: BaseException) -> str:
 def integrity_ok(path: Path) -> bool:
     """True when SQLite's full integrity_check and foreign_key_check both pass."""
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        return integrity_of(path).ok
     except sqlite3.Error:
         return False
-    try:
-        integrity = conn.execute("PRAGMA integrity_check").fetchall()
-        fk = conn.execute("PRAGMA foreign_key_check").fetchall()
-        return [r[0] for r in integrity] == ["ok"] and not fk
-    except sqlite3.DatabaseError:
-        return False
-    finally:
-        conn.close()
 
 
 def fsync_dir(directory: Path) -> None:
@@ -135,8 +128,12 @@ def _copy(source: Path, temp: Path, progress: Progress | None) -> None:
         src.close()
 
 
-def backup_sqlite(source: Path, destination: Path, *, progress: Progress | None = None) -> Path:
+def backup_sqlite(
+    source: Path, destination: Path, *, progress: Progress | None = None, verify: bool = True
+) -> Path:
     """Copy ``source`` to ``destination`` with the backup API; verified, then published.
+
+    ``verify=False`` keeps an exact copy of a file known to fail its check (before a repair).
 
     Raises:
         BackupError: the folder is not writable, the disk is full, ``destination`` exists, or
@@ -149,7 +146,7 @@ def backup_sqlite(source: Path, destination: Path, *, progress: Progress | None 
         if destination.exists():
             raise FileExistsError(errno.EEXIST, "exists", str(destination))
         _copy(source, temp, progress)
-        if not integrity_ok(temp):
+        if verify and not integrity_ok(temp):
             raise BackupError(f"The backup {destination.name} failed its integrity check.")
         os.chmod(temp, 0o600)
         publish_no_clobber(temp, destination)

@@ -24,14 +24,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ketref.db import migrate
+from ketref.db import health, migrate
 from ketref.db.backup import backup_path, backup_sqlite, publish_no_clobber
 from ketref.db.errors import (
     DatabaseDamagedError,
     DatabaseReadOnlyError,
     DatabaseTooNewError,
     ForeignDatabaseError,
+    IndexDamageError,
     NotADatabaseError,
+    StorageUnavailableError,
     is_busy,
     translate_error,
 )
@@ -274,16 +276,33 @@ def inspect_sqlite_file(path: Path, *, require_writable: bool = False) -> Schema
         )
     if require_writable:
         refuse_if_read_only(path)
+    sidecars = health.sidecars_present(path)
+    try:
+        state = _read_state(path)
+    except BaseException:
+        health.remove_new_sidecars(path, sidecars)  # a refusal leaves no -wal/-shm behind
+        raise
+    _refuse_if_too_new(state, name)
+    return state
+
+
+def _read_state(path: Path) -> SchemaState:
+    """Integrity, ``user_version`` and Alembic revision, read-only."""
+    name = path.name
     try:
         conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     except sqlite3.Error as exc:
-        raise DatabaseDamagedError(f"{name} cannot be opened: {exc}.") from exc
+        raise _refusal(exc, path) from exc
     try:
-        check = conn.execute("PRAGMA quick_check").fetchall()
-        if [row[0] for row in check] != ["ok"]:
+        found = health.integrity(conn)
+        if found.index_only:
+            raise IndexDamageError(
+                f"{name} has damaged indexes ({found.summary()}); the rows themselves are "
+                "intact, so rebuilding the indexes repairs it."
+            )
+        if not found.ok:
             raise DatabaseDamagedError(
-                f"{name} is damaged (SQLite's check found {len(check)} problem(s)). "
-                "It was left untouched."
+                f"{name} is damaged ({found.summary()}). It was left untouched."
             )
         user_version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         has_version_table = conn.execute(
@@ -293,13 +312,25 @@ def inspect_sqlite_file(path: Path, *, require_writable: bool = False) -> Schema
         if has_version_table:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             revision = row[0] if row else None
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseDamagedError(f"{name} is damaged ({exc}). It was left untouched.") from exc
+    except sqlite3.Error as exc:
+        raise _refusal(exc, path) from exc
     finally:
         conn.close()
-    state = SchemaState(revision=revision, user_version=user_version)
-    _refuse_if_too_new(state, name)
-    return state
+    return SchemaState(revision=revision, user_version=user_version)
+
+
+def _refusal(exc: sqlite3.Error, path: Path) -> DatabaseRefusedError:
+    """Damage only when SQLite says so; a full or failing disk is its own refusal."""
+    if health.is_damage(exc):
+        return DatabaseDamagedError(f"{path.name} is damaged ({exc}). It was left untouched.")
+    if health.is_storage_failure(exc):
+        return StorageUnavailableError(health.could_not_write(path))
+    if health.error_name(exc).startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")):
+        return DatabaseReadOnlyError(
+            f"{path.name} cannot be read and written here (read-only file or folder); "
+            "nothing was changed."
+        )
+    return DatabaseRefusedError(f"{path.name} cannot be opened ({exc}); nothing was changed.")
 
 
 def _refuse_if_too_new(state: SchemaState, name: str) -> None:
@@ -396,6 +427,21 @@ def open_database(
     path = target.path
     if not path.exists():
         _create_sqlite(path, settings)
+    sidecars = health.sidecars_present(path)
+    try:
+        return _open_sqlite(target, path, backups_dir, clock, settings)
+    except BaseException:
+        health.remove_new_sidecars(path, sidecars)  # a refused start leaves no -wal/-shm
+        raise
+
+
+def _open_sqlite(
+    target: DatabaseTarget,
+    path: Path,
+    backups_dir: Path,
+    clock: Clock,
+    settings: ConnectionSettings,
+) -> Database:
     state = inspect_sqlite_file(path, require_writable=True)
     engine = make_engine(target, settings)
     if state.revision != migrate.head_revision():

@@ -28,6 +28,14 @@ class DatabaseDamagedError(DatabaseRefusedError):
     """The file is a ketref database but fails SQLite's checks; it was left untouched."""
 
 
+class IndexDamageError(DatabaseDamagedError):
+    """Only indexes are out of step with intact rows; REINDEX (after a backup) repairs it."""
+
+
+class StorageUnavailableError(DatabaseRefusedError):
+    """The disk is full, over quota, read-only or failing: not damage, so never "recover"."""
+
+
 class DatabaseTooNewError(DatabaseRefusedError):
     """The schema was written by a newer ketref; opening it could lose data."""
 

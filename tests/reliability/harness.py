@@ -290,3 +290,28 @@ def run_cli(
         check=False,
         preexec_fn=_limit if limits and os.name == "posix" else None,
     )
+
+
+def damage_index(database: Path, index: str = "ix_item_review_due") -> None:
+    """Index-only damage: change one key in ``index``'s leaf page so it no longer matches its
+    row (quick_check still passes; integrity_check finds "row N missing from index")."""
+    import re
+    import sqlite3
+
+    conn = sqlite3.connect(database)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+        (root,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name=?", (index,)
+        ).fetchone()
+        (size,) = conn.execute("PRAGMA page_size").fetchone()
+    finally:
+        conn.close()
+    with database.open("r+b") as handle:
+        handle.seek((root - 1) * size)
+        page = handle.read(size)
+        assert page[0] == 10, "expected a leaf index page"
+        dates = [m.start() for m in re.finditer(rb"20\d\d-\d\d-\d\d", page)]
+        last = max(dates, key=lambda i: page[i : i + 10])  # the largest key stays in order
+        handle.seek((root - 1) * size + last)
+        handle.write(b"2099")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import resource
 import signal
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,10 +15,14 @@ import pytest
 
 from ketref.bounded_read import FileTooLargeError, read_bounded
 from ketref.content.safe_yaml import MAX_DEPTH, YamlError, load_yaml
+from ketref.db.engine import inspect_sqlite_file
+from ketref.db.errors import IndexDamageError
+from ketref.db.health import Integrity
 from ketref.domain.errors import BadInputError, ContentError
+from ketref.services.recovery import DatabaseProblem
 from ketref.services.screening import load_patient_file
-from ketref.services.workspace import Services
-from tests.reliability.harness import posix_only
+from ketref.services.workspace import Services, Workspace
+from tests.reliability.harness import damage_index, integrity_ok, logical_snapshot, posix_only
 
 # --- RT-13 -----------------------------------------------------------------------------------
 
@@ -121,3 +126,56 @@ def test_rt01_content_folder_reads_are_bounded(tmp_path: Path, kind: str) -> Non
     with _deadline(), pytest.raises(ContentError, match=r"bad\.yaml"):
         read_schedule_templates(tmp_path / "content", known_references=set())
     assert hostile.name == "bad.yaml"
+
+
+# --- RT-04 -----------------------------------------------------------------------------------
+
+
+def test_rt04_index_only_damage_is_one_finding_everywhere_and_reindexed(ws: Workspace) -> None:
+    """RT-04: a key changed in an index page (rows intact). quick_check passes; before, the
+    start-up passed, `db check` said DAMAGED and `db recover` said "healthy". Now the start-up
+    check, `db check`, `db recover` and backup verification share one definition; start-up
+    rebuilds the indexes after keeping a copy, says so, and loses nothing."""
+    database = ws.paths.database
+    before = logical_snapshot(database)
+    damage_index(database)
+    with sqlite3.connect(database) as conn:
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+    assert not integrity_ok(database)
+    with pytest.raises(IndexDamageError, match="damaged indexes"):
+        inspect_sqlite_file(database)
+    diagnosis = ws.diagnose()
+    assert diagnosis is not None and diagnosis.problem is DatabaseProblem.INDEXES
+    assert "ketref db recover" in diagnosis.one_line()
+    services = ws.open()
+    try:
+        assert services.repaired is not None and "indexes were rebuilt" in services.repaired
+        assert services.maintenance.check().integrity_ok
+    finally:
+        services.close()
+    assert logical_snapshot(database) == before
+    copies = sorted(database.parent.glob("ketref.db.before-reindex-*"))
+    assert len(copies) == 1 and not integrity_ok(copies[0])  # the file exactly as it was
+
+
+def test_rt04_db_recover_rebuilds_indexes_instead_of_calling_them_healthy(ws: Workspace) -> None:
+    """RT-04: `db recover` on index-only damage rebuilds the indexes (no backup restored)."""
+    database = ws.paths.database
+    before = logical_snapshot(database)
+    damage_index(database)
+    result = ws.recover()
+    assert result.restored is None and result.aside is not None and result.aside.exists()
+    assert "rebuilt" in result.report()
+    assert integrity_ok(database) and logical_snapshot(database) == before
+    assert ws.diagnose() is None
+
+
+def test_rt04_a_check_that_fails_on_rows_is_damage_not_an_index_repair() -> None:
+    """RT-04: only index lines count as index-only damage; anything else is damage."""
+    assert Integrity(
+        ("row 3 missing from index ix_a", "wrong # of entries in index ix_a")
+    ).index_only
+    assert not Integrity(
+        ("row 3 missing from index ix_a", "Page 7: btreeInitPage() error")
+    ).index_only
+    assert not Integrity(()).index_only and Integrity(()).ok

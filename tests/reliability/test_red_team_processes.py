@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import os
 import resource
+import subprocess
+import sys
 from pathlib import Path
 
-from tests.reliability.harness import posix_only, run_cli
+import pytest
+
+from tests.conftest import file_hash
+from tests.reliability.harness import REPO, posix_only, run_cli, tiny_disk_prefix
 
 
 @posix_only
@@ -23,3 +28,71 @@ def test_rt01_cli_screen_on_dev_zero_is_one_line_and_quick(tmp_path: Path) -> No
         assert result.returncode == 2, result.stderr
         assert "not a regular file" in result.stderr
         assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --- RT-02 -----------------------------------------------------------------------------------
+
+READ_COMMANDS = [["list", "indications"], ["db", "check"], ["db", "recover"]]
+
+
+def _assert_not_called_damage(stderr: str, returncode: int) -> None:
+    assert returncode == 2, stderr
+    line = stderr.strip()
+    assert "could not write" in line and "nothing was changed" in line
+    assert "damaged" not in line and "recover" not in line and "backup" not in line
+    assert len(line.splitlines()) == 1
+
+
+@posix_only
+def test_rt02_full_disk_is_not_damage(shipped_home: Path, tmp_path: Path) -> None:
+    """RT-02, as reported: the home on a tmpfs filled to the last byte. Every command says
+    "could not write: the disk is full…; nothing was changed", never "damaged" or "db recover",
+    and leaves no -wal/-shm behind."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    prefix = tiny_disk_prefix(disk, "4m")
+    if prefix is None:
+        pytest.skip("cannot mount a private tmpfs here")
+    out = tmp_path / "out"
+    out.mkdir()
+    home = disk / "home"
+    commands = "\n".join(
+        f'python -m ketref {" ".join(c)} >/dev/null 2>"{out}/{i}.err"; echo $? >"{out}/{i}.rc"'
+        f'; ls -a "{home}/data" >"{out}/{i}.ls"'
+        for i, c in enumerate(READ_COMMANDS)
+    )
+    script = (
+        f'cp -a "{shipped_home}" "{home}" && sha256sum "{home}/data/ketref.db" >"{out}/before"'
+        f' && (cat /dev/zero >"{disk}/fill" 2>/dev/null; true)\n'
+        f'{commands}\nsha256sum "{home}/data/ketref.db" >"{out}/after"\n'
+    )
+    subprocess.run(
+        [*prefix, "sh", "-c", script],
+        cwd=REPO,
+        env={**os.environ, "KETREF_HOME": str(home), "PATH": _path_with_python()},
+        check=True,
+        timeout=180,
+    )
+    for i in range(len(READ_COMMANDS)):
+        err = (out / f"{i}.err").read_text()
+        _assert_not_called_damage(err, int((out / f"{i}.rc").read_text()))
+        assert "the disk is full" in err
+        assert (out / f"{i}.ls").read_text().split() == [".", "..", "ketref.db"]
+    assert (out / "before").read_text() == (out / "after").read_text()
+
+
+@posix_only
+@pytest.mark.parametrize("argv", [*READ_COMMANDS, ["db", "backup"]], ids=" ".join)
+def test_rt02_file_size_limit_is_not_damage(shipped_home: Path, argv: list[str]) -> None:
+    """RT-02: an RLIMIT_FSIZE below the library's size gives the same plain refusal."""
+    database = shipped_home / "data" / "ketref.db"
+    before = file_hash(database)
+    result = run_cli(shipped_home, argv, limits={resource.RLIMIT_FSIZE: 16 * 1024})
+    _assert_not_called_damage(result.stderr, result.returncode)
+    assert "file size limit" in result.stderr
+    assert sorted(p.name for p in database.parent.iterdir()) == ["ketref.db"]
+    assert file_hash(database) == before
+
+
+def _path_with_python() -> str:
+    return f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
