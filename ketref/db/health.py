@@ -112,7 +112,8 @@ def could_not_write(path: Path) -> str:
     """The one message for storage failures; it never mentions damage or recovery."""
     return (
         f"could not write: {storage_problem(path.parent)}, so ketref could not open or change "
-        f"{path.name}; nothing was changed. Free some space, raise the limit or check the disk, then try again."
+        f"{path.name}; nothing was changed. Free some space, raise the limit or check the disk, "
+        "then try again."
     )
 
 
