@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from dataclasses import dataclass
@@ -50,7 +51,8 @@ class AppPaths:
         for directory in (self.data, self.config, self.logs, self.backups):
             directory.mkdir(parents=True, exist_ok=True, mode=0o700)
             if os.name == "posix" and directory.stat().st_mode & 0o077:
-                directory.chmod(stat.S_IMODE(directory.stat().st_mode) & ~0o077)
+                with contextlib.suppress(OSError):  # not ours to tighten (read-only home)
+                    directory.chmod(stat.S_IMODE(directory.stat().st_mode) & ~0o077)
 
 
 def resources_dir() -> Path:

@@ -13,7 +13,7 @@ def register(sub: Subparsers) -> None:
     db_sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     q = db_sub.add_parser("check", help="integrity and schema version")
     q.add_argument("--json", action="store_true")
-    q.set_defaults(handler=_cmd_check)
+    q.set_defaults(handler=_cmd_check, reads_only=True)
     q = db_sub.add_parser("backup", help="write a verified backup (SQLite backup API)")
     q.add_argument("path", nargs="?", type=Path, help="file or folder (default: backups folder)")
     q.set_defaults(handler=_cmd_backup)

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ketref.db.health import integrity_of
+from ketref.db.health import integrity_of, read_only_uri
 from ketref.domain.backups import BackupInfo, BackupKind
 from ketref.domain.errors import BadInputError
 
@@ -106,7 +106,7 @@ def publish_no_clobber(temp: Path, final: Path) -> None:
 
 
 def _copy(source: Path, temp: Path, progress: Progress | None) -> None:
-    src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    src = sqlite3.connect(read_only_uri(source), uri=True, isolation_level=None)
     try:
         # One read transaction across all steps: a consistent snapshot that never restarts,
         # even while another process keeps committing (WAL readers do not block writers).

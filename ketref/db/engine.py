@@ -103,7 +103,7 @@ class SchemaState:
 # --- Connection settings -------------------------------------------------------------------
 
 
-def _configure_sqlite(engine: Engine, settings: ConnectionSettings) -> None:
+def configure_sqlite(engine: Engine, settings: ConnectionSettings) -> None:
     """Pragmas on every pooled connection, and transactions that SQLite really honours.
 
     pysqlite's legacy transaction handling defers BEGIN and breaks SAVEPOINT rollback, so ketref
@@ -136,7 +136,7 @@ def make_engine(target: DatabaseTarget, settings: ConnectionSettings = DEFAULT_S
     """An engine that never logs statement parameters (patient text stays out of logs)."""
     if target.path is not None:
         engine = create_engine(target.url, hide_parameters=True)
-        _configure_sqlite(engine, settings)
+        configure_sqlite(engine, settings)
         return engine
     return create_engine(target.url, hide_parameters=True, pool_pre_ping=True)
 
@@ -290,7 +290,7 @@ def _read_state(path: Path) -> SchemaState:
     """Integrity, ``user_version`` and Alembic revision, read-only."""
     name = path.name
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        conn = sqlite3.connect(health.read_only_uri(path), uri=True)
     except sqlite3.Error as exc:
         raise _refusal(exc, path) from exc
     try:

@@ -65,11 +65,24 @@ def integrity_of(path: Path) -> Integrity:
     Raises:
         sqlite3.Error: the file cannot be opened or read (classify with ``is_damage``).
     """
-    conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         return integrity(conn)
     finally:
         conn.close()
+
+
+def read_only_uri(path: Path) -> str:
+    """A read-only SQLite URI for ``path`` that also works in a read-only folder.
+
+    SQLite needs to create ``-shm`` to read a WAL database; where the folder cannot be written
+    and there is no ``-wal`` (so no commit can be waiting in one), ``immutable=1`` reads the
+    file as it is, which is exactly its content.
+    """
+    uri = f"{path.as_uri()}?mode=ro"
+    if Path(f"{path}-wal").exists() or os.access(path.parent, os.W_OK):
+        return uri
+    return f"{uri}&immutable=1"
 
 
 def error_name(exc: BaseException) -> str:

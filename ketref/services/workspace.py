@@ -12,7 +12,8 @@ from ketref.db.engine import (
     DatabaseTarget,
     open_database,
 )
-from ketref.db.errors import IndexDamageError
+from ketref.db.errors import DatabaseReadOnlyError, IndexDamageError
+from ketref.db.read_only import open_read_only
 from ketref.db.seed import LoadReport
 from ketref.domain.backups import BackupInfo
 from ketref.domain.clock import Clock, system_clock
@@ -78,8 +79,11 @@ class Workspace:
             state_file=self.paths.config / "backup-state.json",
         )
 
-    def open(self, *, load_content: bool = True) -> Services:
+    def open(self, *, load_content: bool = True, reads_only: bool = False) -> Services:
         """Open (create, migrate) the database and load shipped content if it is newer.
+
+        With ``reads_only`` (a command that never writes), a library whose file or folder is
+        read-only is opened read-only instead of refused; nothing is migrated or loaded.
 
         Raises:
             RecoveryNeededError: the file is damaged, foreign, too new or read-only (left
@@ -90,6 +94,11 @@ class Workspace:
         try:
             try:
                 db = self._open_database()
+            except DatabaseReadOnlyError:
+                if not reads_only:
+                    raise
+                db = open_read_only(self.target, self.settings)
+                load_content = False
             except IndexDamageError:
                 # Rows intact, indexes out of step: rebuild them (a copy is kept first).
                 assert self.target.path is not None

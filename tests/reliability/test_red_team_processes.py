@@ -12,7 +12,13 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import file_hash
-from tests.reliability.harness import REPO, posix_only, run_cli, tiny_disk_prefix
+from tests.reliability.harness import (
+    REPO,
+    UNPRIVILEGED,
+    posix_only,
+    run_cli,
+    tiny_disk_prefix,
+)
 
 
 @posix_only
@@ -96,3 +102,60 @@ def test_rt02_file_size_limit_is_not_damage(shipped_home: Path, argv: list[str])
 
 def _path_with_python() -> str:
     return f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+
+
+# --- RT-03 -----------------------------------------------------------------------------------
+
+
+def _read_only_tree(root: Path) -> None:
+    for path in [root, *root.rglob("*")]:
+        path.chmod(0o555 if path.is_dir() else 0o444)
+
+
+@posix_only
+def test_rt03_read_only_home_reads_work_and_writes_are_one_line(shipped_home: Path) -> None:
+    """RT-03, as reported: a read-only home (folders 0555, files 0444, as a non-root user).
+    Logging set-up no longer ends in a traceback with exit 1: commands that only read work
+    (the library is opened read-only, logs go to stderr), a write is one line with exit 2,
+    and nothing in the home changes."""
+    if UNPRIVILEGED is None:
+        pytest.skip("running as root without setpriv: permissions cannot be enforced")
+    (shipped_home / "logs").mkdir(exist_ok=True)
+    _read_only_tree(shipped_home)
+    before = {p: file_hash(p) for p in shipped_home.rglob("*") if p.is_file()}
+    reads = {
+        ("list", "indications"): "treatment-resistant-depression",
+        ("search", "blood pressure"): "uncontrolled-hypertension",
+        ("db", "check"): "Integrity: ok",
+        ("content", "status"): "",
+    }
+    for argv, expected in reads.items():
+        result = run_cli(shipped_home, list(argv), prefix=UNPRIVILEGED)
+        assert result.returncode == 0, (argv, result.stderr)
+        assert expected in result.stdout
+        assert "Traceback" not in result.stderr and "Logging error" not in result.stderr
+    write = run_cli(
+        shipped_home, ["thresholds", "set", "--bp-stop", "170/100"], prefix=UNPRIVILEGED
+    )
+    assert write.returncode == 2, write.stderr
+    assert len(write.stderr.strip().splitlines()) == 1 and "read-only" in write.stderr
+    after = {p: file_hash(p) for p in shipped_home.rglob("*") if p.is_file()}
+    assert after == before
+
+
+@posix_only
+def test_rt03_home_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
+    """RT-03: --home inside a read-only folder: exit 2 and one line naming the folder."""
+    if UNPRIVILEGED is None:
+        pytest.skip("running as root without setpriv: permissions cannot be enforced")
+    locked = tmp_path / "locked"
+    locked.mkdir(mode=0o555)
+    result = run_cli(
+        tmp_path / "unused",
+        ["--home", str(locked / "ketref"), "list", "indications"],
+        prefix=UNPRIVILEGED,
+    )
+    assert result.returncode == 2, result.stderr
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1 and "cannot use the ketref folders" in line
+    assert str(locked) in line
