@@ -64,6 +64,45 @@ def _kind(mode: int) -> str:
     return "not a regular file"
 
 
+class NotRegularFileError(UnreadableFileError):
+    """A folder, device, FIFO or socket where a file was expected."""
+
+
+def _open_regular(path: Path) -> tuple[int, os.stat_result]:
+    """An fd opened for reading (never blocking on a FIFO) and proven to be a regular file."""
+    try:
+        fd = os.open(path, _FLAGS)
+    except OSError as exc:
+        reason = _REASONS.get(exc.errno or 0, exc.strerror or "the system refused")
+        raise UnreadableFileError(f"Cannot read {path}: {reason}.") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise NotRegularFileError(
+            f"Cannot read {path}: it is {_kind(info.st_mode)}, not a regular file."
+        )
+    if hasattr(os, "set_blocking"):
+        os.set_blocking(fd, True)
+    return fd, info
+
+
+def read_head(path: Path | str, size: int) -> bytes:
+    """The first ``size`` bytes (fewer if the file is shorter) of the regular file at ``path``.
+
+    Raises:
+        UnreadableFileError: missing or unreadable; NotRegularFileError: not a regular file.
+    """
+    path = Path(path)
+    fd, _ = _open_regular(path)
+    try:
+        return os.read(fd, size)
+    except OSError as exc:
+        reason = _REASONS.get(exc.errno or 0, exc.strerror or "read failed")
+        raise UnreadableFileError(f"Cannot read {path}: {reason}.") from None
+    finally:
+        os.close(fd)
+
+
 def read_bounded(path: Path | str, limit: int) -> bytes:
     """The bytes of the regular file at ``path`` (after links), at most ``limit`` of them.
 
@@ -72,21 +111,10 @@ def read_bounded(path: Path | str, limit: int) -> bytes:
         UnreadableFileError: missing, unreadable, or a folder, device, FIFO or socket.
     """
     path = Path(path)
+    fd, info = _open_regular(path)
     try:
-        fd = os.open(path, _FLAGS)
-    except OSError as exc:
-        reason = _REASONS.get(exc.errno or 0, exc.strerror or "the system refused")
-        raise UnreadableFileError(f"Cannot read {path}: {reason}.") from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise UnreadableFileError(
-                f"Cannot read {path}: it is {_kind(info.st_mode)}, not a regular file."
-            )
         if info.st_size > limit:
             raise FileTooLargeError(path, info.st_size, limit)
-        if hasattr(os, "set_blocking"):
-            os.set_blocking(fd, True)
         chunks: list[bytes] = []
         left = limit + 1  # one byte more than allowed proves a file that grew or lied
         while left > 0:

@@ -15,6 +15,7 @@ import glob
 import os
 import re
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
@@ -216,6 +217,24 @@ def move_aside(database: Path, aside: Path) -> None:
             os.replace(sidecar, Path(f"{aside}{suffix}"))
 
 
+def refuse_non_regular(database: Path) -> None:
+    """Refuse when something other than a regular file (a device, FIFO, folder, link) has the
+    library's name: ketref never renames or replaces such a thing.
+
+    Raises:
+        BackupError: naming what is there; nothing was changed.
+    """
+    try:
+        mode = os.lstat(database).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        raise BackupError(
+            f"{database} is not a regular file (a device, pipe, folder or link), so ketref does "
+            "not rename or replace it; nothing was changed. Point --db at a library file."
+        )
+
+
 def restore_sqlite(backup: Path, database: Path, aside: Path) -> None:
     """Replace ``database`` with ``backup``; the current file and its sidecars move to ``aside``.
 
@@ -226,6 +245,7 @@ def restore_sqlite(backup: Path, database: Path, aside: Path) -> None:
     Raises:
         BackupError: the copy or a rename failed; the current database is where it was.
     """
+    refuse_non_regular(database)
     temp = database.with_name(database.name + ".restoring")
     _remove_quietly(temp)
     backup_sqlite(backup, temp)

@@ -24,6 +24,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
+from ketref.bounded_read import NotRegularFileError, UnreadableFileError, read_head
 from ketref.db import health, migrate
 from ketref.db.backup import backup_path, backup_sqlite, publish_no_clobber
 from ketref.db.errors import (
@@ -33,6 +34,7 @@ from ketref.db.errors import (
     ForeignDatabaseError,
     IndexDamageError,
     NotADatabaseError,
+    NotAFileError,
     StorageUnavailableError,
     is_busy,
     translate_error,
@@ -250,12 +252,13 @@ def inspect_sqlite_file(path: Path, *, require_writable: bool = False) -> Schema
     """
     name = path.name
     try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as exc:
-        raise DatabaseRefusedError(
-            f"Cannot read the database file {path}: {exc.strerror}."
+        header = read_head(path, 100)
+    except NotRegularFileError as exc:
+        raise NotAFileError(
+            f"{exc} ketref never renames or replaces it; point --db at a library file."
         ) from exc
+    except UnreadableFileError as exc:
+        raise DatabaseRefusedError(f"{exc}") from exc
     if not header:
         raise NotADatabaseError(
             f"The database file {path} is empty (0 bytes), so it is not a ketref library. "

@@ -20,6 +20,10 @@ class NotADatabaseError(DatabaseRefusedError):
     """The file is empty or not SQLite at all (often a damaged or overwritten library)."""
 
 
+class NotAFileError(DatabaseRefusedError):
+    """A device, FIFO, socket or folder at the library's path: never renamed or replaced."""
+
+
 class ForeignDatabaseError(DatabaseRefusedError):
     """A healthy SQLite file of another program; ketref never writes to it."""
 

@@ -25,6 +25,7 @@ from ketref.db.errors import (
     ForeignDatabaseError,
     IndexDamageError,
     NotADatabaseError,
+    NotAFileError,
     StorageUnavailableError,
 )
 from ketref.db.health import reindex
@@ -43,6 +44,7 @@ class DatabaseProblem(StrEnum):
     TOO_NEW = "too-new"
     READ_ONLY = "read-only"
     STORAGE = "storage"
+    NOT_A_FILE = "not-a-file"
     UNREADABLE = "unreadable"
     INDEXES = "damaged-indexes"
 
@@ -61,6 +63,7 @@ class DatabaseProblem(StrEnum):
 _PROBLEM_BY_ERROR: list[tuple[type[DatabaseRefusedError], DatabaseProblem]] = [
     (IndexDamageError, DatabaseProblem.INDEXES),
     (StorageUnavailableError, DatabaseProblem.STORAGE),
+    (NotAFileError, DatabaseProblem.NOT_A_FILE),
     (DatabaseDamagedError, DatabaseProblem.DAMAGED),
     (NotADatabaseError, DatabaseProblem.NOT_A_DATABASE),
     (ForeignDatabaseError, DatabaseProblem.FOREIGN),

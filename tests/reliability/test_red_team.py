@@ -7,6 +7,7 @@ import os
 import resource
 import signal
 import sqlite3
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,7 +20,7 @@ from ketref.db.engine import inspect_sqlite_file
 from ketref.db.errors import IndexDamageError
 from ketref.db.health import Integrity
 from ketref.domain.errors import BadInputError, ContentError
-from ketref.services.recovery import DatabaseProblem
+from ketref.services.recovery import DatabaseProblem, RecoveryNeededError
 from ketref.services.screening import load_patient_file
 from ketref.services.workspace import Services, Workspace
 from tests.reliability.harness import damage_index, integrity_ok, logical_snapshot, posix_only
@@ -179,3 +180,42 @@ def test_rt04_a_check_that_fails_on_rows_is_damage_not_an_index_repair() -> None
         ("row 3 missing from index ix_a", "Page 7: btreeInitPage() error")
     ).index_only
     assert not Integrity(()).index_only and Integrity(()).ok
+
+
+# --- RT-05 -----------------------------------------------------------------------------------
+
+
+@posix_only
+@pytest.mark.parametrize("kind", ["device", "fifo", "folder"])
+def test_rt05_non_regular_file_at_the_library_path_is_never_moved(ws: Workspace, kind: str) -> None:
+    """RT-05: `db recover` renamed a device node aside and put a database in its place. Now a
+    device, FIFO or folder at the library's path is refused by start-up, diagnose, recover and
+    restore alike with one line, and stays exactly where and what it was."""
+    services = ws.open()
+    backup = services.maintenance.backup()
+    services.close()
+    database = ws.paths.database
+    database.unlink()
+    if kind == "device":
+        try:
+            os.mknod(database, 0o600 | stat.S_IFCHR, os.makedev(1, 3))  # like /dev/null
+        except PermissionError:
+            pytest.skip("creating a device node needs root")
+    elif kind == "fifo":
+        os.mkfifo(database)
+    else:
+        database.mkdir()
+    before = sorted(p.name for p in database.parent.iterdir())
+    with _deadline():
+        with pytest.raises(RecoveryNeededError) as opened:
+            ws.open()
+        assert opened.value.diagnosis.problem is DatabaseProblem.NOT_A_FILE
+        assert not opened.value.diagnosis.can_recover
+        assert "not a regular file" in str(opened.value)
+        with pytest.raises(BadInputError, match="not a regular file"):
+            ws.recover()
+        with pytest.raises(BadInputError, match="not a regular file"):
+            ws.restore(backup)
+    assert sorted(p.name for p in database.parent.iterdir()) == before
+    mode = os.lstat(database).st_mode
+    assert {"device": stat.S_ISCHR, "fifo": stat.S_ISFIFO, "folder": stat.S_ISDIR}[kind](mode)
