@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from ketref.cli import parse_args, run_command
 from ketref.db.engine import DatabaseTarget
 from ketref.domain.errors import KetrefError
+from ketref.domain.text_rules import visible
 from ketref.log import setup_logging
 from ketref.paths import DATABASE_ENV, AppPaths, resources_dir
 from ketref.services.workspace import Workspace
@@ -34,7 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         log_file = setup_logging(workspace.paths.logs, verbose=args.verbose)
         log.info("ketref starting (%s)", args.command or "window")
     except KetrefError as exc:
-        print(f"ketref: {exc}", file=sys.stderr)
+        print(f"ketref: {visible(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except OSError as exc:
         where = f" ({exc.filename})" if exc.filename else ""
@@ -60,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KetrefError as exc:
         log.warning("refused: %s", exc.__class__.__name__)
-        print(f"ketref: {exc}", file=sys.stderr)
+        print(f"ketref: {visible(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except Exception:
         log.exception("internal error")

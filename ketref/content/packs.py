@@ -25,7 +25,6 @@ import codecs
 import hashlib
 import json
 import math
-import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
@@ -47,6 +46,7 @@ from ketref.domain.packs import (
     PackHeader,
     PackItemRecord,
 )
+from ketref.domain.text_rules import text_problem
 
 MAX_PACK_BYTES = 16 * 1024 * 1024
 MAX_ITEMS = 5000
@@ -56,9 +56,6 @@ FORMATS = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 """Pack format N -> N+1 upgrades of the payload, applied in turn when reading older packs."""
-
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
 
 # --- Writing -------------------------------------------------------------------------------
 
@@ -187,26 +184,6 @@ def _pointer(parts: tuple[str | int, ...]) -> str:
     return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-_BAD_CHARACTER = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffd]"
-)
-
-
-def _text_problem(text: str) -> str | None:
-    match = _BAD_CHARACTER.search(text)
-    if match is None:
-        return None
-    ch = match.group()
-    code = ord(ch)
-    if 0xD800 <= code <= 0xDFFF:
-        return "a lone surrogate (broken text)"
-    if ch in _BIDI_CONTROLS:
-        return f"a bidirectional override (U+{code:04X})"
-    if ch == "\ufffd":
-        return "a replacement character (U+FFFD: the text was mis-decoded somewhere)"
-    return f"a control character (U+{code:04X})"
-
-
 def _clean(value: Any, path: tuple[str | int, ...], problems: list[str]) -> Any:
     """Return ``value`` with text NFC-normalised; append a problem for each bad part."""
     if len(path) > MAX_DEPTH:
@@ -220,7 +197,7 @@ def _clean(value: Any, path: tuple[str | int, ...], problems: list[str]) -> Any:
             if not isinstance(key, str):
                 problems.append(f"{_pointer((*path, str(key)))}: keys must be text")
                 continue
-            bad = _text_problem(key)
+            bad = text_problem(key)
             if bad:
                 problems.append(f"{_pointer((*path, key))}: the key contains {bad}")
             cleaned[unicodedata.normalize("NFC", key)] = _clean(item, (*path, key), problems)
@@ -228,7 +205,7 @@ def _clean(value: Any, path: tuple[str | int, ...], problems: list[str]) -> Any:
     if isinstance(value, list):
         return [_clean(item, (*path, i), problems) for i, item in enumerate(value)]
     if isinstance(value, str):
-        bad = _text_problem(value)
+        bad = text_problem(value)
         if bad:
             problems.append(f"{_pointer(path)}: the text contains {bad}")
         return unicodedata.normalize("NFC", value)

@@ -3,6 +3,7 @@ or, where it needs a child process, in test_red_team_processes.py."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import signal
@@ -14,12 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from ketref.app import main
 from ketref.bounded_read import FileTooLargeError, read_bounded
 from ketref.content.safe_yaml import MAX_DEPTH, YamlError, load_yaml
 from ketref.db.engine import inspect_sqlite_file
 from ketref.db.errors import IndexDamageError
 from ketref.db.health import Integrity
 from ketref.domain.errors import BadInputError, ContentError
+from ketref.domain.patient import template
+from ketref.domain.text_rules import BAD_CHARACTER
 from ketref.services.recovery import DatabaseProblem, RecoveryNeededError
 from ketref.services.screening import load_patient_file
 from ketref.services.workspace import Services, Workspace
@@ -219,3 +223,46 @@ def test_rt05_non_regular_file_at_the_library_path_is_never_moved(ws: Workspace,
     assert sorted(p.name for p in database.parent.iterdir()) == before
     mode = os.lstat(database).st_mode
     assert {"device": stat.S_ISCHR, "fifo": stat.S_ISFIFO, "folder": stat.S_ISDIR}[kind](mode)
+
+
+# --- RT-06 -----------------------------------------------------------------------------------
+
+ESCAPES = {
+    "ESC": "sertraline\x1b]0;pwned\x07\x1b[2J",
+    "BEL": "lithium\x07",
+    "RLO": "\u202elitihum",
+    "C1": "bupropion\x9b31m",
+}
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+@pytest.mark.parametrize("name", ESCAPES.values(), ids=ESCAPES.keys())
+def test_rt06_terminal_escapes_in_a_patient_file_are_refused_naming_the_field(
+    capsys: pytest.CaptureFixture[str], shipped_home: Path, tmp_path: Path, name: str, as_json: bool
+) -> None:
+    """RT-06: medicine names with ESC sequences, BEL, C1 controls or U+202E were echoed raw
+    by `screen`. Patient files now follow the packs' character rule: refused, naming the field
+    and the character, the same with and without --json; nothing raw reaches the terminal."""
+    patient = {**template(), "medications": [name]}
+    path = tmp_path / "patient.json"
+    path.write_text(json.dumps(patient, ensure_ascii=False), encoding="utf-8")
+    argv = ["--home", str(shipped_home), "screen", str(path), *(["--json"] if as_json else [])]
+    code = main(argv)
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert "medications: a drug name contains a" in err
+    assert len(err.strip().splitlines()) == 1
+    assert BAD_CHARACTER.search(err) is None
+
+
+def test_rt06_escapes_in_unknown_keys_are_shown_as_codes(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """RT-06: a key is echoed in the message, so its controls are shown as <U+001B>."""
+    path = tmp_path / "patient.json"
+    path.write_text(json.dumps({"\x1b[2Jage": 1}), encoding="utf-8")
+    assert main(["--home", str(tmp_path / "home"), "screen", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "<U+001B>[2Jage: unknown field" in err
+    assert BAD_CHARACTER.search(err) is None
