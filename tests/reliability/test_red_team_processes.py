@@ -159,3 +159,40 @@ def test_rt03_home_that_cannot_be_created_is_one_line(tmp_path: Path) -> None:
     line = result.stderr.strip()
     assert len(line.splitlines()) == 1 and "cannot use the ketref folders" in line
     assert str(locked) in line
+
+
+# --- RT-07 -----------------------------------------------------------------------------------
+
+
+@posix_only
+def test_rt07_screenshot_without_a_display_renders_offscreen(
+    shipped_home: Path, tmp_path: Path
+) -> None:
+    """RT-07, as reported: `ketref screenshot` with no DISPLAY, WAYLAND_DISPLAY or
+    QT_QPA_PLATFORM aborted with SIGABRT (exit 134); it now renders offscreen by itself."""
+    env = {k: v for k, v in os.environ.items() if k not in HEADLESS_UNSET}
+    out = tmp_path / "page.png"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "ketref",
+            "screenshot",
+            "--page",
+            "contraindications",
+            "-o",
+            str(out),
+        ],
+        cwd=REPO,
+        env={**env, "KETREF_HOME": str(shipped_home)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+    assert out.stat().st_size > 10_000
+
+
+HEADLESS_UNSET = {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}
