@@ -79,6 +79,17 @@ def integrity_ok(path: Path) -> bool:
         return False
 
 
+def create_private(path: Path) -> None:
+    """Create ``path`` empty and 0600 before SQLite opens it: owner-only from the first byte
+    whatever the umask (SQLite gives its ``-journal``/``-wal``/``-shm`` the same mode).
+
+    Raises:
+        FileExistsError: something is already there.
+    """
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.chmod(path, 0o600)  # a umask can only have removed bits; this restores owner rw
+
+
 def fsync_dir(directory: Path) -> None:
     if os.name == "posix":
         fd = os.open(directory, os.O_RDONLY)
@@ -146,10 +157,10 @@ def backup_sqlite(
         temp.unlink(missing_ok=True)
         if destination.exists():
             raise FileExistsError(errno.EEXIST, "exists", str(destination))
+        create_private(temp)
         _copy(source, temp, progress)
         if verify and not integrity_ok(temp):
             raise BackupError(f"The backup {destination.name} failed its integrity check.")
-        os.chmod(temp, 0o600)
         publish_no_clobber(temp, destination)
         fsync_dir(destination.parent)
     except (OSError, sqlite3.Error) as exc:

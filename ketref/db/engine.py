@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ketref.bounded_read import NotRegularFileError, UnreadableFileError, read_head
 from ketref.db import health, migrate
-from ketref.db.backup import backup_path, backup_sqlite, publish_no_clobber
+from ketref.db.backup import backup_path, backup_sqlite, create_private, publish_no_clobber
 from ketref.db.errors import (
     DatabaseDamagedError,
     DatabaseReadOnlyError,
@@ -392,6 +392,7 @@ def _create_sqlite(path: Path, settings: ConnectionSettings) -> None:
     temp = path.with_name(f"{path.name}.{os.getpid()}.creating")
     for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
         leftover.unlink(missing_ok=True)
+    create_private(temp)
     engine = make_engine(DatabaseTarget(url=f"sqlite:///{temp}", path=temp), settings)
     try:
         migrate.upgrade(engine)
@@ -403,7 +404,6 @@ def _create_sqlite(path: Path, settings: ConnectionSettings) -> None:
         conn.execute("PRAGMA journal_mode=DELETE")  # fold the WAL in before the rename
     finally:
         conn.close()
-    os.chmod(temp, 0o600)
     try:
         publish_no_clobber(temp, path)
     except FileExistsError:

@@ -27,6 +27,7 @@ from ketref.domain.text_rules import BAD_CHARACTER
 from ketref.services.recovery import DatabaseProblem, RecoveryNeededError
 from ketref.services.screening import load_patient_file
 from ketref.services.workspace import Services, Workspace
+from tests.conftest import make_workspace
 from tests.reliability.harness import damage_index, integrity_ok, logical_snapshot, posix_only
 
 # --- RT-13 -----------------------------------------------------------------------------------
@@ -266,3 +267,52 @@ def test_rt06_escapes_in_unknown_keys_are_shown_as_codes(
     err = capsys.readouterr().err
     assert "<U+001B>[2Jage: unknown field" in err
     assert BAD_CHARACTER.search(err) is None
+
+
+# --- RT-09 -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def loose_umask() -> Iterator[None]:
+    previous = os.umask(0o022)
+    try:
+        yield
+    finally:
+        os.umask(previous)
+
+
+@posix_only
+@pytest.mark.usefixtures("loose_umask")
+def test_rt09_backup_partial_is_owner_only_from_the_first_byte(opened: Services) -> None:
+    """RT-09: a backup's .partial file was created 0644 and chmod-ed only at the end; under a
+    umask of 022 it is 0600 while the copy runs (seen from the progress callback)."""
+    modes: set[int] = set()
+    folder = opened.maintenance.backups.folder
+
+    def progress(_remaining: int, _total: int) -> None:
+        partials = list(folder.glob("*.partial"))
+        assert partials, "the copy runs into a .partial file"
+        modes.update(stat.S_IMODE(p.stat().st_mode) for p in partials)
+
+    backup = opened.maintenance.backup(progress=progress)
+    assert modes == {0o600}
+    assert stat.S_IMODE(backup.stat().st_mode) == 0o600
+
+
+@posix_only
+@pytest.mark.usefixtures("loose_umask")
+def test_rt09_new_home_and_library_are_owner_only_from_the_start(tmp_path: Path) -> None:
+    """RT-09: a new --home (and any missing parent) was 0755; every folder ketref creates is
+    0700 and the new library, its -wal and -shm are 0600, whatever the umask."""
+    home = tmp_path / "new" / "clinic" / "ketref-home"
+    workspace = make_workspace(home)
+    services = workspace.open()
+    try:
+        for folder in (tmp_path / "new", tmp_path / "new" / "clinic", home, *home.iterdir()):
+            assert stat.S_IMODE(folder.stat().st_mode) == 0o700, folder
+        data = workspace.paths.data
+        files = [p for p in data.iterdir() if p.name.startswith("ketref.db")]
+        assert {p.name for p in files} >= {"ketref.db", "ketref.db-wal", "ketref.db-shm"}
+        assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}
+    finally:
+        services.close()
