@@ -39,8 +39,8 @@ class BackupError(BadInputError):
 
 _OS_REASONS = {
     errno.ENOENT: "the folder does not exist",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
+    errno.EACCES: "permission denied (a read-only folder or file)",
+    errno.EPERM: "permission denied (a read-only folder or file)",
     errno.EROFS: "the disk is read-only",
     errno.ENOSPC: "the disk is full",
     errno.EDQUOT: "the disk quota is exceeded",
