@@ -288,12 +288,14 @@ def _validate_payload(payload: dict[str, Any], digest: str) -> ContentPack:
     problems += [f"/payload/{key}: unknown field" for key in extra]
     header = _validate(PackHeader, payload.get("pack"), ("payload", "pack"), problems)
     refs: list[Reference] = []
-    for i, raw in enumerate(_list(payload, "references", MAX_ITEMS, problems)):
+    raw_refs = _list(payload, "references", MAX_ITEMS, problems)
+    for i, raw in enumerate(raw_refs):
         ref = _validate(Reference, raw, ("payload", "references", i), problems)
         if ref is not None:
             refs.append(ref)
     entries: list[PackEntry] = []
-    for i, raw in enumerate(_list(payload, "items", MAX_ITEMS, problems)):
+    raw_items = _list(payload, "items", MAX_ITEMS, problems)
+    for i, raw in enumerate(raw_items):
         base: tuple[str | int, ...] = ("payload", "items", i)
         record = _validate(PackItemRecord, raw, base, problems)
         if record is None:
@@ -309,7 +311,14 @@ def _validate_payload(payload: dict[str, Any], digest: str) -> ContentPack:
         event = _validate(PackAuditRecord, raw, ("payload", "audit", i), problems)
         if event is not None:
             audit.append(event)
-    problems += _integrity_problems(refs, entries)
+    # A reference or item that failed validation already has its problem; without it the
+    # cross-checks would add unrelated "not included" / "not cited" lines.
+    problems += _integrity_problems(
+        refs,
+        entries,
+        all_refs=len(refs) == len(raw_refs),
+        all_items=len(entries) == len(raw_items),
+    )
     if problems or header is None:
         raise PackError(problems or ["/payload/pack: missing"])
     if not entries:
@@ -317,8 +326,11 @@ def _validate_payload(payload: dict[str, Any], digest: str) -> ContentPack:
     return ContentPack(header, tuple(refs), tuple(entries), tuple(audit), digest)
 
 
-def _integrity_problems(refs: list[Reference], entries: list[PackEntry]) -> list[str]:
-    """Inside the pack: no duplicates, every cited reference included, none left uncited."""
+def _integrity_problems(
+    refs: list[Reference], entries: list[PackEntry], *, all_refs: bool, all_items: bool
+) -> list[str]:
+    """Inside the pack: no duplicates, every cited reference included, none left uncited
+    (each cross-check only over a complete side)."""
     problems: list[str] = []
     seen_refs: set[str] = set()
     for i, ref in enumerate(refs):
@@ -333,12 +345,12 @@ def _integrity_problems(refs: list[Reference], entries: list[PackEntry]) -> list
         seen_items.add(entry.name)
         item_refs = cited_reference_ids(entry.item)
         cited |= item_refs
-        for missing in sorted(item_refs - seen_refs):
+        for missing in sorted(item_refs - seen_refs if all_refs else ()):
             problems.append(
                 f"/payload/items/{i}/item: {entry.name} cites reference {missing!r}, which the "
                 "pack does not include"
             )
-    for orphan in sorted(seen_refs - cited):
+    for orphan in sorted(seen_refs - cited if all_items else ()):
         problems.append(f"/payload/references: {orphan!r} is not cited by any item in the pack")
     return problems
 

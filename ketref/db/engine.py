@@ -30,7 +30,6 @@ from ketref.db.backup import backup_path, backup_sqlite, create_private, publish
 from ketref.db.errors import (
     DatabaseDamagedError,
     DatabaseReadOnlyError,
-    DatabaseTooNewError,
     ForeignDatabaseError,
     IndexDamageError,
     NotADatabaseError,
@@ -285,7 +284,7 @@ def inspect_sqlite_file(path: Path, *, require_writable: bool = False) -> Schema
     except BaseException:
         health.remove_new_sidecars(path, sidecars)  # a refusal leaves no -wal/-shm behind
         raise
-    _refuse_if_too_new(state, name)
+    migrate.refuse_unknown_schema(state.revision, state.user_version, name)
     return state
 
 
@@ -334,17 +333,6 @@ def _refusal(exc: sqlite3.Error, path: Path) -> DatabaseRefusedError:
             "nothing was changed."
         )
     return DatabaseRefusedError(f"{path.name} cannot be opened ({exc}); nothing was changed.")
-
-
-def _refuse_if_too_new(state: SchemaState, name: str) -> None:
-    if (state.revision is not None and state.revision not in migrate.known_revisions()) or (
-        state.user_version > migrate.schema_number()
-    ):
-        raise DatabaseTooNewError(
-            f"{name} was created by a newer version of ketref (schema {state.user_version}, "
-            f"this app knows up to {migrate.schema_number()}). Please update ketref; "
-            "the file was not changed."
-        )
 
 
 def refuse_if_read_only(path: Path) -> None:
@@ -458,9 +446,12 @@ def _open_sqlite(
         # IMMEDIATE: a second window starting at the same moment waits, then finds it done.
         try:
             migrate.upgrade(engine.execution_options(ketref_write=True))
-        except DBAPIError as exc:
+        except Exception as exc:
             engine.dispose()
-            raise translate_error(exc, path.name) or exc from exc
+            typed = translate_error(exc, path.name) if isinstance(exc, DBAPIError) else None
+            if typed is not None and not isinstance(typed, DatabaseDamagedError):
+                raise typed from exc  # busy, full disk, read-only: not the schema's fault
+            raise migrate.upgrade_failed(path.name, state.revision, exc, backup) from exc
         _stamp_sqlite(path)
     return Database(target, engine, settings)
 
@@ -483,9 +474,12 @@ def _open_server_database(target: DatabaseTarget, *, backups_dir: Path) -> Datab
             raise ForeignDatabaseError(
                 f"{target.display} holds another program's tables, not a ketref library."
             )
-        _refuse_if_too_new(SchemaState(revision, 0), target.display)
+        migrate.refuse_unknown_schema(revision, None, target.display)
         if revision != migrate.head_revision():
-            migrate.upgrade(engine)
+            try:
+                migrate.upgrade(engine)
+            except Exception as exc:
+                raise migrate.upgrade_failed(target.display, revision, exc, None) from exc
     except DatabaseRefusedError:
         engine.dispose()
         raise

@@ -44,6 +44,10 @@ class DatabaseTooNewError(DatabaseRefusedError):
     """The schema was written by a newer ketref; opening it could lose data."""
 
 
+class SchemaMismatchError(DatabaseRefusedError):
+    """The recorded schema revision does not match the tables; upgrading it would fail."""
+
+
 class DatabaseReadOnlyError(DatabaseRefusedError):
     """The file or its folder cannot be written, so ketref could not keep edits safe."""
 

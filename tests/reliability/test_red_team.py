@@ -3,6 +3,7 @@ or, where it needs a child process, in test_red_team_processes.py."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import resource
@@ -18,17 +19,26 @@ import pytest
 from ketref.app import main
 from ketref.bounded_read import FileTooLargeError, read_bounded
 from ketref.content.safe_yaml import MAX_DEPTH, YamlError, load_yaml
+from ketref.db import migrate
 from ketref.db.engine import inspect_sqlite_file
-from ketref.db.errors import IndexDamageError
+from ketref.db.errors import DatabaseTooNewError, IndexDamageError
 from ketref.db.health import Integrity
 from ketref.domain.errors import BadInputError, ContentError
+from ketref.domain.packs import PackError
 from ketref.domain.patient import template
 from ketref.domain.text_rules import BAD_CHARACTER
 from ketref.services.recovery import DatabaseProblem, RecoveryNeededError
 from ketref.services.screening import load_patient_file
 from ketref.services.workspace import Services, Workspace
-from tests.conftest import make_workspace
-from tests.reliability.harness import damage_index, integrity_ok, logical_snapshot, posix_only
+from tests.conftest import file_hash, make_workspace
+from tests.reliability.harness import (
+    damage_index,
+    export_payload,
+    integrity_ok,
+    logical_snapshot,
+    posix_only,
+    write_pack,
+)
 
 # --- RT-13 -----------------------------------------------------------------------------------
 
@@ -316,3 +326,84 @@ def test_rt09_new_home_and_library_are_owner_only_from_the_start(tmp_path: Path)
         assert {stat.S_IMODE(p.stat().st_mode) for p in files} == {0o600}
     finally:
         services.close()
+
+
+# --- RT-10 -----------------------------------------------------------------------------------
+
+
+def _set_schema(database: Path, revision: str, user_version: int | None = None) -> None:
+    with contextlib.closing(sqlite3.connect(database)) as conn, conn:
+        conn.execute("UPDATE alembic_version SET version_num = ?", (revision,))
+        if user_version is not None:
+            conn.execute(f"PRAGMA user_version = {int(user_version)}")
+
+
+def test_rt10_a_newer_revision_id_is_named_not_schema_2_of_2(ws: Workspace) -> None:
+    """RT-10: an unknown (newer) revision id said "schema 2, this app knows up to 2". The
+    message now names the revision and the newest one this version knows."""
+    _set_schema(ws.paths.database, "0007_from_the_future")
+    before = file_hash(ws.paths.database)
+    with pytest.raises(RecoveryNeededError) as info:
+        ws.open()
+    assert info.value.diagnosis.problem is DatabaseProblem.TOO_NEW
+    text = str(info.value)
+    assert "'0007_from_the_future' is not one this version knows" in text
+    assert f"knows up to {migrate.head_revision()}" in text
+    assert "schema 2, this app knows up to 2" not in text
+    assert file_hash(ws.paths.database) == before
+
+
+def test_rt10_server_databases_are_not_called_schema_0() -> None:
+    """RT-10: PostgreSQL has no user_version; the refusal said "schema 0". It names the
+    revision instead."""
+    with pytest.raises(DatabaseTooNewError) as info:
+        migrate.refuse_unknown_schema("0009_newer", None, "postgresql+psycopg://db/ketref")
+    assert "schema 0" not in str(info.value)
+    assert "'0009_newer'" in str(info.value)
+
+
+@pytest.mark.parametrize("argv", [["db", "check"], ["list", "indications"]], ids=" ".join)
+def test_rt10_old_alembic_version_on_a_newer_schema_is_a_clear_refusal(
+    capsys: pytest.CaptureFixture[str], shipped_home: Path, argv: list[str]
+) -> None:
+    """RT-10: alembic_version set back to 0001 on a 0002 schema gave "internal error" even for
+    `db check`. Now: exit 2, one line saying the recorded revision does not match the schema,
+    and nothing changed."""
+    database = shipped_home / "data" / "ketref.db"
+    _set_schema(database, migrate.revisions_oldest_first()[0])
+    before = file_hash(database)
+    assert main(["--home", str(shipped_home), *argv]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "internal error" not in err
+    assert "records schema revision 0001 but its tables were stamped as schema number 2" in err
+    assert file_hash(database) == before
+
+
+def test_rt10_an_upgrade_that_fails_is_a_refusal_with_the_backup_named(
+    capsys: pytest.CaptureFixture[str], shipped_home: Path
+) -> None:
+    """RT-10: without the user_version stamp the mismatch shows only when the upgrade fails;
+    that is one line too (rolled back, the backup taken before it named), not "internal error"."""
+    database = shipped_home / "data" / "ketref.db"
+    _set_schema(database, migrate.revisions_oldest_first()[0], user_version=0)
+    before = logical_snapshot(database)
+    assert main(["--home", str(shipped_home), "db", "check"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "internal error" not in err
+    assert "Upgrading ketref.db from schema revision 0001 to" in err and "failed" in err
+    assert "before-migration" in err
+    assert logical_snapshot(database) == before
+
+
+def test_rt10_one_bad_item_in_a_pack_is_one_problem(opened: Services, tmp_path: Path) -> None:
+    """RT-10: one validation error in a pack also reported every reference only that item
+    cited as "not cited by any item"; now the pack's problems are that item's alone."""
+    payload = export_payload(opened, tmp_path)
+    payload["items"][0]["item"]["title"] = 12345
+    pack = write_pack(tmp_path / "one-bad.json", payload)
+    with pytest.raises(PackError) as info:
+        opened.packs.read(pack)
+    assert info.value.problems
+    assert all(p.startswith("/payload/items/0/item") for p in info.value.problems), (
+        info.value.problems
+    )
