@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+import sqlalchemy
 
 from ketref.app import main
 from ketref.bounded_read import FileTooLargeError, read_bounded
@@ -26,6 +27,7 @@ from ketref.db.health import Integrity
 from ketref.domain.errors import BadInputError, ContentError
 from ketref.domain.packs import PackError
 from ketref.domain.patient import template
+from ketref.domain.printing import ClinicProfile
 from ketref.domain.text_rules import BAD_CHARACTER
 from ketref.services.recovery import DatabaseProblem, RecoveryNeededError
 from ketref.services.screening import load_patient_file
@@ -375,7 +377,8 @@ def test_rt10_old_alembic_version_on_a_newer_schema_is_a_clear_refusal(
     assert main(["--home", str(shipped_home), *argv]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "internal error" not in err
-    assert "records schema revision 0001 but its tables were stamped as schema number 2" in err
+    stamped = f"stamped as schema number {migrate.schema_number()}"
+    assert "records schema revision 0001 but its tables were" in err and stamped in err
     assert file_hash(database) == before
 
 
@@ -407,3 +410,25 @@ def test_rt10_one_bad_item_in_a_pack_is_one_problem(opened: Services, tmp_path: 
     assert all(p.startswith("/payload/items/0/item") for p in info.value.problems), (
         info.value.problems
     )
+
+
+# --- RT-11 -----------------------------------------------------------------------------------
+
+
+def test_rt11_audit_events_are_append_only_in_the_database(opened: Services) -> None:
+    """RT-11 (PV-06): UPDATE and DELETE on audit events are refused by the database itself,
+    through ketref's own sessions and by a hand-run SQL statement alike; inserts still work."""
+    database = opened.db.target.path
+    assert database is not None
+    opened.clinic.save(ClinicProfile(name="Append-only clinic"))
+    with contextlib.closing(sqlite3.connect(database)) as conn:
+        rows = conn.execute("SELECT * FROM audit_event ORDER BY id").fetchall()
+    assert rows
+    for statement in ("UPDATE audit_event SET actor = 'someone else'", "DELETE FROM audit_event"):
+        refused = pytest.raises(sqlalchemy.exc.IntegrityError, match="append-only")
+        with refused, opened.db.write() as session:
+            session.execute(sqlalchemy.text(statement))
+        with contextlib.closing(sqlite3.connect(database)) as conn:
+            with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+                conn.execute(statement)
+            assert conn.execute("SELECT * FROM audit_event ORDER BY id").fetchall() == rows
