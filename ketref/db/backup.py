@@ -21,7 +21,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ketref.db.health import integrity_of, read_only_uri
+from ketref.db.health import integrity_of, read_only_uri, sole_user
 from ketref.domain.backups import BackupInfo, BackupKind
 from ketref.domain.errors import BadInputError
 
@@ -259,20 +259,21 @@ def restore_sqlite(backup: Path, database: Path, aside: Path) -> None:
     refuse_non_regular(database)
     temp = database.with_name(database.name + ".restoring")
     _remove_quietly(temp)
-    backup_sqlite(backup, temp)
-    try:
-        move_aside(database, aside)
-    except OSError as exc:
-        _remove_quietly(temp)
-        raise BackupError(f"Could not restore {backup.name}: {failure_reason(exc)}.") from exc
-    try:
-        os.replace(temp, database)
-        fsync_dir(database.parent)
-    except OSError as exc:
-        raise BackupError(
-            f"Could not restore {backup.name}: {failure_reason(exc)}. The previous database "
-            f"was kept as {aside}."
-        ) from exc
+    with sole_user(database):  # never swap the file under another ketref
+        backup_sqlite(backup, temp)
+        try:
+            move_aside(database, aside)
+        except OSError as exc:
+            _remove_quietly(temp)
+            raise BackupError(f"Could not restore {backup.name}: {failure_reason(exc)}.") from exc
+        try:
+            os.replace(temp, database)
+            fsync_dir(database.parent)
+        except OSError as exc:
+            raise BackupError(
+                f"Could not restore {backup.name}: {failure_reason(exc)}. The previous "
+                f"database was kept as {aside}."
+            ) from exc
 
 
 # --- Names and listing ---------------------------------------------------------------------

@@ -15,8 +15,11 @@ import errno
 import os
 import re
 import sqlite3
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+
+from ketref.domain.errors import DatabaseBusyError
 
 _INDEX_PROBLEM = re.compile(r"^(row \d+ missing from index \S+|wrong # of entries in index \S+)$")
 SIDECARS = ("-wal", "-shm")
@@ -161,6 +164,39 @@ def remove_new_sidecars(path: Path, before: dict[str, bool]) -> None:
                 shm.unlink()
         finally:
             os.close(fd)
+
+
+@contextlib.contextmanager
+def sole_user(path: Path) -> Iterator[None]:
+    """Hold SQLite's lock byte in ``-shm`` exclusively while the block runs (POSIX).
+
+    Every SQLite connection to a WAL database, in any process, holds that byte shared while it
+    is open, so getting it exclusively proves no other ketref has the library open, and keeps
+    a new one from opening it (it waits as if busy) until the block ends.
+
+    Raises:
+        DatabaseBusyError: another process has the library open; nothing was changed.
+    """
+    shm = Path(f"{path}-shm")
+    if os.name != "posix" or not shm.exists():
+        yield
+        return
+    import fcntl
+
+    fd = os.open(shm, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    try:
+        try:
+            fcntl.lockf(fd, fcntl.LOCK_EX | fcntl.LOCK_NB, 1, _SHM_DMS_BYTE)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            raise DatabaseBusyError(
+                f"Another ketref (a window or a command) has {path.name} open, so it was not "
+                "replaced; nothing was changed. Close the other ketref, then try again."
+            ) from None
+        yield
+    finally:
+        os.close(fd)
 
 
 def reindex(path: Path) -> Integrity:

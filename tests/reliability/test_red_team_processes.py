@@ -11,13 +11,16 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import file_hash
+from ketref.domain.errors import DatabaseBusyError
+from tests.conftest import file_hash, make_workspace
 from tests.reliability.harness import (
     REPO,
     UNPRIVILEGED,
     posix_only,
     run_cli,
+    start_worker,
     tiny_disk_prefix,
+    wait_for,
 )
 
 
@@ -196,3 +199,33 @@ def test_rt07_screenshot_without_a_display_renders_offscreen(
 
 
 HEADLESS_UNSET = {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}
+
+
+# --- RT-12 -----------------------------------------------------------------------------------
+
+
+@posix_only
+def test_rt12_restore_while_another_ketref_has_the_library_open_is_refused(
+    data_dir: Path,
+) -> None:
+    """RT-12: restoring while another ketref had the library open swapped the file under it.
+    Now the restore (and `db recover`) is refused with one clear line while the other process
+    holds it, nothing changes, and it works once that process has gone."""
+    ws = make_workspace(data_dir)
+    services = ws.open()
+    backup = services.maintenance.backup()
+    services.close()
+    database = ws.paths.database
+    before = file_hash(database)
+    holder = start_worker("hold-open", home=str(data_dir))
+    try:
+        wait_for(holder)
+        with pytest.raises(DatabaseBusyError, match=r"Another ketref .* has ketref\.db open"):
+            ws.restore(backup)
+        assert file_hash(database) == before
+        assert not list(database.parent.glob("ketref.db.before-restore-*"))
+    finally:
+        holder.kill()
+        holder.communicate(timeout=30)
+    aside = ws.restore(backup)
+    assert aside.exists() and file_hash(database) != before
