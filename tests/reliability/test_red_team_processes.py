@@ -23,6 +23,8 @@ from tests.reliability.harness import (
     wait_for,
 )
 
+pytestmark = pytest.mark.slow  # each case starts ketref in a child process
+
 
 @posix_only
 def test_rt01_cli_screen_on_dev_zero_is_one_line_and_quick(tmp_path: Path) -> None:
