@@ -21,7 +21,7 @@ from ketref.app import main
 from ketref.bounded_read import FileTooLargeError, read_bounded
 from ketref.content.safe_yaml import MAX_DEPTH, YamlError, load_yaml
 from ketref.db import migrate
-from ketref.db.engine import inspect_sqlite_file
+from ketref.db.engine import DatabaseTarget, inspect_sqlite_file
 from ketref.db.errors import DatabaseTooNewError, IndexDamageError
 from ketref.db.health import Integrity
 from ketref.domain.errors import BadInputError, ContentError
@@ -29,10 +29,12 @@ from ketref.domain.packs import PackError
 from ketref.domain.patient import template
 from ketref.domain.printing import ClinicProfile
 from ketref.domain.text_rules import BAD_CHARACTER
+from ketref.paths import AppPaths
 from ketref.services.recovery import DatabaseProblem, RecoveryNeededError
 from ketref.services.screening import load_patient_file
 from ketref.services.workspace import Services, Workspace
-from tests.conftest import file_hash, make_workspace
+from tests.conftest import FIXTURE_CONTENT, file_hash, fixed_clock, make_workspace
+from tests.reliability import postgres
 from tests.reliability.harness import (
     damage_index,
     export_payload,
@@ -432,3 +434,62 @@ def test_rt11_audit_events_are_append_only_in_the_database(opened: Services) -> 
             with pytest.raises(sqlite3.IntegrityError, match="append-only"):
                 conn.execute(statement)
             assert conn.execute("SELECT * FROM audit_event ORDER BY id").fetchall() == rows
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    reason = postgres.unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    with postgres.throwaway_cluster() as url:
+        yield url
+
+
+@pytest.mark.postgres
+def test_rt11_audit_events_are_append_only_on_postgresql(postgres_url: str, tmp_path: Path) -> None:
+    """RT-11 on PostgreSQL: the 0004 trigger refuses UPDATE, DELETE and TRUNCATE on audit
+    events (insufficient_privilege); the library itself opens, loads and audits normally."""
+    home = AppPaths.resolve(tmp_path / "home")
+    home.ensure()
+    ws = Workspace(home, DatabaseTarget.parse(postgres_url), FIXTURE_CONTENT, clock=fixed_clock)
+    services = ws.open()
+    try:
+        services.clinic.save(ClinicProfile(name="Append-only clinic"))
+        with services.db.read() as session:
+            count = session.execute(sqlalchemy.text("SELECT count(*) FROM audit_event")).scalar()
+        assert count
+        for statement in (
+            "UPDATE audit_event SET actor = 'someone else'",
+            "DELETE FROM audit_event",
+            "TRUNCATE audit_event",
+        ):
+            refused = pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only")
+            with refused, services.db.write() as session:
+                session.execute(sqlalchemy.text(statement))
+        with services.db.read() as session:
+            after = session.execute(sqlalchemy.text("SELECT count(*) FROM audit_event")).scalar()
+        assert after == count
+    finally:
+        services.close()
+
+
+@pytest.mark.postgres
+def test_rt10_newer_revision_on_postgresql_is_named(postgres_url: str, tmp_path: Path) -> None:
+    """RT-10 on PostgreSQL: an unknown revision is named, never "schema 0"."""
+    engine = sqlalchemy.create_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(sqlalchemy.text("UPDATE alembic_version SET version_num = '0009_newer'"))
+    try:
+        home = AppPaths.resolve(tmp_path / "home")
+        ws = Workspace(home, DatabaseTarget.parse(postgres_url), FIXTURE_CONTENT)
+        with pytest.raises(DatabaseTooNewError) as info:
+            ws.open()
+        assert "'0009_newer' is not one this version knows" in str(info.value)
+        assert "schema 0" not in str(info.value)
+    finally:
+        with engine.begin() as conn:
+            conn.execute(
+                sqlalchemy.text("UPDATE alembic_version SET version_num = :head"),
+                {"head": migrate.head_revision()},
+            )
+        engine.dispose()
