@@ -34,7 +34,6 @@ from ketref.db.errors import (
     IndexDamageError,
     NotADatabaseError,
     NotAFileError,
-    StorageUnavailableError,
     is_busy,
     translate_error,
 )
@@ -294,7 +293,7 @@ def _read_state(path: Path) -> SchemaState:
     try:
         conn = sqlite3.connect(health.read_only_uri(path), uri=True)
     except sqlite3.Error as exc:
-        raise _refusal(exc, path) from exc
+        raise health.refusal(exc, path) from exc
     try:
         found = health.integrity(conn)
         if found.index_only:
@@ -315,24 +314,10 @@ def _read_state(path: Path) -> SchemaState:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             revision = row[0] if row else None
     except sqlite3.Error as exc:
-        raise _refusal(exc, path) from exc
+        raise health.refusal(exc, path) from exc
     finally:
         conn.close()
     return SchemaState(revision=revision, user_version=user_version)
-
-
-def _refusal(exc: sqlite3.Error, path: Path) -> DatabaseRefusedError:
-    """Damage only when SQLite says so; a full or failing disk is its own refusal."""
-    if health.is_damage(exc):
-        return DatabaseDamagedError(f"{path.name} is damaged ({exc}). It was left untouched.")
-    if health.is_storage_failure(exc):
-        return StorageUnavailableError(health.could_not_write(path))
-    if health.error_name(exc).startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")):
-        return DatabaseReadOnlyError(
-            f"{path.name} cannot be read and written here (read-only file or folder); "
-            "nothing was changed."
-        )
-    return DatabaseRefusedError(f"{path.name} cannot be opened ({exc}); nothing was changed.")
 
 
 def refuse_if_read_only(path: Path) -> None:
@@ -378,26 +363,29 @@ def _create_sqlite(path: Path, settings: ConnectionSettings) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temp = path.with_name(f"{path.name}.{os.getpid()}.creating")
-    for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
+    leftovers = (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm"), Path(f"{temp}-journal"))
+    for leftover in leftovers:
         leftover.unlink(missing_ok=True)
-    create_private(temp)
-    engine = make_engine(DatabaseTarget(url=f"sqlite:///{temp}", path=temp), settings)
     try:
-        migrate.upgrade(engine)
-    finally:
-        engine.dispose()
-    _stamp_sqlite(temp)
-    conn = sqlite3.connect(temp, isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode=DELETE")  # fold the WAL in before the rename
-    finally:
-        conn.close()
-    try:
+        create_private(temp)
+        engine = make_engine(DatabaseTarget(url=f"sqlite:///{temp}", path=temp), settings)
+        try:
+            migrate.upgrade(engine)
+        finally:
+            engine.dispose()
+        _stamp_sqlite(temp)
+        conn = sqlite3.connect(temp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=DELETE")  # fold the WAL in before the rename
+        finally:
+            conn.close()
         publish_no_clobber(temp, path)
     except FileExistsError:
         log.info("another ketref created the database first; using that one")
     finally:
-        temp.unlink(missing_ok=True)
+        for leftover in leftovers:  # a failed creation leaves nothing behind
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
     log.info("created a new ketref database")
 
 
@@ -417,7 +405,10 @@ def open_database(
         return _open_server_database(target, backups_dir=backups_dir)
     path = target.path
     if not path.exists():
-        _create_sqlite(path, settings)
+        try:
+            _create_sqlite(path, settings)
+        except (OSError, sqlite3.Error, DBAPIError) as exc:
+            raise health.creation_refusal(exc, path) from exc
     sidecars = health.sidecars_present(path)
     try:
         return _open_sqlite(target, path, backups_dir, clock, settings)

@@ -19,7 +19,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ketref.domain.errors import DatabaseBusyError
+from ketref.db.errors import (
+    DatabaseDamagedError,
+    DatabaseReadOnlyError,
+    StorageUnavailableError,
+)
+from ketref.domain.errors import DatabaseBusyError, DatabaseRefusedError
 
 _INDEX_PROBLEM = re.compile(r"^(row \d+ missing from index \S+|wrong # of entries in index \S+)$")
 SIDECARS = ("-wal", "-shm")
@@ -130,6 +135,39 @@ def could_not_write(path: Path) -> str:
         f"could not write: {storage_problem(path.parent)}, so ketref could not open or change "
         f"{path.name}; nothing was changed. Free some space, raise the limit or check the disk, "
         "then try again."
+    )
+
+
+def refusal(exc: sqlite3.Error, path: Path) -> DatabaseRefusedError:
+    """Damage only when SQLite says so; a full or failing disk is its own refusal."""
+    if is_damage(exc):
+        return DatabaseDamagedError(f"{path.name} is damaged ({exc}). It was left untouched.")
+    if is_storage_failure(exc):
+        return StorageUnavailableError(could_not_write(path))
+    if error_name(exc).startswith(("SQLITE_READONLY", "SQLITE_PERM", "SQLITE_AUTH")):
+        return DatabaseReadOnlyError(
+            f"{path.name} cannot be read and written here (read-only file or folder); "
+            "nothing was changed."
+        )
+    return DatabaseRefusedError(f"{path.name} cannot be opened ({exc}); nothing was changed.")
+
+
+def creation_refusal(exc: BaseException, path: Path) -> DatabaseRefusedError:
+    """Why a new library could not be created at ``path`` (nothing was left behind)."""
+    code = exc.errno if isinstance(exc, OSError) else None
+    if code in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+        return StorageUnavailableError(could_not_write(path))
+    if code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return DatabaseReadOnlyError(
+            f"A new library cannot be created in {path.parent} (read-only folder or disk); "
+            "nothing was changed. Choose a writable --home or fix the permissions."
+        )
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, sqlite3.Error):
+        return refusal(orig, path)
+    return DatabaseRefusedError(
+        f"A new library cannot be created at {path} ({exc.__class__.__name__}); nothing was "
+        "changed."
     )
 
 

@@ -95,7 +95,7 @@ class Workspace:
             try:
                 db = self._open_database()
             except DatabaseReadOnlyError:
-                if not reads_only:
+                if not reads_only or self.target.path is None or not self.target.path.exists():
                     raise
                 db = open_read_only(self.target, self.settings)
                 load_content = False

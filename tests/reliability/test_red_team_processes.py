@@ -231,3 +231,45 @@ def test_rt12_restore_while_another_ketref_has_the_library_open_is_refused(
         holder.communicate(timeout=30)
     aside = ws.restore(backup)
     assert aside.exists() and file_hash(database) != before
+
+
+@posix_only
+def test_rt03_read_only_home_without_a_library_is_one_line(tmp_path: Path) -> None:
+    """RT-03: a read-only home whose library does not exist yet: creating one is impossible,
+    so one line with exit 2 (not "internal error"), and nothing is left in the folder."""
+    if UNPRIVILEGED is None:
+        pytest.skip("running as root without setpriv: permissions cannot be enforced")
+    home = tmp_path / "home"
+    for name in ("data", "config", "logs", "backups"):
+        (home / name).mkdir(parents=True)
+    _read_only_tree(home)
+    result = run_cli(home, ["list", "indications"], prefix=UNPRIVILEGED)
+    assert result.returncode == 2, result.stderr
+    line = result.stderr.strip()
+    assert len(line.splitlines()) == 1 and "cannot be created" in line and "read-only" in line
+    assert list((home / "data").iterdir()) == []
+
+
+@posix_only
+def test_rt02_new_library_on_a_full_disk_is_not_damage(tmp_path: Path) -> None:
+    """RT-02: the first start on a disk too small for the library: "could not write", no
+    half-created file left behind."""
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    prefix = tiny_disk_prefix(disk, "300k")
+    if prefix is None:
+        pytest.skip("cannot mount a private tmpfs here")
+    home = disk / "home"
+    script = f'python -m ketref list indications; echo "rc=$?"; ls -A "{home}/data"'
+    result = subprocess.run(
+        [*prefix, "sh", "-c", script],
+        cwd=REPO,
+        env={**os.environ, "KETREF_HOME": str(home), "PATH": _path_with_python()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    _assert_not_called_damage(result.stderr, 2)
+    assert "the disk is full" in result.stderr
+    assert result.stdout.strip() == "rc=2"  # and no file listed in the data folder
