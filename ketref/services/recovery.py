@@ -275,22 +275,22 @@ def repair_indexes(database: Path, clock: Clock = system_clock) -> Path:
     while nothing has the file open.
 
     Raises:
-        BadInputError: the rebuild did not make the file pass its checks (the copy is kept;
-            the problem is then ordinary damage, for 'ketref db recover' with a backup).
+        DatabaseDamagedError: the rebuild did not make the file pass its checks (the copy is
+            kept; the problem is then ordinary damage, for a restore from a backup).
     """
     aside = _aside_path(database, "before-reindex", clock)
     backup_sqlite(database, aside, verify=False)
     try:
         after = reindex(database)
     except sqlite3.Error as exc:
-        raise BadInputError(
-            f"Rebuilding the indexes of {database.name} failed ({exc}); the file as it was is "
-            f"kept as {aside}."
+        raise DatabaseDamagedError(
+            f"{database.name} is damaged: rebuilding its indexes failed ({exc}); the file as "
+            f"it was is kept as {aside}."
         ) from exc
     if not after.ok:
-        raise BadInputError(
-            f"Rebuilding the indexes of {database.name} did not repair it ({after.summary()}); "
-            f"the file as it was is kept as {aside}."
+        raise DatabaseDamagedError(
+            f"{database.name} is damaged: rebuilding its indexes did not repair it "
+            f"({after.summary()}); the file as it was is kept as {aside}."
         )
     log.warning("rebuilt damaged indexes; a copy of the file as it was was kept aside")
     return aside
