@@ -205,6 +205,8 @@ class HeadIndex:
         in_summary: set[int] = set()
         whole = len(group) > 1  # a short word with synonyms is an abbreviation: a whole word
         for n, alt in enumerate(group):
+            if any(len(e) >= SHORT_TERM and e in alt for e in group[:n]):
+                continue  # its matches are among the earlier one's, weighed at least as much
             for i, at_word in self.titles.containing(alt, whole).items():
                 weight = (TITLE if n == 0 else SYNONYM) + WORD_START if at_word else MID_WORD
                 if weight > in_title.get(i, 0.0):
