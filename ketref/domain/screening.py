@@ -22,6 +22,7 @@ from enum import Enum
 from ketref.domain.content import ScreeningRule
 from ketref.domain.enums import (
     FindingOutcome,
+    InteractionLevel,
     ItemKind,
     Product,
     RuleOutcome,
@@ -37,11 +38,18 @@ from ketref.domain.rule_conditions import (
     Condition,
     DiagnosisCondition,
     FlagCondition,
+    LabelCondition,
     MedicationsCondition,
     NoIndicationCondition,
     TakesCondition,
 )
-from ketref.domain.screening_knowledge import MedicationIndex, RuleSet, normalise_medicine_name
+from ketref.domain.screening_knowledge import (
+    IndicationUseSummary,
+    MedicationEntry,
+    MedicationIndex,
+    RuleSet,
+    normalise_medicine_name,
+)
 from ketref.domain.screening_result import (
     Finding,
     ItemRef,
@@ -88,6 +96,7 @@ no-indication rule with the facts it lacks."""
 
 _STATUS_BY_OUTCOME = (
     (FindingOutcome.NOT_ELIGIBLE, ScreeningStatus.NOT_ELIGIBLE),
+    (FindingOutcome.AVOID_COMBINATION, ScreeningStatus.AVOID_COMBINATION),
     (FindingOutcome.CANNOT_DETERMINE, ScreeningStatus.CANNOT_DETERMINE),
     (FindingOutcome.NEEDS_REVIEW, ScreeningStatus.NEEDS_REVIEW),
     (FindingOutcome.INDICATION_MET, ScreeningStatus.ELIGIBLE_TO_CONSIDER),
@@ -149,20 +158,20 @@ def _screen_product(ctx: _Context) -> ProductResult:
         )
         return ProductResult(ctx.product, ScreeningStatus.CANNOT_DETERMINE, (finding,))
     findings: list[Finding] = []
-    indication_results: list[Evaluation] = []
+    indications: list[_IndicationCheck] = []
     deferred: list[ScreeningRule] = []
     for rule in rules:
         if isinstance(rule.when, NoIndicationCondition):
             deferred.append(rule)  # needs every indication rule's result first
         elif isinstance(rule.when, MedicationsCondition):
             findings += _medication_findings(rule, rule.when, ctx)
+        elif rule.outcome is RuleOutcome.INDICATION_MET:
+            indications.append(_check_indication(rule, ctx))
         else:
-            evaluation = _evaluate(rule.when, ctx)
-            if rule.outcome is RuleOutcome.INDICATION_MET:
-                indication_results.append(evaluation)
-            findings += _rule_findings(rule, evaluation, ctx)
+            findings += _rule_findings(rule, _evaluate(rule.when, ctx), ctx)
+    findings += _indication_findings(indications, ctx)
     for rule in deferred:
-        findings += _no_indication_findings(rule, indication_results, ctx)
+        findings += _no_indication_findings(rule, indications, ctx)
     findings += [
         _engine_finding(
             ctx,
@@ -185,7 +194,15 @@ def _screen_product(ctx: _Context) -> ProductResult:
             )
         )
         status = ScreeningStatus.NEEDS_REVIEW
-    return ProductResult(ctx.product, status, tuple(sorted(findings, key=Finding.sort_key)))
+    ordered = tuple(sorted(findings, key=Finding.sort_key))
+    return ProductResult(ctx.product, status, ordered, _status_reason(status, ordered))
+
+
+def _status_reason(status: ScreeningStatus, findings: Sequence[Finding]) -> str | None:
+    """The short reasons behind the status, from the findings that decide it (if they have one)."""
+    deciding = next(o for o, s in _STATUS_BY_OUTCOME if s is status)
+    headlines = [f.headline for f in findings if f.outcome is deciding and f.headline]
+    return "; ".join(dict.fromkeys(headlines)) or None
 
 
 # --- Conditions ----------------------------------------------------------------------------
@@ -322,40 +339,49 @@ def _medication_findings(
     findings: list[Finding] = []
     for name in _unique_names(medicines):
         evaluation = Evaluation(Truth.TRUE, {"medication": name})
-        entries = ctx.medicines.lookup(name)
-        if not entries:
-            if NOT_RECOGNISED in levels:
-                message = (
-                    f"{name}: not recognised — review manually. ketref has no entry for this "
-                    "name, which is not the same as having no interaction."
-                )
-                outcome = FindingOutcome(rule.outcome.value)
-                findings.append(
-                    _finding(rule, outcome, message, evaluation, ctx, basis=NOT_RECOGNISED)
-                )
-            continue
-        for entry in entries:
-            if ctx.product not in entry.products or entry.level.value not in levels:
+        brand = ctx.medicines.is_brand(name)
+        for component in ctx.medicines.components(name):
+            shown = f"{name} ({component})" if brand else name
+            entries = ctx.medicines.lookup_generic(component)
+            if not entries:
+                if NOT_RECOGNISED in levels:
+                    message = (
+                        f"{shown}: not recognised — review manually. ketref has no entry for "
+                        "this name, which is not the same as having no interaction."
+                    )
+                    outcome = FindingOutcome(rule.outcome.value)
+                    findings.append(
+                        _finding(rule, outcome, message, evaluation, ctx, basis=NOT_RECOGNISED)
+                    )
                 continue
-            finding = _finding(
-                rule,
-                FindingOutcome(rule.outcome.value),
-                f"{name}: {entry.title} ({entry.level.value}). {entry.advice}",
-                evaluation,
-                ctx,
-                basis=entry.level.value,
-                item=ItemRef(ItemKind.INTERACTION, entry.interaction),
-                extra_references=entry.references,
-            )
-            findings.append(
-                replace(
-                    finding,
-                    verified=finding.verified and entry.verified,
-                    unverified_note=entry.unverified_note or finding.unverified_note,
-                    review_due=min(entry.review_due, rule.review_due),
-                )
-            )
+            for entry in entries:
+                if ctx.product not in entry.products or entry.level.value not in levels:
+                    continue
+                findings.append(_medication_finding(rule, shown, entry, evaluation, ctx))
     return findings
+
+
+def _medication_finding(
+    rule: ScreeningRule, shown: str, entry: MedicationEntry, evaluation: Evaluation, ctx: _Context
+) -> Finding:
+    avoid = entry.level is InteractionLevel.AVOID and rule.outcome is RuleOutcome.NEEDS_REVIEW
+    finding = _finding(
+        rule,
+        FindingOutcome.AVOID_COMBINATION if avoid else FindingOutcome(rule.outcome.value),
+        f"{shown}: {entry.title} ({entry.level.value}). {entry.advice}",
+        evaluation,
+        ctx,
+        basis=entry.level.value,
+        item=ItemRef(ItemKind.INTERACTION, entry.interaction),
+        extra_references=entry.references,
+    )
+    return replace(
+        finding,
+        verified=finding.verified and entry.verified,
+        unverified_note=entry.unverified_note or finding.unverified_note,
+        review_due=min(entry.review_due, rule.review_due),
+        headline=f"{shown}: avoid with this product" if avoid else None,
+    )
 
 
 def _unique_names(names: Iterable[str]) -> list[str]:
@@ -366,13 +392,120 @@ def _unique_names(names: Iterable[str]) -> list[str]:
     return list(seen.values())
 
 
+# --- Indications ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _IndicationCheck:
+    """One indication rule for one product: its diagnosis part, label conditions and result."""
+
+    rule: ScreeningRule
+    base: Evaluation
+    """The rule's own ``when`` (diagnosis and definition)."""
+    labels: tuple[tuple[LabelCondition, Evaluation], ...]
+    combined: Evaluation
+    """``when`` and every label condition together (Kleene AND)."""
+    use: IndicationUseSummary | None
+
+    @property
+    def met(self) -> bool:
+        return self.combined.truth is Truth.TRUE
+
+    @property
+    def explained(self) -> bool:
+        """The diagnosis holds but a label condition fails or is unknown: its own finding says
+        why, so the no-indication rule need not."""
+        return self.base.truth is Truth.TRUE and not self.met
+
+
+def _check_indication(rule: ScreeningRule, ctx: _Context) -> _IndicationCheck:
+    base = _evaluate(rule.when, ctx)
+    labels = tuple((c, _evaluate(c.when, ctx)) for c in rule.label_conditions)
+    combined = _combine([base, *(e for _, e in labels)], every=True)
+    use = ctx.rules.indication_uses.get(rule.diagnoses[0], {}).get(ctx.product)
+    return _IndicationCheck(rule, base, labels, combined, use)
+
+
+def _indication_findings(checks: Sequence[_IndicationCheck], ctx: _Context) -> list[Finding]:
+    """Met indications, weighed by their evidence, and label conditions that are not met.
+
+    An indication supports "eligible to consider" only when it is approved or off-label with at
+    least moderate evidence. One met only with weaker evidence needs review, saying so in words,
+    unless a better-supported indication is also met (then it is listed for information).
+    """
+    supported = any(c.met and c.use is not None and c.use.supports_eligibility for c in checks)
+    findings: list[Finding] = []
+    for check in checks:
+        rule = check.rule
+        if check.met:
+            findings.append(_met_finding(check, supported, ctx))
+        elif check.explained:
+            failed = [(c, e) for c, e in check.labels if e.truth is Truth.FALSE]
+            label = ctx.product.label
+            if failed:
+                requires = "; ".join(c.requires for c, _ in failed)
+                evaluation = _combine([check.base, *(e for _, e in failed)], every=True)
+                evaluation.truth = Truth.TRUE  # the finding reports facts that hold
+                message = (
+                    f"Label condition not met, so this indication is not met ({label} label: "
+                    f"{requires}). {rule.message}"
+                )
+                headline = f"label condition not met: {requires}"
+                findings.append(
+                    _finding(
+                        rule,
+                        FindingOutcome.NEEDS_REVIEW,
+                        message,
+                        evaluation,
+                        ctx,
+                        headline=headline,
+                    )
+                )
+            else:
+                open_ = [c for c, e in check.labels if e.truth is Truth.UNKNOWN]
+                requires = "; ".join(c.requires for c in open_)
+                message = (
+                    f"Not known: {_missing_text(check.combined.missing)}. This indication is not "
+                    f"confirmed until it is known ({label} label: {requires}). {rule.message}"
+                )
+                findings.append(
+                    _finding(rule, FindingOutcome.NEEDS_REVIEW, message, check.combined, ctx)
+                )
+    return findings
+
+
+def _met_finding(check: _IndicationCheck, supported: bool, ctx: _Context) -> Finding:
+    rule, use = check.rule, check.use
+    if use is not None and use.supports_eligibility:
+        return _finding(rule, FindingOutcome.INDICATION_MET, rule.message, check.combined, ctx)
+    words = use.in_words if use is not None else "status not in the knowledge base"
+    title = use.title if use is not None else rule.diagnoses[0]
+    if supported:
+        message = f"{words.capitalize()}: {rule.message}"
+        return _finding(rule, FindingOutcome.INFORMATIONAL, message, check.combined, ctx)
+    message = (
+        f"{words.capitalize()}: {rule.message} Evidence this weak is not read as support for "
+        "treatment: weigh benefit and risk with the patient before offering it."
+    )
+    return _finding(
+        rule,
+        FindingOutcome.NEEDS_REVIEW,
+        message,
+        check.combined,
+        ctx,
+        headline=f"{words}: {title}",
+    )
+
+
 def _no_indication_findings(
-    rule: ScreeningRule, indication_results: Sequence[Evaluation], ctx: _Context
+    rule: ScreeningRule, checks: Sequence[_IndicationCheck], ctx: _Context
 ) -> list[Finding]:
-    if any(e.truth is Truth.TRUE for e in indication_results):
+    if any(c.met for c in checks):
         return []
     values: dict[str, JsonValue] = {"diagnoses": ctx.patient.diagnoses}
-    unknown = [e for e in indication_results if e.truth is Truth.UNKNOWN]
+    unknown = [c.combined for c in checks if c.combined.truth is Truth.UNKNOWN and not c.explained]
+    if any(c.explained for c in checks) and not unknown:
+        return []  # the label-condition finding already says why no indication is met
     if not unknown:
         return [
             _finding(
@@ -401,6 +534,7 @@ def _finding(
     basis: str | None = None,
     item: ItemRef | None = None,
     extra_references: Sequence[str] = (),
+    headline: str | None = None,
 ) -> Finding:
     return Finding(
         rule_id=rule.id,
@@ -418,6 +552,7 @@ def _finding(
         unverified_note=rule.unverified_note,
         reviewed=rule.reviewed,
         review_due=rule.review_due,
+        headline=headline,
     )
 
 

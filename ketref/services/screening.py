@@ -110,6 +110,7 @@ class ScreeningService:
                 for kind in _KNOWLEDGE_KINDS
             }
             interactions = [i for i in items[ItemKind.INTERACTION] if isinstance(i, Interaction)]
+            synonyms = repo.synonyms(session)
             edits = tuple(repo.locally_edited_slugs(session, _KNOWLEDGE_KINDS))
             version = release.version if release is not None else "none"
             if edits:
@@ -131,7 +132,7 @@ class ScreeningService:
             }
         knowledge = ScreeningKnowledge(
             rules=rule_set,
-            medicines=MedicationIndex.from_interactions(interactions),
+            medicines=MedicationIndex.from_interactions(interactions, synonyms),
             references=references,
             local_edits=edits,
         )

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.unit
 NE = ScreeningStatus.NOT_ELIGIBLE
 CD = ScreeningStatus.CANNOT_DETERMINE
 NR = ScreeningStatus.NEEDS_REVIEW
+AV = ScreeningStatus.AVOID_COMBINATION
 OK = ScreeningStatus.ELIGIBLE_TO_CONSIDER
 
 
@@ -47,7 +48,8 @@ def v(name: str, iv: ScreeningStatus, esk: ScreeningStatus, **kw: Any) -> Vignet
 
 # fmt: off
 VIGNETTES = [
-    v("clear adult with TRD", OK, OK, fires={"indication-trd-iv", "indication-trd-esketamine"}),
+    v("clear adult with TRD", OK, OK, fires={"indication-trd-iv", "indication-trd-esketamine",
+                                             "setting-iv", "setting-esketamine"}),
     # --- absolute contraindications ----------------------------------------------------------
     v("hypersensitivity to ketamine", NE, NE, hypersensitivity_to_ketamine=True,
       fires={"hypersensitivity-to-ketamine"}),
@@ -92,6 +94,10 @@ VIGNETTES = [
       fires={"bp-above-stop-iv"}),
     # --- age ---------------------------------------------------------------------------------
     v("17-year-old", NR, NR, age_years=17, fires={"age-under-18-iv", "age-under-18-esketamine"}),
+    v("16-year-old with TRD: Spravato label is for adults", NR, NR, age_years=16,
+      fires={"age-under-18-esketamine", "indication-trd-iv"}, silent={"no-indication-met"}),
+    v("age unknown: Spravato's indication stays open", NR, NR, age_years=None,
+      silent={"indication-trd-esketamine"}),
     v("exactly 18", OK, OK, age_years=18, silent={"age-under-18-iv", "age-under-18-esketamine"}),
     v("64-year-old", OK, OK, age_years=64, silent={"age-65-and-over"}),
     v("exactly 65", NR, NR, age_years=65, fires={"age-65-and-over"},
@@ -131,18 +137,34 @@ VIGNETTES = [
       fires={"indication-trd-iv", "indication-trd-esketamine"}),
     v("TRD with unknown trial count", NR, NR, failed_antidepressant_trials=None,
       silent={"indication-trd-iv", "indication-trd-esketamine"}),
-    v("MDD without resistance", OK, NR, diagnoses=["major-depressive-disorder"],
+    v("MDD without resistance: evidence low", NR, NR, diagnoses=["major-depressive-disorder"],
       fires={"indication-mdd-iv", "no-indication-met"}),
-    v("MDD with acute suicidal ideation", OK, OK, diagnoses=["depression-with-suicidal-ideation"],
+    v("MDD with acute suicidal ideation on sertraline", OK, OK,
+      diagnoses=["depression-with-suicidal-ideation"], medications=["sertraline"],
       fires={"indication-suicidal-ideation-iv", "indication-suicidal-ideation-esketamine"}),
-    v("bipolar depression", OK, NR, diagnoses=["bipolar-depression"],
+    v("suicidal ideation, no medicines: Spravato label needs an oral antidepressant", OK, NR,
+      diagnoses=["depression-with-suicidal-ideation"], medications=[],
+      fires={"indication-suicidal-ideation-iv"}, silent={"no-indication-met"}),
+    v("suicidal ideation, medicines not known: the question is open", NR, NR,
+      diagnoses=["depression-with-suicidal-ideation"], medications=None,
+      silent={"indication-suicidal-ideation-esketamine"}),
+    v("suicidal ideation on a brand-name antidepressant", OK, OK,
+      diagnoses=["depression-with-suicidal-ideation"], medications=["Zoloft"],
+      fires={"indication-suicidal-ideation-esketamine"}),
+    v("bipolar depression: evidence low", NR, NR, diagnoses=["bipolar-depression"],
       fires={"indication-bipolar-depression-iv"}),
-    v("generalised and social anxiety", OK, NR,
+    v("generalised and social anxiety: evidence low", NR, NR,
       diagnoses=["generalized-anxiety-disorder", "social-anxiety-disorder"],
       fires={"indication-gad-iv", "indication-sad-iv"}),
-    v("PTSD", OK, NR, diagnoses=["ptsd"], fires={"indication-ptsd-iv"}),
-    v("CRPS", OK, NR, diagnoses=["complex-regional-pain-syndrome"], fires={"indication-crps-iv"}),
-    v("neuropathic pain, fibromyalgia, chronic pain", OK, NR,
+    v("PTSD: evidence low", NR, NR, diagnoses=["ptsd"], fires={"indication-ptsd-iv"}),
+    v("CRPS: evidence moderate", OK, NR, diagnoses=["complex-regional-pain-syndrome"],
+      fires={"indication-crps-iv"}),
+    v("fibromyalgia: evidence very low", NR, NR, diagnoses=["fibromyalgia"],
+      fires={"indication-fibromyalgia-iv"}),
+    v("TRD plus PTSD: the TRD indication carries IV", OK, OK,
+      diagnoses=["treatment-resistant-depression", "ptsd"],
+      fires={"indication-trd-iv", "indication-ptsd-iv"}),
+    v("neuropathic pain, fibromyalgia, chronic pain", NR, NR,
       diagnoses=["neuropathic-pain", "fibromyalgia", "chronic-pain"],
       fires={"indication-neuropathic-pain-iv", "indication-fibromyalgia-iv",
              "indication-chronic-pain-iv"}),
@@ -159,7 +181,16 @@ VIGNETTES = [
       lorazepam_equivalent_mg_per_day=4, silent={"high-dose-benzodiazepines"}),
     v("tranylcypromine (MAOI)", NR, NR, medications=["tranylcypromine"],
       fires={"medication-review"}),
-    v("theophylline (avoid)", NR, NR, medications=["theophylline"], fires={"medication-review"}),
+    v("theophylline (avoid)", AV, AV, medications=["theophylline"], fires={"medication-review"}),
+    v("avoid outranks cannot-determine", AV, AV, medications=["theophylline"], pregnant=None),
+    v("Xanax is alprazolam", NR, NR, medications=["Xanax"], fires={"medication-review"}),
+    v("gabapentin is a CNS depressant", NR, NR, medications=["gabapentin"],
+      fires={"medication-review"}),
+    v("Seroquel (quetiapine) is a CNS depressant", NR, NR, medications=[" SEROquel "],
+      fires={"medication-review"}),
+    v("lithium: noted, no change", OK, OK, medications=["lithium"], fires={"medication-note"}),
+    v("donepezil: no known interaction, noted", OK, OK, medications=["Aricept"],
+      fires={"medication-note"}),
     v("unknown medicine name", NR, NR, medications=["metforminn"], fires={"medication-review"}),
     v("sertraline is compatible", OK, OK, medications=["sertraline"], fires={"medication-note"}),
     v("nasal fluticasone concerns Spravato only", OK, NR, medications=["fluticasone"],
