@@ -516,12 +516,23 @@ def _no_indication_findings(
     for evaluation in unknown:
         values.update(evaluation.values)
         missing += [m for m in evaluation.missing if m not in missing]
+    # in form order, so the order of the rules never changes the finding
+    missing.sort(key=_form_order)
+    values = {name: values[name] for name in sorted(values, key=_form_order)}
     message = (
         f"Not known: {_missing_text(missing)}. No indication can be confirmed until it is. "
         f"{rule.message}"
     )
     evaluation = Evaluation(Truth.UNKNOWN, values, missing)
     return [_finding(rule, FindingOutcome.NEEDS_REVIEW, message, evaluation, ctx)]
+
+
+def _form_order(name: str) -> tuple[int, str]:
+    """Patient fields in the order of the form; anything else after them, alphabetically."""
+    return (_FORM_POSITION.get(name, len(_FORM_POSITION)), name)
+
+
+_FORM_POSITION = {name: i for i, name in enumerate(FIELD_BY_NAME)}
 
 
 def _finding(

@@ -108,7 +108,8 @@ NO_INDICATION = rule("none", {"no_indication_met": True})
         ({"takes": "benzodiazepines"}, {"medications": ["Diazepam"]}, Truth.TRUE),
         ({"takes": "benzodiazepines"}, {"medications": ["sertraline"]}, Truth.FALSE),
         ({"takes": "benzodiazepines"}, {"medications": []}, Truth.FALSE),
-        ({"takes": "benzodiazepines"}, {"medications": ["Ativan"]}, Truth.UNKNOWN),
+        ({"takes": "benzodiazepines"}, {"medications": ["Ativan"]}, Truth.TRUE),  # brand
+        ({"takes": "benzodiazepines"}, {"medications": ["Sleepwell"]}, Truth.UNKNOWN),
         ({"takes": "benzodiazepines"}, {}, Truth.UNKNOWN),
     ],
 )
@@ -121,7 +122,7 @@ def test_kleene_logic(when: dict[str, Any], patient: dict[str, Any], truth: Trut
 
 
 def test_a_brand_name_the_index_does_not_know_is_not_assumed_safe() -> None:
-    patient = clear_patient(medications=["Ativan"], lorazepam_equivalent_mg_per_day=6)
+    patient = clear_patient(medications=["Sleepwell"], lorazepam_equivalent_mg_per_day=6)
     result = result_for(
         patient,
         rule(
@@ -137,7 +138,7 @@ def test_a_brand_name_the_index_does_not_know_is_not_assumed_safe() -> None:
     )
     finding = next(f for f in result.for_product(IV).findings if f.rule_id == "hd")
     assert finding.outcome is FindingOutcome.NEEDS_REVIEW
-    assert "Ativan" in finding.missing[0]
+    assert "Sleepwell" in finding.missing[0]
 
 
 def test_a_class_missing_from_the_knowledge_base_is_unknown() -> None:
@@ -223,7 +224,10 @@ def test_result_json_has_exactly_the_public_shape() -> None:
     ).as_dict()
     assert set(data) == {"ruleset_version", "thresholds", "results"}
     assert [r["product"] for r in data["results"]] == ["iv-ketamine", "esketamine-nasal"]
-    assert all(set(r) == {"product", "status", "findings"} for r in data["results"])
+    assert all(
+        set(r) == {"product", "status", "status_label", "reason", "findings"}
+        for r in data["results"]
+    )
     finding = data["results"][0]["findings"][0]
     assert {
         "rule_id",

@@ -295,7 +295,7 @@ def test_indication_findings_carry_regulatory_basis() -> None:
     esk = next(
         f for f in result.for_product(ESK).findings if f.rule_id == "indication-trd-esketamine"
     )
-    assert esk.basis == "approved, evidence high"
+    assert esk.basis == "approved, evidence moderate"
     ptsd = next(f for f in result.for_product(IV).findings if f.rule_id == "indication-ptsd-iv")
     assert ptsd.basis == "off-label, evidence low"
     assert ptsd.item is not None
@@ -321,3 +321,89 @@ def test_an_all_unknown_patient_is_never_eligible_nor_ruled_out() -> None:
         assert product_result.status is CD
         assert not product_result.findings_with(FindingOutcome.NOT_ELIGIBLE)
         assert product_result.findings_with(FindingOutcome.CANNOT_DETERMINE)
+
+
+# --- evidence, label conditions, avoid, brands (issue 16) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("diagnosis", "reason"),
+    [
+        ("fibromyalgia", "off-label; evidence very low: Fibromyalgia"),
+        (
+            "major-depressive-disorder",
+            "off-label; evidence low: Major depressive disorder without treatment resistance",
+        ),
+    ],
+)
+def test_weak_evidence_alone_needs_review_and_says_why(diagnosis: str, reason: str) -> None:
+    result = run(clear_patient(diagnoses=[diagnosis])).for_product(IV)
+    assert result.status is NR
+    assert result.reason == reason
+    assert result.status_text == f"Needs review ({reason})"
+    assert result.as_dict()["reason"] == reason
+    finding = next(f for f in result.findings if f.rule_id.startswith("indication-"))
+    assert finding.outcome is FindingOutcome.NEEDS_REVIEW
+    assert finding.message.startswith(reason.split(":")[0].capitalize() + ":")
+    assert not result.findings_with(FindingOutcome.INDICATION_MET)
+
+
+def test_weak_evidence_beside_a_supported_indication_is_for_information() -> None:
+    result = run(clear_patient(diagnoses=["treatment-resistant-depression", "ptsd"]))
+    iv = result.for_product(IV)
+    assert iv.status is OK
+    assert iv.reason is None
+    ptsd = next(f for f in iv.findings if f.rule_id == "indication-ptsd-iv")
+    assert ptsd.outcome is FindingOutcome.INFORMATIONAL
+    assert ptsd.message.startswith("Off-label; evidence low:")
+
+
+def test_a_16_year_old_with_trd_does_not_meet_spravatos_indication() -> None:
+    esk = run(clear_patient(age_years=16)).for_product(ESK)
+    assert not esk.findings_with(FindingOutcome.INDICATION_MET)
+    finding = next(f for f in esk.findings if f.rule_id == "indication-trd-esketamine")
+    assert finding.outcome is FindingOutcome.NEEDS_REVIEW
+    assert "adults (18 years or older)" in finding.message
+    assert dict(finding.values)["age_years"] == 16
+    assert esk.reason is not None and "adults (18 years or older)" in esk.reason
+
+
+def test_spravato_for_suicidal_ideation_needs_a_known_oral_antidepressant() -> None:
+    base = {"diagnoses": ["depression-with-suicidal-ideation"]}
+    empty = run(clear_patient(medications=[], **base)).for_product(ESK)
+    finding = next(f for f in empty.findings if f.rule_id.startswith("indication-suicidal"))
+    assert "oral antidepressant" in finding.message and not finding.missing
+    unknown_list = run(clear_patient(medications=None, **base)).for_product(ESK)
+    open_question = next(
+        f for f in unknown_list.findings if f.rule_id.startswith("indication-suicidal")
+    )
+    assert open_question.missing == ("medications",)
+    assert open_question.message.startswith("Not known: Current medicines")
+    unrecognised = run(clear_patient(medications=["Sleepwell"], **base)).for_product(ESK)
+    assert not unrecognised.findings_with(FindingOutcome.INDICATION_MET)  # unknown, never "no"
+
+
+def test_an_avoid_interaction_reads_stronger_than_a_caution() -> None:
+    avoid = run(clear_patient(medications=["theophylline"])).for_product(IV)
+    caution = run(clear_patient(medications=["lorazepam"])).for_product(IV)
+    assert avoid.status is AV and caution.status is NR
+    assert list(ScreeningStatus).index(avoid.status) < list(ScreeningStatus).index(caution.status)
+    assert avoid.status.label != caution.status.label
+    assert avoid.reason == "theophylline: avoid with this product"
+    assert caution.reason is None
+
+
+def test_brand_names_map_to_generics_and_are_shown_as_typed() -> None:
+    result = run(clear_patient(medications=["  XANAX ", "Suboxone", "Lyrica"])).for_product(IV)
+    messages = [f.message for f in result.findings if f.rule_id == "medication-review"]
+    assert any(m.startswith("XANAX (alprazolam): Benzodiazepines") for m in messages)
+    assert any(m.startswith("Suboxone (buprenorphine): Opioids") for m in messages)
+    assert any(m.startswith("Suboxone (naloxone): not recognised") for m in messages)
+    assert any(m.startswith("Lyrica (pregabalin): Gabapentinoids") for m in messages)
+
+
+def test_no_known_interaction_is_not_called_safe() -> None:
+    result = run(clear_patient(medications=["donepezil", "lithium"])).for_product(ESK)
+    notes = [f.message for f in result.findings if f.rule_id == "medication-note"]
+    assert len(notes) == 2
+    assert all("No known interaction in the sources, which is not evidence" in n for n in notes)
