@@ -344,7 +344,7 @@ def test_weak_evidence_alone_needs_review_and_says_why(diagnosis: str, reason: s
     assert result.as_dict()["reason"] == reason
     finding = next(f for f in result.findings if f.rule_id.startswith("indication-"))
     assert finding.outcome is FindingOutcome.NEEDS_REVIEW
-    assert finding.message.startswith(reason.split(":")[0].capitalize() + ":")
+    assert finding.message.startswith(reason.split(":", maxsplit=1)[0].capitalize() + ":")
     assert not result.findings_with(FindingOutcome.INDICATION_MET)
 
 
