@@ -160,6 +160,7 @@ def test_precedence_is_fixed() -> None:
 
     order = [
         (FindingOutcome.NOT_ELIGIBLE, ScreeningStatus.NOT_ELIGIBLE),
+        (FindingOutcome.AVOID_COMBINATION, ScreeningStatus.AVOID_COMBINATION),
         (FindingOutcome.CANNOT_DETERMINE, ScreeningStatus.CANNOT_DETERMINE),
         (FindingOutcome.NEEDS_REVIEW, ScreeningStatus.NEEDS_REVIEW),
         (FindingOutcome.INDICATION_MET, ScreeningStatus.ELIGIBLE_TO_CONSIDER),
@@ -268,6 +269,27 @@ def test_result_json_has_exactly_the_public_shape() -> None:
         ({"medications": ["avoid"]}, {"outcome": "not-eligible"}, "needs-review or informational"),
         ({"medications": ["avoid", "avoid"]}, {}, "listed twice"),
         ({"flag": "pregnant"}, {"outcome": "indication-met"}, "needs a diagnosis"),
+        (
+            {"flag": "pregnant"},
+            {"label_conditions": [{"requires": "adults", "when": {"flag": "pregnant"}}]},
+            "only an indication-met rule",
+        ),
+        (
+            {"diagnosis": "ptsd"},
+            {
+                "outcome": "indication-met",
+                "label_conditions": [{"requires": "x y z", "when": {"medications": ["avoid"]}}],
+            },
+            "cannot use 'medications'",
+        ),
+        (
+            {"diagnosis": "ptsd"},
+            {
+                "outcome": "indication-met",
+                "label_conditions": [{"when": {"field": "age_years", "op": ">=", "value": 18}}],
+            },
+            "requires",
+        ),
     ],
 )
 def test_structurally_invalid_rules_are_refused(
@@ -276,6 +298,41 @@ def test_structurally_invalid_rules_are_refused(
     data = {"outcome": "needs-review", **extra}
     with pytest.raises(ValidationError, match=message):
         rule("bad", when, **data)
+
+
+def test_a_label_condition_naming_an_unknown_class_is_a_catalogue_problem() -> None:
+    problems = _with_rule_changed(
+        "indication-suicidal-ideation-esketamine",
+        label_conditions=[
+            rule(
+                "x",
+                {"diagnosis": "depression-with-suicidal-ideation"},
+                "indication-met",
+                label_conditions=[{"requires": "an SSRI", "when": {"takes": "ssris"}}],
+            ).label_conditions[0]
+        ],
+    )
+    assert any("'ssris' is not an interaction class" in p for p in problems), problems
+
+
+def test_label_conditions_decide_only_once_the_diagnosis_holds() -> None:
+    adults = rule(
+        "adult-ind",
+        {"diagnosis": "treatment-resistant-depression"},
+        "indication-met",
+        label_conditions=[
+            {"requires": "adults", "when": {"field": "age_years", "op": ">=", "value": 18}}
+        ],
+    )
+    other = clear_patient(diagnoses=["ptsd"], age_years=None)
+    assert not [
+        f
+        for f in result_for(other, adults, NO_INDICATION).for_product(IV).findings
+        if f.rule_id == "adult-ind"
+    ]  # diagnosis false: the label is not asked about
+    young = result_for(clear_patient(age_years=12), adults, NO_INDICATION).for_product(IV)
+    assert [f.rule_id for f in young.findings] == ["adult-ind"]  # explained: no "none" finding
+    assert young.status is ScreeningStatus.NEEDS_REVIEW
 
 
 def _with_rule_changed(rule_id: str, **changes: Any) -> list[str]:
