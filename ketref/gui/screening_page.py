@@ -221,7 +221,7 @@ class ScreeningPage(QWidget):
 
     def _medications_widget(self, spec: FieldSpec) -> QWidget:
         assert self.service is not None
-        self.medications = QLineEdit(placeholderText="generic names, comma-separated")
+        self.medications = QLineEdit(placeholderText="generic or brand names, comma-separated")
         self.medications.setAccessibleName(spec.label)
         completer = MedicationCompleter(QStringListModel(self.service.medication_names(), self))
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -241,7 +241,8 @@ class ScreeningPage(QWidget):
     def _medications_value(self) -> tuple[str, ...] | None:
         if self.no_medicines.isChecked():
             return ()
-        names = tuple(n.strip().lower() for n in self.medications.text().split(",") if n.strip())
+        # kept as typed (a brand is shown as the clinician wrote it); matching ignores case
+        names = tuple(n.strip() for n in self.medications.text().split(",") if n.strip())
         return names or None
 
     # --- state -----------------------------------------------------------------------------

@@ -130,3 +130,12 @@ def test_status_reason_and_avoid_colour_in_the_window() -> None:
     assert AVOID_ORANGE in avoid and "Needs review: medicine to avoid" in avoid
     assert AVOID_ORANGE not in caution and AMBER in caution
     assert len(set(STATUS_COLOUR.values())) == len(STATUS_COLOUR)  # each status its own colour
+
+
+def test_a_brand_name_is_shown_as_typed_with_its_generic(page, qtbot) -> None:
+    page.medications.setText("Xanax, SEROquel")
+    qtbot.waitUntil(
+        lambda: page.result is not None and "Xanax (alprazolam)" in page.results.toPlainText(),
+        timeout=3000,
+    )
+    assert "SEROquel (quetiapine)" in page.results.toPlainText()
