@@ -47,7 +47,7 @@ def summary_document(summary: ScreeningSummary, patient_label: str | None = None
         DocTable(
             ("Product", "Status"),
             tuple((r.product.label, r.status_text) for r in result.results),
-            widths=(2, 1),
+            widths=(1, 1),
         ),
     ]
     for product_result in result.results:
