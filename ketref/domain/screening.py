@@ -9,15 +9,16 @@ by the no-indication rule). Refining an unknown into a value can therefore never
 that already holds. Findings are sorted on a total key, so the
 order of the rules never changes the result.
 
-Status precedence per product: not-eligible > cannot-determine > needs-review >
-eligible-to-consider (an indication is met and nothing else calls for attention).
+Status precedence per product: not-eligible > avoid-combination > cannot-determine >
+needs-review > eligible-to-consider (an indication is met that is approved or off-label with at
+least moderate evidence, its label conditions hold, and nothing else calls for attention).
+Condition evaluation itself lives in ``rule_evaluation``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from enum import Enum
+from dataclasses import dataclass, replace
 
 from ketref.domain.content import ScreeningRule
 from ketref.domain.enums import (
@@ -32,17 +33,12 @@ from ketref.domain.errors import BadInputError
 from ketref.domain.patient import FIELD_BY_NAME, Patient
 from ketref.domain.rule_conditions import (
     NOT_RECOGNISED,
-    AllCondition,
-    AnyCondition,
-    CompareCondition,
     Condition,
-    DiagnosisCondition,
-    FlagCondition,
     LabelCondition,
     MedicationsCondition,
     NoIndicationCondition,
-    TakesCondition,
 )
+from ketref.domain.rule_evaluation import Context, Evaluation, Truth, combine, evaluate
 from ketref.domain.screening_knowledge import (
     IndicationUseSummary,
     MedicationEntry,
@@ -56,34 +52,10 @@ from ketref.domain.screening_result import (
     JsonValue,
     ProductResult,
     ScreeningResult,
-    ThresholdCheck,
 )
 from ketref.domain.thresholds import Thresholds
 
-
-class Truth(Enum):
-    TRUE = "true"
-    FALSE = "false"
-    UNKNOWN = "unknown"
-
-
-@dataclass
-class Evaluation:
-    """The outcome of a condition and what it looked at."""
-
-    truth: Truth
-    values: dict[str, JsonValue] = field(default_factory=dict)
-    missing: list[str] = field(default_factory=list)
-    checks: list[ThresholdCheck] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class _Context:
-    patient: Patient
-    product: Product
-    thresholds: Thresholds
-    medicines: MedicationIndex
-    rules: RuleSet
+__all__ = ["Evaluation", "Truth", "evaluate_condition", "screen", "status_of"]
 
 
 _WHEN_UNKNOWN = {
@@ -122,7 +94,7 @@ def screen(
             "(see 'ketref list indications')"
         )
     results = tuple(
-        _screen_product(_Context(patient, product, thresholds, medication_index, rules))
+        _screen_product(Context(patient, product, thresholds, medication_index, rules))
         for product in Product
     )
     return ScreeningResult(ruleset_version=rules.version, thresholds=thresholds, results=results)
@@ -136,8 +108,8 @@ def evaluate_condition(
 ) -> Evaluation:
     """Evaluate one condition on its own (boundary tests, explaining a rule)."""
     no_rules = RuleSet.from_content("none", [], [], [])
-    return _evaluate(
-        condition, _Context(patient, Product.IV_KETAMINE, thresholds, medication_index, no_rules)
+    return evaluate(
+        condition, Context(patient, Product.IV_KETAMINE, thresholds, medication_index, no_rules)
     )
 
 
@@ -147,7 +119,7 @@ def status_of(findings: Iterable[Finding]) -> ScreeningStatus | None:
     return next((s for o, s in _STATUS_BY_OUTCOME if o in outcomes), None)
 
 
-def _screen_product(ctx: _Context) -> ProductResult:
+def _screen_product(ctx: Context) -> ProductResult:
     rules = [r for r in ctx.rules.rules if ctx.product in r.products]
     if not rules:
         finding = _engine_finding(
@@ -168,7 +140,7 @@ def _screen_product(ctx: _Context) -> ProductResult:
         elif rule.outcome is RuleOutcome.INDICATION_MET:
             indications.append(_check_indication(rule, ctx))
         else:
-            findings += _rule_findings(rule, _evaluate(rule.when, ctx), ctx)
+            findings += _rule_findings(rule, evaluate(rule.when, ctx), ctx)
     findings += _indication_findings(indications, ctx)
     for rule in deferred:
         findings += _no_indication_findings(rule, indications, ctx)
@@ -205,109 +177,6 @@ def _status_reason(status: ScreeningStatus, findings: Sequence[Finding]) -> str 
     return "; ".join(dict.fromkeys(headlines)) or None
 
 
-# --- Conditions ----------------------------------------------------------------------------
-
-
-def _evaluate(condition: Condition, ctx: _Context) -> Evaluation:
-    """Three-valued evaluation of one condition for ``ctx.patient``."""
-    if isinstance(condition, FlagCondition):
-        value = ctx.patient.value(condition.flag)
-        return _known_or_missing(condition.flag, value, value is True)
-    if isinstance(condition, CompareCondition):
-        return _compare(condition, ctx)
-    if isinstance(condition, DiagnosisCondition):
-        diagnoses = ctx.patient.diagnoses
-        return _known_or_missing(
-            "diagnoses", diagnoses, diagnoses is not None and condition.diagnosis in diagnoses
-        )
-    if isinstance(condition, TakesCondition):
-        return _takes(condition, ctx)
-    if isinstance(condition, AllCondition | AnyCondition):
-        children = condition.all if isinstance(condition, AllCondition) else condition.any
-        return _combine(
-            [_evaluate(c, ctx) for c in children], every=isinstance(condition, AllCondition)
-        )
-    raise BadInputError(f"a {type(condition).__name__} must be the whole condition of a rule")
-
-
-def _known_or_missing(name: str, value: JsonValue, holds: bool) -> Evaluation:
-    if value is None:
-        return Evaluation(Truth.UNKNOWN, {name: None}, [name])
-    return Evaluation(Truth.TRUE if holds else Truth.FALSE, {name: value})
-
-
-_OPERATORS = {
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-}
-
-
-def _compare(condition: CompareCondition, ctx: _Context) -> Evaluation:
-    value = ctx.patient.value(condition.field)
-    threshold: float
-    if condition.setting is not None:
-        threshold = ctx.thresholds.value(condition.setting)
-    else:
-        assert condition.value is not None  # the model guarantees one of the two
-        threshold = condition.value
-    assert value is None or isinstance(value, int | float)  # rules compare numeric fields only
-    met = None if value is None else bool(_OPERATORS[condition.op](value, threshold))
-    check = ThresholdCheck(
-        field=condition.field,
-        op=condition.op,
-        threshold=threshold,
-        patient_value=value,
-        met=met,
-        setting=condition.setting.value if condition.setting else None,
-    )
-    evaluation = _known_or_missing(condition.field, value, bool(met))
-    evaluation.checks.append(check)
-    return evaluation
-
-
-def _takes(condition: TakesCondition, ctx: _Context) -> Evaluation:
-    medicines = ctx.patient.medications
-    values: dict[str, JsonValue] = {"medications": medicines}
-    if not ctx.medicines.has_class(condition.takes):
-        missing = f"which medicines count as {condition.takes} (not in the loaded knowledge base)"
-        return Evaluation(Truth.UNKNOWN, values, [missing])
-    if medicines is None:
-        return Evaluation(Truth.UNKNOWN, values, ["medications"])
-    if any(
-        entry.interaction == condition.takes
-        for name in medicines
-        for entry in ctx.medicines.lookup(name)
-    ):
-        return Evaluation(Truth.TRUE, values)
-    unrecognised = [name for name in medicines if not ctx.medicines.recognises(name)]
-    if unrecognised:
-        listed = ", ".join(unrecognised)
-        missing = f"whether {listed} (not recognised) counts as {condition.takes}"
-        return Evaluation(Truth.UNKNOWN, values, [missing])
-    return Evaluation(Truth.FALSE, values)
-
-
-def _combine(children: Sequence[Evaluation], *, every: bool) -> Evaluation:
-    """Kleene AND (``every``) or OR over the children, keeping what each looked at."""
-    decisive = Truth.FALSE if every else Truth.TRUE
-    truths = {c.truth for c in children}
-    if decisive in truths:
-        truth = decisive
-    elif Truth.UNKNOWN in truths:
-        truth = Truth.UNKNOWN
-    else:
-        truth = Truth.TRUE if every else Truth.FALSE
-    combined = Evaluation(truth)
-    for child in children:
-        combined.values.update(child.values)
-        combined.checks += child.checks
-        if truth is Truth.UNKNOWN and child.truth is Truth.UNKNOWN:
-            combined.missing += [m for m in child.missing if m not in combined.missing]
-    return combined
-
-
 # --- Findings ------------------------------------------------------------------------------
 
 
@@ -315,7 +184,7 @@ def _missing_text(missing: Iterable[str]) -> str:
     return "; ".join(FIELD_BY_NAME[m].label if m in FIELD_BY_NAME else m for m in missing)
 
 
-def _rule_findings(rule: ScreeningRule, evaluation: Evaluation, ctx: _Context) -> list[Finding]:
+def _rule_findings(rule: ScreeningRule, evaluation: Evaluation, ctx: Context) -> list[Finding]:
     if evaluation.truth is Truth.FALSE:
         return []
     if evaluation.truth is Truth.TRUE:
@@ -329,7 +198,7 @@ def _rule_findings(rule: ScreeningRule, evaluation: Evaluation, ctx: _Context) -
 
 
 def _medication_findings(
-    rule: ScreeningRule, when: MedicationsCondition, ctx: _Context
+    rule: ScreeningRule, when: MedicationsCondition, ctx: Context
 ) -> list[Finding]:
     medicines = ctx.patient.medications
     if medicines is None:
@@ -362,7 +231,7 @@ def _medication_findings(
 
 
 def _medication_finding(
-    rule: ScreeningRule, shown: str, entry: MedicationEntry, evaluation: Evaluation, ctx: _Context
+    rule: ScreeningRule, shown: str, entry: MedicationEntry, evaluation: Evaluation, ctx: Context
 ) -> Finding:
     avoid = entry.level is InteractionLevel.AVOID and rule.outcome is RuleOutcome.NEEDS_REVIEW
     finding = _finding(
@@ -418,15 +287,15 @@ class _IndicationCheck:
         return self.base.truth is Truth.TRUE and not self.met
 
 
-def _check_indication(rule: ScreeningRule, ctx: _Context) -> _IndicationCheck:
-    base = _evaluate(rule.when, ctx)
-    labels = tuple((c, _evaluate(c.when, ctx)) for c in rule.label_conditions)
-    combined = _combine([base, *(e for _, e in labels)], every=True)
+def _check_indication(rule: ScreeningRule, ctx: Context) -> _IndicationCheck:
+    base = evaluate(rule.when, ctx)
+    labels = tuple((c, evaluate(c.when, ctx)) for c in rule.label_conditions)
+    combined = combine([base, *(e for _, e in labels)], every=True)
     use = ctx.rules.indication_uses.get(rule.diagnoses[0], {}).get(ctx.product)
     return _IndicationCheck(rule, base, labels, combined, use)
 
 
-def _indication_findings(checks: Sequence[_IndicationCheck], ctx: _Context) -> list[Finding]:
+def _indication_findings(checks: Sequence[_IndicationCheck], ctx: Context) -> list[Finding]:
     """Met indications, weighed by their evidence, and label conditions that are not met.
 
     An indication supports "eligible to consider" only when it is approved or off-label with at
@@ -444,7 +313,7 @@ def _indication_findings(checks: Sequence[_IndicationCheck], ctx: _Context) -> l
             label = ctx.product.label
             if failed:
                 requires = "; ".join(c.requires for c, _ in failed)
-                evaluation = _combine([check.base, *(e for _, e in failed)], every=True)
+                evaluation = combine([check.base, *(e for _, e in failed)], every=True)
                 evaluation.truth = Truth.TRUE  # the finding reports facts that hold
                 message = (
                     f"Label condition not met, so this indication is not met ({label} label: "
@@ -474,7 +343,7 @@ def _indication_findings(checks: Sequence[_IndicationCheck], ctx: _Context) -> l
     return findings
 
 
-def _met_finding(check: _IndicationCheck, supported: bool, ctx: _Context) -> Finding:
+def _met_finding(check: _IndicationCheck, supported: bool, ctx: Context) -> Finding:
     rule, use = check.rule, check.use
     if use is not None and use.supports_eligibility:
         return _finding(rule, FindingOutcome.INDICATION_MET, rule.message, check.combined, ctx)
@@ -498,7 +367,7 @@ def _met_finding(check: _IndicationCheck, supported: bool, ctx: _Context) -> Fin
 
 
 def _no_indication_findings(
-    rule: ScreeningRule, checks: Sequence[_IndicationCheck], ctx: _Context
+    rule: ScreeningRule, checks: Sequence[_IndicationCheck], ctx: Context
 ) -> list[Finding]:
     if any(c.met for c in checks):
         return []
@@ -540,7 +409,7 @@ def _finding(
     outcome: FindingOutcome,
     message: str,
     evaluation: Evaluation,
-    ctx: _Context,
+    ctx: Context,
     *,
     basis: str | None = None,
     item: ItemRef | None = None,
@@ -567,7 +436,7 @@ def _finding(
     )
 
 
-def _basis(rule: ScreeningRule, ctx: _Context) -> str | None:
+def _basis(rule: ScreeningRule, ctx: Context) -> str | None:
     """The class or status behind a rule for this product, from the catalogue."""
     if rule.contraindication:
         classes = ctx.rules.contraindication_classes.get(rule.contraindication, {})
@@ -588,7 +457,7 @@ def _item(rule: ScreeningRule) -> ItemRef | None:
     return None
 
 
-def _engine_finding(ctx: _Context, rule_id: str, outcome: FindingOutcome, message: str) -> Finding:
+def _engine_finding(ctx: Context, rule_id: str, outcome: FindingOutcome, message: str) -> Finding:
     """A finding the engine makes itself (rule version 0, no references: not a clinical claim)."""
     return Finding(
         rule_id=rule_id,
