@@ -316,8 +316,8 @@ def _indication_findings(checks: Sequence[_IndicationCheck], ctx: Context) -> li
                 evaluation = combine([check.base, *(e for _, e in failed)], every=True)
                 evaluation.truth = Truth.TRUE  # the finding reports facts that hold
                 message = (
-                    f"Label condition not met, so this indication is not met ({label} label: "
-                    f"{requires}). {rule.message}"
+                    f"Label condition not met, so this indication is not met. {label} "
+                    f"label requires: {requires}. {rule.message}"
                 )
                 headline = f"label condition not met: {requires}"
                 findings.append(
@@ -335,7 +335,8 @@ def _indication_findings(checks: Sequence[_IndicationCheck], ctx: Context) -> li
                 requires = "; ".join(c.requires for c in open_)
                 message = (
                     f"Not known: {_missing_text(check.combined.missing)}. This indication is not "
-                    f"confirmed until it is known ({label} label: {requires}). {rule.message}"
+                    f"confirmed until it is known. {label} label requires: {requires}. "
+                    f"{rule.message}"
                 )
                 findings.append(
                     _finding(rule, FindingOutcome.NEEDS_REVIEW, message, check.combined, ctx)
