@@ -3,11 +3,11 @@
 Pure and deterministic. Conditions are evaluated in three-valued (Kleene) logic: a fact that is
 not known makes a condition *unknown*, never false, unless the rest of the condition already
 decides it. An unknown rule is reported as such: "cannot determine" when it could make the patient
-not eligible, "needs review" when it could call for review (undecided informational and
-indication rules add nothing: they cannot change a status, and a missing indication is reported
-by the no-indication rule). Refining an unknown into a value can therefore never undo a finding
-that already holds. Findings are sorted on a total key, so the
-order of the rules never changes the result.
+not eligible, "needs review" when it could call for review (undecided informational rules add
+nothing; an indication whose diagnosis holds but whose label condition is unknown or unmet says
+so itself; any other missing indication is reported by the no-indication rule). Refining an
+unknown into a value can therefore never undo a finding that already holds. Findings are sorted
+on a total key, so the order of the rules never changes the result.
 
 Status precedence per product: not-eligible > avoid-combination > cannot-determine >
 needs-review > eligible-to-consider (an indication is met that is approved or off-label with at
@@ -355,7 +355,7 @@ def _met_finding(check: _IndicationCheck, supported: bool, ctx: Context) -> Find
         return _finding(rule, FindingOutcome.INFORMATIONAL, message, check.combined, ctx)
     message = (
         f"{words.capitalize()}: {rule.message} Evidence this weak is not read as support for "
-        "treatment: weigh benefit and risk with the patient before offering it."
+        "treatment: weigh benefit and risk with the patient."
     )
     return _finding(
         rule,
