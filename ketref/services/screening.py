@@ -89,7 +89,7 @@ class ScreeningService:
         return sorted(self.knowledge().rules.diagnoses.items(), key=lambda pair: pair[1])
 
     def medication_names(self) -> list[str]:
-        """Every generic name the medicine index recognises (for a picker or completer)."""
+        """Every generic and brand name the medicine index knows (for a picker or completer)."""
         return self.knowledge().medicines.names()
 
     def knowledge(self) -> ScreeningKnowledge:
