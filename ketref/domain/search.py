@@ -119,7 +119,8 @@ class SearchHit:
 _CLINICAL_ENDINGS = (
     "ine", "ide", "ate", "ol", "one", "pam", "lam", "pine", "pril", "sartan", "statin", "azole",
     "mycin", "cillin", "cycline", "floxacin", "vir", "mab", "nib", "parin", "gliptin", "gliflozin",
-    "dronate", "profen", "oxetine", "triptan", "zepam", "barbital", "caine", "sone", "lone",
+    "formin", "farin", "dronate", "profen", "oxetine", "triptan", "zepam", "barbital", "caine",
+    "sone", "lone",
     "itis", "osis", "emia", "aemia", "pathy", "algia", "oma", "plasia", "trophy", "uria",
     "disease", "disorder", "syndrome", "failure", "cancer", "infection", "injury", "deficiency",
     "insufficiency", "tumour", "tumor", "diabetes", "asthma", "epilepsy", "seizure", "seizures",
