@@ -4,8 +4,9 @@ Ranking (one order whatever the limit; the limit only cuts):
 
 1. Documents whose title, aliases or summary ("head") match every query group come first, by
    score. Each group adds the fields it is found in: the title 8 for the word typed (or its
-   spelling correction), 7.5 through a synonym, +1 at the start of a word, but only 4 inside a
-   word; the aliases (an interaction's agents and class) 5; the summary 3. A title equal to the
+   spelling correction), +1 at the start of a word, but only 4 inside a word; the aliases (an
+   interaction's agents and class) 5; the summary 3; through a synonym, each 0.5 less. A title
+   equal to the
    query adds 16, and up to 4 more goes by how much of the title the query covers. A
    reference's score counts a quarter, so a clinical item comes before the reference that
    supports it. Ties: the shorter title, then the older document.
@@ -32,8 +33,9 @@ WORD_START = 1.0
 MID_WORD = 4.0
 """A title match inside a word ("tia" in "dementia") counts less than an alias."""
 TITLE_IS_QUERY = 16.0
-SYNONYM = TITLE - 0.5
-"""A title matched through a synonym ("ptsd" -> "post-traumatic stress"): nearly the word."""
+SYNONYM_LESS = 0.5
+SYNONYM = TITLE - SYNONYM_LESS
+"""A field matched through a synonym ("ptsd" -> "post-traumatic stress"): nearly the word."""
 COVERAGE = 4.0
 """Added times the share of the title the query covers: the title most about the query wins."""
 KIND_PRIOR = {"references": 0.25}
@@ -198,27 +200,27 @@ class HeadIndex:
         return len(self.ids)
 
     def group_weights(self, group: Sequence[str]) -> dict[int, float]:
-        """Each document's head weight for one query group: its best title match plus alias and
-        summary matches (a field counts once, through whichever alternative)."""
-        in_title: dict[int, float] = {}
-        in_aliases: set[int] = set()
-        in_summary: set[int] = set()
+        """Each document's head weight for one query group: its best title match plus its best
+        alias and summary matches (a field counts once; through a synonym, a little less)."""
+        fields: tuple[tuple[_Field, dict[int, float], float, float, float], ...] = (
+            (self.titles, {}, TITLE + WORD_START, SYNONYM + WORD_START, MID_WORD),
+            (self.aliases, {}, ALIAS, ALIAS - SYNONYM_LESS, ALIAS - SYNONYM_LESS),
+            (self.summaries, {}, SUMMARY, SUMMARY - SYNONYM_LESS, SUMMARY - SYNONYM_LESS),
+        )
         whole = len(group) > 1  # a short word with synonyms is an abbreviation: a whole word
         for n, alt in enumerate(group):
             if any(len(e) >= SHORT_TERM and e in alt for e in group[:n]):
                 continue  # its matches are among the earlier one's, weighed at least as much
-            for i, at_word in self.titles.containing(alt, whole).items():
-                weight = (TITLE if n == 0 else SYNONYM) + WORD_START if at_word else MID_WORD
-                if weight > in_title.get(i, 0.0):
-                    in_title[i] = weight
-            in_aliases.update(self.aliases.containing(alt, whole))
-            in_summary.update(self.summaries.containing(alt, whole))
-        weights = dict.fromkeys(in_aliases | in_summary, 0.0)
-        weights.update(in_title)
-        for i in in_aliases:
-            weights[i] += ALIAS
-        for i in in_summary:
-            weights[i] += SUMMARY
+            for field, best, typed, synonym, inside in fields:
+                at_start = typed if n == 0 else synonym
+                for i, at_word in field.containing(alt, whole).items():
+                    weight = at_start if at_word else inside
+                    if weight > best.get(i, 0.0):
+                        best[i] = weight
+        weights: dict[int, float] = {}
+        for _field, best, *_weights in fields:
+            for i, weight in best.items():
+                weights[i] = weights.get(i, 0.0) + weight
         return weights
 
     def exact(self, plan: QueryPlan) -> set[int]:
