@@ -6,10 +6,9 @@ Ranking (one order whatever the limit; the limit only cuts):
    score. Each group adds the fields it is found in: the title 8 for the word typed (or its
    spelling correction), +1 at the start of a word, but only 4 inside a word; the aliases (an
    interaction's agents and class) 5; the summary 3; through a synonym, each 0.5 less. A title
-   equal to the
-   query adds 16, and up to 4 more goes by how much of the title the query covers. A
-   reference's score counts a quarter, so a clinical item comes before the reference that
-   supports it. Ties: the shorter title, then the older document.
+   equal to the query adds 16, and up to 4 more goes by how much of the title the query
+   covers. A reference's score counts a quarter, so a clinical item comes before the reference
+   that supports it. Ties: the shorter title, then the older document.
 2. Then documents that need their body for some group (a body match counts 1): by the same
    score, then bm25 - or, when the query matches more than the query layer's cap, clinical
    items before references in index order, which needs no scoring of every match.
