@@ -6,7 +6,10 @@ module alone knows how they are stored:
 - ``search_document`` keeps each document's title and body as written (snippets are cut from
   them);
 - the SQLite FTS5 trigram index (external content over ``search_document``) is given the
-  *folded* title and body, so matching ignores case and accents ("sesion" finds "sesión");
+  *folded* title and body, so matching ignores case and accents ("sesion" finds "sesión").
+  The index therefore differs from its content table on purpose: ``PRAGMA integrity_check``
+  (which checks FTS5 tables from SQLite 3.44) still says ok (checked with SQLite 3.54), but
+  FTS5's own ``'integrity-check'`` with rank 1 and ``'rebuild'`` must not be used on it;
 - ``ketref_meta`` keeps what search holds in memory, ready to load in one read: the spelling
   vocabulary and each document's kind and folded title, aliases and summary ("heads"), with
   the format version of all this, so a library indexed by an older ketref is re-indexed.

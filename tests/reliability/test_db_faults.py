@@ -589,8 +589,8 @@ def test_db12_every_released_schema_opens_with_content_preserved(
         head = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
         assert head == migrate.head_revision()
         for table, count in counts.items():
-            if table == "alembic_version":
-                continue
+            if table == "alembic_version" or table.startswith("search_fts"):
+                continue  # FTS5's own segments: derived, rebuilt in today's format at open
             still = conn.execute(
                 "SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (table,)
             ).fetchone()
