@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -185,4 +186,7 @@ def test_console_entry_points_work(tmp_path: Path, shipped_home: Path) -> None:
         text=True,
         check=False,
     )
-    assert version.stdout.startswith("ketref ")
+    assert re.fullmatch(
+        r"ketref \d+\.\d+\.\d+ \(content release \d{4}\.\d+\.\d+, database schema \d{4}\)\n",
+        version.stdout,
+    ), version.stdout
