@@ -27,6 +27,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 from pathlib import Path
 
@@ -34,6 +35,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 LATEST_VENV = ROOT / ".venv-latest"
 TOOLS_VENV = ROOT / ".venv-tools"
+PACKAGE_VENV = ROOT / "build" / "package-venv"
+PACKAGE_SPEC = ROOT / "packaging" / "ketref.spec"
+PACKAGE_DIST = ROOT / "dist"
 LOCK = ROOT / "uv.lock"
 REQUIREMENTS = ROOT / "requirements"
 LINUX = sys.platform.startswith("linux")
@@ -43,7 +47,7 @@ EXPORTS = {
     "runtime": [],
     "test": ["--extra", "test", "--extra", "postgres", "--group", "build"],
     "dev": ["--extra", "test", "--extra", "postgres", "--extra", "dev", "--group", "build"],
-    "package": ["--group", "package"],
+    "package": ["--extra", "postgres", "--group", "package"],
 }
 LATEST_EXTRAS = ".[test,dev,postgres]"
 UV_REQUIREMENT = "uv>=0.9,<1"  # only for `dev.py lock`; everything else is installed by pip
@@ -339,6 +343,46 @@ def cmd_bench(extra: list[str]) -> int:
     return subprocess.run(cmd, cwd=ROOT, env=env, check=False).returncode
 
 
+def package_inputs_digest() -> str:
+    """A hash of everything the packaged app is built from, to skip a build that would match."""
+    digest = hashlib.sha256()
+    files = [PACKAGE_SPEC, ROOT / "main.py", REQUIREMENTS / "package.txt"]
+    for folder in ("ketref", "resources/content", "resources/fonts"):
+        files += sorted(path for path in (ROOT / folder).rglob("*") if path.is_file())
+    for path in files:
+        if "__pycache__" not in path.parts:
+            digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def cmd_package(extra: list[str]) -> int:
+    """dist/ketref: the one-folder app, built by PyInstaller from a runtime-only environment.
+
+    The environment (build/package-venv) holds the runtime set, psycopg for PostgreSQL and
+    PyInstaller, all from the lock; no test or dev tools, so none end up in the app. The build
+    is skipped when nothing it is made from changed (``--force`` builds anyway).
+    """
+    python = install_locked(PACKAGE_VENV, "package", with_ketref=False)
+    stamp = ROOT / "build" / "package-inputs.sha256"
+    app = PACKAGE_DIST / "ketref"
+    wanted = package_inputs_digest()
+    if "--force" not in extra and app.is_dir() and stamp.exists() and stamp.read_text() == wanted:
+        print(f"{app.relative_to(ROOT)} is up to date (--force rebuilds it).")
+        return 0
+    stamp.unlink(missing_ok=True)
+    started = time.monotonic()
+    work = ROOT / "build" / "pyinstaller"
+    paths = ["--distpath", str(PACKAGE_DIST), "--workpath", str(work), str(PACKAGE_SPEC)]
+    run([str(python), "-m", "PyInstaller", "--noconfirm", "--clean", "--log-level", "WARN", *paths])
+    stamp.write_text(wanted)
+    size = sum(p.stat().st_size for p in app.rglob("*") if p.is_file() and not p.is_symlink())
+    print(
+        f"Built {app.relative_to(ROOT)} in {time.monotonic() - started:.0f} s: "
+        f"{size / 1e6:.0f} MB. Run {app.relative_to(ROOT) / 'ketref'} (see README: Installing)."
+    )
+    return 0
+
+
 def window_wanted(args: list[str]) -> bool:
     """True when ketref's arguments name no command, so it would open the window."""
     values_follow = {"--db", "--home"}
@@ -379,6 +423,7 @@ def main() -> int:
         "test": cmd_test,
         "bench": cmd_bench,
         "lock": cmd_lock,
+        "package": cmd_package,
         "setup": cmd_setup,
     }
     if len(sys.argv) < 2 or sys.argv[1] not in commands:

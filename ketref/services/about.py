@@ -78,6 +78,12 @@ BUNDLED_PARTS = (
     BundledPart("Pillow", "MIT-CMU", "https://python-pillow.org"),
     BundledPart("charset-normalizer", "MIT", "https://pypi.org/project/charset-normalizer/"),
     BundledPart(
+        "psycopg 3 (PostgreSQL driver), with libpq and OpenSSL in its binary wheel",
+        "LGPL-3.0 (libpq: PostgreSQL Licence; OpenSSL: Apache-2.0)",
+        "https://www.psycopg.org",
+    ),
+    BundledPart("tzdata (Windows only)", "Apache-2.0", "https://pypi.org/project/tzdata/"),
+    BundledPart(
         "Python and its standard library", "PSF-2.0", "https://docs.python.org/3/license.html"
     ),
     BundledPart(
