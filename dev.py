@@ -164,7 +164,8 @@ def install_locked(venv: Path, name: str, *, with_ketref: bool) -> Path:
         raise DevError(problem)
     requirements = REQUIREMENTS / f"{name}.txt"
     stamp = venv / ".ketref-installed"
-    wanted = sha256(requirements.read_bytes() + (ROOT / "pyproject.toml").read_bytes())
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    wanted = sha256(requirements.read_bytes() + json.dumps(project, sort_keys=True).encode())
     python = venv_python(venv)
     if stamp.exists() and stamp.read_text().strip() == wanted and python.exists():
         return python
