@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from ketref import __version__
+from ketref.services.about import schema_version
+from tests.conftest import shipped_version
 from tests.install.devscript import ROOT
 
 pytestmark = [
@@ -73,10 +76,9 @@ def run_app(app: Path, workdir: Path):
 def test_version_names_app_content_and_schema(run_app) -> None:
     result = run_app("--version")
     assert result.returncode == 0, result.stderr
-    assert re.fullmatch(
-        r"ketref \d+\.\d+\.\d+ \(content release \d{4}\.\d+\.\d+, database schema \d{4}\)\n",
-        result.stdout,
-    )
+    release, schema = shipped_version(), schema_version()
+    expected = f"ketref {__version__} (content release {release}, database schema {schema})\n"
+    assert result.stdout == expected
 
 
 def test_content_search_and_screening_template(run_app) -> None:
