@@ -435,6 +435,10 @@ def main() -> int:
     except DevError as exc:
         print(f"dev.py: {exc}", file=sys.stderr)
         return 2
+    except subprocess.CalledProcessError as exc:  # e.g. pip refused a wheel whose hash differs
+        command = " ".join(str(part) for part in exc.cmd)
+        print(f"dev.py: stopped: `{command}` failed (exit {exc.returncode}), see above.")
+        return exc.returncode or 1
 
 
 if __name__ == "__main__":
