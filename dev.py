@@ -389,6 +389,8 @@ def window_wanted(args: list[str]) -> bool:
     values_follow = {"--db", "--home"}
     skip = False
     for arg in args:
+        if arg in {"--version", "-h", "--help"}:
+            return False
         if skip or arg.startswith("-"):
             skip = arg in values_follow
             continue

@@ -44,7 +44,8 @@ def test_debian_package_of_a_library(dev: ModuleType, soname: str, package: str)
         (["--db", "list", "-v"], True),
         (["list", "indications"], False),
         (["--home", "/tmp/x", "search", "bp"], False),
-        (["--version"], True),  # harmless: the check only runs with a display
+        (["--version"], False),
+        (["--home", "/tmp/x", "--help"], False),
     ],
 )
 def test_window_wanted(dev: ModuleType, args: list[str], window: bool) -> None:
