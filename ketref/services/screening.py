@@ -91,7 +91,7 @@ class ScreeningService:
         return sorted(self.knowledge().rules.diagnoses.items(), key=lambda pair: pair[1])
 
     def medication_names(self) -> list[str]:
-        """Every generic name the medicine index recognises (for a picker or completer)."""
+        """Every generic and brand name the medicine index knows (for a picker or completer)."""
         return self.knowledge().medicines.names()
 
     def knowledge(self) -> ScreeningKnowledge:
@@ -112,6 +112,7 @@ class ScreeningService:
                 for kind in _KNOWLEDGE_KINDS
             }
             interactions = [i for i in items[ItemKind.INTERACTION] if isinstance(i, Interaction)]
+            synonyms = repo.synonyms(session)
             edits = tuple(repo.locally_edited_slugs(session, _KNOWLEDGE_KINDS))
             version = release.version if release is not None else "none"
             if edits:
@@ -133,7 +134,7 @@ class ScreeningService:
             }
         knowledge = ScreeningKnowledge(
             rules=rule_set,
-            medicines=MedicationIndex.from_interactions(interactions),
+            medicines=MedicationIndex.from_interactions(interactions, synonyms),
             references=references,
             local_edits=edits,
         )
