@@ -138,7 +138,7 @@ def _body_matches(
     # Only generated parameter names are interpolated; every user string is a bound parameter.
     like = _sqlite_like_conditions([g for g in groups if g not in fts_groups], params)
     if not fts_groups:
-        sql = f"SELECT d.id, d.kind FROM search_document AS d WHERE 1{like} ORDER BY d.id"  # noqa: S608
+        sql = f"SELECT d.id, d.kind FROM search_document AS d WHERE 1{like} ORDER BY d.id"
         return _in_index_order(_rows(session, sql, params), need, taken)
     params["match"] = " AND ".join(
         "(" + " OR ".join(_quote(a) for a in g) + ")" for g in fts_groups
