@@ -17,23 +17,23 @@ later release never silently overwrites what the clinic chose to import.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from ketref.db import items as items_db
 from ketref.db import repositories as repo
 from ketref.db import tables as t
 from ketref.db.errors import translate_error
+from ketref.db.items import ItemSave, SaveContext
 from ketref.db.mapping import (
-    ROW_BY_KIND,
-    item_to_domain,
+    item_from_document,
     model_hash,
     reference_to_domain,
     search_text,
-    write_item,
     write_reference,
 )
 from ketref.db.search import reference_body, replace_search_documents
@@ -71,16 +71,17 @@ class ExportSet:
 
 def gather_export(session: Session, *, everything: bool) -> ExportSet:
     """Items to export (local edits and local items, or all), their references and history."""
-    rows = session.scalars(select(t.ItemRow).order_by(t.ItemRow.kind, t.ItemRow.slug))
+    stmt = items_db.current_with_documents().order_by(t.ItemRow.kind, t.ItemRow.slug)
+    if not everything:
+        stmt = stmt.where(or_(t.ItemRow.locally_edited.is_(True), t.ItemRow.origin != "shipped"))
     items = [
         ExportedItem(
             ItemKind(row.kind),
-            item_to_domain(row),
+            item_from_document(ItemKind(row.kind), row.slug, document),
             row.content_version,
-            _aware(row.updated_at),
+            repo.aware(row.updated_at),
         )
-        for row in rows
-        if everything or row.locally_edited or row.origin != "shipped"
+        for row, document in session.execute(stmt)
     ]
     cited = set().union(*(c.cited_reference_ids(e.item) for e in items)) if items else set()
     references = [reference_to_domain(r) for r in repo.reference_rows(session) if r.key in cited]
@@ -92,10 +93,6 @@ def gather_export(session: Session, *, everything: bool) -> ExportSet:
     audit.reverse()  # oldest first, as history reads
     release = latest_release(session)
     return ExportSet(items, references, audit, release.version if release else None)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 # --- Import --------------------------------------------------------------------------------
@@ -116,8 +113,8 @@ def _rows_for(session: Session, pack: ContentPack) -> dict[str, t.ItemRow]:
     rows: dict[str, t.ItemRow] = {}
     for kind in {e.kind for e in pack.entries}:
         slugs = [e.item.slug for e in pack.entries if e.kind is kind]
-        for start in range(0, len(slugs), 500):
-            stmt = select(ROW_BY_KIND[kind]).where(t.ItemRow.slug.in_(slugs[start : start + 500]))
+        for part in items_db.chunks(slugs):
+            stmt = select(t.ItemRow).where(t.ItemRow.kind == kind.value, t.ItemRow.slug.in_(part))
             rows.update({f"{kind.value}/{row.slug}": row for row in session.scalars(stmt)})
     return rows
 
@@ -202,7 +199,7 @@ def plan_import(session: Session, pack: ContentPack, *, overwrite_local: bool) -
             report.added.append(entry.name)
             plan.write_items.append(entry)
             continue
-        if model_hash(item_to_domain(row)) == model_hash(entry.item):
+        if row.content_hash == model_hash(entry.item):
             report.unchanged.append(entry.name)
             continue
         reason = None
@@ -255,24 +252,29 @@ def apply_import(
     session.flush()
     refs = {r.key: r for r in session.scalars(select(t.ReferenceRow))}
     existing = _rows_for(session, pack)
-    total = len(plan.write_items)
+    saves = []
     events = []
-    for number, entry in enumerate(plan.write_items, start=1):
-        try:
-            with session.no_autoflush:
-                row = existing.get(entry.name)
-                events.append(
-                    _write_entry(session, pack, plan, entry, row, refs=refs, actor=actor, now=now)
-                )
-        except Exception as exc:
-            _reraise_storage_failure(exc)
-            raise PackError(
-                [
-                    f"item {number} of {total} ({entry.name}) could not be stored "
-                    f"({exc.__class__.__name__}); nothing was imported"
-                ]
-            ) from exc
+    for entry in plan.write_items:
+        row = existing.get(entry.name)
+        saves.append(
+            ItemSave(
+                entry.kind,
+                entry.item,
+                entry.content_version,
+                origin="pack" if row is None else row.origin,
+                locally_edited=True,
+            )
+        )
+        events.append(_audit_entry(pack, plan, entry, row, actor=actor, now=now))
+    release = latest_release(session)
+    context = SaveContext(
+        actor=actor,
+        now=now,
+        reason=f"imported from pack {pack.checksum[:12]}",
+        release=release.version if release else None,
+    )
     try:
+        items_db.save_items(session, saves, context, {key: r.id for key, r in refs.items()})
         session.flush()
     except Exception as exc:
         _reraise_storage_failure(exc)
@@ -320,46 +322,30 @@ def _reraise_storage_failure(exc: Exception) -> None:
         raise exc
 
 
-def _write_entry(
-    session: Session,
+def _audit_entry(
     pack: ContentPack,
     plan: ImportPlan,
     entry: PackEntry,
     row: t.ItemRow | None,
     *,
-    refs: dict[str, t.ReferenceRow],
     actor: str,
     now: datetime,
 ) -> t.AuditEventRow:
-    """Write one item's rows (not flushed yet) and return its audit event."""
-    before = model_hash(item_to_domain(row)) if row is not None else None
-    from_version = row.content_version if row is not None else None
+    """The audit event for importing one item over ``row`` (None: the item is new here)."""
     new = row is None
-    row = write_item(
-        session,
-        row,
-        entry.kind,
-        entry.item,
-        references=refs,
-        content_version=entry.content_version,
-        now=now,
-    )
-    if new:
-        row.origin = "pack"
-    row.locally_edited = True
     return t.AuditEventRow(
         at=now,
         actor=actor,
         action="import",
         kind=entry.kind.value,
         slug=entry.item.slug,
-        content_version=from_version,
+        content_version=row.content_version if row is not None else None,
         detail={
             "pack": pack.checksum,
             "change": "added" if new else "updated",
             "replaced_local_edit": entry.name in plan.replaced_local,
             "pack_content_version": entry.content_version,
-            "before_hash": before,
+            "before_hash": row.content_hash if row is not None else None,
             "after_hash": model_hash(entry.item),
             "history": _history(pack, entry),
         },

@@ -31,9 +31,11 @@ from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
-from ketref.db.mapping import item_to_domain, search_text
+from ketref.db.items import current_with_documents
+from ketref.db.mapping import item_from_document, search_text
 from ketref.domain.content import Item
 from ketref.domain.enums import ItemKind
+from ketref.domain.errors import StoredItemInvalidError
 from ketref.domain.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, QueryPlan, SearchHit
 
 _WORD = re.compile(r"[a-z][a-z\-']{3,}")
@@ -75,11 +77,14 @@ def rebuild_search_index(
     """
     known = known or {}
     docs: list[dict[str, str]] = []
-    for row in session.scalars(select(t.ItemRow)):
-        item = known.get((row.kind, row.slug)) or item_to_domain(row)
-        docs.append(
-            {"kind": row.kind, "slug": row.slug, "title": row.title, "body": search_text(item)}
-        )
+    for row, document in session.execute(current_with_documents()):
+        item = known.get((row.kind, row.slug))
+        try:
+            item = item or item_from_document(ItemKind(row.kind), row.slug, document)
+            body = search_text(item)
+        except StoredItemInvalidError:
+            body = row.summary  # still found by its head columns; it says why when opened
+        docs.append({"kind": row.kind, "slug": row.slug, "title": row.title, "body": body})
     for ref in session.scalars(select(t.ReferenceRow)):
         docs.append(
             {

@@ -10,11 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
-from ketref.db.mapping import ROW_BY_KIND, model_hash, rule_row, write_item, write_reference
+from ketref.db.items import ItemSave, SaveContext, chunks, save_items
+from ketref.db.mapping import model_hash, reference_values, rule_row
 from ketref.db.search import rebuild_search_index
 from ketref.domain import content as c
 from ketref.domain.enums import ItemKind
@@ -63,21 +64,34 @@ def unchanged_report(session: Session, digest: str) -> LoadReport | None:
 
 
 def _load_references(session: Session, bundle: c.ContentBundle, report: LoadReport) -> None:
-    rows = {r.key: r for r in session.scalars(select(t.ReferenceRow))}
+    rows = {
+        key: (id_, edited, shipped)
+        for key, id_, edited, shipped in session.execute(
+            select(
+                t.ReferenceRow.key,
+                t.ReferenceRow.id,
+                t.ReferenceRow.locally_edited,
+                t.ReferenceRow.shipped_hash,
+            )
+        )
+    }
+    added: list[dict[str, object]] = []
+    changed: list[dict[str, object]] = []
     for ref in bundle.references:
-        row = rows.get(ref.id)
         digest = model_hash(ref)
-        if row is not None and row.locally_edited:
+        found = rows.get(ref.id)
+        if found is not None and found[1]:
             report.kept_local.append(f"references/{ref.id}")
-        elif row is None or row.shipped_hash != digest:
-            if row is None:
-                row = t.ReferenceRow()
-                session.add(row)
-            write_reference(row, ref)
-            row.shipped_hash = digest
+        elif found is None:
+            added.append({**reference_values(ref), "shipped_hash": digest, "locally_edited": False})
+        elif found[2] != digest:
+            changed.append({"id": found[0], **reference_values(ref), "shipped_hash": digest})
         else:
             report.unchanged += 1
-    session.flush()
+    if added:
+        session.execute(insert(t.ReferenceRow), added)
+    if changed:
+        session.execute(update(t.ReferenceRow), changed)
 
 
 def _prune_references(session: Session, bundle: c.ContentBundle, report: LoadReport) -> None:
@@ -92,38 +106,46 @@ def _prune_references(session: Session, bundle: c.ContentBundle, report: LoadRep
 
 
 def _load_items(
-    session: Session, bundle: c.ContentBundle, report: LoadReport, now: datetime
+    session: Session, bundle: c.ContentBundle, report: LoadReport, context: SaveContext
 ) -> None:
-    refs = {r.key: r for r in session.scalars(select(t.ReferenceRow))}
-    version = bundle.release.version
-    for kind in c.MODEL_BY_KIND:
-        rows = {
-            r.slug: r
-            for r in session.scalars(select(ROW_BY_KIND[kind]).where(t.ItemRow.kind == kind))
-        }
-        shipped = bundle.items_of(kind)
-        for item in shipped:
-            name = f"{kind.value}/{item.slug}"
-            row = rows.get(item.slug)
-            digest = model_hash(item)
-            if row is not None and row.locally_edited:
-                report.kept_local.append(name)
-                continue
-            if row is not None and row.shipped_hash == digest:
-                report.unchanged += 1
-                continue
-            (report.updated if row is not None else report.added).append(name)
-            row = write_item(
-                session, row, kind, item, references=refs, content_version=version, now=now
+    existing = {
+        (kind, slug): (id_, edited, shipped, origin)
+        for kind, slug, id_, edited, shipped, origin in session.execute(
+            select(
+                t.ItemRow.kind,
+                t.ItemRow.slug,
+                t.ItemRow.id,
+                t.ItemRow.locally_edited,
+                t.ItemRow.shipped_hash,
+                t.ItemRow.origin,
             )
-            row.origin = "shipped"
-            row.shipped_hash = digest
-        keep = {i.slug for i in shipped}
-        for slug, row in rows.items():
-            if slug not in keep and row.origin == "shipped" and not row.locally_edited:
-                report.removed.append(f"{kind.value}/{slug}")
-                session.delete(row)
-    session.flush()
+        )
+    }
+    version = bundle.release.version
+    saves: list[ItemSave] = []
+    for kind, item in bundle.clinical_items():
+        name = f"{kind.value}/{item.slug}"
+        found = existing.get((kind.value, item.slug))
+        if found is not None and found[1]:
+            report.kept_local.append(name)
+            continue
+        save = ItemSave(kind, item, version, origin="shipped", locally_edited=False, shipped=True)
+        if found is not None and found[2] == save.content_hash:
+            report.unchanged += 1
+            continue
+        (report.updated if found is not None else report.added).append(name)
+        saves.append(save)
+    ref_ids = dict(session.execute(select(t.ReferenceRow.key, t.ReferenceRow.id)).all())
+    save_items(session, saves, context, ref_ids)
+    shipped = {(kind.value, item.slug) for kind, item in bundle.clinical_items()}
+    gone = [
+        (key, found[0])
+        for key, found in existing.items()
+        if key not in shipped and found[3] == "shipped" and not found[1]
+    ]
+    report.removed += [f"{kind}/{slug}" for (kind, slug), _ in gone]
+    for part in chunks([id_ for _, id_ in gone]):
+        session.execute(delete(t.ItemRow).where(t.ItemRow.id.in_(part)))
 
 
 def _load_rules_and_synonyms(session: Session, bundle: c.ContentBundle) -> None:
@@ -166,8 +188,14 @@ def load_bundle(
         loaded=True,
         reason="first load" if latest is None else f"replaces {latest.version}",
     )
+    context = SaveContext(
+        actor=actor,
+        now=now,
+        reason=f"content release {bundle.release.version} ({source})",
+        release=bundle.release.version,
+    )
     _load_references(session, bundle, report)
-    _load_items(session, bundle, report, now)
+    _load_items(session, bundle, report, context)
     _load_rules_and_synonyms(session, bundle)
     _prune_references(session, bundle, report)
     session.flush()

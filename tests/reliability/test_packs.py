@@ -232,23 +232,20 @@ def test_cp06_failure_at_item_n_rolls_back_the_whole_import(
     monkeypatch: pytest.MonkeyPatch,
     failing_item: int,
 ) -> None:
-    """CP-06: the database refuses item N of 30 new items: the whole import is rolled back
-    (one transaction) and the message names item N."""
+    """CP-06: the database refuses the import after N of 30 new items were written: the whole
+    import is rolled back (one transaction) and the message says nothing was imported."""
     pack = write_pack(tmp_path / "p.json", with_clones(payload, 30))
-    from ketref.db import packs as db_packs
+    from ketref.db import items as items_db
 
-    real = db_packs.write_item
-    calls = 0
+    real = items_db.save_items
 
-    def failing(*args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        if calls == failing_item:
-            raise ValueError("constraint violated")
-        return real(*args, **kwargs)
+    def failing(session: Any, saves: Any, *args: Any) -> Any:
+        assert len(saves) == 30
+        real(session, saves[: failing_item - 1], *args)
+        raise ValueError("constraint violated")
 
-    monkeypatch.setattr(db_packs, "write_item", failing)
-    error = _refused(opened, pack, rf"item {failing_item} of 30 \(side-effects/")
+    monkeypatch.setattr(items_db, "save_items", failing)
+    error = _refused(opened, pack, r"the items could not be stored \(ValueError\)")
     assert "nothing was imported" in str(error)
 
 
