@@ -47,6 +47,7 @@ from ketref.domain.packs import (
     PackHeader,
     PackItemRecord,
 )
+from ketref.domain.strict_json import NonFinite, StrictJsonError, parse_strict_json
 
 MAX_PACK_BYTES = 16 * 1024 * 1024
 MAX_ITEMS = 5000
@@ -104,32 +105,6 @@ def serialise(payload: dict[str, Any], fmt: str) -> bytes:
 # --- Reading: bytes to plain data ------------------------------------------------------------
 
 
-class _Object(dict[str, Any]):
-    """A JSON object that remembers the keys it saw twice (JSON would keep the last silently)."""
-
-    duplicates: list[str]
-
-
-class _NonFinite:
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-
-def _object_pairs(pairs: list[tuple[str, Any]]) -> _Object:
-    obj = _Object()
-    obj.duplicates = []
-    for key, value in pairs:
-        if key in obj:
-            obj.duplicates.append(key)
-        obj[key] = value
-    return obj
-
-
-def _parse_float(text: str) -> float | _NonFinite:
-    value = float(text)
-    return value if math.isfinite(value) else _NonFinite(text)
-
-
 def _decode(data: bytes) -> str:
     for bom, name in ((codecs.BOM_UTF32_LE, "UTF-32"), (codecs.BOM_UTF32_BE, "UTF-32")):
         if data.startswith(bom):
@@ -164,20 +139,15 @@ def _parse(data: bytes, fmt: str) -> Any:
         except YamlError as exc:
             raise PackError([f"not a readable YAML pack: {exc}"]) from None
     try:
-        return json.loads(
-            text,
-            object_pairs_hook=_object_pairs,
-            parse_float=_parse_float,
-            parse_constant=_NonFinite,
-        )
-    except json.JSONDecodeError as exc:
+        return parse_strict_json(text)
+    except StrictJsonError as exc:
+        if exc.reason == "nested too deeply":
+            raise PackError([f"the pack is nested too deeply (limit {MAX_DEPTH})"]) from None
+        if exc.line is None:
+            raise PackError([f"not a readable JSON pack: {exc.reason}"]) from None
         raise PackError(
-            [f"not a readable JSON pack (incomplete or damaged?): {exc.msg} at line {exc.lineno}"]
+            [f"not a readable JSON pack (incomplete or damaged?): {exc.reason} at line {exc.line}"]
         ) from None
-    except RecursionError:
-        raise PackError([f"the pack is nested too deeply (limit {MAX_DEPTH})"]) from None
-    except ValueError as exc:  # e.g. an integer with thousands of digits
-        raise PackError([f"not a readable JSON pack: {exc}"]) from None
 
 
 # --- Reading: plain data checks ------------------------------------------------------------
@@ -232,7 +202,7 @@ def _clean(value: Any, path: tuple[str | int, ...], problems: list[str]) -> Any:
         if bad:
             problems.append(f"{_pointer(path)}: the text contains {bad}")
         return unicodedata.normalize("NFC", value)
-    if isinstance(value, _NonFinite):
+    if isinstance(value, NonFinite):
         problems.append(f"{_pointer(path)}: {value.text} is not a finite number")
         return None
     if isinstance(value, float) and not math.isfinite(value):

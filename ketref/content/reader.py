@@ -25,8 +25,8 @@ from ketref.domain.content import (
     ScreeningRule,
     SideEffect,
     Synonym,
-    integrity_problems,
 )
+from ketref.domain.content_integrity import integrity_problems
 from ketref.domain.errors import ContentError
 from ketref.domain.validation import format_validation_error
 

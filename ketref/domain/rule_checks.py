@@ -9,13 +9,10 @@ whenever content is loaded, so an edited rule cannot drift from the catalogue it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
+from ketref.domain.content import Contraindication, Indication, Interaction, ScreeningRule
 from ketref.domain.enums import ContraindicationClass, RegulatoryStatus, RuleOutcome
 from ketref.domain.rule_conditions import classes_taken_in
-
-if TYPE_CHECKING:
-    from ketref.domain.content import Contraindication, Indication, Interaction, ScreeningRule
 
 OUTCOMES_BY_CLASS: dict[ContraindicationClass, frozenset[RuleOutcome]] = {
     ContraindicationClass.ABSOLUTE_LABEL: frozenset(
