@@ -13,12 +13,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Select, delete, insert, select, update
+from sqlalchemy import Select, Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
+from ketref.db.base import Base
 from ketref.db.mapping import (
     document_hash,
     document_of,
@@ -63,6 +64,34 @@ class SaveContext:
     now: datetime
     reason: str
     release: str | None
+
+
+def table(row_class: type[Base]) -> Table:
+    """The Core table of a mapped class: plain executemany, none of the ORM's bookkeeping."""
+    return cast(Table, row_class.__table__)
+
+
+VERSIONS = table(t.ItemVersionRow)
+ITEMS = table(t.ItemRow)
+
+
+def insert_returning_ids(session: Session, target: Table, rows: list[dict[str, Any]]) -> list[int]:
+    """Insert ``rows`` (one executemany) and return their new ids in the same order."""
+    if not rows:
+        return []
+    stmt = insert(target).returning(target.c.id, sort_by_parameter_order=True)
+    return list(session.scalars(stmt, rows))
+
+
+def update_by_id(session: Session, target: Table, rows: list[dict[str, Any]]) -> None:
+    """UPDATE each row's columns by its ``id`` (one executemany; all rows the same keys)."""
+    names = [name for name in rows[0] if name != "id"]
+    stmt = (
+        update(target)
+        .where(target.c.id == bindparam("row_id"))
+        .values({name: bindparam(f"new_{name}") for name in names})
+    )
+    session.execute(stmt, [{"row_id": r["id"], **{f"new_{n}": r[n] for n in names}} for r in rows])
 
 
 def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
@@ -113,12 +142,7 @@ def save_items(
         }
         for s in saves
     ]
-    version_ids = list(
-        session.scalars(
-            insert(t.ItemVersionRow).returning(t.ItemVersionRow.id, sort_by_parameter_order=True),
-            version_rows,
-        )
-    )
+    version_ids = insert_returning_ids(session, VERSIONS, version_rows)
     existing = existing_ids(session, [(s.kind.value, s.item.slug) for s in saves])
     new_rows: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
@@ -151,14 +175,16 @@ def save_items(
             [row for row in changed if "shipped_hash" not in row],
         ):
             if group:
-                session.execute(update(t.ItemRow), group)
+                update_by_id(session, ITEMS, group)
         changed_ids = [row["id"] for row in changed]
         for part in chunks(changed_ids):
             session.execute(delete(t.ItemReferenceRow).where(t.ItemReferenceRow.item_id.in_(part)))
             session.execute(delete(t.ItemLinkRow).where(t.ItemLinkRow.item_id.in_(part)))
-    if new_rows:
-        session.execute(insert(t.ItemRow), new_rows)
-    ids = existing_ids(session, [(s.kind.value, s.item.slug) for s in current])
+    ids = dict(existing)
+    new_ids = insert_returning_ids(session, ITEMS, new_rows)
+    ids.update(
+        ((row["kind"], row["slug"]), id_) for row, id_ in zip(new_rows, new_ids, strict=True)
+    )
     _write_links(
         session, [(ids[s.kind.value, s.item.slug], s.item) for s in current], reference_ids
     )
@@ -196,9 +222,9 @@ def _write_links(
             for i, link in enumerate(item.related)
         ]
     if references:
-        session.execute(insert(t.ItemReferenceRow), references)
+        session.execute(insert(table(t.ItemReferenceRow)), references)
     if links:
-        session.execute(insert(t.ItemLinkRow), links)
+        session.execute(insert(table(t.ItemLinkRow)), links)
 
 
 # --- Reading -------------------------------------------------------------------------------

@@ -116,26 +116,22 @@ def write_reference(row: t.ReferenceRow, ref: c.Reference) -> None:
 # --- Screening rules -----------------------------------------------------------------------
 
 
-def rule_row(rule: c.ScreeningRule, reference_ids: dict[str, int]) -> t.ScreeningRuleRow:
-    """A new row for ``rule``; its typed condition is kept in the JSON ``parameters`` column."""
-    return t.ScreeningRuleRow(
-        key=rule.id,
-        version=rule.version,
-        factor=rule.factor,
-        products=[p.value for p in rule.products],
-        outcome=rule.outcome.value,
-        parameters={"when": rule.when.model_dump(mode="json", exclude_none=True)},
-        message=rule.message,
-        contraindication_slug=rule.contraindication,
-        reviewed=rule.reviewed,
-        review_due=rule.review_due,
-        verified=rule.verified,
-        unverified_note=rule.unverified_note,
-        references=[
-            t.ScreeningRuleReferenceRow(reference_id=reference_ids[key], position=i)
-            for i, key in enumerate(dict.fromkeys(rule.references))
-        ],
-    )
+def rule_values(rule: c.ScreeningRule) -> dict[str, Any]:
+    """The ``screening_rule`` columns for ``rule``; its typed condition goes in ``parameters``."""
+    return {
+        "key": rule.id,
+        "version": rule.version,
+        "factor": rule.factor,
+        "products": [p.value for p in rule.products],
+        "outcome": rule.outcome.value,
+        "parameters": {"when": rule.when.model_dump(mode="json", exclude_none=True)},
+        "message": rule.message,
+        "contraindication_slug": rule.contraindication,
+        "reviewed": rule.reviewed,
+        "review_due": rule.review_due,
+        "verified": rule.verified,
+        "unverified_note": rule.unverified_note,
+    }
 
 
 def rule_to_domain(row: t.ScreeningRuleRow) -> c.ScreeningRule:

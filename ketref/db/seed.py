@@ -10,12 +10,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
-from ketref.db.items import ItemSave, SaveContext, chunks, save_items
-from ketref.db.mapping import model_hash, reference_values, rule_row
+from ketref.db.items import (
+    ItemSave,
+    SaveContext,
+    chunks,
+    insert_returning_ids,
+    save_items,
+    table,
+    update_by_id,
+)
+from ketref.db.mapping import model_hash, reference_values, rule_values
 from ketref.db.search import rebuild_search_index
 from ketref.domain import content as c
 from ketref.domain.enums import ItemKind
@@ -89,20 +97,25 @@ def _load_references(session: Session, bundle: c.ContentBundle, report: LoadRepo
         else:
             report.unchanged += 1
     if added:
-        session.execute(insert(t.ReferenceRow), added)
+        session.execute(insert(table(t.ReferenceRow)), added)
     if changed:
-        session.execute(update(t.ReferenceRow), changed)
+        update_by_id(session, table(t.ReferenceRow), changed)
 
 
 def _prune_references(session: Session, bundle: c.ContentBundle, report: LoadReport) -> None:
     """Drop shipped references the new release no longer has, unless something still cites them."""
     wanted = {r.id for r in bundle.references}
-    cited = set(session.scalars(select(t.ItemReferenceRow.reference_id)))
-    cited |= set(session.scalars(select(t.ScreeningRuleReferenceRow.reference_id)))
-    for row in session.scalars(select(t.ReferenceRow)):
-        if row.key not in wanted and not row.locally_edited and row.id not in cited:
-            report.removed.append(f"references/{row.key}")
-            session.delete(row)
+    cited = set(session.scalars(select(t.ItemReferenceRow.reference_id).distinct()))
+    cited |= set(session.scalars(select(t.ScreeningRuleReferenceRow.reference_id).distinct()))
+    rows = session.execute(
+        select(t.ReferenceRow.key, t.ReferenceRow.id).where(
+            t.ReferenceRow.locally_edited.is_(False)
+        )
+    )
+    gone = [(key, id_) for key, id_ in rows if key not in wanted and id_ not in cited]
+    report.removed += [f"references/{key}" for key, _ in gone]
+    for part in chunks([id_ for _, id_ in gone]):
+        session.execute(delete(t.ReferenceRow).where(t.ReferenceRow.id.in_(part)))
 
 
 def _load_items(
@@ -149,13 +162,23 @@ def _load_items(
 
 
 def _load_rules_and_synonyms(session: Session, bundle: c.ContentBundle) -> None:
-    ref_ids = {r.key: r.id for r in session.scalars(select(t.ReferenceRow))}
+    ref_ids = dict(session.execute(select(t.ReferenceRow.key, t.ReferenceRow.id)).all())
     session.execute(delete(t.ScreeningRuleRow))
     session.execute(delete(t.SynonymRow))
-    for rule in bundle.screening_rules:
-        session.add(rule_row(rule, ref_ids))
-    for synonym in bundle.synonyms:
-        session.add(t.SynonymRow(term=synonym.term.lower(), means=list(synonym.means)))
+    rules = bundle.screening_rules
+    rule_ids = insert_returning_ids(
+        session, table(t.ScreeningRuleRow), [rule_values(r) for r in rules]
+    )
+    links = [
+        {"rule_id": rule_id, "reference_id": ref_ids[key], "position": i}
+        for rule, rule_id in zip(rules, rule_ids, strict=True)
+        for i, key in enumerate(dict.fromkeys(rule.references))
+    ]
+    if links:
+        session.execute(insert(table(t.ScreeningRuleReferenceRow)), links)
+    synonyms = [{"term": s.term.lower(), "means": list(s.means)} for s in bundle.synonyms]
+    if synonyms:
+        session.execute(insert(table(t.SynonymRow)), synonyms)
 
 
 def load_bundle(

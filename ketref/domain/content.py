@@ -440,25 +440,37 @@ _FIELD_BY_KIND = {
 
 
 def iter_values(value: object, skip: frozenset[str] = frozenset()) -> Iterator[object]:
-    """Depth first: ``value`` and everything inside it; fields named in ``skip`` are not entered."""
-    yield value
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            if name not in skip:
-                yield from iter_values(getattr(value, name), skip)
-    elif isinstance(value, dict):
-        for nested in value.values():
-            yield from iter_values(nested, skip)
-    elif isinstance(value, list | tuple):
-        for nested in value:
-            yield from iter_values(nested, skip)
+    """Depth first: ``value`` and everything inside it; fields named in ``skip`` are not entered.
+
+    A loop over an explicit stack: loading a large knowledge base walks every item several
+    times, and nested generators cost several times as much.
+    """
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, BaseModel):
+            fields = node.__dict__
+            stack.extend(fields[name] for name in reversed(fields) if name not in skip)
+        elif isinstance(node, dict):
+            stack.extend(reversed(node.values()))
+        elif isinstance(node, list | tuple):
+            stack.extend(reversed(node))
 
 
 def cited_reference_ids(item: BaseModel) -> set[str]:
     """Every reference id an item cites, at any depth (product uses, outcomes, frequencies)."""
     found: set[str] = set()
-    for node in iter_values(item):
-        refs = getattr(node, "references", None) if isinstance(node, BaseModel) else None
-        if isinstance(refs, list):
-            found.update(str(r) for r in refs)
+    stack: list[object] = [item]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BaseModel):
+            refs = node.__dict__.get("references")
+            if isinstance(refs, list):
+                found.update(str(r) for r in refs)
+            stack.extend(node.__dict__.values())
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
     return found
