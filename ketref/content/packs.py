@@ -49,9 +49,16 @@ from ketref.domain.packs import (
 )
 from ketref.domain.strict_json import NonFinite, StrictJsonError, parse_strict_json
 
-MAX_PACK_BYTES = 16 * 1024 * 1024
-MAX_ITEMS = 5000
-MAX_AUDIT_EVENTS = 20_000
+MAX_PACK_BYTES = 96 * 1024 * 1024
+"""A whole library of 100 times the shipped content is about 60 MB of JSON."""
+MAX_YAML_PACK_BYTES = 16 * 1024 * 1024
+"""YAML costs several times JSON to parse: larger packs are exported as JSON."""
+MAX_COLLECTIONS = 2_000_000
+"""Lists and mappings in a pack (the 100x library has about a million): bounds the memory a
+parse can take before anything is built; counted from the bytes (JSON) or streamed (YAML)."""
+MAX_YAML_COLLECTIONS = 500_000
+MAX_ITEMS = 50_000
+MAX_AUDIT_EVENTS = 200_000
 MAX_DEPTH = 40
 FORMATS = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
@@ -122,9 +129,22 @@ def _decode(data: bytes) -> str:
         raise PackError([f"invalid UTF-8 at byte offset {exc.start + offset}"]) from None
 
 
+def size_limit(fmt: str) -> int:
+    return MAX_YAML_PACK_BYTES if fmt == "yaml" else MAX_PACK_BYTES
+
+
+def size_problem(size: int, fmt: str) -> str | None:
+    limit = size_limit(fmt)
+    if size <= limit:
+        return None
+    hint = " (save larger packs as .json)" if fmt == "yaml" else ""
+    return f"pack too large: {size:,} bytes, the limit is {limit:,}{hint}"
+
+
 def _parse(data: bytes, fmt: str) -> Any:
-    if len(data) > MAX_PACK_BYTES:
-        raise PackError([f"pack too large: {len(data):,} bytes, the limit is {MAX_PACK_BYTES:,}"])
+    problem = size_problem(len(data), fmt)
+    if problem:
+        raise PackError([problem])
     if data.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         raise PackError(
             [
@@ -135,9 +155,14 @@ def _parse(data: bytes, fmt: str) -> Any:
     text = _decode(data)
     if fmt == "yaml":
         try:
-            return load_yaml(text, max_bytes=MAX_PACK_BYTES)
+            return load_yaml(
+                text, max_bytes=MAX_YAML_PACK_BYTES, max_collections=MAX_YAML_COLLECTIONS
+            )
         except YamlError as exc:
             raise PackError([f"not a readable YAML pack: {exc}"]) from None
+    collections = data.count(b"{") + data.count(b"[")  # an upper bound: braces in text count
+    if collections > MAX_COLLECTIONS:
+        raise PackError([f"pack too large: more than {MAX_COLLECTIONS:,} lists and objects"])
     try:
         return parse_strict_json(text)
     except StrictJsonError as exc:

@@ -55,7 +55,7 @@ _MAP = "tag:yaml.org,2002:map"
 _SEQ = "tag:yaml.org,2002:seq"
 
 
-def _at(node: Node) -> str:
+def _at(node: Node | yaml.Event) -> str:
     return f"line {node.start_mark.line + 1}: " if node.start_mark else ""
 
 
@@ -98,17 +98,40 @@ class _Builder:
         raise YamlError(f"{_at(node)}unsupported YAML tag {shown}")
 
 
-def load_yaml(text: str, *, max_bytes: int = MAX_BYTES) -> Any:
+def _scan(text: str, max_collections: int) -> None:
+    """Stream the parser's events (constant memory) and stop at the first sign of abuse: an
+    alias, nesting deeper than MAX_DEPTH, or more than ``max_collections`` lists and maps."""
+    depth = collections = 0
+    for event in yaml.parse(text, Loader=_BaseLoader):
+        if isinstance(event, yaml.AliasEvent):
+            raise YamlError(f"{_at(event)}YAML aliases are not allowed")
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            collections += 1
+            if depth > MAX_DEPTH:
+                raise YamlError(f"{_at(event)}nested more than {MAX_DEPTH} levels deep")
+            if collections > max_collections:
+                raise YamlError(f"more than {max_collections:,} lists and mappings")
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
+def load_yaml(text: str, *, max_bytes: int = MAX_BYTES, max_collections: int | None = None) -> Any:
     """Parse one YAML document under ketref's strict rules.
+
+    ``max_collections`` (for files from elsewhere, such as packs) first streams the document
+    and refuses it past that many lists and mappings, before any tree is built in memory.
 
     Raises:
         YamlError: the text is too large or too deeply nested, malformed, uses aliases or a
-            tag such as ``!!python/object``, or repeats a key.
+            tag such as ``!!python/object``, repeats a key, or holds too many collections.
     """
     if len(text.encode("utf-8", errors="replace")) > max_bytes:
         raise YamlError(f"file is larger than {max_bytes // (1024 * 1024)} MB")
     loader = _StrictLoader(text)
     try:
+        if max_collections is not None:
+            _scan(text, max_collections)
         node = loader.get_single_node()
         return None if node is None else _Builder(loader).build(node)
     except YamlError:
@@ -119,6 +142,8 @@ def load_yaml(text: str, *, max_bytes: int = MAX_BYTES) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
+        if "maximum nesting depth" in problem:  # libyaml's own limit, met before ours
+            problem = f"nested more than {MAX_DEPTH} levels deep"
         raise YamlError(f"{where}{problem}") from exc
     finally:
         loader.dispose()

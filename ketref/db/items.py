@@ -239,6 +239,21 @@ def current_with_documents() -> Select[t.ItemRow, dict[str, Any]]:
     )
 
 
+def current_texts() -> Select[str, str, str, str, dict[str, Any]]:
+    """(kind, slug, title, summary, document) of every approved item, as plain rows."""
+    return (
+        select(
+            t.ItemRow.kind,
+            t.ItemRow.slug,
+            t.ItemRow.title,
+            t.ItemRow.summary,
+            t.ItemVersionRow.document,
+        )
+        .join(t.ItemVersionRow, t.ItemVersionRow.id == t.ItemRow.version_id)
+        .where(t.ItemRow.state == ContentState.APPROVED.value)
+    )
+
+
 def documents_of_kind(session: Session, kind: ItemKind) -> list[tuple[t.ItemRow, dict[str, Any]]]:
     stmt = current_with_documents().where(t.ItemRow.kind == kind.value).order_by(t.ItemRow.slug)
     return [(row, document) for row, document in session.execute(stmt)]

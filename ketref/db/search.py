@@ -31,7 +31,7 @@ from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
-from ketref.db.items import current_with_documents
+from ketref.db.items import current_texts
 from ketref.db.mapping import item_from_document, search_text
 from ketref.domain.content import Item
 from ketref.domain.enums import ItemKind
@@ -77,14 +77,14 @@ def rebuild_search_index(
     """
     known = known or {}
     docs: list[dict[str, str]] = []
-    for row, document in session.execute(current_with_documents()):
-        item = known.get((row.kind, row.slug))
+    for kind, slug, title, summary, document in session.execute(current_texts()):
+        item = known.get((kind, slug))
         try:
-            item = item or item_from_document(ItemKind(row.kind), row.slug, document)
+            item = item or item_from_document(ItemKind(kind), slug, document)
             body = search_text(item)
         except StoredItemInvalidError:
-            body = row.summary  # still found by its head columns; it says why when opened
-        docs.append({"kind": row.kind, "slug": row.slug, "title": row.title, "body": body})
+            body = summary  # still found by its head columns; it says why when opened
+        docs.append({"kind": kind, "slug": slug, "title": title, "body": body})
     for ref in session.scalars(select(t.ReferenceRow)):
         docs.append(
             {

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ketref import __version__
-from ketref.content.packs import MAX_PACK_BYTES, format_of, read_pack, serialise
+from ketref.content.packs import format_of, read_pack, serialise, size_problem
 from ketref.db import packs as db_packs
 from ketref.db.engine import Database
 from ketref.domain.backups import BackupKind
@@ -116,10 +116,9 @@ class PackService:
         fmt = _format(path)
         try:
             size = path.stat().st_size
-            if size > MAX_PACK_BYTES:
-                raise PackError(
-                    [f"pack too large: {size:,} bytes, the limit is {MAX_PACK_BYTES:,}"]
-                )
+            problem = size_problem(size, fmt)
+            if problem:
+                raise PackError([problem])
             data = path.read_bytes()
         except OSError as exc:
             raise BadInputError(f"Cannot read {path}: {exc.strerror}.") from None

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ketref.content.packs import MAX_PACK_BYTES, checksum, serialise
+from ketref.content.packs import MAX_PACK_BYTES, MAX_YAML_PACK_BYTES, checksum, serialise
 from ketref.domain.enums import ItemKind
 from ketref.domain.packs import ConflictReason, PackConflictError, PackError
 from ketref.services.workspace import Services
@@ -260,13 +260,32 @@ def test_cp08_oversized_file_is_refused_before_reading(opened: Services, tmp_pat
     _refused(opened, big, "pack too large")
 
 
+def test_cp08_a_yaml_pack_of_a_million_tiny_mappings_is_refused_while_streaming(
+    opened: Services, tmp_path: Path
+) -> None:
+    """CP-08: 15 MB of YAML holding a million tiny mappings is refused by counting parser
+    events (constant memory), before any tree of them is built."""
+    text = "format: ketref-content-pack\npayload:\n  items:\n" + "  - {a: 1}\n" * 1_200_000
+    assert len(text) < MAX_YAML_PACK_BYTES
+    _refused(opened, _raw(tmp_path / "tiny.yaml", text), "more than 500,000 lists and mappings")
+
+
+def test_cp08_a_yaml_pack_over_16_mb_is_refused_with_a_hint(
+    opened: Services, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_YAML_PACK_BYTES + 1)
+    _refused(opened, big, r"the limit is 16,777,216 \(save larger packs as .json\)")
+
+
 def test_cp08_too_many_items_and_deep_nesting_are_refused(
     opened: Services, payload: dict[str, Any], tmp_path: Path
 ) -> None:
-    """CP-08: 5,001 items, JSON nested 100,000 deep, a 10 MB string: each refused quickly with
+    """CP-08: 50,001 items, JSON nested 100,000 deep, a 10 MB string: each refused quickly with
     a message, never a RecursionError or a freeze."""
-    many = {**payload, "items": [{}] * 5001}
-    _refused(opened, write_pack(tmp_path / "many.json", many), "pack too large: 5,001 items")
+    many = {**payload, "items": [{}] * 50_001}
+    _refused(opened, write_pack(tmp_path / "many.json", many), "pack too large: 50,001 items")
     deep = '{"format": "ketref-content-pack", "payload": ' + "[" * 100_000 + "]" * 100_000 + "}"
     _refused(opened, _raw(tmp_path / "deep.json", deep), "nested too deeply")
     deep_yaml = "payload:\n  x: " + "[" * 1000 + "]" * 1000 + "\n"
