@@ -43,6 +43,26 @@ _StrictLoader.add_implicit_resolver(
 )
 
 
+_IMPLICIT = _StrictLoader.yaml_implicit_resolvers
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+
+
+def _resolve(self: _StrictLoader, kind: type[Node], value: Any, implicit: Any) -> str:
+    """PyYAML's resolver without the path-resolver machinery ketref never uses: the composer
+    calls this for every scalar, so it is most of the cost of reading YAML."""
+    if kind is ScalarNode:
+        if implicit[0]:
+            for tag, regexp in _IMPLICIT.get(value[:1], ()):
+                if regexp.match(value):
+                    return str(tag)
+        return _STR
+    return _MAP if kind is MappingNode else _SEQ
+
+
+_StrictLoader.resolve = _resolve
+
 _SCALARS = {
     "tag:yaml.org,2002:null": _StrictLoader.construct_yaml_null,
     "tag:yaml.org,2002:bool": _StrictLoader.construct_yaml_bool,
@@ -50,9 +70,6 @@ _SCALARS = {
     "tag:yaml.org,2002:float": _StrictLoader.construct_yaml_float,
     "tag:yaml.org,2002:timestamp": _StrictLoader.construct_yaml_timestamp,
 }
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
 
 
 def _at(node: Node | yaml.Event) -> str:
