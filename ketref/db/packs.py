@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
@@ -33,10 +33,10 @@ from ketref.db.mapping import (
     item_from_document,
     model_hash,
     reference_to_domain,
+    reference_values,
     search_text,
-    write_reference,
 )
-from ketref.db.search import reference_body, replace_search_documents
+from ketref.db.search import rebuild_search_index, reference_body, replace_search_documents
 from ketref.db.seed import latest_release
 from ketref.domain import content as c
 from ketref.domain.audit import AuditEvent
@@ -51,6 +51,8 @@ from ketref.domain.packs import (
 )
 
 HISTORY_PER_ITEM = 20
+REBUILD_INDEX_AT = 500
+"""Written items and references beyond which the search index is rebuilt once instead."""
 
 
 @dataclass(frozen=True)
@@ -147,6 +149,50 @@ def _link_problems(session: Session, pack: ContentPack) -> list[str]:
     return problems
 
 
+def _references_here(session: Session, keys: list[str]) -> dict[str, t.ReferenceRow]:
+    found: dict[str, t.ReferenceRow] = {}
+    for part in items_db.chunks(keys):
+        found.update(repo.references_by_key(session, list(part)))
+    return found
+
+
+def _plan_references(
+    session: Session,
+    pack: ContentPack,
+    plan: ImportPlan,
+    local_version: str | None,
+    *,
+    overwrite_local: bool,
+) -> None:
+    """Decide each reference's fate, like the items' (see the module docstring)."""
+    header = pack.header
+    report = plan.report
+    here = _references_here(session, [ref.id for ref in pack.references])
+    for ref in pack.references:
+        ref_row = here.get(ref.id)
+        name = f"references/{ref.id}"
+        if ref_row is None:
+            report.references_added.append(ref.id)
+            plan.write_refs.append(ref)
+            continue
+        if model_hash(reference_to_domain(ref_row)) == model_hash(ref):
+            continue
+        reason = None
+        if ref_row.locally_edited:
+            reason = ConflictReason.LOCAL_EDIT
+        elif _newer(local_version, header.base_content_version):
+            reason = ConflictReason.NEWER_HERE
+        if reason is not None:
+            report.conflicts.append(
+                Conflict("references", ref.id, reason, local_version, header.base_content_version)
+            )
+            if not overwrite_local:
+                continue
+            plan.replaced_local.add(name)
+        report.references_updated.append(ref.id)
+        plan.write_refs.append(ref)
+
+
 def plan_import(session: Session, pack: ContentPack, *, overwrite_local: bool) -> ImportPlan:
     """Compare the pack with the database and decide every entry's fate.
 
@@ -169,29 +215,7 @@ def plan_import(session: Session, pack: ContentPack, *, overwrite_local: bool) -
     report = plan.report
     local_release = latest_release(session)
     local_version = local_release.version if local_release else None
-    for ref in pack.references:
-        ref_row = repo.reference_row(session, ref.id)
-        name = f"references/{ref.id}"
-        if ref_row is None:
-            report.references_added.append(ref.id)
-            plan.write_refs.append(ref)
-            continue
-        if model_hash(reference_to_domain(ref_row)) == model_hash(ref):
-            continue
-        reason = None
-        if ref_row.locally_edited:
-            reason = ConflictReason.LOCAL_EDIT
-        elif _newer(local_version, header.base_content_version):
-            reason = ConflictReason.NEWER_HERE
-        if reason is not None:
-            report.conflicts.append(
-                Conflict("references", ref.id, reason, local_version, header.base_content_version)
-            )
-            if not overwrite_local:
-                continue
-            plan.replaced_local.add(name)
-        report.references_updated.append(ref.id)
-        plan.write_refs.append(ref)
+    _plan_references(session, pack, plan, local_version, overwrite_local=overwrite_local)
     existing = _rows_for(session, pack)
     for entry in pack.entries:
         row = existing.get(entry.name)
@@ -242,15 +266,21 @@ def apply_import(
     Runs in the caller's transaction; any failure names the item and rolls everything back.
     Rows are written first and flushed together, so a large pack costs one round of inserts.
     """
-    for ref in plan.write_refs:
-        ref_row = repo.reference_row(session, ref.id)
-        if ref_row is None:
-            ref_row = t.ReferenceRow()
-            session.add(ref_row)
-        write_reference(ref_row, ref)
-        ref_row.locally_edited = True
-    session.flush()
-    refs = {r.key: r for r in session.scalars(select(t.ReferenceRow))}
+    here = _references_here(session, [ref.id for ref in plan.write_refs])
+    added = [ref for ref in plan.write_refs if ref.id not in here]
+    changed = [ref for ref in plan.write_refs if ref.id in here]
+    if added:
+        session.execute(
+            insert(items_db.table(t.ReferenceRow)),
+            [{**reference_values(r), "locally_edited": True, "shipped_hash": None} for r in added],
+        )
+    if changed:
+        items_db.update_by_id(
+            session,
+            items_db.table(t.ReferenceRow),
+            [{"id": here[r.id].id, **reference_values(r), "locally_edited": True} for r in changed],
+        )
+    ref_ids = dict(session.execute(select(t.ReferenceRow.key, t.ReferenceRow.id)).all())
     existing = _rows_for(session, pack)
     saves = []
     events = []
@@ -274,23 +304,16 @@ def apply_import(
         release=release.version if release else None,
     )
     try:
-        items_db.save_items(session, saves, context, {key: r.id for key, r in refs.items()})
+        items_db.save_items(session, saves, context, ref_ids)
         session.flush()
     except Exception as exc:
         _reraise_storage_failure(exc)
         raise PackError(
             [f"the items could not be stored ({exc.__class__.__name__}); nothing was imported"]
         ) from exc
-    replace_search_documents(
-        session,
-        [
-            (ItemKind.REFERENCE, r.key, r.title, reference_body(r))
-            for r in refs.values()
-            if r.key in {w.id for w in plan.write_refs}
-        ]
-        + [(e.kind, e.item.slug, e.item.title, search_text(e.item)) for e in plan.write_items],
-    )
-    session.add_all(events)
+    _index(session, plan)
+    if events:
+        session.execute(insert(items_db.table(t.AuditEventRow)), events)
     report = plan.report
     repo.audit(
         session,
@@ -316,6 +339,22 @@ def apply_import(
     )
 
 
+def _index(session: Session, plan: ImportPlan) -> None:
+    """Update the search documents of what was written: one by one for a few, or the whole
+    index rebuilt once when the import is large."""
+    if len(plan.write_refs) + len(plan.write_items) > REBUILD_INDEX_AT:
+        rebuild_search_index(
+            session, {(e.kind.value, e.item.slug): e.item for e in plan.write_items}
+        )
+        return
+    refs = _references_here(session, [ref.id for ref in plan.write_refs])
+    replace_search_documents(
+        session,
+        [(ItemKind.REFERENCE, r.key, r.title, reference_body(r)) for r in refs.values()]
+        + [(e.kind, e.item.slug, e.item.title, search_text(e.item)) for e in plan.write_items],
+    )
+
+
 def _reraise_storage_failure(exc: Exception) -> None:
     """A full disk, a lock or damage is not the pack's fault: let its typed error through."""
     if isinstance(exc, DBAPIError) and translate_error(exc, "the database") is not None:
@@ -330,17 +369,17 @@ def _audit_entry(
     *,
     actor: str,
     now: datetime,
-) -> t.AuditEventRow:
+) -> dict[str, Any]:
     """The audit event for importing one item over ``row`` (None: the item is new here)."""
     new = row is None
-    return t.AuditEventRow(
-        at=now,
-        actor=actor,
-        action="import",
-        kind=entry.kind.value,
-        slug=entry.item.slug,
-        content_version=row.content_version if row is not None else None,
-        detail={
+    return {
+        "at": now,
+        "actor": actor,
+        "action": "import",
+        "kind": entry.kind.value,
+        "slug": entry.item.slug,
+        "content_version": row.content_version if row is not None else None,
+        "detail": {
             "pack": pack.checksum,
             "change": "added" if new else "updated",
             "replaced_local_edit": entry.name in plan.replaced_local,
@@ -349,4 +388,4 @@ def _audit_entry(
             "after_hash": model_hash(entry.item),
             "history": _history(pack, entry),
         },
-    )
+    }

@@ -509,3 +509,25 @@ def test_cp13_export_then_import_into_a_fresh_library_is_identical(
         assert integrity_ok(fresh_home / "data" / "ketref.db")
     finally:
         fresh.close()
+
+
+@pytest.mark.parametrize("rebuild_at", [0, 10_000], ids=["index-rebuilt", "documents-replaced"])
+def test_imported_items_are_searchable_and_versioned_either_way_the_index_is_filled(
+    opened: Services,
+    payload: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    rebuild_at: int,
+) -> None:
+    """A large import rebuilds the search index once; a small one replaces its documents: both
+    leave the new items findable, with one version each saying where they came from."""
+    from ketref.db import packs as db_packs
+
+    monkeypatch.setattr(db_packs, "REBUILD_INDEX_AT", rebuild_at)
+    report = opened.packs.import_pack(write_pack(tmp_path / "p.json", with_clones(payload, 3)))
+    assert len(report.added) == 3
+    hits = opened.catalogue.search("copy 2").hits
+    assert [h.slug for h in hits if h.slug.endswith("-copy-0002")]
+    kind, slug = report.added[0].split("/")
+    (version,) = opened.catalogue.history(ItemKind(kind), slug)
+    assert version.current and version.reason.startswith("imported from pack ")
