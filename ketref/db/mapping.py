@@ -50,11 +50,6 @@ def item_from_document(kind: ItemKind, slug: str, document: dict[str, Any]) -> c
         raise StoredItemInvalidError(kind.value, slug, format_validation_error(exc)[0]) from None
 
 
-def item_to_domain(row: t.ItemRow) -> c.Item:
-    """The validated current version of ``row`` (loads the document if not loaded yet)."""
-    return item_from_document(ItemKind(row.kind), row.slug, row.version.document)
-
-
 def language_of(item: c.Item) -> str:
     return str(getattr(item, "language", DEFAULT_LANGUAGE))
 
@@ -106,11 +101,6 @@ def reference_values(ref: c.Reference) -> dict[str, Any]:
     values = {name: getattr(ref, name) for name in _REFERENCE_FIELDS}
     values["kind"] = ref.kind.value
     return {"key": ref.id, **values}
-
-
-def write_reference(row: t.ReferenceRow, ref: c.Reference) -> None:
-    for name, value in reference_values(ref).items():
-        setattr(row, name, value)
 
 
 # --- Screening rules -----------------------------------------------------------------------

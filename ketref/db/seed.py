@@ -26,7 +26,7 @@ from ketref.db.items import (
 from ketref.db.mapping import model_hash, reference_values, rule_values
 from ketref.db.search import rebuild_search_index
 from ketref.domain import content as c
-from ketref.domain.enums import ItemKind
+from ketref.domain.enums import ContentState, ItemKind
 
 
 @dataclass
@@ -254,7 +254,9 @@ def load_bundle(
 def count_items(session: Session) -> dict[str, int]:
     """Number of rows per catalogue kind (references included)."""
     counts = {kind.value: 0 for kind in ItemKind}
-    for kind, n in session.execute(select(t.ItemRow.kind, func.count()).group_by(t.ItemRow.kind)):
+    approved = t.ItemRow.state == ContentState.APPROVED.value
+    stmt = select(t.ItemRow.kind, func.count()).where(approved).group_by(t.ItemRow.kind)
+    for kind, n in session.execute(stmt):
         counts[kind] = n
     counts[ItemKind.REFERENCE.value] = session.scalar(select(func.count(t.ReferenceRow.id))) or 0
     return counts

@@ -146,7 +146,6 @@ class ItemRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     version_id: Mapped[int] = mapped_column(ForeignKey("item_version.id", ondelete="RESTRICT"))
-    version: Mapped[ItemVersionRow] = relationship(lazy="raise")
 
 
 # --- Screening rules, synonyms, releases, audit ---------------------------------------------
