@@ -153,3 +153,50 @@ def test_downgrade_below_0003_is_refused_with_a_way_out(tmp_path: Path) -> None:
     assert _rows(workspace.paths.database, "SELECT version_num FROM alembic_version") == [
         (migrate.head_revision(),)
     ]
+
+
+_KILLED_MID_MIGRATION = """
+import os, sys
+from pathlib import Path
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from tests.conftest import make_workspace
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _die(conn, cursor, statement, *args):
+    if statement.startswith("INSERT INTO item_version"):
+        os._exit(9)  # like a kill: no rollback, no commit, files left as they are
+
+make_workspace(Path(sys.argv[1])).open(load_content=False)
+"""
+
+
+@pytest.mark.slow
+def test_a_migration_killed_halfway_leaves_the_old_library_usable(tmp_path: Path) -> None:
+    """The whole upgrade is one transaction after the before-migration backup: a process that
+    dies inside it leaves the 0002 library exactly as it was, and the next start upgrades it."""
+    import subprocess
+    import sys
+
+    workspace, database = _saved_library(tmp_path, "schema-0002")
+    before = logical_snapshot(database)
+    child = subprocess.run(
+        [sys.executable, "-c", _KILLED_MID_MIGRATION, str(tmp_path / "home")],
+        cwd=Path(__file__).parents[2],
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert child.returncode == 9, child.stderr.decode()
+    assert logical_snapshot(database) == before
+    assert _rows(database, "SELECT version_num FROM alembic_version") == [("0002",)]
+
+    services = workspace.open(load_content=False)
+    try:
+        edited = services.catalogue.get_item(ItemKind.HANDOUT, "preparing-for-your-session")
+        assert edited.item.summary == "Local edit kept across upgrades."
+    finally:
+        services.close()
+    assert _rows(database, "SELECT version_num FROM alembic_version") == [
+        (migrate.head_revision(),)
+    ]
