@@ -102,7 +102,9 @@ def serialise(payload: dict[str, Any], fmt: str) -> bytes:
         "payload": payload,
     }
     if fmt == "json":
-        text = json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False)
+        # No indentation: json's C encoder only runs without it (about five times faster on
+        # a whole library); the items are still in a stable order, so packs still compare.
+        text = json.dumps(document, ensure_ascii=False, sort_keys=True, allow_nan=False)
         return (text + "\n").encode("utf-8")
     return yaml.safe_dump(
         document, allow_unicode=True, sort_keys=True, default_flow_style=False, width=100
@@ -204,6 +206,10 @@ def _text_problem(text: str) -> str | None:
 
 def _clean(value: Any, path: tuple[str | int, ...], problems: list[str]) -> Any:
     """Return ``value`` with text NFC-normalised; append a problem for each bad part."""
+    if type(value) is str:  # most of a pack, so tested first
+        if _BAD_CHARACTER.search(value):
+            problems.append(f"{_pointer(path)}: the text contains {_text_problem(value)}")
+        return unicodedata.normalize("NFC", value)
     if len(path) > MAX_DEPTH:
         problems.append(f"{_pointer(path)}: nested more than {MAX_DEPTH} levels deep")
         return None
@@ -222,11 +228,6 @@ def _clean(value: Any, path: tuple[str | int, ...], problems: list[str]) -> Any:
         return cleaned
     if isinstance(value, list):
         return [_clean(item, (*path, i), problems) for i, item in enumerate(value)]
-    if isinstance(value, str):
-        bad = _text_problem(value)
-        if bad:
-            problems.append(f"{_pointer(path)}: the text contains {bad}")
-        return unicodedata.normalize("NFC", value)
     if isinstance(value, NonFinite):
         problems.append(f"{_pointer(path)}: {value.text} is not a finite number")
         return None
