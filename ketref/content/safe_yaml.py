@@ -19,6 +19,7 @@ MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 """Deeper nesting is refused while building (which recurses); libyaml's own parser stops at
 1,000 levels, so composing the tree cannot exhaust the stack first."""
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 
 
 class YamlError(ValueError):
@@ -98,7 +99,7 @@ class _Builder:
             if tag in _SCALARS:
                 return _SCALARS[tag](self._loader, node)
         elif depth >= MAX_DEPTH:
-            raise YamlError(f"{_at(node)}nested more than {MAX_DEPTH} levels deep")
+            raise YamlError(f"{_at(node)}{_TOO_DEEP}")
         elif isinstance(node, SequenceNode) and tag == _SEQ:
             return [self.build(item, depth + 1) for item in node.value]
         elif isinstance(node, MappingNode) and tag == _MAP:
@@ -126,7 +127,7 @@ def _scan(text: str, max_collections: int) -> None:
             depth += 1
             collections += 1
             if depth > MAX_DEPTH:
-                raise YamlError(f"{_at(event)}nested more than {MAX_DEPTH} levels deep")
+                raise YamlError(f"{_at(event)}{_TOO_DEEP}")
             if collections > max_collections:
                 raise YamlError(f"more than {max_collections:,} lists and mappings")
         elif isinstance(event, yaml.CollectionEndEvent):
@@ -154,13 +155,15 @@ def load_yaml(text: str, *, max_bytes: int = MAX_BYTES, max_collections: int | N
     except YamlError:
         raise
     except RecursionError:  # only without libyaml, whose parser stops at 1,000 levels
-        raise YamlError(f"nested more than {MAX_DEPTH} levels deep") from None
+        raise YamlError(_TOO_DEEP) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
-        if "maximum nesting depth" in problem:  # libyaml's own limit, met before ours
-            problem = f"nested more than {MAX_DEPTH} levels deep"
+        if "maximum nesting depth" in problem:
+            # PyYAML 6.0.4's libyaml stops deep nesting itself; the message must not depend
+            # on which PyYAML is installed.
+            problem = _TOO_DEEP
         raise YamlError(f"{where}{problem}") from exc
     finally:
         loader.dispose()

@@ -207,6 +207,11 @@ def screening_rule_rows(session: Session) -> list[t.ScreeningRuleRow]:
     return list(session.scalars(stmt))
 
 
+def synonyms(session: Session) -> dict[str, list[str]]:
+    """Search synonyms, term -> meanings (brand names among them map to generic names)."""
+    return {row.term: list(row.means) for row in session.scalars(select(t.SynonymRow))}
+
+
 def content_fingerprint(session: Session) -> tuple[int | None, int | None]:
     """Changes with every content load and every audited edit (a cache key for screening)."""
     release_id = session.scalar(select(func.max(t.ContentReleaseRow.id)))

@@ -19,6 +19,7 @@ from typing import Any
 
 from ketref.domain.errors import BadInputError
 from ketref.domain.strict_json import JsonObject, NonFinite, StrictJsonError, parse_strict_json
+from ketref.domain.text_rules import text_problem, visible
 
 MAX_PATIENT_FILE_BYTES = 1_000_000
 MAX_LIST_ITEMS = 100
@@ -271,7 +272,7 @@ def parse_patient_json(text: str) -> Patient:
         raise BadInputError("the patient file holds a number too long to be plausible") from None
     if isinstance(data, JsonObject):
         for key in data.duplicates:
-            raise BadInputError(f"{key}: the field appears twice in the patient file")
+            raise BadInputError(f"{visible(key[:60])}: the field appears twice in the patient file")
         for key, value in data.items():
             if isinstance(value, NonFinite):
                 name = value.text if value.text in ("NaN", "Infinity", "-Infinity") else None
@@ -279,7 +280,9 @@ def parse_patient_json(text: str) -> Patient:
                     raise BadInputError(
                         f"the patient file contains {name}, which is not a number JSON allows"
                     )
-                raise BadInputError(f"{key}: the number {value.text[:20]} is too large")
+                raise BadInputError(
+                    f"{visible(key[:60])}: the number {value.text[:20]} is too large"
+                )
     return parse_patient(data)
 
 
@@ -310,7 +313,7 @@ def parse_patient(data: object) -> Patient:
 def _unknown_key_message(key: str) -> str:
     close = difflib.get_close_matches(key, list(FIELD_BY_NAME), n=1, cutoff=0.75)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"{key}: unknown field{hint}"
+    return f"{visible(key[:60])}: unknown field{hint}"
 
 
 def _convert(spec: FieldSpec, value: object) -> FieldValue:
@@ -388,6 +391,8 @@ def _check_medications(spec: FieldSpec, value: object) -> None:
             raise BadInputError(
                 f"{spec.name}: each entry must be a drug name of 1-{MAX_NAME_LENGTH} characters"
             )
+        if problem := text_problem(name):  # the same character rule as content packs
+            raise BadInputError(f"{spec.name}: a drug name contains {problem}")
 
 
 def _number_text(value: float) -> str:

@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from ketref import __version__
-from ketref.content.packs import format_of, read_pack, serialise, size_problem
+from ketref.bounded_read import FileTooLargeError, read_bounded
+from ketref.content.packs import format_of, read_pack, serialise, size_limit, size_problem
 from ketref.db import packs as db_packs
 from ketref.db.engine import Database
 from ketref.domain.backups import BackupKind
@@ -115,13 +116,9 @@ class PackService:
         """
         fmt = _format(path)
         try:
-            size = path.stat().st_size
-            problem = size_problem(size, fmt)
-            if problem:
-                raise PackError([problem])
-            data = path.read_bytes()
-        except OSError as exc:
-            raise BadInputError(f"Cannot read {path}: {exc.strerror}.") from None
+            data = read_bounded(path, size_limit(fmt))
+        except FileTooLargeError as exc:
+            raise PackError([size_problem(exc.size, fmt) or "pack too large"]) from None
         return read_pack(data, fmt)
 
     def preview(self, path: Path, *, overwrite_local: bool = False) -> ImportReport:
