@@ -2,20 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import text, update
 
 from ketref.app import main
 from ketref.db import items as items_db
 from ketref.db import tables as t
+from ketref.db.engine import DatabaseTarget
 from ketref.db.items import ItemSave, SaveContext
 from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.errors import NotFoundError, StoredItemInvalidError
+from ketref.paths import AppPaths
 from ketref.services.handouts import HandoutRequest
-from ketref.services.workspace import Services
-from tests.conftest import FIXED_NOW, SHIPPED_CONTENT, make_workspace
+from ketref.services.workspace import Services, Workspace
+from tests.conftest import (
+    FIXED_NOW,
+    FIXTURE_CONTENT,
+    SHIPPED_CONTENT,
+    fixed_clock,
+    make_workspace,
+)
 
 pytestmark = pytest.mark.db
 
@@ -128,3 +137,49 @@ def test_db_check_names_the_broken_item_and_fails(shipped_home: Path, capsys) ->
     assert "Integrity: ok" in out
     assert "Items that cannot be displayed: 1" in out
     assert "handouts/preparing-for-your-session cannot be displayed: review_due" in out
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    from tests.reliability import postgres
+
+    reason = postgres.unavailable()
+    if reason is not None:
+        pytest.skip(reason)
+    with postgres.throwaway_cluster() as url:
+        yield url
+
+
+@pytest.mark.postgres
+def test_documents_versions_and_bad_documents_on_postgresql(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    """The same store on PostgreSQL (JSONB documents, Core bulk writes, migration 0003 run on
+    a new server database): load, edit, read an old version back, report a broken document."""
+    paths = AppPaths.resolve(tmp_path / "home")
+    paths.ensure()
+    ws = Workspace(paths, DatabaseTarget.parse(postgres_url), FIXTURE_CONTENT, clock=fixed_clock)
+    services = ws.open()
+    try:
+        with services.db.read() as session:
+            column = session.execute(
+                text(
+                    "SELECT data_type FROM information_schema.columns "
+                    "WHERE table_name = 'item_version' AND column_name = 'document'"
+                )
+            ).scalar()
+        assert column == "jsonb"
+        first = services.catalogue.get_item(*HANDOUT)
+        edited = services.catalogue.edit_item(*HANDOUT, {"summary": "Server wording."}, actor="a")
+        assert services.catalogue.get_version(first.version_id).item == first.item
+        assert [v.version_id for v in services.catalogue.history(*HANDOUT)] == [
+            edited.version_id,
+            first.version_id,
+        ]
+        assert services.catalogue.search("server wording").hits
+        _break_document(services, *HYPERTENSION)
+        with pytest.raises(StoredItemInvalidError):
+            services.catalogue.get_item(*HYPERTENSION)
+        assert len(services.maintenance.check().invalid_items) == 1
+    finally:
+        services.close()
