@@ -239,19 +239,22 @@ def current_with_documents() -> Select[t.ItemRow, dict[str, Any]]:
     )
 
 
-def current_texts() -> Select[str, str, str, str, dict[str, Any]]:
-    """(kind, slug, title, summary, document) of every approved item, as plain rows."""
-    return (
-        select(
-            t.ItemRow.kind,
-            t.ItemRow.slug,
-            t.ItemRow.title,
-            t.ItemRow.summary,
-            t.ItemVersionRow.document,
+def current_heads() -> Select[str, str, str, str, int]:
+    """(kind, slug, title, summary, version_id) of every approved item, as plain rows."""
+    return select(
+        t.ItemRow.kind, t.ItemRow.slug, t.ItemRow.title, t.ItemRow.summary, t.ItemRow.version_id
+    ).where(t.ItemRow.state == ContentState.APPROVED.value)
+
+
+def documents_by_version(session: Session, version_ids: Sequence[int]) -> dict[int, Any]:
+    """The documents of these versions, by version id (only what is asked for is parsed)."""
+    found: dict[int, Any] = {}
+    for part in chunks(version_ids):
+        stmt = select(t.ItemVersionRow.id, t.ItemVersionRow.document).where(
+            t.ItemVersionRow.id.in_(part)
         )
-        .join(t.ItemVersionRow, t.ItemVersionRow.id == t.ItemRow.version_id)
-        .where(t.ItemRow.state == ContentState.APPROVED.value)
-    )
+        found.update((row[0], row[1]) for row in session.execute(stmt))
+    return found
 
 
 def documents_of_kind(session: Session, kind: ItemKind) -> list[tuple[t.ItemRow, dict[str, Any]]]:

@@ -31,7 +31,7 @@ from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
-from ketref.db.items import current_texts
+from ketref.db.items import current_heads, documents_by_version
 from ketref.db.mapping import item_from_document, search_text
 from ketref.domain.content import Item
 from ketref.domain.enums import ItemKind
@@ -77,10 +77,14 @@ def rebuild_search_index(
     """
     known = known or {}
     docs: list[dict[str, str]] = []
-    for kind, slug, title, summary, document in session.execute(current_texts()):
+    heads = session.execute(current_heads()).all()
+    documents = documents_by_version(
+        session, [version for kind, slug, _, _, version in heads if (kind, slug) not in known]
+    )
+    for kind, slug, title, summary, version in heads:
         item = known.get((kind, slug))
         try:
-            item = item or item_from_document(ItemKind(kind), slug, document)
+            item = item or item_from_document(ItemKind(kind), slug, documents[version])
             body = search_text(item)
         except StoredItemInvalidError:
             body = summary  # still found by its head columns; it says why when opened
