@@ -1,24 +1,34 @@
-"""Composition root: paths, logging, the workspace, then the window or a CLI command."""
+"""Composition root: paths, logging, the workspace, then the window or a CLI command.
+
+A plain ``ketref`` (the window) imports neither the command line nor the database layer before
+its first frame; the workspace is built on a worker thread right after it.
+"""
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ketref.cli import parse_args, run_command
-from ketref.db.engine import DatabaseTarget
 from ketref.domain.errors import KetrefError
 from ketref.log import setup_logging
+from ketref.options import window_options
 from ketref.paths import DATABASE_ENV, AppPaths, resources_dir
-from ketref.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ketref.services.workspace import Workspace
 
 log = logging.getLogger("ketref")
 
 
 def build_workspace(db: str | None, home: str | None) -> Workspace:
     """Resolve directories and the database target (``--db``, $KETREF_DATABASE_URL, default)."""
+    from ketref.db.engine import DatabaseTarget
+    from ketref.services.workspace import Workspace
+
     paths = AppPaths.resolve(home)
     paths.ensure()
     choice = db or os.environ.get(DATABASE_ENV)
@@ -26,8 +36,28 @@ def build_workspace(db: str | None, home: str | None) -> Workspace:
     return Workspace(paths, target, resources_dir() / "content")
 
 
+def run_window(args: argparse.Namespace) -> int:
+    """The window: folders and logging now, the workspace after the first paint."""
+    try:
+        paths = AppPaths.resolve(args.home)
+        paths.ensure()
+    except OSError as exc:
+        print(f"ketref: cannot use the ketref folders: {exc}", file=sys.stderr)
+        return 2
+    log_file = setup_logging(paths.logs, verbose=args.verbose)
+    log.info("ketref starting (window)")
+    from ketref.gui.launch import run_gui  # Qt is imported only when a window is wanted
+
+    database = args.db or os.environ.get(DATABASE_ENV)
+    return run_gui(paths, lambda: build_workspace(args.db, args.home), database, log_file)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ketref`` command and of ``python main.py``."""
+    if (window := window_options(argv)) is not None:
+        return run_window(window)
+    from ketref.cli import parse_args, run_command  # every service: not before a first paint
+
     try:
         args = parse_args(argv)
         workspace = build_workspace(args.db, args.home)
@@ -37,12 +67,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(f"ketref: cannot use the ketref folders: {exc}", file=sys.stderr)
         return 2
-    log_file = setup_logging(workspace.paths.logs, verbose=args.verbose)
-    log.info("ketref starting (%s)", args.command or "window")
     if args.command is None:
-        from ketref.gui.launch import run_gui  # Qt is imported only when a window is wanted
-
-        return run_gui(workspace, log_file)
+        return run_window(args)
+    log_file = setup_logging(workspace.paths.logs, verbose=args.verbose)
+    log.info("ketref starting (%s)", args.command)
     try:
         if getattr(args, "gui_command", None) == "screenshot":
             from ketref.gui.screenshot import run_screenshot

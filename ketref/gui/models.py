@@ -85,6 +85,9 @@ class ItemTableModel(RowsTableModel):
     def summary(self, row: int) -> ItemSummary:
         return self._rows[row]
 
+    def rows(self) -> list[ItemSummary]:
+        return list(self._rows)
+
     def row_of(self, kind: ItemKind, slug: str) -> int:
         for n, summary in enumerate(self._rows):
             if summary.kind is kind and summary.slug == slug:
@@ -171,7 +174,10 @@ class _Group:
 class SearchResultsModel(QAbstractItemModel):
     """A two-level tree: one row per kind (with its count), the hits of that kind below it.
 
-    Group order follows the best hit of each kind, so the most relevant kind comes first.
+    Group order follows the best hit of each kind, so the most relevant kind comes first. A new
+    result is applied in place: vanished groups removed, groups moved or inserted into their
+    new order, hit rows added, dropped or changed at the end of each group. The view keeps its
+    expanded groups and scroll position and repaints only changed rows (no reset, no expandAll).
     """
 
     TITLE, SNIPPET = range(2)
@@ -184,18 +190,56 @@ class SearchResultsModel(QAbstractItemModel):
         self.result: SearchResult | None = None
 
     def set_result(self, result: SearchResult | None) -> None:
-        self.beginResetModel()
         self.result = result
-        self._groups = []
-        self._terms = []
-        if result is not None:
-            by_kind: dict[ItemKind, list[SearchHit]] = {}
-            for hit in result.hits:
-                by_kind.setdefault(hit.kind, []).append(hit)
-                self._terms += [t for t in _MARKED.findall(hit.snippet) if len(t) > 1]
-            self._groups = [_Group(kind, hits) for kind, hits in by_kind.items()]
-            self._terms = sorted(set(self._terms), key=len, reverse=True)
-        self.endResetModel()
+        wanted: dict[ItemKind, list[SearchHit]] = {}
+        terms: set[str] = set()
+        for hit in result.hits if result is not None else ():
+            wanted.setdefault(hit.kind, []).append(hit)
+            terms.update(t for t in _MARKED.findall(hit.snippet) if len(t) > 1)
+        new_terms = sorted(terms, key=len, reverse=True)
+        all_changed = new_terms != self._terms  # every title's highlighting may differ
+        self._terms = new_terms
+        root = QModelIndex()
+        for row in reversed(range(len(self._groups))):
+            if self._groups[row].kind not in wanted:
+                self.beginRemoveRows(root, row, row)
+                del self._groups[row]
+                self.endRemoveRows()
+        for row, (kind, hits) in enumerate(wanted.items()):
+            at = next(
+                (n for n in range(row, len(self._groups)) if self._groups[n].kind is kind), -1
+            )
+            if at < 0:
+                self.beginInsertRows(root, row, row)
+                self._groups.insert(row, _Group(kind, hits))
+                self.endInsertRows()
+                continue
+            if at != row:
+                self.beginMoveRows(root, at, at, root, row)
+                self._groups.insert(row, self._groups.pop(at))
+                self.endMoveRows()
+            self._replace_hits(row, hits, all_changed)
+
+    def _replace_hits(self, row: int, hits: list[SearchHit], all_changed: bool) -> None:
+        group = self._groups[row]
+        parent = self.index(row, 0)
+        old = group.hits
+        if len(hits) < len(old):
+            self.beginRemoveRows(parent, len(hits), len(old) - 1)
+            group.hits = old[: len(hits)]
+            self.endRemoveRows()
+        elif len(hits) > len(old):
+            self.beginInsertRows(parent, len(old), len(hits) - 1)
+            group.hits = old + hits[len(old) :]
+            self.endInsertRows()
+        group.hits = hits
+        changed = [n for n in range(min(len(old), len(hits))) if all_changed or old[n] != hits[n]]
+        if changed:
+            self.dataChanged.emit(
+                self.index(changed[0], 0, parent), self.index(changed[-1], 1, parent)
+            )
+        if len(old) != len(hits):  # the heading's count
+            self.dataChanged.emit(parent, parent)
 
     def hit_count(self) -> int:
         return sum(len(g.hits) for g in self._groups)

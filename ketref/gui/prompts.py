@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ketref.domain.errors import DatabaseBusyError
 from ketref.gui import dialogs
-from ketref.gui.tasks import user_message
+from ketref.gui.background import user_message
 
 PACK_FILTER = "Content packs (*.json *.yaml *.yml);;JSON (*.json);;YAML (*.yaml *.yml)"
 
