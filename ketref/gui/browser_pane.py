@@ -44,6 +44,8 @@ SECTIONS: tuple[str, ...] = (
 SECTION_LABELS = {FAVOURITES: "★ Favourites", RECENT: "Recently viewed"} | {
     k.value: k.label for k in ItemKind
 }
+SIZED_ROWS = 200
+"""Rows measured to fit the Kind and Status columns (Qt measures 1,000 by default)."""
 VISIT_DELAY_MS = 800
 """An item shown this long while arrowing through a list counts as viewed (history, recents)."""
 
@@ -83,6 +85,7 @@ class BrowserPane(QSplitter):
         header.setSectionResizeMode(ItemTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(ItemTableModel.KIND, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(ItemTableModel.STATUS, QHeaderView.ResizeMode.ResizeToContents)
+        header.setResizeContentsPrecision(SIZED_ROWS)  # not every row of a 1,000-row list
         self.table.selectionModel().currentRowChanged.connect(self._on_table_row)
         self.table.activated.connect(lambda _index: self.commit_visit())
         self.results = results_view

@@ -17,8 +17,8 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTreeVi
 
 from ketref.domain.search import SearchResult
 from ketref.gui.background import BackgroundRunner, log_failure, user_message
+from ketref.gui.highlight_delegate import HighlightDelegate
 from ketref.gui.history import Place
-from ketref.gui.html_delegate import HtmlDelegate
 from ketref.gui.models import SearchResultsModel
 
 if TYPE_CHECKING:
@@ -66,7 +66,7 @@ class SearchController(QObject):
         self.model = SearchResultsModel(self)
         self.view = QTreeView()
         self.view.setModel(self.model)
-        self.view.setItemDelegate(HtmlDelegate(self.view))
+        self.view.setItemDelegate(HighlightDelegate(self.view))
         self.view.setUniformRowHeights(True)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)

@@ -11,7 +11,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette
 from ketref.domain.enums import ItemKind
 from ketref.gui.history import Place
 from ketref.gui.main_window import PAGES, SCREENING
-from ketref.gui.models import HTML_ROLE
+from ketref.gui.models import RUNS_ROLE
 from tests.conftest import shipped_version
 from tests.gui.conftest import search
 
@@ -98,8 +98,8 @@ def test_results_are_grouped_by_kind_and_highlighted(window, qtbot) -> None:
     assert all("(" in g for g in groups)
     kinds_seen = {model.hit(model.index(0, 0, model.index(r, 0))).kind for r in range(len(groups))}
     assert len(kinds_seen) == len(groups)  # one group per kind
-    snippet = model.index(0, 1, model.index(0, 0)).data(HTML_ROLE)
-    assert "<b>" in snippet
+    snippet = model.index(0, 1, model.index(0, 0)).data(RUNS_ROLE)
+    assert any(bold for _text, bold in snippet)
 
 
 def test_a_miss_says_nothing_found_and_nothing_else(window, qtbot) -> None:
