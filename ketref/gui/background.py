@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import traceback
-from collections import deque
 from collections.abc import Callable
 from typing import Any
 
@@ -28,6 +27,7 @@ Job = Callable[[Any, Progress], object]
 """``job(request, progress)``, run on the worker thread."""
 
 FAILED = "That did not work this time; details are in the log."
+_NOTHING = object()
 
 
 def log_failure(what: str, exc: BaseException) -> None:
@@ -45,8 +45,8 @@ def user_message(exc: BaseException) -> str:
 
 
 class _Worker(QObject):
-    done = Signal(int, object, object)
-    """(sequence number, result or None, exception or None)."""
+    done = Signal(object, object)
+    """(result or None, exception or None)."""
     progress = Signal(int, int)
 
     def __init__(self, job: Job, name: str) -> None:
@@ -54,18 +54,18 @@ class _Worker(QObject):
         self._job = job
         self._name = name
 
-    @Slot(int, object)
-    def run(self, seq: int, request: object) -> None:
+    @Slot(object)
+    def run(self, request: object) -> None:
         try:
             result = self._job(request, self.progress.emit)
         except KetrefError as exc:  # expected: the message is for the user
             log.warning("%s refused: %s", self._name, exc.__class__.__name__)
-            self.done.emit(seq, None, exc)
+            self.done.emit(None, exc)
         except Exception as exc:  # reported to the window, never lost in the thread
             log_failure(self._name, exc)
-            self.done.emit(seq, None, exc)
+            self.done.emit(None, exc)
         else:
-            self.done.emit(seq, result, None)
+            self.done.emit(result, None)
 
     @Slot()
     def stop(self) -> None:
@@ -77,7 +77,7 @@ class BackgroundRunner(QObject):
     """Runs ``job(request, progress)`` on its own thread, one request at a time, in order.
 
     ``succeeded`` / ``failed`` (the exception; ``user_message`` gives the text) arrive on the
-    GUI thread. ``shutdown`` lets the job in flight finish and ends the thread; it blocks, so a
+    GUI thread. ``shutdown`` lets the jobs already sent finish and ends the thread; it blocks, so a
     window closing mid-restore never cuts the restore off halfway.
     """
 
@@ -85,7 +85,7 @@ class BackgroundRunner(QObject):
     failed = Signal(object)
     progressed = Signal(int, int)
 
-    _request = Signal(int, object)
+    _request = Signal(object)
     _stop = Signal()
 
     def __init__(
@@ -104,35 +104,32 @@ class BackgroundRunner(QObject):
         self._worker.done.connect(self._on_done)
         self._worker.progress.connect(self.progressed)
         self._thread.start()
-        self._seq = 0
-        self._busy = False
-        self._pending: deque[object] = deque()
+        self._in_flight = 0
+        self._waiting: object = _NOTHING
+        """latest_only: the newest request not sent yet (sent when the one in flight ends)."""
 
     def submit(self, request: object = None) -> BackgroundRunner:
-        if self.latest_only:
-            self._pending.clear()
-        self._pending.append(request)
-        if not self._busy:
-            self._dispatch()
+        if self.latest_only and self._in_flight:
+            self._waiting = request  # replaces any older one that never started
+        else:
+            self._send(request)
         return self
 
     @property
     def busy(self) -> bool:
         """A job is running or waiting to run."""
-        return self._busy
+        return self._in_flight > 0
 
-    def _dispatch(self) -> None:
-        self._seq += 1
-        self._busy = True
-        self._request.emit(self._seq, self._pending.popleft())
+    def _send(self, request: object) -> None:
+        self._in_flight += 1
+        self._request.emit(request)
 
-    @Slot(int, object, object)
-    def _on_done(self, _seq: int, result: object, error: object) -> None:
-        self._busy = False
-        stale = self.latest_only and bool(self._pending)  # a newer request is waiting
-        if self._pending:
-            self._dispatch()
-        if stale:
+    @Slot(object, object)
+    def _on_done(self, result: object, error: object) -> None:
+        self._in_flight -= 1
+        if self._waiting is not _NOTHING:  # this result is already stale: run the newest
+            request, self._waiting = self._waiting, _NOTHING
+            self._send(request)
             return
         if isinstance(error, BaseException):
             self.failed.emit(error)

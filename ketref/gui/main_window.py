@@ -268,7 +268,12 @@ class MainWindow(QMainWindow):
         return str(entry.data(Qt.ItemDataRole.UserRole)) if entry else ""
 
     def show_page(self, page: str) -> None:
-        self.nav.setCurrentRow(PAGES.index(page))
+        """Go to ``page``, listing it afresh even if it is the current one."""
+        row = PAGES.index(page)
+        if self.nav.currentRow() == row:
+            self._on_page(row)
+        else:
+            self.nav.setCurrentRow(row)
         if self.search.text():
             self.search_controller.clear()
 
