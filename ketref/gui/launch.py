@@ -19,6 +19,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 from ketref.gui.background import BackgroundRunner, user_message
+from ketref.gui.dialogs import install_excepthook
 from ketref.gui.first_list import FirstList
 from ketref.gui.main_window import MainWindow
 from ketref.gui.ui_state import UiState
@@ -149,8 +150,6 @@ def run_gui(
             file=sys.stderr,
         )
         return 2
-    from ketref.gui.dialogs import install_excepthook
-
     app = application()
     install_excepthook(log_file)
     window = new_window(paths, database or str(paths.database))

@@ -8,7 +8,6 @@ pane hosts ``view``; the controller says what to show through its signals.
 
 from __future__ import annotations
 
-import time
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
@@ -55,7 +54,6 @@ class SearchController(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.keystroke_at = 0.0
         self.runner: BackgroundRunner | None = None
         self.field = QLineEdit(placeholderText="Search everything — Ctrl+K")
         self.field.setClearButtonEnabled(True)
@@ -124,7 +122,6 @@ class SearchController(QObject):
     def _on_text(self, text: str) -> None:
         if self.runner is None:
             return
-        self.keystroke_at = time.perf_counter()
         if not text.strip():
             self.model.set_result(None)
             self.search_left.emit()

@@ -139,6 +139,10 @@ def measure_keystrokes(ctx: Context, folder: Path, name: str, p99_goal: float) -
         for _ in range(1000):
             timer.stop()  # any void method shows it
         none_lost = (before - sys.getrefcount(None)) / 1000
+        probe, before = QTimer(), sys.getrefcount(True)
+        for _ in range(1000):
+            probe.timeout.emit()  # any emit from Python shows it
+        true_lost = (before - sys.getrefcount(True)) / 1000
         repeat = ctx.repeat(7, quick=3)
         subject, baseline = alternate(
             type_once, repopulate_once, repeat, warmup=int(repeat > 1), subject_first=True
@@ -174,5 +178,12 @@ def measure_keystrokes(ctx: Context, folder: Path, name: str, p99_goal: float) -
             goals=(at_most(0),),
             note="PySide6 6.12.0 on Python < 3.12 drops a None reference per void call; "
             "the app aborts once None's count reaches 0 (immortal from Python 3.12)",
+        ),
+        Figure(
+            "True refs lost / emit",
+            "refs",
+            [true_lost],
+            goals=(at_most(0),),
+            note="the same for True on every signal emit from Python (ketref.gui adds ballast)",
         ),
     ]

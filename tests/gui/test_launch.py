@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 
 from ketref.app import main
@@ -128,3 +129,18 @@ def test_screenshot_unwritable_folder(shipped_home, tmp_path, capsys) -> None:
 
 def test_workspace_helper_is_the_shipped_one(shipped_home) -> None:
     assert make_workspace(shipped_home, SHIPPED_CONTENT).content_dir == SHIPPED_CONTENT
+
+
+def test_a_database_ketref_refuses_is_explained_in_the_window(monkeypatch, tmp_path, qapp) -> None:
+    """The window paints first, so a bad --db is refused there: one message, exit code 2."""
+    shown: list[str] = []
+
+    def show_error(parent, _title: str, text: str) -> None:
+        shown.append(text)
+        parent.close()  # the clinician closes the window
+
+    monkeypatch.setattr(dialogs, "show_error", show_error)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    QTimer.singleShot(20_000, qapp.quit)  # never hang the suite
+    assert main(["--home", str(tmp_path / "home"), "--db", "sqlite://"]) == 2
+    assert len(shown) == 1 and "in-memory" in shown[0]
