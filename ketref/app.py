@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from ketref.domain.errors import KetrefError
+from ketref.domain.text_rules import visible
 from ketref.log import setup_logging
 from ketref.options import window_options
 from ketref.paths import DATABASE_ENV, AppPaths, resources_dir
@@ -36,16 +37,21 @@ def build_workspace(db: str | None, home: str | None) -> Workspace:
     return Workspace(paths, target, resources_dir() / "content")
 
 
+def folders_problem(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"ketref: cannot use the ketref folders{where}: {exc.strerror or exc}."
+
+
 def run_window(args: argparse.Namespace) -> int:
     """The window: folders and logging now, the workspace after the first paint."""
     try:
         paths = AppPaths.resolve(args.home)
         paths.ensure()
+        log_file = setup_logging(paths.logs, verbose=args.verbose)
+        log.info("ketref starting (window)")
     except OSError as exc:
-        print(f"ketref: cannot use the ketref folders: {exc}", file=sys.stderr)
+        print(folders_problem(exc), file=sys.stderr)
         return 2
-    log_file = setup_logging(paths.logs, verbose=args.verbose)
-    log.info("ketref starting (window)")
     from ketref.gui.launch import run_gui  # Qt is imported only when a window is wanted
 
     database = args.db or os.environ.get(DATABASE_ENV)
@@ -60,15 +66,17 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         args = parse_args(argv)
+        if args.command is None:
+            return run_window(args)
         workspace = build_workspace(args.db, args.home)
+        log_file = setup_logging(workspace.paths.logs, verbose=args.verbose)
+        log.info("ketref starting (%s)", args.command)
     except KetrefError as exc:
-        print(f"ketref: {exc}", file=sys.stderr)
+        print(f"ketref: {visible(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except OSError as exc:
-        print(f"ketref: cannot use the ketref folders: {exc}", file=sys.stderr)
+        print(folders_problem(exc), file=sys.stderr)
         return 2
-    if args.command is None:
-        return run_window(args)
     log_file = setup_logging(workspace.paths.logs, verbose=args.verbose)
     log.info("ketref starting (%s)", args.command)
     try:
@@ -84,9 +92,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KetrefError as exc:
         log.warning("refused: %s", exc.__class__.__name__)
-        print(f"ketref: {exc}", file=sys.stderr)
+        print(f"ketref: {visible(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except Exception:
         log.exception("internal error")
-        print(f"ketref: internal error; details are in {log_file}", file=sys.stderr)
+        where = f"are in {log_file}" if log_file else "were written above"
+        print(f"ketref: internal error; details {where}", file=sys.stderr)
         return 1

@@ -18,9 +18,32 @@ from ketref.db.engine import DatabaseTarget
 from ketref.paths import AppPaths, resources_dir
 from ketref.services.workspace import Services, Workspace
 
-FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+TESTS = Path(__file__).parent
+FIXTURE_CONTENT = TESTS / "fixtures" / "content"
 SHIPPED_CONTENT = resources_dir() / "content"
 FIXED_NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+
+
+FOLDER_MARKERS = {
+    "unit": "unit",
+    "db": "db",
+    "pdf": "pdf",
+    "gui": "gui",
+    "cli": "cli",
+    "content": "content",
+    "reliability": "reliability",
+    "benchmarks": "bench",
+}
+"""Every test carries the marker of its folder, so ``-m`` selects by folder without each file
+repeating it; files add topic markers (``db``, ``slow``) of their own."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        parts = item.path.relative_to(TESTS).parts
+        marker = FOLDER_MARKERS.get(parts[0]) if len(parts) > 1 else None
+        if marker is not None:
+            item.add_marker(marker)
 
 
 def fixed_clock() -> datetime:

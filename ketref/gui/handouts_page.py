@@ -37,7 +37,7 @@ from ketref.domain.errors import KetrefError
 from ketref.domain.printing import PaperSize, Personalisation, PrintOptions
 from ketref.gui import dialogs
 from ketref.gui.background import BackgroundRunner, user_message
-from ketref.gui.ui_state import PDF_FOLDER, UiState
+from ketref.gui.ui_state import LAST_FOLDER, UiState
 from ketref.gui.widgets import form_beside_result
 from ketref.services.handouts import HandoutRequest, HandoutService, ScheduleRequest
 
@@ -324,7 +324,7 @@ class HandoutsPage(QWidget):
     def export(self) -> None:
         if self.service is None or not self.chosen_slugs():
             return
-        suggested = self.ui_state.folder(PDF_FOLDER) / self.service.default_filename(
+        suggested = self.ui_state.folder(LAST_FOLDER) / self.service.default_filename(
             self.chosen_slugs()
         )
         path = dialogs.ask_save_pdf(self, "Export PDF", suggested)
@@ -336,7 +336,7 @@ class HandoutsPage(QWidget):
             self.status.setText(str(exc))
             return
         self.last_export = written
-        self.ui_state.set(PDF_FOLDER, written.parent)
+        self.ui_state.remember_folder(LAST_FOLDER, written.parent)
         self.open_button.setEnabled(True)
         self.status.setText(f"Saved {written.name} in {written.parent}.")
 

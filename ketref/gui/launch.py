@@ -22,6 +22,7 @@ from ketref.gui.background import BackgroundRunner, user_message
 from ketref.gui.dialogs import install_excepthook
 from ketref.gui.first_list import FirstList
 from ketref.gui.main_window import MainWindow
+from ketref.gui.qt_settings import keep_qt_settings_in
 from ketref.gui.ui_state import UiState
 from ketref.paths import AppPaths
 
@@ -53,6 +54,7 @@ def application() -> QApplication:
 
 def new_window(paths: AppPaths, database: str) -> MainWindow:
     """The window with its saved layout and the first list of ``database``, no library yet."""
+    keep_qt_settings_in(paths.config / "qt")  # before the first file dialog
     first_list = FirstList(paths.data / FIRST_LIST_FILE, database)
     ui_state = UiState(paths.config / "ui.ini")
     return MainWindow(ui_state, data_dir=str(paths.data), first_list=first_list)

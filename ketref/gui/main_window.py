@@ -213,6 +213,9 @@ class MainWindow(QMainWindow):
             go_menu.addAction(self._action(PAGE_LABELS[page], keys, partial(self.show_page, page)))
         self.tools_menu = menus.addMenu("&Tools")
         self.tools_menu.addAction(self._action("Clinic profile…", [], self.edit_clinic))
+        self.tools_menu.addAction(
+            self._action("Forget recent folders", [], self.forget_recent_folders)
+        )
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
         self._update_actions()
@@ -337,6 +340,11 @@ class MainWindow(QMainWindow):
         self.favourite_action.setChecked(favourite)
         self.favourite_action.setText("★ Favourite" if favourite else "☆ Favourite")
         self.copy_action.setEnabled(shown is not None)
+
+    def forget_recent_folders(self) -> None:
+        """Privacy: the next save dialog starts in the home folder and no folder is listed."""
+        self.ui_state.forget_folders()
+        self.statusBar().showMessage("Recent folders forgotten.", 8000)
 
     def edit_clinic(self) -> ClinicDialog | None:
         if self.services is None or self.handouts_page is None:

@@ -259,7 +259,7 @@ class PackActions(QObject):
         return self.window.ui_state.folder(PACKS_FOLDER)
 
     def _remember(self, path: Path) -> None:
-        self.window.ui_state.set(PACKS_FOLDER, path.parent)
+        self.window.ui_state.remember_folder(PACKS_FOLDER, path.parent)
 
     def _working(self, text: str | None) -> None:
         """Say what runs in the status bar; afterwards put back what it said before."""

@@ -1,14 +1,17 @@
 """Window and UI state kept between runs (QSettings INI beside the other config files).
 
 Only layout and reading preferences live here: geometry, splitters, zoom, favourites, recently
-viewed items and the folders last saved to. Never anything about patients. Every key is
-declared once below with its type and default (MusicBrainz Picard's ``Option`` idea), so a
-misspelt key is a name error, not a setting that silently never sticks, and a hand-edited or
-damaged value reads as the default.
+viewed items and the folders last saved to (which may be named after a patient, so the file is
+owner-only from its first byte and "Forget recent folders" clears them). Every key is declared
+once below with its type and default (MusicBrainz Picard's ``Option`` idea), so a misspelt key
+is a name error, not a setting that silently never sticks, and a hand-edited or damaged value
+reads as the default.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Generic, TypeVar
@@ -16,6 +19,7 @@ from typing import Generic, TypeVar
 from PySide6.QtCore import QByteArray, QSettings
 
 from ketref.gui.history import Place
+from ketref.gui.qt_settings import forget_qt_dialog_history
 
 T = TypeVar("T")
 
@@ -93,13 +97,20 @@ ZOOM = IntSetting("detail/zoom", 0, minimum=-5, maximum=10)
 """Text size of the item pane, in Qt zoom steps."""
 FAVOURITES = PlacesSetting("favourites")
 RECENTS = PlacesSetting("recents", limit=20)
-PDF_FOLDER = FolderSetting("handouts/last_folder")
-"""Where handouts and screening summaries were last saved."""
+LAST_FOLDER = FolderSetting("files/last_folder")
+"""Where a handout or screening summary PDF was last saved."""
 PACKS_FOLDER = FolderSetting("packs/folder")
+LEGACY_PDF_FOLDER = FolderSetting("handouts/last_folder")
+"""Where earlier versions kept LAST_FOLDER; only ever forgotten."""
 
 
 class UiState:
     def __init__(self, path: Path) -> None:
+        # Created 0600 before Qt writes it; Qt's atomic saves keep an existing file's mode.
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+            os.chmod(path, 0o600)
         self._settings = QSettings(str(path), QSettings.Format.IniFormat)
 
     def get(self, setting: Setting[T]) -> T:
@@ -115,6 +126,17 @@ class UiState:
         """The folder last saved to, if it still exists; else the user's home."""
         saved = self.get(setting)
         return saved if saved is not None and saved.is_dir() else Path.home()
+
+    def remember_folder(self, setting: FolderSetting, folder: Path) -> None:
+        self.set(setting, folder)
+        self.sync()
+
+    def forget_folders(self) -> None:
+        """Forget every folder saved to here and what Qt's file dialog remembered."""
+        for setting in (LAST_FOLDER, PACKS_FOLDER, LEGACY_PDF_FOLDER):
+            self._settings.remove(setting.key)
+        self.sync()
+        forget_qt_dialog_history()
 
     # --- favourites and recents (written at once: another window may read them) -------------
 

@@ -10,7 +10,7 @@ from ketref.domain.enums import ItemKind
 from ketref.gui import dialogs
 from ketref.gui.handouts_page import print_pdf
 from ketref.gui.history import Place
-from ketref.gui.ui_state import PDF_FOLDER
+from ketref.gui.ui_state import LAST_FOLDER
 
 pytestmark = [pytest.mark.gui, pytest.mark.pdf]
 
@@ -66,7 +66,7 @@ def test_export_writes_the_personalised_pdf_and_remembers_the_folder(
     text = " ".join(p.extract_text() for p in PdfReader(target).pages)
     assert "Nguyễn Thị Ánh" in text and "<img src=x> & O'Brien" in text
     assert HOSTILE not in str(PdfReader(target).metadata)
-    assert page.ui_state.get(PDF_FOLDER) == tmp_path
+    assert page.ui_state.get(LAST_FOLDER) == tmp_path
     assert page.open_button.isEnabled()
 
 
