@@ -68,6 +68,8 @@ FIRST_PAGE = ItemKind.INDICATION.value
 
 
 class MainWindow(QMainWindow):
+    """The toolbar and menus, the sections on the left, and the pages they switch between."""
+
     def __init__(
         self, ui_state: UiState, *, data_dir: str = "", first_list: FirstList | None = None
     ) -> None:
@@ -83,8 +85,8 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
 
         self.search_controller = SearchController(self)
-        self.search = self.search_controller.field
-        self.results_shown = self.search_controller.results_shown
+        self.search = self.search_controller.field  # the toolbar's field (Ctrl+K)
+        self.results_shown = self.search_controller.results_shown  # benchmarks time keys by it
         self.browser = BrowserPane(ui_state, self.search_controller.view)
         self._connect_search()
         self.browser.place_requested.connect(self.open_place)
