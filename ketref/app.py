@@ -77,8 +77,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except OSError as exc:
         print(folders_problem(exc), file=sys.stderr)
         return 2
-    log_file = setup_logging(workspace.paths.logs, verbose=args.verbose)
-    log.info("ketref starting (%s)", args.command)
     try:
         if getattr(args, "gui_command", None) == "screenshot":
             from ketref.gui.screenshot import run_screenshot
