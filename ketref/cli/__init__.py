@@ -12,14 +12,27 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from ketref import __version__
 from ketref.cli import audit, catalogue, clinic, database, handout, packs, screen, screenshot
 from ketref.cli.common import Context, Handler, Parser
 from ketref.domain.errors import BadInputError
 from ketref.options import add_global_options
+from ketref.paths import resources_dir
+from ketref.services.about import installed_versions
 from ketref.services.workspace import Workspace
 
 COMMAND_MODULES = (catalogue, database, packs, audit, screen, handout, clinic, screenshot)
+
+
+class VersionAction(argparse.Action):
+    """``--version``: the app, its content release and database schema (read only when asked)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **_: object) -> None:
+        help_text = "show the app, content release and database schema versions and exit"
+        super().__init__(option_strings, dest, nargs=0, help=help_text)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(installed_versions(resources_dir() / "content").line())
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -28,7 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Offline clinician reference for ketamine and esketamine therapy. "
         "With no command, opens the main window.",
     )
-    parser.add_argument("--version", action="version", version=f"ketref {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in COMMAND_MODULES:

@@ -45,7 +45,10 @@ def _cmd_check(args: argparse.Namespace, ctx: Context) -> int:
             f"({'current' if report.schema_current else 'needs upgrade'})\n"
             f"Content version: {report.content_version}\n"
         )
-    return 0 if report.integrity_ok else 2
+        if report.invalid_items:
+            ctx.out.write(f"Items that cannot be displayed: {len(report.invalid_items)}\n")
+            ctx.out.write("".join(f"  {line}\n" for line in report.invalid_items))
+    return 0 if report.ok else 2
 
 
 def _cmd_backup(args: argparse.Namespace, ctx: Context) -> int:

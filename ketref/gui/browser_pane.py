@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from ketref.domain.catalogue import ItemSummary
 from ketref.domain.enums import ItemKind
-from ketref.domain.errors import KetrefError
+from ketref.domain.errors import KetrefError, StoredItemInvalidError
 from ketref.gui.history import History, Place
 from ketref.gui.models import KEY_ROLE, ItemFilterProxy, ItemTableModel
 from ketref.gui.notice_html import message_html
@@ -209,6 +209,9 @@ class BrowserPane(QSplitter):
                 html = reference_html(self.catalogue.get_reference(place.slug))
             else:
                 html = item_html(self.catalogue.get_item(place.kind, place.slug))
+        except StoredItemInvalidError as exc:  # a hand-edited or newer document: say so
+            self.show_message("Cannot be displayed", str(exc))
+            return
         except KetrefError as exc:
             self.show_message("Not found", str(exc))
             return

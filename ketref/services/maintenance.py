@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ketref.db import items as items_db
 from ketref.db import migrate
 from ketref.db import repositories as repo
 from ketref.db.backup import Progress, integrity_ok
@@ -22,6 +23,13 @@ class CheckReport:
     schema_revision: str | None
     schema_current: bool
     content_version: str | None
+    invalid_items: tuple[str, ...] = ()
+    """``kind/slug cannot be displayed: first error`` for every stored document that no
+    longer fits the content schema (hand-edited, or written by a newer ketref)."""
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity_ok and not self.invalid_items
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -31,6 +39,7 @@ class CheckReport:
             "schema_head": migrate.head_revision(),
             "schema_current": self.schema_current,
             "content_version": self.content_version,
+            "invalid_items": list(self.invalid_items),
         }
 
 
@@ -40,16 +49,18 @@ class MaintenanceService:
         self.backups = backups
 
     def check(self) -> CheckReport:
-        """Full integrity check (SQLite) and schema revision of the open database.
+        """Full integrity check (SQLite), schema revision, and every stored item validated.
 
         A failed check also stops all further writes (the "Check database" action).
         """
         revision = content = None
+        invalid: tuple[str, ...] = ()
         try:
             with self._db.read() as session:
                 revision = repo.schema_revision(session)
                 release = latest_release(session)
                 content = release.version if release else None
+                invalid = tuple(str(e) for e in items_db.invalid_documents(session))
         except DatabaseDamagedError:
             pass  # reported below as a failed integrity check
         path = self._db.target.path
@@ -62,6 +73,7 @@ class MaintenanceService:
             schema_revision=revision,
             schema_current=revision == migrate.head_revision(),
             content_version=content,
+            invalid_items=invalid,
         )
 
     def backup(self, destination: Path | None = None, *, progress: Progress | None = None) -> Path:
