@@ -1,25 +1,35 @@
-"""Composition root: paths, logging, the workspace, then the window or a CLI command."""
+"""Composition root: paths, logging, the workspace, then the window or a CLI command.
+
+A plain ``ketref`` (the window) imports neither the command line nor the database layer before
+its first frame; the workspace is built on a worker thread right after it.
+"""
 
 from __future__ import annotations
 
+import argparse
 import logging
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
-from ketref.cli import parse_args, run_command
-from ketref.db.engine import DatabaseTarget
 from ketref.domain.errors import KetrefError
 from ketref.domain.text_rules import visible
 from ketref.log import setup_logging
+from ketref.options import window_options
 from ketref.paths import DATABASE_ENV, AppPaths, resources_dir
-from ketref.services.workspace import Workspace
+
+if TYPE_CHECKING:
+    from ketref.services.workspace import Workspace
 
 log = logging.getLogger("ketref")
 
 
 def build_workspace(db: str | None, home: str | None) -> Workspace:
     """Resolve directories and the database target (``--db``, $KETREF_DATABASE_URL, default)."""
+    from ketref.db.engine import DatabaseTarget
+    from ketref.services.workspace import Workspace
+
     paths = AppPaths.resolve(home)
     paths.ensure()
     choice = db or os.environ.get(DATABASE_ENV)
@@ -27,27 +37,46 @@ def build_workspace(db: str | None, home: str | None) -> Workspace:
     return Workspace(paths, target, resources_dir() / "content")
 
 
+def folders_problem(exc: OSError) -> str:
+    where = f" ({exc.filename})" if exc.filename else ""
+    return f"ketref: cannot use the ketref folders{where}: {exc.strerror or exc}."
+
+
+def run_window(args: argparse.Namespace) -> int:
+    """The window: folders and logging now, the workspace after the first paint."""
+    try:
+        paths = AppPaths.resolve(args.home)
+        paths.ensure()
+        log_file = setup_logging(paths.logs, verbose=args.verbose)
+        log.info("ketref starting (window)")
+    except OSError as exc:
+        print(folders_problem(exc), file=sys.stderr)
+        return 2
+    from ketref.gui.launch import run_gui  # Qt is imported only when a window is wanted
+
+    database = args.db or os.environ.get(DATABASE_ENV)
+    return run_gui(paths, lambda: build_workspace(args.db, args.home), database, log_file)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``ketref`` command and of ``python main.py``."""
+    if (window := window_options(argv)) is not None:
+        return run_window(window)
+    from ketref.cli import parse_args, run_command  # every service: not before a first paint
+
     try:
         args = parse_args(argv)
+        if args.command is None:
+            return run_window(args)
         workspace = build_workspace(args.db, args.home)
         log_file = setup_logging(workspace.paths.logs, verbose=args.verbose)
-        log.info("ketref starting (%s)", args.command or "window")
+        log.info("ketref starting (%s)", args.command)
     except KetrefError as exc:
         print(f"ketref: {visible(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except OSError as exc:
-        where = f" ({exc.filename})" if exc.filename else ""
-        print(
-            f"ketref: cannot use the ketref folders{where}: {exc.strerror or exc}.",
-            file=sys.stderr,
-        )
+        print(folders_problem(exc), file=sys.stderr)
         return 2
-    if args.command is None:
-        from ketref.gui.launch import run_gui  # Qt is imported only when a window is wanted
-
-        return run_gui(workspace, log_file)
     try:
         if getattr(args, "gui_command", None) == "screenshot":
             from ketref.gui.screenshot import run_screenshot

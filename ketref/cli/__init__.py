@@ -15,6 +15,7 @@ from typing import TextIO
 from ketref.cli import audit, catalogue, clinic, database, handout, packs, screen, screenshot
 from ketref.cli.common import Context, Handler, Parser
 from ketref.domain.errors import BadInputError
+from ketref.options import add_global_options
 from ketref.paths import resources_dir
 from ketref.services.about import installed_versions
 from ketref.services.workspace import Workspace
@@ -41,9 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
         "With no command, opens the main window.",
     )
     parser.add_argument("--version", action=VersionAction)
-    parser.add_argument("--db", metavar="PATH_OR_URL", help="database file or SQLAlchemy URL")
-    parser.add_argument("--home", metavar="DIR", help="keep all ketref files under DIR")
-    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     for module in COMMAND_MODULES:
         module.register(sub)

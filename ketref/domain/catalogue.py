@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
-from ketref.domain.content import Item, Reference
 from ketref.domain.enums import ContentState, ItemKind
+
+if TYPE_CHECKING:  # annotations only: lists paint before the content models load
+    from ketref.domain.content import Item, Reference
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 
 from ketref.domain.audit import AuditEvent
 from ketref.domain.enums import ItemKind
+from ketref.gui.background import Progress, user_message
 from ketref.gui.models import RowsTableModel
-from ketref.gui.tasks import Progress, TaskRunner, user_message
+from ketref.gui.tasks import TaskRunner
 from ketref.gui.widgets import row_table
 from ketref.services.audit import AuditService
 

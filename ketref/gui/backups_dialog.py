@@ -25,11 +25,12 @@ from PySide6.QtWidgets import (
 )
 
 from ketref.domain.backups import BackupInfo
+from ketref.gui.background import Progress, user_message
 from ketref.gui.detail_html import GREEN, RED
 from ketref.gui.library_session import LibrarySession
 from ketref.gui.models import RowsTableModel
 from ketref.gui.prompts import Prompts
-from ketref.gui.tasks import Progress, TaskRunner, user_message
+from ketref.gui.tasks import TaskRunner
 from ketref.gui.widgets import row_table
 from ketref.services.workspace import Workspace
 

@@ -22,6 +22,7 @@ from ketref.domain.enums import (
     RegulatoryStatus,
     Severity,
 )
+from ketref.gui.notice_html import STYLE
 
 RED, AMBER, BLUE, GREEN, GREY, PURPLE = (
     "#b3261e",
@@ -64,16 +65,6 @@ _STATUS_LABEL = {
     RegulatoryStatus.OFF_LABEL: "Off-label",
     RegulatoryStatus.NOT_APPROVED: "Not approved",
 }
-
-STYLE = """
-<style>
-h1 { font-size: 150%; margin-bottom: 2px; }
-h3 { font-size: 112%; margin-top: 14px; margin-bottom: 4px; }
-.muted { font-size: 92%; }
-td, th { padding: 3px 6px; vertical-align: top; }
-th { text-align: left; }
-</style>
-"""
 
 
 def badge(text: str, colour: str) -> str:
@@ -400,8 +391,3 @@ def reference_html(detail: ReferenceDetail) -> str:
     cited = [ItemRef(kind, slug, title) for kind, slug, title in detail.cited_by]
     parts.append(_links("Cited by", cited) or "<p><i>No loaded item cites this reference.</i></p>")
     return "".join(parts)
-
-
-def message_html(title: str, text: str) -> str:
-    """A short notice in the detail pane (a search miss, an empty list)."""
-    return f"{STYLE}<h1>{escape(title)}</h1><p>{escape(text)}</p>"

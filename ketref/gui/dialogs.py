@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 from ketref import __version__
 from ketref.domain.catalogue import ReviewSummary
 from ketref.gui.qt_settings import forget_qt_dialog_history
-from ketref.services.about import BUNDLED_PARTS, schema_version
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +56,9 @@ def about_html(content_version: str | None, review: ReviewSummary | None, data_d
 
 def licences_html() -> str:
     """The bundled third-party parts and their licences (texts ship in the app's licenses/)."""
+    # Not at import: the window paints before the database layer and content models load.
+    from ketref.services.about import BUNDLED_PARTS, schema_version
+
     parts = "; ".join(f"{escape(part.name)} ({escape(part.licence)})" for part in BUNDLED_PARTS)
     return (
         f"<p><small><b>Database schema:</b> {escape(schema_version())}<br>"

@@ -36,8 +36,8 @@ from PySide6.QtWidgets import (
 from ketref.domain.errors import KetrefError
 from ketref.domain.printing import PaperSize, Personalisation, PrintOptions
 from ketref.gui import dialogs
-from ketref.gui.background import LatestOnly
-from ketref.gui.ui_state import UiState
+from ketref.gui.background import BackgroundRunner, user_message
+from ketref.gui.ui_state import LAST_FOLDER, UiState
 from ketref.gui.widgets import form_beside_result
 from ketref.services.handouts import HandoutRequest, HandoutService, ScheduleRequest
 
@@ -75,7 +75,7 @@ class HandoutsPage(QWidget):
         self.service: HandoutService | None = None
         self.last_pdf: bytes | None = None
         self.last_export: Path | None = None
-        self._renderer: LatestOnly | None = None
+        self._renderer: BackgroundRunner | None = None
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.refresh_preview)
 
@@ -205,8 +205,10 @@ class HandoutsPage(QWidget):
         if self._renderer is not None:  # re-attached (restore, import): one preview thread
             self._renderer.shutdown()
             self._renderer.deleteLater()
-        self._renderer = LatestOnly(service.render, "preview", self)
-        self._renderer.finished.connect(self._show_preview)
+        self._renderer = BackgroundRunner(
+            lambda request, _progress: service.render(request), "preview", self, latest_only=True
+        )
+        self._renderer.succeeded.connect(self._show_preview)
         self._renderer.failed.connect(self._show_problem)
         self.handouts.blockSignals(True)
         self.handouts.clear()
@@ -305,8 +307,8 @@ class HandoutsPage(QWidget):
         self.status.setText(f"Preview of the {kind}: {pages} page{'s' if pages != 1 else ''}.")
         self._set_ready(True)
 
-    def _show_problem(self, text: str) -> None:
-        self.status.setText(text)
+    def _show_problem(self, exc: BaseException) -> None:
+        self.status.setText(user_message(exc))
         self._set_ready(False)
 
     def is_updating(self) -> bool:
@@ -322,8 +324,9 @@ class HandoutsPage(QWidget):
     def export(self) -> None:
         if self.service is None or not self.chosen_slugs():
             return
-        folder = self.ui_state.last_folder()
-        suggested = folder / self.service.default_filename(self.chosen_slugs())
+        suggested = self.ui_state.folder(LAST_FOLDER) / self.service.default_filename(
+            self.chosen_slugs()
+        )
         path = dialogs.ask_save_pdf(self, "Export PDF", suggested)
         if path is None:
             return
@@ -333,7 +336,7 @@ class HandoutsPage(QWidget):
             self.status.setText(str(exc))
             return
         self.last_export = written
-        self.ui_state.remember_folder(written.parent)
+        self.ui_state.remember_folder(LAST_FOLDER, written.parent)
         self.open_button.setEnabled(True)
         self.status.setText(f"Saved {written.name} in {written.parent}.")
 

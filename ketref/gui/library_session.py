@@ -17,12 +17,12 @@ from PySide6.QtCore import QObject, Signal
 
 from ketref.domain.backups import BackupInfo
 from ketref.domain.errors import DatabaseBusyError
-from ketref.gui.detail_html import message_html
+from ketref.gui.background import BackgroundRunner, Progress, log_failure, user_message
 from ketref.gui.main_window import MainWindow
 from ketref.gui.notice_bar import Level, NoticeBar
 from ketref.gui.prompts import Prompts
 from ketref.gui.recovery_dialog import RecoveryDialog
-from ketref.gui.tasks import BackgroundTask, Progress, TaskRunner, log_failure, user_message
+from ketref.gui.tasks import TaskRunner
 from ketref.services.backups import StartupBackup
 from ketref.services.recovery import RecoveryNeededError, RecoveryResult
 from ketref.services.workspace import Services, Workspace
@@ -98,7 +98,7 @@ class LibrarySession(QObject):
 
     # --- opening ---------------------------------------------------------------------------
 
-    def open(self, *, daily_backup: bool = True, note: str | None = None) -> BackgroundTask:
+    def open(self, *, daily_backup: bool = True, note: str | None = None) -> BackgroundRunner:
         """Open the library on a worker thread; the window attaches it when it arrives.
 
         ``note`` (what a restore did) is shown in the notice bar once the library is back.
@@ -141,8 +141,7 @@ class LibrarySession(QObject):
         self.window.refuse(user_message(exc))
 
     def _show_closed(self, text: str) -> None:
-        self.window.statusBar().showMessage("The library is not open.")
-        self.window.detail.setHtml(message_html("The library could not be opened", text))
+        self.window.show_closed(text)
         self.detached.emit()
 
     # --- recovery at start -----------------------------------------------------------------
@@ -169,7 +168,7 @@ class LibrarySession(QObject):
             dialog.accept()
             dialog.deleteLater()
         kept = f" The damaged file was kept as {result.aside}." if result.aside else ""
-        self.window.detail.setHtml(message_html("ketref", "Opening the library…"))
+        self.window.browser.show_message("ketref", "Opening the library…")
         if result.restored is None:  # damaged indexes, rebuilt in place
             self.open(note=result.report())
             return
@@ -184,11 +183,8 @@ class LibrarySession(QObject):
     def detach(self) -> None:
         """Close the services the window uses; its search and pages wait until re-attached."""
         window = self.window
-        runner = getattr(window, "_runner", None)
-        if runner is not None:
-            runner.shutdown()  # lets a search in flight finish before the files move
         services = self.services
-        window.services = None
+        window.detach()  # lets a search in flight finish before the files move
         self._set_usable(False)
         window.statusBar().showMessage("The library is closed while a backup is restored…")
         self.detached.emit()

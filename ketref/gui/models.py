@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
@@ -26,9 +25,9 @@ from ketref.domain.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, SearchHit, Sea
 
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 """(ItemKind, slug) of the row's item; None for group rows."""
-SORT_ROLE = Qt.ItemDataRole.UserRole + 2
-HTML_ROLE = Qt.ItemDataRole.UserRole + 3
-"""Rich text with the matched words in <b>, for the highlighting delegate."""
+RUNS_ROLE = Qt.ItemDataRole.UserRole + 3
+"""The cell's text as Runs with the matched words bold, for the highlighting delegate. Plain
+text painted as is: nothing from the content or the query is ever read as markup."""
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -72,18 +71,52 @@ class RowsTableModel(QAbstractTableModel):
 
 
 class ItemTableModel(RowsTableModel):
-    """Rows of item summaries: title, kind and review/verification status."""
+    """Rows of item summaries: title, kind and review/verification status.
+
+    It sorts itself (one Python sort with a key), so a proxy over it never calls ``data``
+    twice per comparison: 1,200 titles sort in a millisecond instead of 25,000 calls.
+    """
 
     TITLE, KIND, STATUS = range(3)
     HEADERS = ("Title", "Kind", "Status")
 
+    def __init__(self, parent: object = None) -> None:
+        super().__init__(parent)
+        self._sort_column = -1
+        self._descending = False
+
     def set_items(self, rows: list[ItemSummary]) -> None:
         self.beginResetModel()
-        self._rows = list(rows)
+        self._rows = self._sorted(rows)
         self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Sort by ``column`` (-1: keep the order the rows were given in, from now on)."""
+        self._sort_column = column
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        if column < 0:
+            return
+        self.layoutAboutToBeChanged.emit()
+        before = self.persistentIndexList()
+        keys = [(self._rows[i.row()], i.column()) for i in before]
+        self._rows = self._sorted(self._rows)
+        position = {id(row): n for n, row in enumerate(self._rows)}
+        self.changePersistentIndexList(
+            before, [self.index(position[id(row)], column) for row, column in keys]
+        )
+        self.layoutChanged.emit()
+
+    def _sorted(self, rows: list[ItemSummary]) -> list[ItemSummary]:
+        if self._sort_column < 0:
+            return list(rows)
+        column = self._sort_column
+        return sorted(rows, key=lambda item: _sort_key(item, column), reverse=self._descending)
 
     def summary(self, row: int) -> ItemSummary:
         return self._rows[row]
+
+    def rows(self) -> list[ItemSummary]:
+        return list(self._rows)
 
     def row_of(self, kind: ItemKind, slug: str) -> int:
         for n, summary in enumerate(self._rows):
@@ -102,12 +135,6 @@ class ItemTableModel(RowsTableModel):
             if column == self.KIND:
                 return item.kind.singular
             return status_text(item)
-        if role == SORT_ROLE:
-            if column == self.TITLE:
-                return item.title.casefold()
-            if column == self.KIND:
-                return item.kind.singular
-            return status_text(item)
         if role == Qt.ItemDataRole.ToolTipRole:
             return item.summary
         if role == KEY_ROLE:
@@ -115,15 +142,27 @@ class ItemTableModel(RowsTableModel):
         return None
 
 
+def _sort_key(item: ItemSummary, column: int) -> str:
+    if column == ItemTableModel.TITLE:
+        return item.title.casefold()
+    if column == ItemTableModel.KIND:
+        return item.kind.singular
+    return status_text(item)
+
+
 class ItemFilterProxy(QSortFilterProxyModel):
-    """Sorts by title without case and narrows the list to rows whose title or summary match."""
+    """Narrows the list to rows whose title or summary match; sorting is the source's own."""
 
     def __init__(self, parent: object = None) -> None:
         super().__init__(parent)  # type: ignore[arg-type]
-        self.setSortRole(SORT_ROLE)
         self.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.setSortCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self._words: list[str] = []
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        """Header clicks and ``sortByColumn`` sort the source (the proxy keeps its order)."""
+        source = self.sourceModel()
+        if source is not None:
+            source.sort(column, order)
 
     def set_filter_words(self, text: str) -> None:
         self.beginFilterChange()
@@ -142,24 +181,48 @@ class ItemFilterProxy(QSortFilterProxyModel):
 # --- Search results, grouped by kind ---------------------------------------------------------
 
 
-def _highlight_html(text: str, terms: list[str]) -> str:
-    escaped = escape(text)
-    if not terms:
-        return escaped
-    alternatives = "|".join(re.escape(escape(t)) for t in terms)
-    pattern = re.compile(rf"\w*(?:{alternatives})\w*", re.IGNORECASE)  # whole words
-    return pattern.sub(lambda m: f"<b>{m.group(0)}</b>", escaped)
-
-
-def _snippet_html(hit: SearchHit) -> str:
-    return (
-        escape(hit.snippet)
-        .replace(escape(HIGHLIGHT_OPEN), "<b>")
-        .replace(escape(HIGHLIGHT_CLOSE), "</b>")
-    )
-
+Runs = tuple[tuple[str, bool], ...]
+"""Text as (part, bold) pairs, in order."""
 
 _MARKED = re.compile(f"{HIGHLIGHT_OPEN}(.*?){HIGHLIGHT_CLOSE}")
+_MARKS = re.compile(f"({HIGHLIGHT_OPEN}|{HIGHLIGHT_CLOSE})")
+
+
+def snippet_runs(snippet: str) -> Runs:
+    """A snippet's runs: what the search marked (between HIGHLIGHT_OPEN/CLOSE) is bold."""
+    runs: list[tuple[str, bool]] = []
+    bold = False
+    for part in _MARKS.split(snippet):
+        if part in (HIGHLIGHT_OPEN, HIGHLIGHT_CLOSE):
+            bold = part == HIGHLIGHT_OPEN
+        elif part:
+            runs.append((part, bold))
+    return tuple(runs)
+
+
+def words_pattern(terms: list[str]) -> re.Pattern[str] | None:
+    """Whole words containing any of ``terms`` (longest first), for highlighting titles."""
+    if not terms:
+        return None
+    alternatives = "|".join(re.escape(t) for t in terms)
+    return re.compile(rf"\w*(?:{alternatives})\w*", re.IGNORECASE)
+
+
+def title_runs(title: str, pattern: re.Pattern[str] | None) -> Runs:
+    if pattern is None:
+        return ((title, False),)
+    runs: list[tuple[str, bool]] = []
+    end = 0
+    for match in pattern.finditer(title):
+        if not match.group(0):
+            continue
+        if match.start() > end:
+            runs.append((title[end : match.start()], False))
+        runs.append((match.group(0), True))
+        end = match.end()
+    if end < len(title):
+        runs.append((title[end:], False))
+    return tuple(runs)
 
 
 @dataclass
@@ -171,7 +234,10 @@ class _Group:
 class SearchResultsModel(QAbstractItemModel):
     """A two-level tree: one row per kind (with its count), the hits of that kind below it.
 
-    Group order follows the best hit of each kind, so the most relevant kind comes first.
+    Group order follows the best hit of each kind, so the most relevant kind comes first. A new
+    result is applied in place: vanished groups removed, groups moved or inserted into their
+    new order, hit rows added, dropped or changed at the end of each group. The view keeps its
+    expanded groups and scroll position and repaints only changed rows (no reset, no expandAll).
     """
 
     TITLE, SNIPPET = range(2)
@@ -181,21 +247,61 @@ class SearchResultsModel(QAbstractItemModel):
         super().__init__(parent)  # type: ignore[arg-type]
         self._groups: list[_Group] = []
         self._terms: list[str] = []
+        self._title_words: re.Pattern[str] | None = None
         self.result: SearchResult | None = None
 
     def set_result(self, result: SearchResult | None) -> None:
-        self.beginResetModel()
         self.result = result
-        self._groups = []
-        self._terms = []
-        if result is not None:
-            by_kind: dict[ItemKind, list[SearchHit]] = {}
-            for hit in result.hits:
-                by_kind.setdefault(hit.kind, []).append(hit)
-                self._terms += [t for t in _MARKED.findall(hit.snippet) if len(t) > 1]
-            self._groups = [_Group(kind, hits) for kind, hits in by_kind.items()]
-            self._terms = sorted(set(self._terms), key=len, reverse=True)
-        self.endResetModel()
+        wanted: dict[ItemKind, list[SearchHit]] = {}
+        terms: set[str] = set()
+        for hit in result.hits if result is not None else ():
+            wanted.setdefault(hit.kind, []).append(hit)
+            terms.update(t for t in _MARKED.findall(hit.snippet) if len(t) > 1)
+        new_terms = sorted(terms, key=len, reverse=True)
+        all_changed = new_terms != self._terms  # every title's highlighting may differ
+        self._terms = new_terms
+        self._title_words = words_pattern(new_terms)
+        root = QModelIndex()
+        for row in reversed(range(len(self._groups))):
+            if self._groups[row].kind not in wanted:
+                self.beginRemoveRows(root, row, row)
+                del self._groups[row]
+                self.endRemoveRows()
+        for row, (kind, hits) in enumerate(wanted.items()):
+            at = next(
+                (n for n in range(row, len(self._groups)) if self._groups[n].kind is kind), -1
+            )
+            if at < 0:
+                self.beginInsertRows(root, row, row)
+                self._groups.insert(row, _Group(kind, hits))
+                self.endInsertRows()
+                continue
+            if at != row:
+                self.beginMoveRows(root, at, at, root, row)
+                self._groups.insert(row, self._groups.pop(at))
+                self.endMoveRows()
+            self._replace_hits(row, hits, all_changed)
+
+    def _replace_hits(self, row: int, hits: list[SearchHit], all_changed: bool) -> None:
+        group = self._groups[row]
+        parent = self.index(row, 0)
+        old = group.hits
+        if len(hits) < len(old):
+            self.beginRemoveRows(parent, len(hits), len(old) - 1)
+            group.hits = old[: len(hits)]
+            self.endRemoveRows()
+        elif len(hits) > len(old):
+            self.beginInsertRows(parent, len(old), len(hits) - 1)
+            group.hits = old + hits[len(old) :]
+            self.endInsertRows()
+        group.hits = hits
+        changed = [n for n in range(min(len(old), len(hits))) if all_changed or old[n] != hits[n]]
+        if changed:
+            self.dataChanged.emit(
+                self.index(changed[0], 0, parent), self.index(changed[-1], 1, parent)
+            )
+        if len(old) != len(hits):  # the heading's count
+            self.dataChanged.emit(parent, parent)
 
     def hit_count(self) -> int:
         return sum(len(g.hits) for g in self._groups)
@@ -248,19 +354,19 @@ class SearchResultsModel(QAbstractItemModel):
             group = self._groups[index.row()]
             if index.column() != self.TITLE:
                 return None
-            if role in (Qt.ItemDataRole.DisplayRole, HTML_ROLE):
+            if role in (Qt.ItemDataRole.DisplayRole, RUNS_ROLE):
                 label = f"{group.kind.label} ({len(group.hits)})"
-                return f"<b>{escape(label)}</b>" if role == HTML_ROLE else label
+                return ((label, True),) if role == RUNS_ROLE else label
             return None
         hit = self._groups[index.internalId() - 1].hits[index.row()]
         if role == KEY_ROLE:
             return (hit.kind, hit.slug)
         if role == Qt.ItemDataRole.DisplayRole:
             return hit.title if index.column() == self.TITLE else hit.plain_snippet
-        if role == HTML_ROLE:
+        if role == RUNS_ROLE:
             if index.column() == self.TITLE:
-                return _highlight_html(hit.title, self._terms)
-            return _snippet_html(hit)
+                return title_runs(hit.title, self._title_words)
+            return snippet_runs(hit.snippet)
         if role == Qt.ItemDataRole.ToolTipRole:
             return hit.plain_snippet
         return None

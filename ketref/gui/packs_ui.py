@@ -32,14 +32,16 @@ from PySide6.QtWidgets import (
 from ketref.domain.enums import ItemKind
 from ketref.domain.packs import Conflict, ExportReport, ImportReport, PackConflictError, PackError
 from ketref.gui.audit_view import item_label
-from ketref.gui.detail_html import RED, STYLE
+from ketref.gui.background import Progress
+from ketref.gui.detail_html import RED
 from ketref.gui.library_session import LibrarySession
 from ketref.gui.main_window import MainWindow
 from ketref.gui.notice_bar import Level, NoticeBar
+from ketref.gui.notice_html import STYLE
 from ketref.gui.prompts import Prompts
-from ketref.gui.tasks import Progress, TaskRunner
+from ketref.gui.tasks import TaskRunner
+from ketref.gui.ui_state import PACKS_FOLDER
 
-FOLDER_KEY = "packs/folder"
 PACK_SUFFIXES = (".json", ".yaml", ".yml")
 SHOWN_PROBLEMS = 10
 
@@ -254,13 +256,10 @@ class PackActions(QObject):
     # --- folders ---------------------------------------------------------------------------
 
     def _folder(self) -> Path:
-        saved = self.window.ui_state.value(FOLDER_KEY)
-        if isinstance(saved, str) and Path(saved).is_dir():
-            return Path(saved)
-        return Path.home()
+        return self.window.ui_state.folder(PACKS_FOLDER)
 
     def _remember(self, path: Path) -> None:
-        self.window.ui_state.set_value(FOLDER_KEY, str(path.parent))
+        self.window.ui_state.remember_folder(PACKS_FOLDER, path.parent)
 
     def _working(self, text: str | None) -> None:
         """Say what runs in the status bar; afterwards put back what it said before."""

@@ -13,8 +13,8 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ketref.domain.errors import DatabaseBusyError
 from ketref.gui import dialogs
+from ketref.gui.background import user_message
 from ketref.gui.qt_settings import forget_qt_dialog_history
-from ketref.gui.tasks import user_message
 
 PACK_FILTER = "Content packs (*.json *.yaml *.yml);;JSON (*.json);;YAML (*.yaml *.yml)"
 

@@ -2,15 +2,20 @@
 
 Nothing typed here is stored or logged; the form lives only as long as the window. Each change
 re-screens through the service (the engine is pure and fast) and redraws the result cards.
+"Print screening summary…" saves the current result as a PDF (a name or initials only if typed
+for that one printout).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from functools import partial
 from html import escape
+from pathlib import Path
 
 from PySide6.QtCore import QStringListModel, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
@@ -30,13 +35,18 @@ from PySide6.QtWidgets import (
 )
 
 from ketref.domain.enums import FindingOutcome, ScreeningStatus
-from ketref.domain.errors import BadInputError
+from ketref.domain.errors import BadInputError, KetrefError
 from ketref.domain.patient import FIELD_BY_NAME, PATIENT_FIELDS, FieldKind, FieldSpec, Patient
 from ketref.domain.screening_result import DISCLAIMER, Finding, ProductResult, ScreeningResult
-from ketref.gui.detail_html import AMBER, BLUE, GREEN, GREY, RED, STYLE, badge, item_url
+from ketref.gui import dialogs
+from ketref.gui.detail_html import AMBER, BLUE, GREEN, GREY, RED, badge, item_url
 from ketref.gui.detail_html import reference_url as ref_url
+from ketref.gui.notice_html import STYLE
+from ketref.gui.ui_state import LAST_FOLDER, UiState
 from ketref.gui.widgets import form_beside_result
+from ketref.services.clinic import ClinicService
 from ketref.services.screening import ScreeningService
+from ketref.services.screening_print import save_summary
 
 AVOID_ORANGE = "#b8430a"
 """Deeper than the amber of "needs review", distinct from the red of "not eligible"."""
@@ -105,11 +115,14 @@ class ScreeningPage(QWidget):
     """Form on the left, result cards on the right; links go to the main window."""
 
     link_activated = Signal(QUrl)
-    print_requested = Signal()
+    summary_saved = Signal(str)
+    """A screening summary PDF was written (its path)."""
 
-    def __init__(self) -> None:
+    def __init__(self, ui_state: UiState) -> None:
         super().__init__()
+        self.ui_state = ui_state
         self.service: ScreeningService | None = None
+        self.clinic: ClinicService | None = None
         self.result: ScreeningResult | None = None
         self.patient: Patient | None = None
         self._readers: dict[str, Callable[[], object]] = {}
@@ -138,7 +151,7 @@ class ScreeningPage(QWidget):
         self.clear_button = QPushButton("Clear form")
         self.clear_button.clicked.connect(self.clear)
         self.print_button = QPushButton("Print screening summary…")
-        self.print_button.clicked.connect(self.print_requested)
+        self.print_button.clicked.connect(self.print_summary)
         buttons = QHBoxLayout()
         buttons.addWidget(self.clear_button)
         buttons.addStretch(1)
@@ -147,7 +160,8 @@ class ScreeningPage(QWidget):
 
     # --- building the form from the field list --------------------------------------------
 
-    def attach(self, service: ScreeningService) -> None:
+    def attach(self, service: ScreeningService, clinic: ClinicService) -> None:
+        self.clinic = clinic
         if self.service is not None:  # re-attached (after a restore): the form is already built
             self.service = service
             self.rescreen()
@@ -288,6 +302,30 @@ class ScreeningPage(QWidget):
         scroll = self.results.verticalScrollBar().value()
         self.results.setHtml(result_html(self.result))
         self.results.verticalScrollBar().setValue(scroll)
+
+    def print_summary(self) -> Path | None:
+        """Save the current screening as a PDF (optionally labelled with a name, not saved)."""
+        service, clinic, patient, result = self.service, self.clinic, self.patient, self.result
+        if service is None or clinic is None or patient is None or result is None:
+            return None
+        label = dialogs.ask_text(
+            self, "Screening summary", "Name or initials to print on it (optional, not saved):"
+        )
+        if label is None:
+            return None
+        suggested = self.ui_state.folder(LAST_FOLDER) / f"screening-summary-{date.today()}.pdf"
+        path = dialogs.ask_save_pdf(self, "Save screening summary", suggested)
+        if path is None:
+            return None
+        try:
+            written = save_summary(service, clinic, patient, result, path, patient_label=label)
+        except KetrefError as exc:
+            dialogs.show_error(self, "The summary was not saved", str(exc))
+            return None
+        self.ui_state.remember_folder(LAST_FOLDER, written.parent)
+        self.summary_saved.emit(str(written))
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
+        return written
 
 
 # --- rendering --------------------------------------------------------------------------------

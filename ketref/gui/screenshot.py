@@ -57,9 +57,9 @@ def _show_search(window: MainWindow, text: str) -> None:
     QTimer.singleShot(10_000, loop.quit)  # never hang a screenshot on a stuck search
     window.search.setText(text)
     loop.exec()
-    first = window.results_model.first_hit_index()
+    first = window.search_controller.model.first_hit_index()
     if first.isValid():
-        window.results.setCurrentIndex(first)
+        window.search_controller.view.setCurrentIndex(first)
 
 
 def _wait_for_preview(window: MainWindow) -> None:
@@ -68,7 +68,7 @@ def _wait_for_preview(window: MainWindow) -> None:
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:
         QApplication.processEvents()
-        if not handouts.is_updating():
+        if handouts is None or not handouts.is_updating():
             return
         time.sleep(0.01)
 

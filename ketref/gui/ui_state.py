@@ -1,25 +1,107 @@
 """Window and UI state kept between runs (QSettings INI beside the other config files).
 
-Only layout and reading preferences live here: geometry, splitters, zoom, favourites and
-recently viewed items, and the last folder a PDF was saved to (which may be named after a
-patient, so the file is owner-only from its first byte and "Forget recent folders" clears it).
+Only layout and reading preferences live here: geometry, splitters, zoom, favourites, recently
+viewed items and the folders last saved to (which may be named after a patient, so the file is
+owner-only from its first byte and "Forget recent folders" clears them). Every key is declared
+once below with its type and default (MusicBrainz Picard's ``Option`` idea), so a misspelt key
+is a name error, not a setting that silently never sticks, and a hand-edited or damaged value
+reads as the default.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from ketref.gui.history import Place
 from ketref.gui.qt_settings import forget_qt_dialog_history
 
-RECENT_LIMIT = 20
+T = TypeVar("T")
 
 
-LAST_FOLDER = "files/last_folder"
+@dataclass(frozen=True)
+class Setting(Generic[T]):
+    """One key of ``ui.ini``: how a stored value reads back, and what it is when absent."""
+
+    key: str
+    default: T
+
+    def load(self, raw: object) -> T:
+        raise NotImplementedError  # each kind of setting says how its values read back
+
+    def dump(self, value: T) -> object:
+        return value
+
+
+@dataclass(frozen=True)
+class LayoutSetting(Setting[QByteArray | None]):
+    """Geometry or splitter state as Qt saved it (None: let Qt lay it out)."""
+
+    default: QByteArray | None = None
+
+    def load(self, raw: object) -> QByteArray | None:
+        return raw if isinstance(raw, QByteArray) and not raw.isEmpty() else None
+
+
+@dataclass(frozen=True)
+class IntSetting(Setting[int]):
+    minimum: int = 0
+    maximum: int = 0
+
+    def load(self, raw: object) -> int:
+        try:
+            return max(self.minimum, min(self.maximum, int(str(raw))))
+        except ValueError:
+            return self.default
+
+
+@dataclass(frozen=True)
+class FolderSetting(Setting[Path | None]):
+    """A folder last saved to; None until the first save (callers then suggest the home)."""
+
+    default: Path | None = None
+
+    def load(self, raw: object) -> Path | None:
+        return Path(raw) if isinstance(raw, str) and raw else None
+
+    def dump(self, value: Path | None) -> object:
+        return str(value) if value is not None else ""
+
+
+@dataclass(frozen=True)
+class PlacesSetting(Setting[tuple[Place, ...]]):
+    """Items in order, without repeats; malformed entries are skipped."""
+
+    default: tuple[Place, ...] = ()
+    limit: int = 1000
+
+    def load(self, raw: object) -> tuple[Place, ...]:
+        values = [raw] if isinstance(raw, str) else raw if isinstance(raw, list) else []
+        places = (Place.from_key(str(v)) for v in values)
+        return tuple(dict.fromkeys(p for p in places if p is not None))[: self.limit]
+
+    def dump(self, value: tuple[Place, ...]) -> object:
+        return [p.key() for p in value[: self.limit]]
+
+
+WINDOW_GEOMETRY = LayoutSetting("window/geometry")
+WINDOW_STATE = LayoutSetting("window/state")
+MAIN_SPLIT = LayoutSetting("split/main")
+BROWSER_SPLIT = LayoutSetting("split/browser")
+ZOOM = IntSetting("detail/zoom", 0, minimum=-5, maximum=10)
+"""Text size of the item pane, in Qt zoom steps."""
+FAVOURITES = PlacesSetting("favourites")
+RECENTS = PlacesSetting("recents", limit=20)
+LAST_FOLDER = FolderSetting("files/last_folder")
+"""Where a handout or screening summary PDF was last saved."""
+PACKS_FOLDER = FolderSetting("packs/folder")
+LEGACY_PDF_FOLDER = FolderSetting("handouts/last_folder")
+"""Where earlier versions kept LAST_FOLDER; only ever forgotten."""
 
 
 class UiState:
@@ -31,84 +113,53 @@ class UiState:
             os.chmod(path, 0o600)
         self._settings = QSettings(str(path), QSettings.Format.IniFormat)
 
+    def get(self, setting: Setting[T]) -> T:
+        return setting.load(self._settings.value(setting.key))
+
+    def set(self, setting: Setting[T], value: T) -> None:
+        self._settings.setValue(setting.key, setting.dump(value))
+
     def sync(self) -> None:
         self._settings.sync()
 
-    # --- layout ---------------------------------------------------------------------------
+    def folder(self, setting: FolderSetting) -> Path:
+        """The folder last saved to, if it still exists; else the user's home."""
+        saved = self.get(setting)
+        return saved if saved is not None and saved.is_dir() else Path.home()
 
-    def bytes_value(self, key: str) -> QByteArray | None:
-        value = self._settings.value(key)
-        return value if isinstance(value, QByteArray) and not value.isEmpty() else None
-
-    def set_bytes(self, key: str, value: QByteArray) -> None:
-        self._settings.setValue(key, value)
-
-    def value(self, key: str) -> object:
-        return self._settings.value(key)
-
-    def set_value(self, key: str, value: object) -> None:
-        self._settings.setValue(key, value)
-
-    @property
-    def zoom(self) -> int:
-        try:
-            return max(-5, min(10, int(self._settings.value("detail/zoom", 0))))  # type: ignore[call-overload]
-        except (TypeError, ValueError):
-            return 0
-
-    @zoom.setter
-    def zoom(self, steps: int) -> None:
-        self._settings.setValue("detail/zoom", steps)
-
-    # --- the folder of the last saved file ------------------------------------------------
-
-    def last_folder(self) -> Path:
-        """Where the next save dialog starts: the last folder used, else the user's home."""
-        value = self._settings.value(LAST_FOLDER)
-        return Path(str(value)) if value else Path.home()
-
-    def remember_folder(self, folder: Path) -> None:
-        self._settings.setValue(LAST_FOLDER, str(folder))
-        self._settings.sync()
+    def remember_folder(self, setting: FolderSetting, folder: Path) -> None:
+        self.set(setting, folder)
+        self.sync()
 
     def forget_folders(self) -> None:
-        """Forget the last folder here and what Qt's file dialog remembered."""
-        self._settings.remove(LAST_FOLDER)
-        self._settings.remove("handouts/last_folder")  # where earlier versions kept it
-        self._settings.sync()
+        """Forget every folder saved to here and what Qt's file dialog remembered."""
+        for setting in (LAST_FOLDER, PACKS_FOLDER, LEGACY_PDF_FOLDER):
+            self._settings.remove(setting.key)
+        self.sync()
         forget_qt_dialog_history()
 
-    # --- favourites and recents -----------------------------------------------------------
-
-    def _places(self, key: str) -> list[Place]:
-        raw = self._settings.value(key, [])
-        values = [raw] if isinstance(raw, str) else list(raw or [])  # type: ignore[call-overload]
-        places = [Place.from_key(str(v)) for v in values]
-        return list(dict.fromkeys(p for p in places if p is not None))
-
-    def _set_places(self, key: str, places: list[Place]) -> None:
-        self._settings.setValue(key, [p.key() for p in places])
-        self._settings.sync()
+    # --- favourites and recents (written at once: another window may read them) -------------
 
     def favourites(self) -> list[Place]:
-        return self._places("favourites")
+        favourites: tuple[Place, ...] = self.get(FAVOURITES)
+        return list(favourites)
 
     def is_favourite(self, place: Place) -> bool:
-        return place in self.favourites()
+        return place in self.get(FAVOURITES)
 
     def toggle_favourite(self, place: Place) -> bool:
         """Add or remove ``place``; returns whether it is a favourite now."""
-        favourites = self.favourites()
-        if place in favourites:
-            favourites.remove(place)
-            self._set_places("favourites", favourites)
-            return False
-        self._set_places("favourites", [*favourites, place])
-        return True
+        favourites = self.get(FAVOURITES)
+        now = place not in favourites
+        kept = tuple(p for p in favourites if p != place)
+        self.set(FAVOURITES, (*kept, place) if now else kept)
+        self.sync()
+        return now
 
     def recents(self) -> list[Place]:
-        return self._places("recents")
+        recents: tuple[Place, ...] = self.get(RECENTS)
+        return list(recents)
 
     def add_recent(self, place: Place) -> None:
-        recents = [p for p in self.recents() if p != place]
-        self._set_places("recents", [place, *recents][:RECENT_LIMIT])
+        self.set(RECENTS, (place, *(p for p in self.get(RECENTS) if p != place)))
+        self.sync()

@@ -2,7 +2,8 @@
 
 ``python -m tests.benchmarks.startup_child ketref HOME [--content DIR]`` starts the real app
 (``ketref.app.main`` with ``--home HOME``: exactly what ``ketref`` with no command runs);
-``... bare ROWS`` starts a bare PySide6 QMainWindow with a QListWidget of ROWS rows. Both run the
+``... bare ROWS`` starts a bare PySide6 QMainWindow with a QListWidget of ROWS rows; with
+``--modules`` the JSON also lists every module imported by the first painted frame. Both run the
 same probe: it wraps ``QApplication.exec`` and stops the event loop after the first paint of the
 main window at which its list shows rows. The child prints one JSON line: ``painted``
 (``time.monotonic()`` then; the parent subtracts its own spawn time, so interpreter start and
@@ -22,18 +23,21 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QListWidget, QMainWindow, QWidget
 
 _result: dict[str, Any] = {}
+NAVIGATION = "nav"
 
 
 def listed_rows(window: QWidget) -> int:
     """Rows in the window's largest item view: the "content listed" of the first frame.
 
     Generic on purpose (any QAbstractItemView, any model), so the GUI rewrite needs no change
-    here as long as its list is an item view.
+    here as long as its list is an item view. The sidebar (object name ``nav``) lists sections,
+    not content, so it does not count: without this, ten section names passed for a listed
+    library before anything had been read from it.
     """
     counts = [
         view.model().rowCount()
         for view in window.findChildren(QAbstractItemView)
-        if view.model() is not None and view.isVisible()
+        if view.model() is not None and view.isVisible() and view.objectName() != NAVIGATION
     ]
     return max(counts, default=0)
 
@@ -65,6 +69,8 @@ class _FirstPaint(QObject):
         rows = listed_rows(window) if window is not None else 0
         if rows > 0:
             _result.update(painted=time.monotonic(), rows=rows, peak_rss_mb=_peak_rss_mb())
+            if "modules" in _result:
+                _result["modules"] = sorted(sys.modules)
             self._app.quit()
 
 
@@ -135,7 +141,9 @@ def run_bare(rows: int) -> int:
 
 def main() -> None:
     mode, arg, *rest = sys.argv[1:]
-    content = rest[1] if rest[:1] == ["--content"] else None
+    content = rest[rest.index("--content") + 1] if "--content" in rest else None
+    if "--modules" in rest:  # tests/gui/test_first_paint.py: what was imported by then
+        _result["modules"] = []
     install_probe()
     code = run_ketref(arg, content) if mode == "ketref" else run_bare(int(arg))
     if "painted" not in _result:

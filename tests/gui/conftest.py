@@ -52,7 +52,7 @@ def search(qtbot, window: MainWindow, text: str) -> None:
     window.search.setFocus()
     with qtbot.waitSignal(window.results_shown, timeout=5000):
         qtbot.keyClicks(window.search, text)
-    qtbot.waitUntil(lambda: not window._runner.busy, timeout=5000)
+    qtbot.waitUntil(lambda: not window.search_controller.runner.busy, timeout=5000)
 
 
 @pytest.fixture

@@ -180,11 +180,11 @@ def test_restore_replaces_the_library_and_reattaches_the_window(
     # Re-attached safely: one search thread, one screening form, lists refilled and usable.
     assert _running_search_threads(window) == 1
     assert len(window.screening_page.form_box.findChildren(QGroupBox)) == forms
-    assert window.proxy.rowCount() == 12
+    assert window.browser.proxy.rowCount() == 12
     assert window.search.isEnabled()
     dialog.close()
     search(qtbot, window, "aneurysm")
-    assert window.results_model.rowCount() > 0
+    assert window.search_controller.model.rowCount() > 0
 
 
 def test_restore_cancelled_changes_nothing(qtbot, data_window, monkeypatch) -> None:
@@ -293,7 +293,7 @@ def test_a_restore_that_fails_halfway_never_opens_an_empty_library(
     assert window.services is None
     assert not database.exists()
     assert str(aside) in shown[0]
-    assert "could not be opened" in window.detail.toPlainText()
+    assert "could not be opened" in window.browser.detail.toPlainText()
     assert not window.data_actions.import_action.isEnabled()
     dialog.close()
 

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.gui
 
 def shown(window, kind: ItemKind, slug: str) -> str:
     window.open_place(Place(kind, slug))
-    return window.detail.toPlainText()
+    return window.browser.detail.toPlainText()
 
 
 def test_indication_status_evidence_outcomes_protocol(window) -> None:
@@ -58,8 +58,10 @@ def test_monitoring_step_and_links_from_side_effects(window) -> None:
 
 def test_handout_shows_its_sections(window) -> None:
     handout = window.services.catalogue.get_item(ItemKind.HANDOUT, "after-your-session").item
-    window._show(Place(ItemKind.HANDOUT, "after-your-session"), visit=False)  # from a search hit
-    text = window.detail.toPlainText()
+    window.browser.show_place(
+        Place(ItemKind.HANDOUT, "after-your-session"), visit=False
+    )  # from a search hit
+    text = window.browser.detail.toPlainText()
     assert handout.main_message in text
     assert all(section.heading in text for section in handout.sections)
 

@@ -10,6 +10,7 @@ from ketref.domain.enums import ItemKind
 from ketref.gui import dialogs
 from ketref.gui.handouts_page import print_pdf
 from ketref.gui.history import Place
+from ketref.gui.ui_state import LAST_FOLDER
 
 pytestmark = [pytest.mark.gui, pytest.mark.pdf]
 
@@ -65,7 +66,7 @@ def test_export_writes_the_personalised_pdf_and_remembers_the_folder(
     text = " ".join(p.extract_text() for p in PdfReader(target).pages)
     assert "Nguyễn Thị Ánh" in text and "<img src=x> & O'Brien" in text
     assert HOSTILE not in str(PdfReader(target).metadata)
-    assert page.ui_state.last_folder() == tmp_path
+    assert page.ui_state.get(LAST_FOLDER) == tmp_path
     assert page.open_button.isEnabled()
 
 
@@ -105,8 +106,8 @@ def test_screening_summary_is_saved_without_the_name_in_metadata(
     target = tmp_path / "summary.pdf"
     monkeypatch.setattr(dialogs, "ask_text", lambda *_a: HOSTILE)
     monkeypatch.setattr(dialogs, "ask_save_pdf", lambda *_a: target)
-    monkeypatch.setattr("ketref.gui.main_window.QDesktopServices.openUrl", lambda _u: True)
-    assert window.print_screening_summary() == target
+    monkeypatch.setattr("ketref.gui.screening_page.QDesktopServices.openUrl", lambda _u: True)
+    assert screening.print_summary() == target
     reader = PdfReader(target)
     text = " ".join(p.extract_text() for p in reader.pages)
     assert "Eligibility screening summary" in text and "Nguyễn Thị Ánh" in text

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QImage
 
 from ketref.app import main
@@ -23,13 +24,13 @@ def test_window_paints_before_the_library_opens(qtbot, workspace) -> None:
     window.show()
     qtbot.waitExposed(window)
     assert window.services is None
-    assert "Opening the library" in window.detail.toPlainText()
+    assert "Opening the library" in window.browser.detail.toPlainText()
     assert not window.search.isEnabled()
     task = open_in_background(workspace, window)
     qtbot.waitUntil(lambda: window.services is not None, timeout=10000)
-    task.wait(5000)
+    task.shutdown(5000)
     assert window.search.isEnabled()
-    assert window.proxy.rowCount() > 0
+    assert window.browser.proxy.rowCount() > 0
     window.close()
     window.services.close()
 
@@ -48,7 +49,7 @@ def test_a_refused_library_is_explained_and_left_alone(qtbot, workspace, monkeyp
     qtbot.waitUntil(lambda: session.recovery_dialog is not None, timeout=10000)
     assert session.recovery_dialog.restore_button is None
     assert window.services is None
-    assert "could not be opened" in window.detail.toPlainText()
+    assert "could not be opened" in window.browser.detail.toPlainText()
     assert workspace.paths.database.read_text() == '{"not": "a database"}'
     assert not shown
     session.recovery_dialog.quit_button.click()
@@ -74,7 +75,7 @@ def test_no_display_gets_one_clear_message(monkeypatch, capsys, workspace) -> No
     for name in ("QT_QPA_PLATFORM", "DISPLAY", "WAYLAND_DISPLAY"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setattr("sys.platform", "linux")
-    assert run_gui(workspace) == 2
+    assert run_gui(workspace.paths, lambda: workspace) == 2
     assert "no display found" in capsys.readouterr().err
     assert not workspace.paths.database.exists()  # nothing was opened or created
 
@@ -128,3 +129,18 @@ def test_screenshot_unwritable_folder(shipped_home, tmp_path, capsys) -> None:
 
 def test_workspace_helper_is_the_shipped_one(shipped_home) -> None:
     assert make_workspace(shipped_home, SHIPPED_CONTENT).content_dir == SHIPPED_CONTENT
+
+
+def test_a_database_ketref_refuses_is_explained_in_the_window(monkeypatch, tmp_path, qapp) -> None:
+    """The window paints first, so a bad --db is refused there: one message, exit code 2."""
+    shown: list[str] = []
+
+    def show_error(parent, _title: str, text: str) -> None:
+        shown.append(text)
+        parent.close()  # the clinician closes the window
+
+    monkeypatch.setattr(dialogs, "show_error", show_error)
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    QTimer.singleShot(20_000, qapp.quit)  # never hang the suite
+    assert main(["--home", str(tmp_path / "home"), "--db", "sqlite://"]) == 2
+    assert len(shown) == 1 and "in-memory" in shown[0]

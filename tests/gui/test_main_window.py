@@ -11,7 +11,7 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette
 from ketref.domain.enums import ItemKind
 from ketref.gui.history import Place
 from ketref.gui.main_window import PAGES, SCREENING
-from ketref.gui.models import HTML_ROLE
+from ketref.gui.models import RUNS_ROLE
 from ketref.services.about import schema_version
 from tests.conftest import shipped_version
 from tests.gui.conftest import search
@@ -22,8 +22,8 @@ pytestmark = pytest.mark.gui
 def test_opens_on_indications_with_list_and_detail(window, shipped_services) -> None:
     assert window.nav.currentItem().text() == "Indications"
     n = len(shipped_services.catalogue.list_items(ItemKind.INDICATION))
-    assert window.proxy.rowCount() == n == 12
-    assert "Reviewed" in window.detail.toPlainText()
+    assert window.browser.proxy.rowCount() == n == 12
+    assert "Reviewed" in window.browser.detail.toPlainText()
     assert "Content 2026" in window.statusBar().currentMessage()
 
 
@@ -31,9 +31,12 @@ def test_opens_on_indications_with_list_and_detail(window, shipped_services) -> 
 def test_every_section_lists_its_items(window, shipped_services, kind) -> None:
     window.show_page(kind.value)
     expected = sorted(s.title.casefold() for s in shipped_services.catalogue.list_items(kind))
-    shown = [window.proxy.index(r, 0).data().casefold() for r in range(window.proxy.rowCount())]
+    shown = [
+        window.browser.proxy.index(r, 0).data().casefold()
+        for r in range(window.browser.proxy.rowCount())
+    ]
     assert shown == expected
-    assert window.list_title.text().endswith(f"({len(expected)})")
+    assert window.browser.list_title.text().endswith(f"({len(expected)})")
 
 
 def test_screening_page_opens(window) -> None:
@@ -44,133 +47,140 @@ def test_screening_page_opens(window) -> None:
 
 def test_filter_narrows_the_list(window, qtbot) -> None:
     window.show_page(ItemKind.CONTRAINDICATION.value)
-    qtbot.keyClicks(window.filter, "pregn")
-    titles = [window.proxy.index(r, 0).data() for r in range(window.proxy.rowCount())]
+    qtbot.keyClicks(window.browser.filter, "pregn")
+    titles = [
+        window.browser.proxy.index(r, 0).data() for r in range(window.browser.proxy.rowCount())
+    ]
     assert titles
     assert all(
         "pregn" in t.lower()
-        or "pregn" in (window.proxy.index(r, 0).data(Qt.ItemDataRole.ToolTipRole) or "").lower()
+        or "pregn"
+        in (window.browser.proxy.index(r, 0).data(Qt.ItemDataRole.ToolTipRole) or "").lower()
         for r, t in enumerate(titles)
     )
-    assert window.proxy.rowCount() < window.items_model.rowCount()
+    assert window.browser.proxy.rowCount() < window.browser.items_model.rowCount()
 
 
 def test_search_by_keyboard(window, qtbot) -> None:
-    window.table.setFocus()
+    window.browser.table.setFocus()
     assert not window.search.hasFocus()
-    qtbot.keyClick(window.table, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(window.browser.table, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
     assert window.search.hasFocus()
     search(qtbot, window, "aneurysm")
-    assert window.list_stack.currentWidget() is window.results
-    assert window.message.text().startswith(window.results_model.result.message()[:3])
+    assert window.browser.list_stack.currentWidget() is window.search_controller.view
+    assert window.browser.message.text().startswith(
+        window.search_controller.model.result.message()[:3]
+    )
     qtbot.keyClick(window.search, Qt.Key.Key_Down)
-    assert window.results.hasFocus()
-    first = window.results_model.hit(window.results.currentIndex())
+    assert window.search_controller.view.hasFocus()
+    first = window.search_controller.model.hit(window.search_controller.view.currentIndex())
     assert first is not None
-    assert first.title in window.detail.toPlainText()
-    qtbot.keyClick(window.results, Qt.Key.Key_Return)
-    assert window.detail.hasFocus()
+    assert first.title in window.browser.detail.toPlainText()
+    qtbot.keyClick(window.search_controller.view, Qt.Key.Key_Return)
+    assert window.browser.detail.hasFocus()
     assert window.ui_state.recents()[0] == Place(first.kind, first.slug)
     qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert window.search.text() == ""
-    assert window.list_stack.currentWidget() is window.table
+    assert window.browser.list_stack.currentWidget() is window.browser.table
 
 
 def test_enter_in_the_search_field_opens_the_best_result(window, qtbot) -> None:
     search(qtbot, window, "pregnancy")
     qtbot.keyClick(window.search, Qt.Key.Key_Return)
-    best = window.results_model.result.hits[0]
-    assert best.title in window.detail.toPlainText()
+    best = window.search_controller.model.result.hits[0]
+    assert best.title in window.browser.detail.toPlainText()
 
 
 def test_results_are_grouped_by_kind_and_highlighted(window, qtbot) -> None:
     search(qtbot, window, "blood pressure")
-    model = window.results_model
+    model = window.search_controller.model
     groups = [model.index(r, 0).data() for r in range(model.rowCount())]
     assert len(groups) >= 3
     assert all("(" in g for g in groups)
     kinds_seen = {model.hit(model.index(0, 0, model.index(r, 0))).kind for r in range(len(groups))}
     assert len(kinds_seen) == len(groups)  # one group per kind
-    snippet = model.index(0, 1, model.index(0, 0)).data(HTML_ROLE)
-    assert "<b>" in snippet
+    snippet = model.index(0, 1, model.index(0, 0)).data(RUNS_ROLE)
+    assert any(bold for _text, bold in snippet)
 
 
 def test_a_miss_says_nothing_found_and_nothing_else(window, qtbot) -> None:
     search(qtbot, window, "grapefruit")
-    assert window.message.text() == "Nothing found for \u201cgrapefruit\u201d."
-    assert window.results_model.rowCount() == 0
-    shown = window.message.text().lower()
+    assert window.browser.message.text() == "Nothing found for \u201cgrapefruit\u201d."
+    assert window.search_controller.model.rowCount() == 0
+    shown = window.browser.message.text().lower()
     assert "no risk" not in shown and "safe" not in shown and "no interaction" not in shown
 
 
 def test_clearing_the_search_while_it_runs_keeps_the_list(window, qtbot) -> None:
     window.search.setText("ketamine")
     window.search.clear()
-    qtbot.waitUntil(lambda: not window._runner.busy, timeout=5000)
-    assert window.list_stack.currentWidget() is window.table
+    qtbot.waitUntil(lambda: not window.search_controller.runner.busy, timeout=5000)
+    assert window.browser.list_stack.currentWidget() is window.browser.table
 
 
 def test_a_hostile_query_is_shown_as_text(window, qtbot) -> None:
     search(qtbot, window, "<img src=y> & x")
-    assert window.message.textFormat() == Qt.TextFormat.PlainText
-    assert "<img src=y> & x" in window.message.text()
+    assert window.browser.message.textFormat() == Qt.TextFormat.PlainText
+    assert "<img src=y> & x" in window.browser.message.text()
 
 
 def test_reference_link_opens_the_reference_page(window) -> None:
     detail = window.services.catalogue.get_item(ItemKind.SIDE_EFFECT, "nausea")
     window.open_place(Place(ItemKind.SIDE_EFFECT, "nausea"))
     ref = detail.references[0]
-    window._on_link(QUrl(f"ketref:reference/{ref.id}"))
+    window.browser.follow_link(QUrl(f"ketref:reference/{ref.id}"))
     assert window.current_page() == ItemKind.REFERENCE.value
-    assert "Cited by" in window.detail.toPlainText()
-    assert "Nausea" in window.detail.toPlainText()
+    assert "Cited by" in window.browser.detail.toPlainText()
+    assert "Nausea" in window.browser.detail.toPlainText()
 
 
 def test_web_links_go_to_the_browser(window, monkeypatch) -> None:
     opened: list[str] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toString()))
-    window._on_link(QUrl("https://doi.org/10.1000/x"))
+    window.browser.follow_link(QUrl("https://doi.org/10.1000/x"))
     assert opened == ["https://doi.org/10.1000/x"]
 
 
 def test_cross_links_back_and_forward(window, qtbot) -> None:
     start = Place(ItemKind.SIDE_EFFECT, "blood-pressure-increase")
     window.open_place(start)
-    window._commit_visit()
+    window.browser.commit_visit()
     detail = window.services.catalogue.get_item(start.kind, start.slug)
     target = next(r for r in detail.related if r.kind is ItemKind.MONITORING)
-    window._on_link(QUrl(f"ketref:item/{target.kind.value}/{target.slug}"))
+    window.browser.follow_link(QUrl(f"ketref:item/{target.kind.value}/{target.slug}"))
     assert window.current_page() == ItemKind.MONITORING.value
-    assert target.title in window.detail.toPlainText()
-    assert "Blood-pressure increase" in window.detail.toPlainText()  # linked from
+    assert target.title in window.browser.detail.toPlainText()
+    assert "Blood-pressure increase" in window.browser.detail.toPlainText()  # linked from
     qtbot.keyClick(window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert window.current_page() == ItemKind.SIDE_EFFECT.value
-    assert window.detail.toPlainText().startswith("Blood-pressure increase")
+    assert window.browser.detail.toPlainText().startswith("Blood-pressure increase")
     qtbot.keyClick(window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
-    assert window.detail.toPlainText().startswith(target.title)
+    assert window.browser.detail.toPlainText().startswith(target.title)
 
 
 def test_favourites_and_recents_survive_a_restart(make_window, qtbot) -> None:
     first = make_window()
     place = Place(ItemKind.CONTRAINDICATION, "pregnancy")
     first.open_place(place)
-    first.table.setFocus()  # as after clicking the item (in the search field Ctrl+D deletes)
-    qtbot.keyClick(first.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
+    first.browser.table.setFocus()  # as after a click on the item (Ctrl+D in the search deletes)
+    qtbot.keyClick(first.browser.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     assert first.favourite_action.isChecked()
-    first._commit_visit()
+    first.browser.commit_visit()
     first.close()
 
     second = make_window()
     second.show_page("favourites")
-    assert second.proxy.rowCount() == 1
-    assert second.proxy.index(0, 0).data() == "Pregnancy"
+    assert second.browser.proxy.rowCount() == 1
+    assert second.browser.proxy.index(0, 0).data() == "Pregnancy"
     second.show_page("recent")
-    assert second.proxy.index(0, 0).data() == "Pregnancy"
-    second.table.setFocus()
-    qtbot.keyClick(second.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)  # un-fav
+    assert second.browser.proxy.index(0, 0).data() == "Pregnancy"
+    second.browser.table.setFocus()
+    qtbot.keyClick(
+        second.browser.table, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier
+    )  # un-fav
     second.show_page("favourites")
-    assert second.proxy.rowCount() == 0
-    assert "No favourites yet" in second.message.text()
+    assert second.browser.proxy.rowCount() == 0
+    assert "No favourites yet" in second.browser.message.text()
 
 
 def test_copy_as_plain_text(window, qtbot) -> None:
@@ -191,26 +201,26 @@ def test_copy_as_plain_text(window, qtbot) -> None:
 
 def test_zoom_changes_text_size_and_is_kept(make_window, qtbot) -> None:
     first = make_window()
-    size = first.detail.font().pointSizeF()
+    size = first.browser.detail.font().pointSizeF()
     qtbot.keyClick(first, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
     qtbot.keyClick(first, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
-    bigger = first.detail.font().pointSizeF()
+    bigger = first.browser.detail.font().pointSizeF()
     assert bigger > size
     first.close()
     second = make_window()
-    assert second.detail.font().pointSizeF() == bigger
+    assert second.browser.detail.font().pointSizeF() == bigger
     qtbot.keyClick(second, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
-    assert second.detail.font().pointSizeF() == size
+    assert second.browser.detail.font().pointSizeF() == size
 
 
 def test_geometry_and_splitters_are_remembered(make_window) -> None:
     first = make_window()
     first.resize(760, 560)  # inside the offscreen screen (800x600), which restore clamps to
-    first.browser_split.setSizes([200, 350])
+    first.browser.setSizes([200, 350])
     first.close()
     second = make_window()
     assert (second.size().width(), second.size().height()) == (760, 560)
-    assert second.browser_split.sizes()[0] == pytest.approx(200, abs=5)
+    assert second.browser.sizes()[0] == pytest.approx(200, abs=5)
 
 
 def test_about_dialog_has_versions_review_state_and_disclaimer(window) -> None:
@@ -234,7 +244,7 @@ def test_dark_palette_keeps_links_readable(window) -> None:
     ):
         palette.setColor(role, colour)
     window.setPalette(palette)
-    assert "#8ab4f8" in window.detail.document().defaultStyleSheet()
+    assert "#8ab4f8" in window.browser.detail.document().defaultStyleSheet()
 
 
 def test_pages_are_in_the_documented_order_and_all_can_be_screenshot() -> None:

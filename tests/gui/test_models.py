@@ -7,8 +7,8 @@ from PySide6.QtCore import Qt
 
 from ketref.domain.enums import ItemKind
 from ketref.gui.models import (
-    HTML_ROLE,
     KEY_ROLE,
+    RUNS_ROLE,
     ItemFilterProxy,
     ItemTableModel,
     SearchResultsModel,
@@ -58,7 +58,7 @@ def test_search_results_model(qtmodeltester, shipped_services) -> None:
     first_hit = model.first_hit_index()
     assert model.hit(first_hit) == result.hits[0]  # the best hit's kind comes first
     assert model.parent(first_hit) == first_group
-    assert "<b>" in model.index(0, 1, first_group).data(HTML_ROLE)
+    assert any(bold for _text, bold in model.index(0, 1, first_group).data(RUNS_ROLE))
     model.set_result(None)
     assert model.rowCount() == 0
 
@@ -72,5 +72,6 @@ def test_search_results_escape_content(shipped_services) -> None:
     model = SearchResultsModel()
     model.set_result(SearchResult("q", (hit,)))
     index = model.first_hit_index()
-    assert "<script>" not in model.data(index, HTML_ROLE)
-    assert model.index(0, 1, model.index(0, 0)).data(HTML_ROLE) == "a <b>&lt;b&gt;</b> &amp; c"
+    assert model.data(index, RUNS_ROLE) == (("<script>", False),)  # painted as typed, not markup
+    snippet = model.index(0, 1, model.index(0, 0)).data(RUNS_ROLE)
+    assert snippet == (("a ", False), ("<b>", True), (" & c", False))

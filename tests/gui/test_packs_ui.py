@@ -14,6 +14,7 @@ from ketref.domain.enums import ItemKind
 from ketref.domain.packs import Conflict, ConflictReason, ImportReport
 from ketref.gui.launch import build_window
 from ketref.gui.packs_ui import ExportChoice, ExportDialog, PackPreviewDialog
+from ketref.gui.ui_state import PACKS_FOLDER
 from ketref.paths import AppPaths
 from ketref.services.workspace import Workspace
 from tests.conftest import SHIPPED_CONTENT, fixed_clock, logical_snapshot, make_workspace
@@ -101,8 +102,8 @@ def test_import_is_previewed_then_imported_and_the_lists_refresh(
     assert len(_before_import_backups(window)) == 1
     # The window shows the change on the page it was on, with one search thread.
     assert window.current_page() == KIND.value
-    row = window.items_model.row_of(KIND, slug)
-    assert window.items_model.summary(row).locally_edited
+    row = window.browser.items_model.row_of(KIND, slug)
+    assert window.browser.items_model.summary(row).locally_edited
     running = [t for t in window.findChildren(QThread) if t.objectName() == "ketref-search"]
     assert sum(t.isRunning() for t in running) == 1
 
@@ -225,7 +226,7 @@ def test_export_local_edits_adds_the_suffix_and_says_where(
     exported = window.services.packs.read(written)
     assert exported.header.title == "Clinic edits"
     assert [e.item.slug for e in exported.entries] == [slug]
-    assert window.ui_state.value("packs/folder") == str(tmp_path)
+    assert window.ui_state.get(PACKS_FOLDER) == tmp_path
 
 
 def test_export_everything(qtbot, data_window, monkeypatch, tmp_path) -> None:

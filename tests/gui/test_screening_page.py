@@ -114,7 +114,7 @@ def test_reference_links_go_to_the_reference_page(window, page) -> None:
 
     page.link_activated.emit(QUrl(f"ketref:reference/{ref}"))
     assert window.current_page() == "references"
-    assert "Cited by" in window.detail.toPlainText()
+    assert "Cited by" in window.browser.detail.toPlainText()
 
 
 def test_status_reason_and_avoid_colour_in_the_window() -> None:

@@ -126,7 +126,7 @@ def test_damaged_library_is_recovered_from_the_newest_backup(qtbot, shipped_work
         kept = list(database.parent.glob("ketref.db.damaged-*"))
         assert [file_hash(p) for p in kept if not p.name.endswith(("-wal", "-shm"))] == [damaged]
         assert window.search.isEnabled()
-        assert window.proxy.rowCount() == 12
+        assert window.browser.proxy.rowCount() == 12
         notices = window.data_actions.notices
         assert f"restored from the backup of {WHEN}" in notices.label.text()
         assert "damaged file was kept" in notices.label.text()

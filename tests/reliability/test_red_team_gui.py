@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QApplication
 from ketref.gui import dialogs
 from ketref.gui.launch import build_window
 from ketref.gui.qt_settings import QT_ORGANISATION
+from ketref.gui.ui_state import LAST_FOLDER
 from tests.conftest import SHIPPED_CONTENT, make_workspace
 
 pytestmark = pytest.mark.gui
@@ -57,15 +58,15 @@ def test_rt08_file_dialog_history_stays_inside_the_home_and_is_forgotten(
     assert dialogs.ask_save_pdf(window, "Save", patient_folder / "summary.pdf") is None
     assert _files_mentioning(tmp_path / "home", PATIENT_FOLDER) == []
 
-    window.ui_state.remember_folder(patient_folder)
+    window.ui_state.remember_folder(LAST_FOLDER, patient_folder)
     ui_ini = workspace.paths.config / "ui.ini"
     assert stat.S_IMODE(ui_ini.stat().st_mode) == 0o600
-    assert window.ui_state.last_folder() == patient_folder
+    assert window.ui_state.folder(LAST_FOLDER) == patient_folder
     assert _files_mentioning(tmp_path / "home", PATIENT_FOLDER) == [ui_ini]
 
     window.forget_recent_folders()
     assert _files_mentioning(tmp_path / "home", PATIENT_FOLDER) == []
-    assert window.ui_state.last_folder() == Path.home()
+    assert window.ui_state.folder(LAST_FOLDER) == Path.home()
     after = real_qt_conf.stat().st_mtime_ns if real_qt_conf.exists() else None
     assert after == before  # nothing written to the user's own Qt settings
     assert stat.S_IMODE(workspace.paths.config.stat().st_mode) == 0o700

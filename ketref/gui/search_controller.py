@@ -1,0 +1,182 @@
+"""Search as you type: the field, the latest-only search thread, the results view and its keys.
+
+The query runs on a worker thread, so typing and painting never wait for it; only the newest
+text's results are shown. Results update the model in place (groups and rows inserted, moved
+or changed), so the view keeps its expanded groups and repaints only what changed. The browser
+pane hosts ``view``; the controller says what to show through its signals.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTreeView, QWidget
+
+from ketref.domain.search import SearchResult
+from ketref.gui.background import BackgroundRunner, log_failure, user_message
+from ketref.gui.highlight_delegate import HighlightDelegate
+from ketref.gui.history import Place
+from ketref.gui.models import SearchResultsModel
+
+if TYPE_CHECKING:
+    from ketref.services.catalogue import CatalogueService
+
+RESULT_LIMIT = 60
+
+
+def search_job(catalogue: CatalogueService, text: str | None) -> SearchResult | None:
+    """The search thread's job; ``None`` (sent once on attach) prepares the index instead."""
+    if text is None:
+        try:
+            catalogue.prepare_search()
+        except Exception as exc:  # search still works: it loads these on first use instead
+            log_failure("search preparation", exc)
+        return None
+    return catalogue.search(text, limit=RESULT_LIMIT)
+
+
+class SearchController(QObject):
+    """Owns ``field``, ``model`` and ``view``; reports what happened in past-tense signals."""
+
+    results_ready = Signal(object)
+    """A SearchResult (possibly a miss) is in the model; the pane should show the view."""
+    results_shown = Signal()
+    """Emitted after search results (or a miss) are on screen; benchmarks time keystrokes by it."""
+    search_left = Signal()
+    """The field was emptied: back to the list."""
+    search_failed = Signal(str)
+    hit_selected = Signal(object)
+    """A Place highlighted in the results (preview, not a visit)."""
+    hit_opened = Signal(object)
+    """A Place chosen with Enter or a double click (a visit)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.runner: BackgroundRunner | None = None
+        self.field = QLineEdit(placeholderText="Search everything — Ctrl+K")
+        self.field.setClearButtonEnabled(True)
+        self.field.setMinimumWidth(420)
+        self.field.installEventFilter(self)
+        self.field.textChanged.connect(self._on_text)
+
+        self.model = SearchResultsModel(self)
+        self.view = QTreeView()
+        self.view.setModel(self.model)
+        self.view.setItemDelegate(HighlightDelegate(self.view))
+        self.view.setUniformRowHeights(True)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.view.header().setStretchLastSection(True)
+        self.view.setColumnWidth(0, 230)
+        self.view.selectionModel().currentChanged.connect(self._on_current)
+        self.view.activated.connect(self._open)
+        self.view.installEventFilter(self)
+        self.model.rowsInserted.connect(self._expand_new_groups)
+
+    @property
+    def widgets(self) -> tuple[QWidget, ...]:
+        return (self.field, self.view)
+
+    # --- the library -----------------------------------------------------------------------
+
+    def attach(self, catalogue: CatalogueService) -> None:
+        """Search ``catalogue`` from now on (one search thread, also after a re-attach)."""
+        self.detach()
+        self.runner = BackgroundRunner(
+            lambda text, _progress: search_job(catalogue, text),
+            "search",
+            self,
+            latest_only=True,
+        )
+        self.runner.succeeded.connect(self._show)
+        self.runner.failed.connect(lambda exc: self.search_failed.emit(user_message(exc)))
+        self.runner.submit(None)  # warms the index on the search thread, not on the first key
+        if self.active:
+            self._on_text(self.field.text())
+
+    def detach(self) -> None:
+        """Stop searching (lets a search in flight finish first)."""
+        if self.runner is not None:
+            self.runner.shutdown()
+            self.runner.deleteLater()
+            self.runner = None
+
+    # --- typing ----------------------------------------------------------------------------
+
+    @property
+    def active(self) -> bool:
+        """The field holds a query, so results (not the list) are what the pane shows."""
+        return bool(self.field.text().strip())
+
+    def focus(self) -> None:
+        self.field.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.field.selectAll()
+
+    def clear(self) -> None:
+        if self.field.text():
+            self.field.clear()
+        self.field.setFocus()
+
+    def _on_text(self, text: str) -> None:
+        if self.runner is None:
+            return
+        if not text.strip():
+            self.model.set_result(None)
+            self.search_left.emit()
+            self.results_shown.emit()
+            return
+        self.runner.submit(text)
+
+    def _show(self, result: SearchResult | None) -> None:
+        if result is None:  # the warm-up request
+            return
+        if not self.active:
+            return  # cleared while the search ran
+        self.model.set_result(result)
+        self.view.selectionModel().clear()  # Enter opens the best hit, not a stale row
+        self.results_ready.emit(result)
+        self.results_shown.emit()
+
+    def _expand_new_groups(self, parent: QModelIndex, first: int, last: int) -> None:
+        if not parent.isValid():
+            for row in range(first, last + 1):
+                self.view.expand(self.model.index(row, 0))
+
+    # --- choosing a result -----------------------------------------------------------------
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        hit = self.model.hit(current)
+        if hit is not None:
+            self.hit_selected.emit(Place(hit.kind, hit.slug))
+
+    def _open(self, index: QModelIndex) -> None:
+        hit = self.model.hit(index)
+        if hit is not None:
+            self.hit_opened.emit(Place(hit.kind, hit.slug))
+
+    def _select_first(self) -> bool:
+        first = self.model.first_hit_index()
+        if not first.isValid():
+            return False
+        self.view.setCurrentIndex(first)
+        return True
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            key = event.key()
+            if watched is self.field and self.active and self.model.result is not None:
+                if key == Qt.Key.Key_Down and self._select_first():
+                    self.view.setFocus()
+                    return True
+                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                    if self.model.hit(self.view.currentIndex()) is None:
+                        self._select_first()
+                    self._open(self.view.currentIndex())
+                    return True
+            at_top = self.view.currentIndex() == self.model.first_hit_index()
+            if watched is self.view and key == Qt.Key.Key_Up and at_top:
+                self.field.setFocus()
+                return True
+        return super().eventFilter(watched, event)
