@@ -5,7 +5,8 @@ Creates ``.venv`` with the standard library's venv, installs ketref with its tes
 (again only when pyproject.toml changed), and then opens the app, runs every check headless
 (ruff, mypy, import contracts and pytest) or runs the benchmarks in tests/benchmarks. On
 Debian/Ubuntu as root (or with passwordless sudo) the test and bench commands also install the
-few system libraries Qt needs when they are missing.
+few system libraries Qt needs when they are missing, and the test command PostgreSQL's server
+programs (the postgres tests start a throwaway cluster with them).
 Works with Python 3.11+ on Linux, macOS and Windows (``py dev.py ...``).
 """
 
@@ -89,8 +90,39 @@ def ensure_system_libraries() -> None:
     run([*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", *missing], env=env)
 
 
+def ensure_postgresql() -> None:
+    """Install PostgreSQL's server programs (for the postgres tests' throwaway cluster).
+
+    Only on Debian/Ubuntu, only when initdb is nowhere to be found, and only as root or with
+    passwordless sudo; otherwise the postgres tests are skipped, and pytest says why.
+    """
+    if not sys.platform.startswith("linux") or shutil.which("apt-get") is None:
+        return
+    if shutil.which("initdb") or list(Path("/usr/lib/postgresql").glob("*/bin/initdb")):
+        return
+    prefix = [] if os.geteuid() == 0 else ["sudo", "-n"]
+    if prefix and (
+        shutil.which("sudo") is None
+        or subprocess.run(["sudo", "-n", "true"], capture_output=True, check=False).returncode
+    ):
+        print("Note: PostgreSQL is not installed, so the postgres tests will be skipped.")
+        return
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    no_cluster = "mkdir -p {0} && echo 'create_main_cluster = false' > {0}/ketref-tests.conf"
+    try:  # no system cluster: the tests start their own, and nothing is left running
+        run([*prefix, "sh", "-c", no_cluster.format("/etc/postgresql-common/createcluster.d")])
+        run([*prefix, "apt-get", "update", "-qq"], env=env)
+        run(
+            [*prefix, "apt-get", "install", "-y", "-qq", "--no-install-recommends", "postgresql"],
+            env=env,
+        )
+    except subprocess.CalledProcessError as exc:
+        print(f"Note: installing PostgreSQL failed ({exc}); the postgres tests will be skipped.")
+
+
 def cmd_test(extra: list[str]) -> int:
     ensure_system_libraries()
+    ensure_postgresql()
     ensure_venv()
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
     checks = [

@@ -44,6 +44,7 @@ log = logging.getLogger(__name__)
 APPLICATION_ID = 0x4B455452  # "KETR": marks a SQLite file as a ketref database
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
+WRITER_LOCK = APPLICATION_ID  # the PostgreSQL advisory lock every write transaction takes
 
 
 @dataclass(frozen=True)
@@ -130,13 +131,33 @@ def _configure_sqlite(engine: Engine, settings: ConnectionSettings) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
+def _configure_server(engine: Engine, settings: ConnectionSettings) -> None:
+    """One writer at a time on a server too, the way SQLite's BEGIN IMMEDIATE gives it.
+
+    A write transaction first takes a transaction-scoped advisory lock, so migrations, content
+    loads, imports and edits from every workstation run one after another, each seeing what the
+    one before committed (READ COMMITTED takes a new snapshot per statement): the fingerprint
+    check then catches a concurrent edit, and a second import of a pack finds the first one's
+    items. Waiting is bounded like SQLite's busy timeout; past it the write is "busy".
+    """
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        if conn.get_execution_options().get("ketref_write", False):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(settings.busy_timeout_ms)}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+
+
 def make_engine(target: DatabaseTarget, settings: ConnectionSettings = DEFAULT_SETTINGS) -> Engine:
     """An engine that never logs statement parameters (patient text stays out of logs)."""
     if target.path is not None:
         engine = create_engine(target.url, hide_parameters=True)
         _configure_sqlite(engine, settings)
         return engine
-    return create_engine(target.url, hide_parameters=True, pool_pre_ping=True)
+    engine = create_engine(target.url, hide_parameters=True, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+        _configure_server(engine, settings)
+    return engine
 
 
 class Database:
@@ -392,7 +413,7 @@ def open_database(
         DatabaseRefusedError: and its subclasses; the file is never modified when raised.
     """
     if target.path is None:
-        return _open_server_database(target, backups_dir=backups_dir)
+        return _open_server_database(target, settings)
     path = target.path
     if not path.exists():
         _create_sqlite(path, settings)
@@ -416,10 +437,14 @@ def open_database(
     return Database(target, engine, settings)
 
 
-def _open_server_database(target: DatabaseTarget, *, backups_dir: Path) -> Database:
-    """A shared (e.g. PostgreSQL) database: recognise it by its meta table, then migrate."""
+def _open_server_database(target: DatabaseTarget, settings: ConnectionSettings) -> Database:
+    """A shared (e.g. PostgreSQL) database: recognise it by its meta table, then migrate.
+
+    The migration runs as a writer (under the writer lock), so workstations starting at once on
+    an empty database wait for the first one; Alembic then finds the schema at head.
+    """
     try:
-        engine = make_engine(target)
+        engine = make_engine(target, settings)
     except Exception as exc:  # e.g. the driver is not installed
         raise DatabaseRefusedError(
             f"Cannot open {target.display}: {exc.__class__.__name__}."
@@ -436,7 +461,7 @@ def _open_server_database(target: DatabaseTarget, *, backups_dir: Path) -> Datab
             )
         _refuse_if_too_new(SchemaState(revision, 0), target.display)
         if revision != migrate.head_revision():
-            migrate.upgrade(engine)
+            migrate.upgrade(engine.execution_options(ketref_write=True))
     except DatabaseRefusedError:
         engine.dispose()
         raise
@@ -445,4 +470,4 @@ def _open_server_database(target: DatabaseTarget, *, backups_dir: Path) -> Datab
         raise DatabaseRefusedError(
             f"Cannot open {target.display}: {exc.__class__.__name__}."
         ) from exc
-    return Database(target, engine)
+    return Database(target, engine, settings)

@@ -36,6 +36,7 @@ class DatabaseReadOnlyError(DatabaseRefusedError):
     """The file or its folder cannot be written, so ketref could not keep edits safe."""
 
 
+LOCK_NOT_AVAILABLE = "55P03"
 _BUSY = (
     "The database is busy: another ketref window or command is saving. Nothing was changed; "
     "try again in a moment."
@@ -47,8 +48,17 @@ def _sqlite_error_name(exc: BaseException) -> str:
     return str(getattr(orig, "sqlite_errorname", "") or "")
 
 
+def _sqlstate(exc: BaseException) -> str:
+    """PostgreSQL's SQLSTATE code of a driver error ('' for other backends)."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    return str(getattr(orig, "sqlstate", "") or "")
+
+
 def is_busy(exc: BaseException) -> bool:
-    return _sqlite_error_name(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+    """Another writer held the lock too long (SQLite busy, PostgreSQL lock_timeout)."""
+    return _sqlite_error_name(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or (
+        _sqlstate(exc) == LOCK_NOT_AVAILABLE
+    )
 
 
 def translate_error(exc: BaseException, name: str) -> KetrefError | None:
@@ -57,7 +67,7 @@ def translate_error(exc: BaseException, name: str) -> KetrefError | None:
     Messages never carry SQL or parameters, so no patient text reaches a dialog or a log.
     """
     code = _sqlite_error_name(exc)
-    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+    if is_busy(exc):
         return DatabaseBusyError(_BUSY)
     if code.startswith("SQLITE_FULL"):
         return StorageFullError(

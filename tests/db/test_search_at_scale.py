@@ -62,6 +62,7 @@ def test_vocabulary_is_stored_with_the_index_and_follows_edits(shipped_services)
     assert _slugs(result) == ["side-effects/dissociation"]
 
 
+@pytest.mark.sqlite_only("FTS5 bm25 ranking; PostgreSQL uses the LIKE fallback")
 def test_unselective_query_ranks_titles_first(shipped_services, monkeypatch) -> None:
     monkeypatch.setattr(search_db, "RANK_CAP", 5)  # shipped content behaves like a large one
     result = shipped_services.catalogue.search("ketamine", limit=30)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from ketref.db.engine import ConnectionSettings, DatabaseTarget
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import DatabaseBusyError, EditConflictError
-from ketref.paths import AppPaths
+from ketref.paths import DATABASE_ENV, AppPaths
 from ketref.services.workspace import Workspace
 from tests.conftest import FIXTURE_CONTENT, fixed_clock
 from tests.reliability.harness import finish, integrity_ok, start_worker, wait_for
@@ -26,7 +27,7 @@ def _workspace(home: Path, settings: ConnectionSettings | None = None) -> Worksp
     paths = AppPaths.resolve(home)
     return Workspace(
         paths,
-        DatabaseTarget.parse(paths.database),
+        DatabaseTarget.parse(os.environ.get(DATABASE_ENV) or paths.database),
         FIXTURE_CONTENT,
         clock=fixed_clock,
         settings=settings or ConnectionSettings(),
@@ -67,7 +68,8 @@ def test_cc01_two_processes_editing_one_item_lose_no_edit(data_dir: Path, tmp_pa
             assert sum(e.actor == f"worker-{tag}" for e in events) == EDITS_PER_PROCESS
     finally:
         services.close()
-    assert integrity_ok(AppPaths.resolve(data_dir).database)
+    if DATABASE_ENV not in os.environ:
+        assert integrity_ok(AppPaths.resolve(data_dir).database)
 
 
 @pytest.mark.slow
@@ -79,7 +81,8 @@ def test_cc02_lock_held_too_long_is_busy_then_the_same_save_works(data_dir: Path
     services = _workspace(data_dir, quick).open()
     try:
         before = services.catalogue.get_item(KIND, SLUG)
-        proc = start_worker("hold-lock", db=str(AppPaths.resolve(data_dir).database), seconds=1.5)
+        target = services.db.target
+        proc = start_worker("hold-lock", db=str(target.path or target.url), seconds=1.5)
         wait_for(proc, "ready")
         started = time.monotonic()
         with pytest.raises(DatabaseBusyError, match=r"busy.*Nothing was changed; try again"):
@@ -125,6 +128,7 @@ def test_cc04_second_editor_gets_a_conflict_not_a_lost_update(data_dir: Path) ->
         window_b.close()
 
 
+@pytest.mark.sqlite_only("SQLite backups")
 @pytest.mark.slow
 def test_cc05_backups_while_another_process_writes_are_consistent(
     data_dir: Path, tmp_path: Path

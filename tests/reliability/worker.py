@@ -130,7 +130,19 @@ def edits(home: str, tag: str, n: int, kind: str, slug: str, go: str | None = No
 
 
 def hold_lock(db: str, seconds: float) -> None:
-    """CC-02: take the write lock (BEGIN IMMEDIATE) and keep it for ``seconds``."""
+    """CC-02: take the write lock (BEGIN IMMEDIATE; on a server URL ketref's writer lock) and
+    keep it for ``seconds``."""
+    if "://" in db:
+        from sqlalchemy import create_engine
+
+        from ketref.db.engine import WRITER_LOCK
+
+        with create_engine(db).begin() as server:
+            server.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+            print("ready", flush=True)
+            time.sleep(seconds)
+        print(json.dumps({"ok": True}))
+        return
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("BEGIN IMMEDIATE")
     conn.execute("UPDATE ketref_meta SET value = value WHERE key = 'app'")
