@@ -13,9 +13,17 @@ from ketref.db.engine import ConnectionSettings, DatabaseTarget
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import DatabaseBusyError, EditConflictError
 from ketref.paths import DATABASE_ENV, AppPaths
-from ketref.services.workspace import Workspace
-from tests.conftest import FIXTURE_CONTENT, fixed_clock
-from tests.reliability.harness import finish, integrity_ok, start_worker, wait_for
+from ketref.services.workspace import Services, Workspace
+from tests.conftest import FIXTURE_CONTENT, fixed_clock, make_workspace
+from tests.reliability.harness import (
+    export_payload,
+    finish,
+    integrity_ok,
+    start_worker,
+    wait_for,
+    with_clones,
+    write_pack,
+)
 
 pytestmark = pytest.mark.db
 
@@ -165,3 +173,49 @@ def test_cc05_backups_while_another_process_writes_are_consistent(
     assert result["max_latency"] < 2.0
     assert counts == sorted(counts)
     assert counts[-1] > counts[0]
+
+
+def _start_at_once(task: str, count: int, tmp_path: Path, **args: object) -> list[dict]:
+    """Start ``count`` workers, wait until each is ready, then let them all go at once."""
+    go = tmp_path / f"go-{task}"
+    procs = [start_worker(task, go=str(go), **args) for _ in range(count)]
+    for proc in procs:
+        wait_for(proc, "ready")
+    go.touch()
+    return [finish(proc) for proc in procs]
+
+
+@pytest.mark.slow
+def test_rt14_workstations_starting_at_once_on_an_empty_library(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """RT-14: four processes open one empty library at the same moment (a missing SQLite file,
+    or an empty PostgreSQL database): every one succeeds, the schema is created once, and
+    exactly one of them loads the content."""
+    home = workspace.paths.data.parent
+    results = _start_at_once("start", 4, tmp_path, home=str(home))
+    assert all(r["ok"] for r in results), results
+    assert sum(r["loaded"] for r in results) == 1
+    services = make_workspace(home).open()
+    try:
+        loads = services.audit.events(100, action="load-shipped")
+        assert len(loads) == 1
+        assert services.content.status().counts["contraindications"] == 2
+    finally:
+        services.close()
+
+
+@pytest.mark.slow
+def test_cc07_one_pack_imported_twice_at_once_adds_once(
+    opened: Services, data_dir: Path, tmp_path: Path
+) -> None:
+    """CC-07: two processes import the same pack at the same moment: its new items are added
+    once, one import reports them as added and the other, truthfully, that nothing changed."""
+    pack = write_pack(tmp_path / "p.json", with_clones(export_payload(opened, tmp_path), 5))
+    before = opened.content.status().counts["side-effects"]
+    results = _start_at_once("import-pack", 2, tmp_path, home=str(data_dir), pack=str(pack))
+    assert sorted(r["added"] for r in results) == [0, 5]
+    assert sorted(r["imported"] for r in results) == [False, True]
+    assert opened.content.status().counts["side-effects"] == before + 5
+    imports = opened.audit.events(100, action="import-pack")
+    assert len(imports) == 1
