@@ -462,12 +462,13 @@ def _open_server_database(target: DatabaseTarget, settings: ConnectionSettings) 
         _refuse_if_too_new(SchemaState(revision, 0), target.display)
         if revision != migrate.head_revision():
             migrate.upgrade(engine.execution_options(ketref_write=True))
-    except DatabaseRefusedError:
+    except KetrefError:
         engine.dispose()
         raise
     except Exception as exc:  # driver errors differ per backend; report them in one line
         engine.dispose()
-        raise DatabaseRefusedError(
+        typed = translate_error(exc, target.display)
+        raise typed or DatabaseRefusedError(
             f"Cannot open {target.display}: {exc.__class__.__name__}."
         ) from exc
     return Database(target, engine, settings)
