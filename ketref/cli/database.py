@@ -37,15 +37,32 @@ def _cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     report = ctx.services.maintenance.check()
     if args.json:
         dump(report.as_dict(), ctx.out)
-    else:
+        return 0 if report.ok else 2
+    storage = {
+        True: "ok (SQLite's integrity check)",
+        False: "DAMAGED",
+        None: "not checked by ketref: the database server keeps the files (its own checks "
+        "and backups apply)",
+    }[report.integrity_ok]
+    ctx.out.write(f"Database: {report.database}\nIntegrity: {storage}\n")
+    checked = report.content
+    if checked is None:
+        ctx.out.write("Content: NOT CHECKED (the database could not be read)\n")
+    elif checked.ok:
         ctx.out.write(
-            f"Database: {report.database}\n"
-            f"Integrity: {'ok' if report.integrity_ok else 'DAMAGED'}\n"
-            f"Schema: {report.schema_revision} "
-            f"({'current' if report.schema_current else 'needs upgrade'})\n"
-            f"Content version: {report.content_version}\n"
+            f"Content: ok ({checked.items} items, {checked.references} references and "
+            f"{checked.rules} screening rules read through the content schema; every citation "
+            f"and link resolves; compared with {checked.compared_with})\n"
         )
-    return 0 if report.integrity_ok else 2
+    else:
+        ctx.out.write(f"Content: {len(checked.problems)} PROBLEM(S)\n")
+        ctx.out.writelines(f"  - {problem}\n" for problem in checked.problems)
+    ctx.out.write(
+        f"Schema: {report.schema_revision} "
+        f"({'current' if report.schema_current else 'needs upgrade'})\n"
+        f"Content version: {report.content_version}\n"
+    )
+    return 0 if report.ok else 2
 
 
 def _cmd_backup(args: argparse.Namespace, ctx: Context) -> int:

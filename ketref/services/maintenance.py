@@ -13,55 +13,72 @@ from ketref.db.errors import DatabaseDamagedError
 from ketref.db.seed import latest_release
 from ketref.domain.backups import BackupInfo, BackupKind
 from ketref.services.backups import BackupStore, StartupBackup
+from ketref.services.library_check import ContentCheck, check_content
 
 
 @dataclass(frozen=True)
 class CheckReport:
     database: str
-    integrity_ok: bool
+    integrity_ok: bool | None
+    """SQLite's integrity_check; None on a server, whose storage ketref cannot check."""
     schema_revision: str | None
     schema_current: bool
     content_version: str | None
+    content: ContentCheck | None = None
+    """None when the database could not be read far enough to check its content."""
+
+    @property
+    def ok(self) -> bool:
+        return self.integrity_ok is not False and self.content is not None and self.content.ok
 
     def as_dict(self) -> dict[str, object]:
         return {
             "database": self.database,
+            "ok": self.ok,
             "integrity_ok": self.integrity_ok,
             "schema_revision": self.schema_revision,
             "schema_head": migrate.head_revision(),
             "schema_current": self.schema_current,
             "content_version": self.content_version,
+            "content": self.content.as_dict() if self.content else None,
         }
 
 
 class MaintenanceService:
-    def __init__(self, db: Database, backups: BackupStore) -> None:
+    def __init__(self, db: Database, backups: BackupStore, content_dir: Path) -> None:
         self._db = db
         self.backups = backups
+        self._content_dir = content_dir
 
     def check(self) -> CheckReport:
-        """Full integrity check (SQLite) and schema revision of the open database.
+        """Storage check (SQLite's full integrity_check), schema revision, and the content
+        itself: every item validated, cross-checked and compared with its release.
 
-        A failed check also stops all further writes (the "Check database" action).
+        A failed storage check also stops all further writes (the "Check database" action).
         """
         revision = content = None
+        checked: ContentCheck | None = None
         try:
             with self._db.read() as session:
                 revision = repo.schema_revision(session)
                 release = latest_release(session)
                 content = release.version if release else None
+            checked = check_content(self._db, self._content_dir, content)
         except DatabaseDamagedError:
             pass  # reported below as a failed integrity check
         path = self._db.target.path
-        ok = not self._db.damaged and (integrity_ok(path) if path is not None else True)
-        if not ok:
-            self._db.damaged = True
+        ok: bool | None = None  # a server keeps its own storage; ketref cannot check it
+        if path is not None:
+            ok = not self._db.damaged and integrity_ok(path)
+            if not ok:
+                self._db.damaged = True
         return CheckReport(
             database=self._db.target.display,
             integrity_ok=ok,
             schema_revision=revision,
             schema_current=revision == migrate.head_revision(),
             content_version=content,
+            content=checked,
         )
 
     def backup(self, destination: Path | None = None, *, progress: Progress | None = None) -> Path:
