@@ -14,7 +14,9 @@ def register(sub: Subparsers) -> None:
     q = db_sub.add_parser("check", help="integrity and schema version")
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=_cmd_check)
-    q = db_sub.add_parser("backup", help="write a verified backup (SQLite backup API)")
+    q = db_sub.add_parser(
+        "backup", help="write a verified backup (SQLite backup API; pg_dump on a server)"
+    )
     q.add_argument("path", nargs="?", type=Path, help="file or folder (default: backups folder)")
     q.set_defaults(handler=_cmd_backup)
     q = db_sub.add_parser("backups", help="list the backups with dates, sizes and checks")
@@ -66,7 +68,17 @@ def _cmd_check(args: argparse.Namespace, ctx: Context) -> int:
 
 
 def _cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
-    path = ctx.services.maintenance.backup(args.path)
+    maintenance = ctx.services.maintenance
+    if maintenance.on_server:
+        made = maintenance.server_backup(args.path)
+        how = (
+            "written with pg_dump and verified with pg_restore --list"
+            if made.verified
+            else "written with pg_dump (NOT verified: pg_restore is not installed here)"
+        )
+        ctx.out.write(f"Server backup {how}: {made.path}\n")
+        return 0
+    path = maintenance.backup(args.path)
     ctx.out.write(f"Backup written and verified: {path}\n")
     return 0
 

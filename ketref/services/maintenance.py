@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+from datetime import UTC
 from pathlib import Path
 
 from ketref.db import migrate
@@ -11,9 +13,14 @@ from ketref.db.backup import Progress, integrity_ok
 from ketref.db.engine import Database
 from ketref.db.errors import DatabaseDamagedError
 from ketref.db.seed import latest_release
+from ketref.db.server_backup import dump_server, pg_tools
 from ketref.domain.backups import BackupInfo, BackupKind
+from ketref.domain.clock import Clock, system_clock
+from ketref.domain.errors import BadInputError
 from ketref.services.backups import BackupStore, StartupBackup
 from ketref.services.library_check import ContentCheck, check_content
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -45,10 +52,18 @@ class CheckReport:
 
 
 class MaintenanceService:
-    def __init__(self, db: Database, backups: BackupStore, content_dir: Path) -> None:
+    def __init__(
+        self, db: Database, backups: BackupStore, content_dir: Path, clock: Clock = system_clock
+    ) -> None:
         self._db = db
         self.backups = backups
         self._content_dir = content_dir
+        self._clock = clock
+
+    @property
+    def on_server(self) -> bool:
+        """The library is a shared server database (its backups are the server's)."""
+        return self._db.target.path is None
 
     def check(self) -> CheckReport:
         """Storage check (SQLite's full integrity_check), schema revision, and the content
@@ -88,6 +103,30 @@ class MaintenanceService:
             BackupError: the destination exists, is not writable, or the copy failed its check.
         """
         return self.backups.make(BackupKind.MANUAL, destination, progress=progress).path
+
+    def server_backup(self, destination: Path | None = None) -> BackupInfo:
+        """A pg_dump of the shared library (custom format), checked with pg_restore --list.
+
+        Raises:
+            BadInputError: pg_dump is not installed here (the message offers a pack export).
+            BackupError: the dump failed or failed its check, or the file exists.
+        """
+        tools = pg_tools()
+        if tools is None:
+            raise BadInputError(
+                f"This library is on a database server ({self._db.target.display}), so the "
+                "server's own backups apply; pg_dump is not installed here to make one. To keep "
+                "a copy of the content, run: ketref pack export --all FILE.json"
+            )
+        now = self._clock()
+        if destination is None or destination.is_dir():
+            folder = destination or self.backups.folder
+            destination = folder / f"ketref-server-{now.astimezone(UTC):%Y%m%d-%H%M%S}.dump"
+        verified = dump_server(self._db.engine, destination, tools)
+        log.info("wrote a server backup with pg_dump (verified: %s)", verified)
+        return BackupInfo(
+            destination, BackupKind.MANUAL, now, destination.stat().st_size, verified=verified
+        )
 
     def backup_on_start(self) -> StartupBackup:
         """The daily automatic backup (at most one per day) and rotation; call once at start."""
