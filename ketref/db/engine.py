@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,14 +37,14 @@ from ketref.db.errors import (
 )
 from ketref.domain.backups import BackupKind
 from ketref.domain.clock import Clock, system_clock
-from ketref.domain.errors import DatabaseRefusedError, KetrefError
+from ketref.domain.errors import DatabaseRefusedError, KetrefError, PermissionRefusedError
+from ketref.domain.roles import WHAT_NEEDS, Role
 
 log = logging.getLogger(__name__)
 
 APPLICATION_ID = 0x4B455452  # "KETR": marks a SQLite file as a ketref database
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 5000
-WRITER_LOCK = APPLICATION_ID  # the PostgreSQL advisory lock every write transaction takes
 
 
 @dataclass(frozen=True)
@@ -131,23 +131,6 @@ def _configure_sqlite(engine: Engine, settings: ConnectionSettings) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
-def _configure_server(engine: Engine, settings: ConnectionSettings) -> None:
-    """One writer at a time on a server too, the way SQLite's BEGIN IMMEDIATE gives it.
-
-    A write transaction first takes a transaction-scoped advisory lock, so migrations, content
-    loads, imports and edits from every workstation run one after another, each seeing what the
-    one before committed (READ COMMITTED takes a new snapshot per statement): the fingerprint
-    check then catches a concurrent edit, and a second import of a pack finds the first one's
-    items. Waiting is bounded like SQLite's busy timeout; past it the write is "busy".
-    """
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        if conn.get_execution_options().get("ketref_write", False):
-            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(settings.busy_timeout_ms)}")
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
-
-
 def make_engine(target: DatabaseTarget, settings: ConnectionSettings = DEFAULT_SETTINGS) -> Engine:
     """An engine that never logs statement parameters (patient text stays out of logs)."""
     if target.path is not None:
@@ -156,7 +139,9 @@ def make_engine(target: DatabaseTarget, settings: ConnectionSettings = DEFAULT_S
         return engine
     engine = create_engine(target.url, hide_parameters=True, pool_pre_ping=True)
     if engine.dialect.name == "postgresql":
-        _configure_server(engine, settings)
+        from ketref.db.server import configure_server
+
+        configure_server(engine, settings)
     return engine
 
 
@@ -178,6 +163,8 @@ class Database:
         self.engine = engine
         self.settings = settings
         self.damaged = False
+        self.user: str | None = None
+        self.role = Role.OWNER  # a SQLite file: whoever can write it owns it
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(
             engine.execution_options(ketref_write=True), expire_on_commit=False
@@ -205,14 +192,30 @@ class Database:
         with self._translated(), self._read.begin() as session:
             yield session
 
+    def require(self, needs: Role) -> None:
+        """Refuse, naming the role, what this user's role does not allow (on a server).
+
+        Raises:
+            PermissionRefusedError: the user's ketref role is below ``needs``.
+        """
+        if self.role < needs:
+            what = WHAT_NEEDS.get(needs, "This")
+            raise PermissionRefusedError(
+                f"{what} needs the {needs.server_name} role; {self.user} has "
+                f"{self.role.server_name if self.role else 'no ketref role'}. Nothing was "
+                f"changed; ask the administrator to GRANT {needs.server_name} TO {self.user}."
+            )
+
     @contextlib.contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, needs: Role = Role.EDITOR) -> Iterator[Session]:
         """A session that commits on success and rolls back on any error.
 
         Raises:
+            PermissionRefusedError: on a server, the user's role is below ``needs``.
             DatabaseBusyError: another process kept the write lock through every retry.
             DatabaseDamagedError: damage was seen earlier; nothing is written any more.
         """
+        self.require(needs)
         if self.damaged:
             raise DatabaseDamagedError(
                 f"{self.name} is damaged, so ketref no longer writes to it. Close ketref and run "
@@ -413,7 +416,9 @@ def open_database(
         DatabaseRefusedError: and its subclasses; the file is never modified when raised.
     """
     if target.path is None:
-        return _open_server_database(target, settings)
+        from ketref.db.server import open_server_database
+
+        return open_server_database(target, settings)
     path = target.path
     if not path.exists():
         _create_sqlite(path, settings)
@@ -434,41 +439,4 @@ def open_database(
             engine.dispose()
             raise translate_error(exc, path.name) or exc from exc
         _stamp_sqlite(path)
-    return Database(target, engine, settings)
-
-
-def _open_server_database(target: DatabaseTarget, settings: ConnectionSettings) -> Database:
-    """A shared (e.g. PostgreSQL) database: recognise it by its meta table, then migrate.
-
-    The migration runs as a writer (under the writer lock), so workstations starting at once on
-    an empty database wait for the first one; Alembic then finds the schema at head.
-    """
-    try:
-        engine = make_engine(target, settings)
-    except Exception as exc:  # e.g. the driver is not installed
-        raise DatabaseRefusedError(
-            f"Cannot open {target.display}: {exc.__class__.__name__}."
-        ) from exc
-    try:
-        tables = set(inspect(engine).get_table_names())
-        revision: str | None = None
-        if "alembic_version" in tables:
-            with engine.connect() as conn:
-                revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        if tables and "ketref_meta" not in tables:
-            raise ForeignDatabaseError(
-                f"{target.display} holds another program's tables, not a ketref library."
-            )
-        _refuse_if_too_new(SchemaState(revision, 0), target.display)
-        if revision != migrate.head_revision():
-            migrate.upgrade(engine.execution_options(ketref_write=True))
-    except KetrefError:
-        engine.dispose()
-        raise
-    except Exception as exc:  # driver errors differ per backend; report them in one line
-        engine.dispose()
-        typed = translate_error(exc, target.display)
-        raise typed or DatabaseRefusedError(
-            f"Cannot open {target.display}: {exc.__class__.__name__}."
-        ) from exc
     return Database(target, engine, settings)

@@ -162,7 +162,8 @@ def translate_server_error(exc: BaseException, where: str) -> KetrefError | None
     if state == "42501" or "permission denied" in words:
         return PermissionRefusedError(
             f"The PostgreSQL server refused this to your database user ({where}): permission "
-            "denied. Nothing was changed; ask the administrator for the role this needs."
+            "denied. Nothing was changed; ask the administrator for the ketref role this needs "
+            "(ketref_reader to read, ketref_editor to save changes)."
         )
     if "ssl" in words and "not support" in words:
         return DatabaseRefusedError(

@@ -14,9 +14,11 @@ from ketref.db.engine import Database
 from ketref.db.errors import DatabaseDamagedError
 from ketref.db.seed import latest_release
 from ketref.db.server_backup import dump_server, pg_tools
+from ketref.db.server_roles import init_roles
 from ketref.domain.backups import BackupInfo, BackupKind
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.errors import BadInputError
+from ketref.domain.roles import Role
 from ketref.services.backups import BackupStore, StartupBackup
 from ketref.services.library_check import ContentCheck, check_content
 
@@ -127,6 +129,26 @@ class MaintenanceService:
         return BackupInfo(
             destination, BackupKind.MANUAL, now, destination.stat().st_size, verified=verified
         )
+
+    def access(self) -> tuple[str | None, Role]:
+        """(database user, ketref role) of this connection; SQLite: (None, owner)."""
+        return self._db.user, self._db.role
+
+    def init_roles(self) -> None:
+        """Create ketref's group roles on the server and grant them their privileges.
+
+        Raises:
+            BadInputError: the library is a SQLite file, which has no roles.
+            PermissionRefusedError: this user may not create roles or change the tables.
+        """
+        if not self.on_server:
+            raise BadInputError(
+                "Roles belong to a shared server database; a SQLite file has none (its "
+                "folder's permissions decide who may change it)."
+            )
+        with self._db.write(needs=Role.OWNER) as session:
+            init_roles(session.connection())
+        log.info("created or refreshed ketref's server roles")
 
     def backup_on_start(self) -> StartupBackup:
         """The daily automatic backup (at most one per day) and rotation; call once at start."""

@@ -77,7 +77,7 @@ def test_user_without_privileges(capsys, tmp_path: Path, pg_cluster: Cluster, li
     pg_cluster.execute("REVOKE CREATE ON SCHEMA public FROM PUBLIC", dbname=library)
     err = refused(capsys, tmp_path, pg_cluster.url(library, "clerk", "clerk-pw"), "clerk-pw")
     assert "permission denied" in err
-    assert "ask the administrator for the role" in err
+    assert "ask the administrator for the ketref role" in err
 
 
 def test_connection_lost_mid_operation(pg_cluster: Cluster, library: str, tmp_path: Path) -> None:

@@ -165,7 +165,7 @@ def hold_lock(db: str, seconds: float) -> None:
     if "://" in db:
         from sqlalchemy import create_engine
 
-        from ketref.db.engine import WRITER_LOCK
+        from ketref.db.server import WRITER_LOCK
 
         with create_engine(db).begin() as server:
             server.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
