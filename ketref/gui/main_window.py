@@ -47,6 +47,7 @@ from ketref.domain.errors import KetrefError
 from ketref.domain.search import SearchResult
 from ketref.gui import dialogs
 from ketref.gui.background import LatestOnly
+from ketref.gui.change_watch import ChangeWatch
 from ketref.gui.clinic_dialog import ClinicDialog
 from ketref.gui.detail_html import item_html, message_html, reference_html
 from ketref.gui.dialogs import AboutDialog, about_html
@@ -94,6 +95,7 @@ class MainWindow(QMainWindow):
         self._history = History()
         self._review: ReviewSummary | None = None
         self._shown: Place | None = None
+        self._watch: ChangeWatch | None = None
         self._runner: LatestOnly | None = None
         self.keystroke_at = 0.0
         self._visit_timer = QTimer(self, singleShot=True, interval=VISIT_DELAY_MS)
@@ -290,6 +292,10 @@ class MainWindow(QMainWindow):
         except Exception:  # search still works, it loads these on first use instead
             log.exception("could not prepare search")
         self._set_enabled(True)
+        if self._watch is not None:
+            self._watch.stop()
+        self._watch = ChangeWatch(services.catalogue.changes, self)
+        self._watch.changed.connect(self._changed_elsewhere)
         self.screening_page.attach(services.screening)
         self.handouts_page.attach(services.handouts, services.clinic.get().paper)
         self._review = services.catalogue.review_summary()
@@ -303,6 +309,13 @@ class MainWindow(QMainWindow):
         self.search.setFocus()
         if self.search.text().strip():
             self._on_search_text(self.search.text())
+
+    def _changed_elsewhere(self) -> None:
+        """Saved in another window or on another workstation: show the new version of the item
+        on screen (lists keep their place; they refresh when next opened)."""
+        if self._shown is not None:
+            self._show(self._shown, visit=False)
+        self.statusBar().showMessage("Updated with changes saved elsewhere.", 5000)
 
     @Slot(str)
     def refuse(self, text: str) -> None:

@@ -1,0 +1,36 @@
+"""A change saved in another window (or on another workstation) shows up without a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ketref.domain.enums import ItemKind
+from tests.conftest import SHIPPED_CONTENT, make_workspace
+
+pytestmark = pytest.mark.gui
+
+
+def test_an_edit_saved_elsewhere_replaces_the_item_on_screen(
+    window, shipped_home: Path, qtbot
+) -> None:
+    window._watch._timer.setInterval(50)
+    first = window._shown
+    assert first is not None and first.kind is ItemKind.INDICATION
+    other = make_workspace(shipped_home, SHIPPED_CONTENT).open()  # the other workstation
+    try:
+        other.catalogue.edit_item(first.kind, first.slug, {"summary": "Saved at the front desk."})
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: "Saved at the front desk." in window.detail.toPlainText(), timeout=5000)
+    assert window._shown == first
+    assert "changes saved elsewhere" in window.statusBar().currentMessage()
+
+
+def test_nothing_changes_when_nothing_was_saved(window, qtbot) -> None:
+    window._watch._timer.setInterval(20)
+    shown = window.detail.toHtml()
+    qtbot.wait(200)
+    assert window.detail.toHtml() == shown
+    assert "elsewhere" not in window.statusBar().currentMessage()
