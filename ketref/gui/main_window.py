@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
 from ketref.domain.catalogue import ItemSummary, ReviewSummary
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import KetrefError
+from ketref.domain.roles import Role
 from ketref.domain.search import SearchResult
 from ketref.gui import dialogs
 from ketref.gui.background import LatestOnly
@@ -62,6 +63,7 @@ from ketref.services.screening_print import save_summary
 from ketref.services.workspace import Services
 
 log = logging.getLogger(__name__)
+NEEDS_EDITOR = f"Needs the {Role.EDITOR.server_name} role on the shared database"
 
 FAVOURITES, RECENT, SCREENING = "favourites", "recent", "screening"
 PAGES: tuple[str, ...] = (
@@ -268,7 +270,8 @@ class MainWindow(QMainWindow):
             keys = [f"Ctrl+{number}"]
             go_menu.addAction(self._action(PAGE_LABELS[page], keys, partial(self.show_page, page)))
         self.tools_menu = menus.addMenu("&Tools")
-        self.tools_menu.addAction(self._action("Clinic profile…", [], self.edit_clinic))
+        self.clinic_action = self._action("Clinic profile…", [], self.edit_clinic)
+        self.tools_menu.addAction(self.clinic_action)
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
         self._update_actions()
@@ -292,6 +295,10 @@ class MainWindow(QMainWindow):
         except Exception:  # search still works, it loads these on first use instead
             log.exception("could not prepare search")
         self._set_enabled(True)
+        _user, role = services.maintenance.access()  # on a shared server: what this user may do
+        may_edit = role >= Role.EDITOR
+        self.clinic_action.setEnabled(may_edit)
+        self.clinic_action.setToolTip("" if may_edit else NEEDS_EDITOR)
         if self._watch is not None:
             self._watch.stop()
         self._watch = ChangeWatch(services.catalogue.changes, self)

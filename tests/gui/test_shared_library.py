@@ -1,4 +1,5 @@
-"""A change saved in another window (or on another workstation) shows up without a restart."""
+"""A window on a shared library: changes saved elsewhere show up, and a reader sees no editing
+action the server would refuse."""
 
 from __future__ import annotations
 
@@ -34,3 +35,14 @@ def test_nothing_changes_when_nothing_was_saved(window, qtbot) -> None:
     qtbot.wait(200)
     assert window.detail.toHtml() == shown
     assert "elsewhere" not in window.statusBar().currentMessage()
+
+
+def test_a_reader_finds_the_editing_actions_disabled(window, make_window, shipped_services) -> None:
+    """On a shared server a reader's window offers no action the server would refuse."""
+    from ketref.domain.roles import Role
+
+    assert window.clinic_action.isEnabled()
+    shipped_services.db.role = Role.READER
+    reader_window = make_window()
+    assert not reader_window.clinic_action.isEnabled()
+    assert "ketref_editor" in reader_window.clinic_action.toolTip()
