@@ -15,6 +15,7 @@ run, and the run says so in one line at its end (and in its header first).
 
 from __future__ import annotations
 
+import atexit
 import itertools
 from pathlib import Path
 
@@ -89,7 +90,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     reason = _unavailable_reason()
     if reason is None:
         try:
-            config.stash[CLUSTER] = start_cluster()
+            cluster = start_cluster()
+            atexit.register(
+                cluster.stop
+            )  # also when the run is interrupted; stopping is idempotent
+            config.stash[CLUSTER] = cluster
             return
         except ClusterUnavailableError as exc:
             reason = str(exc)
