@@ -12,8 +12,6 @@ from collections.abc import Callable, Hashable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ketref.domain.errors import KetrefError
-
 log = logging.getLogger(__name__)
 
 POLL_MS = 3000
@@ -24,12 +22,14 @@ class ChangeWatch(QObject):
 
     def __init__(
         self,
-        marker: Callable[[], Hashable],
+        marker: Callable[[], Hashable | None],
         parent: QObject | None = None,
         interval_ms: int = POLL_MS,
     ) -> None:
+        """``marker`` returns None while there is nothing to watch (no library open)."""
         super().__init__(parent)
         self._marker = marker
+        self._failing = False
         self._last = self._read()
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
@@ -38,10 +38,19 @@ class ChangeWatch(QObject):
 
     def _read(self) -> Hashable | None:
         try:
-            return self._marker()
-        except KetrefError:  # busy or unreachable now: the next poll, or the next action, says
-            log.info("change marker not readable now")
+            marker = self._marker()
+        except Exception:  # busy, unreachable, mid-restore: the next poll or action will say
+            if not self._failing:  # once per outage, not every few seconds
+                log.info("changes made elsewhere cannot be checked now", exc_info=True)
+            self._failing = True
             return None
+        self._failing = False
+        return marker
+
+    def restart(self) -> None:
+        """Take the current state as seen (after the window re-attached) and poll again."""
+        self._last = self._read()
+        self._timer.start()
 
     def _poll(self) -> None:
         current = self._read()

@@ -299,10 +299,11 @@ class MainWindow(QMainWindow):
         may_edit = role >= Role.EDITOR
         self.clinic_action.setEnabled(may_edit)
         self.clinic_action.setToolTip("" if may_edit else NEEDS_EDITOR)
-        if self._watch is not None:
-            self._watch.stop()
-        self._watch = ChangeWatch(services.catalogue.changes, self)
-        self._watch.changed.connect(self._changed_elsewhere)
+        if self._watch is None:
+            self._watch = ChangeWatch(self._change_marker, self)
+            self._watch.changed.connect(self._changed_elsewhere)
+        else:
+            self._watch.restart()
         self.screening_page.attach(services.screening)
         self.handouts_page.attach(services.handouts, services.clinic.get().paper)
         self._review = services.catalogue.review_summary()
@@ -316,6 +317,10 @@ class MainWindow(QMainWindow):
         self.search.setFocus()
         if self.search.text().strip():
             self._on_search_text(self.search.text())
+
+    def _change_marker(self) -> tuple[int | None, int | None] | None:
+        # None while detached (a restore may be moving the files): nothing is read then
+        return self.services.catalogue.changes() if self.services is not None else None
 
     def _changed_elsewhere(self) -> None:
         """Saved in another window or on another workstation: show the new version of the item
@@ -708,6 +713,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        if self._watch is not None:
+            self._watch.stop()
         if self._runner is not None:
             self._runner.shutdown()
         self.handouts_page.shutdown()
