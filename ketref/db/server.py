@@ -20,7 +20,7 @@ from ketref.db.engine import (
     make_engine,
 )
 from ketref.db.errors import ForeignDatabaseError, translate_error
-from ketref.db.server_roles import detect_role, roles_exist
+from ketref.db.server_roles import detect_role, roles_in_use
 from ketref.domain.errors import DatabaseRefusedError, KetrefError
 from ketref.domain.roles import Role
 
@@ -62,7 +62,7 @@ def open_server_database(target: DatabaseTarget, settings: ConnectionSettings) -
     try:
         with engine.connect() as conn:
             user, role = detect_role(conn)
-            has_roles = roles_exist(conn)
+            has_roles = roles_in_use(conn)
             tables = set(inspect(conn).get_table_names())
             revision: str | None = None
             if "alembic_version" in tables:

@@ -69,25 +69,31 @@ def init_roles(conn: Connection) -> None:
         conn.exec_driver_sql(statement)
 
 
-def roles_exist(conn: Connection) -> bool:
-    return bool(
-        conn.execute(
-            text("SELECT EXISTS (SELECT FROM pg_roles WHERE rolname = :name)"),
-            {"name": Role.OWNER.server_name},
-        ).scalar_one()
-    )
+def roles_in_use(conn: Connection) -> bool:
+    """``init-roles`` was run for this database: its tables belong to the owner role.
+
+    PostgreSQL's roles are shared by every database of a server; this asks about this one.
+    """
+    owner = conn.execute(
+        text(
+            "SELECT tableowner FROM pg_tables "
+            "WHERE schemaname = current_schema() AND tablename = 'ketref_meta'"
+        )
+    ).scalar()
+    return owner == Role.OWNER.server_name
 
 
 def detect_role(conn: Connection) -> tuple[str, Role]:
     """(login user, the highest ketref role it holds).
 
-    Before ``init-roles`` there are no roles to hold: everyone who can connect is treated as
-    the owner, as before roles existed (the server's own privileges still apply).
+    Before ``init-roles`` (for this database) there are no roles to hold: everyone who can
+    connect is treated as the owner, as before roles existed (the server's own privileges
+    still apply).
     """
     user, superuser = conn.execute(
         text("SELECT current_user, rolsuper FROM pg_roles WHERE rolname = current_user")
     ).one()
-    if superuser or not roles_exist(conn):
+    if superuser or not roles_in_use(conn):
         return str(user), Role.OWNER
     for role in reversed(ROLES_LOW_TO_HIGH):
         held = conn.execute(
@@ -96,8 +102,3 @@ def detect_role(conn: Connection) -> tuple[str, Role]:
         if held:
             return str(user), role
     return str(user), Role.NONE
-
-
-def become_owner_sql() -> str:
-    """Run DDL as the owner role (so new tables belong to it, not to the person)."""
-    return f"SET LOCAL ROLE {Role.OWNER.server_name}"

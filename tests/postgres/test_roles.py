@@ -107,3 +107,18 @@ def test_the_server_privileges_hold_even_without_ketref(
         assert conn.execute("SELECT count(*) FROM audit_event").fetchone()[0] >= 1
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("DELETE FROM audit_event")
+
+
+def test_roles_made_for_one_database_leave_another_alone(
+    capsys, server_home, clinic: dict[str, str], pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    """PostgreSQL's roles are server-wide: a second library on the same server starts, and is
+    owned by whoever sets it up, until init-roles is run for it too."""
+    pg_cluster.execute("DROP DATABASE IF EXISTS second_library", "CREATE DATABASE second_library")
+    try:
+        home = tmp_path / "second"
+        code, out, err = run(capsys, home, pg_cluster.url("second_library"), "server", "whoami")
+        assert code == 0, err
+        assert "Role: owner" in out
+    finally:
+        pg_cluster.execute('DROP DATABASE "second_library" WITH (FORCE)')
