@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from ketref.cli import parse_args, run_command
 from ketref.db.engine import DatabaseTarget
 from ketref.domain.errors import KetrefError
+from ketref.domain.text_rules import visible
 from ketref.log import setup_logging
 from ketref.paths import DATABASE_ENV, AppPaths, resources_dir
 from ketref.services.workspace import Workspace
@@ -31,14 +32,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parse_args(argv)
         workspace = build_workspace(args.db, args.home)
+        log_file = setup_logging(workspace.paths.logs, verbose=args.verbose)
+        log.info("ketref starting (%s)", args.command or "window")
     except KetrefError as exc:
-        print(f"ketref: {exc}", file=sys.stderr)
+        print(f"ketref: {visible(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except OSError as exc:
-        print(f"ketref: cannot use the ketref folders: {exc}", file=sys.stderr)
+        where = f" ({exc.filename})" if exc.filename else ""
+        print(
+            f"ketref: cannot use the ketref folders{where}: {exc.strerror or exc}.",
+            file=sys.stderr,
+        )
         return 2
-    log_file = setup_logging(workspace.paths.logs, verbose=args.verbose)
-    log.info("ketref starting (%s)", args.command or "window")
     if args.command is None:
         from ketref.gui.launch import run_gui  # Qt is imported only when a window is wanted
 
@@ -56,9 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KetrefError as exc:
         log.warning("refused: %s", exc.__class__.__name__)
-        print(f"ketref: {exc}", file=sys.stderr)
+        print(f"ketref: {visible(str(exc))}", file=sys.stderr)
         return exc.exit_code
     except Exception:
         log.exception("internal error")
-        print(f"ketref: internal error; details are in {log_file}", file=sys.stderr)
+        where = f"are in {log_file}" if log_file else "were written above"
+        print(f"ketref: internal error; details {where}", file=sys.stderr)
         return 1

@@ -107,24 +107,40 @@ class _OwnerOnlyFileHandler(logging.handlers.RotatingFileHandler):
         fd = os.open(self.baseFilename, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
         return os.fdopen(fd, "a", encoding=self.encoding, errors=self.errors)
 
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        """A full or read-only disk loses the log line, never the user's one-line message:
+        logging's default would print a traceback on stderr."""
 
-def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path:
-    """Log to ``ketref.log`` (rotated at 1 MB, 5 kept); return the file's path."""
-    log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = log_dir / "ketref.log"
+
+def setup_logging(log_dir: Path, *, verbose: bool = False) -> Path | None:
+    """Log to ``ketref.log`` (rotated at 1 MB, 5 kept); return the file's path.
+
+    Where the logs folder cannot be written (a read-only home), errors go to stderr instead
+    and None is returned: logging must never be the reason ketref cannot start.
+    """
+    path: Path | None = log_dir / "ketref.log"
     root = logging.getLogger()
-    for handler in list(root.handlers):
-        if getattr(handler, "_ketref", False):
-            root.removeHandler(handler)
-            handler.close()
-    if os.name == "posix":
-        for old in log_dir.glob("ketref.log*"):
-            with contextlib.suppress(OSError):
-                old.chmod(0o600)
-    handler = _OwnerOnlyFileHandler(path, maxBytes=1_000_000, backupCount=5, encoding="utf-8")
+    for old_handler in list(root.handlers):
+        if getattr(old_handler, "_ketref", False):
+            root.removeHandler(old_handler)
+            old_handler.close()
+    handler: logging.Handler
+    try:
+        log_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        if os.name == "posix":
+            for old in log_dir.glob("ketref.log*"):
+                with contextlib.suppress(OSError):
+                    old.chmod(0o600)
+        handler = _OwnerOnlyFileHandler(
+            log_dir / "ketref.log", maxBytes=1_000_000, backupCount=5, encoding="utf-8"
+        )
+    except OSError:
+        path = None
+        handler = logging.StreamHandler()
+        handler.setLevel(logging.ERROR)  # the user's one-line message stays one line
     handler.setFormatter(PrivacyFormatter(LOG_FORMAT))
     handler.addFilter(SensitiveTextFilter())
-    handler._ketref = True  # type: ignore[attr-defined]
+    handler._ketref = True  # type: ignore[union-attr]
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     logging.getLogger("sqlalchemy").setLevel(logging.WARNING)

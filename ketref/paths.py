@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from dataclasses import dataclass
@@ -48,9 +49,19 @@ class AppPaths:
         Existing ketref folders that others can read are tightened to 0700 as well.
         """
         for directory in (self.data, self.config, self.logs, self.backups):
-            directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+            make_private_dirs(directory)
             if os.name == "posix" and directory.stat().st_mode & 0o077:
-                directory.chmod(stat.S_IMODE(directory.stat().st_mode) & ~0o077)
+                with contextlib.suppress(OSError):  # not ours to tighten (read-only home)
+                    directory.chmod(stat.S_IMODE(directory.stat().st_mode) & ~0o077)
+
+
+def make_private_dirs(directory: Path) -> None:
+    """``mkdir -p`` where every folder created (a new ``--home`` and its parents too) is 0700
+    from the start: ``Path.mkdir(parents=True)`` would make the parents 0777 minus the umask."""
+    missing = [p for p in (directory, *directory.parents) if not p.exists()]
+    for folder in reversed(missing):
+        with contextlib.suppress(FileExistsError):  # another ketref made it just now
+            folder.mkdir(mode=0o700)
 
 
 def resources_dir() -> Path:

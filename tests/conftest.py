@@ -23,9 +23,33 @@ from tests.backends import use_backend_database  # noqa: E402
 
 pytest_plugins = ["tests.backends"]
 
-FIXTURE_CONTENT = Path(__file__).parent / "fixtures" / "content"
+TESTS = Path(__file__).parent
+FIXTURE_CONTENT = TESTS / "fixtures" / "content"
 SHIPPED_CONTENT = resources_dir() / "content"
 FIXED_NOW = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
+
+
+FOLDER_MARKERS = {
+    "unit": "unit",
+    "db": "db",
+    "pdf": "pdf",
+    "gui": "gui",
+    "cli": "cli",
+    "content": "content",
+    "reliability": "reliability",
+    "benchmarks": "bench",
+    "postgres": "postgres",
+}
+"""Every test carries the marker of its folder, so ``-m`` selects by folder without each file
+repeating it; files add topic markers (``db``, ``slow``) of their own."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        parts = item.path.relative_to(TESTS).parts
+        marker = FOLDER_MARKERS.get(parts[0]) if len(parts) > 1 else None
+        if marker is not None:
+            item.add_marker(marker)
 
 
 def fixed_clock() -> datetime:

@@ -34,7 +34,9 @@ def shipped_rules() -> RuleSet:
 
 @lru_cache(maxsize=1)
 def shipped_medicines() -> MedicationIndex:
-    return MedicationIndex.from_interactions(shipped_bundle().interactions)
+    bundle = shipped_bundle()
+    synonyms = {s.term: list(s.means) for s in bundle.synonyms}
+    return MedicationIndex.from_interactions(bundle.interactions, synonyms)
 
 
 def clear_values(**changes: Any) -> dict[str, Any]:

@@ -60,7 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
 def run_command(args: argparse.Namespace, workspace: Workspace, out: TextIO | None = None) -> int:
     """Run one parsed command against ``workspace``; errors propagate to the caller."""
     handler: Handler = args.handler
-    ctx = Context(workspace, out or sys.stdout)
+    ctx = Context(workspace, out or sys.stdout, reads_only=getattr(args, "reads_only", False))
     try:
         return handler(args, ctx)
     finally:

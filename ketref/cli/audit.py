@@ -11,7 +11,7 @@ def register(sub: Subparsers) -> None:
     p = sub.add_parser("audit", help="who changed which content, when (newest first)")
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=positive_int, default=50, help="at most N events (50)")
-    p.set_defaults(handler=_cmd_audit)
+    p.set_defaults(handler=_cmd_audit, reads_only=True)
 
 
 def _cmd_audit(args: argparse.Namespace, ctx: Context) -> int:

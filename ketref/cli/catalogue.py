@@ -18,25 +18,25 @@ def register(sub: Subparsers) -> None:
     p: Parser = sub.add_parser("list", help="list the items of one kind")
     p.add_argument("kind", choices=KIND_CHOICES)
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=_cmd_list)
+    p.set_defaults(handler=_cmd_list, reads_only=True)
 
     p = sub.add_parser("show", help="show one item with its references and review dates")
     p.add_argument("kind", choices=KIND_CHOICES)
     p.add_argument("slug")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=_cmd_show)
+    p.set_defaults(handler=_cmd_show, reads_only=True)
 
     p = sub.add_parser("search", help="search everything (typos and synonyms forgiven)")
     p.add_argument("text", nargs="+")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--limit", type=positive_int, default=20, help="at most N results (20)")
-    p.set_defaults(handler=_cmd_search)
+    p.set_defaults(handler=_cmd_search, reads_only=True)
 
     p = sub.add_parser("content", help="the loaded knowledge base")
     content_sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     q = content_sub.add_parser("status", help="content version and counts")
     q.add_argument("--json", action="store_true")
-    q.set_defaults(handler=_cmd_content_status)
+    q.set_defaults(handler=_cmd_content_status, reads_only=True)
 
 
 def _cmd_list(args: argparse.Namespace, ctx: Context) -> int:

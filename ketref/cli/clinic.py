@@ -17,7 +17,7 @@ def register(sub: Subparsers) -> None:
     clinic_sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     q = clinic_sub.add_parser("show", help="show the clinic profile")
     q.add_argument("--json", action="store_true", help="print JSON")
-    q.set_defaults(handler=_cmd_show)
+    q.set_defaults(handler=_cmd_show, reads_only=True)
     q = clinic_sub.add_parser(
         "set", help="change fields of the clinic profile (others stay as they are)"
     )

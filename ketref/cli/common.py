@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TextIO, TypeAlias
@@ -27,12 +28,16 @@ class Context:
 
     workspace: Workspace
     out: TextIO
+    reads_only: bool = False
+    """The command never writes, so a read-only library may be opened read-only."""
     _services: Services | None = field(default=None, init=False)
 
     @property
     def services(self) -> Services:
         if self._services is None:
-            self._services = self.workspace.open()
+            self._services = self.workspace.open(reads_only=self.reads_only)
+            if self._services.repaired:
+                print(f"ketref: {self._services.repaired}", file=sys.stderr)
         return self._services
 
     def close(self) -> None:

@@ -13,7 +13,7 @@ def register(sub: Subparsers) -> None:
     db_sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     q = db_sub.add_parser("check", help="integrity and schema version")
     q.add_argument("--json", action="store_true")
-    q.set_defaults(handler=_cmd_check)
+    q.set_defaults(handler=_cmd_check, reads_only=True)
     q = db_sub.add_parser(
         "backup", help="write a verified backup (SQLite backup API; pg_dump on a server)"
     )
@@ -116,11 +116,5 @@ def _cmd_recover(args: argparse.Namespace, ctx: Context) -> int:
         ctx.out.write("The database is healthy; there is nothing to recover.\n")
         return 0
     result = ctx.workspace.recover(args.backup)
-    if result.aside is None:
-        ctx.out.write("There was no database file.\n")
-    else:
-        ctx.out.write(f"The damaged database was kept as {result.aside}.\n")
-    ctx.out.write(
-        f"Restored the backup from {result.restored.when} ({result.restored.path.name}).\n"
-    )
+    ctx.out.write(result.report() + "\n")
     return 0

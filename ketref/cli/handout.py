@@ -64,7 +64,7 @@ def register(sub: Subparsers) -> None:
 
     p = sub.add_parser("schedules", help="list the treatment schedule templates")
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(handler=_cmd_schedules)
+    p.set_defaults(handler=_cmd_schedules, reads_only=True)
 
 
 def _schedule_request(args: argparse.Namespace) -> ScheduleRequest | None:

@@ -31,7 +31,7 @@ def register(sub: Subparsers) -> None:
     q = pack_sub.add_parser("check", help="check a pack and show what importing it would do")
     q.add_argument("path", type=Path, metavar="FILE")
     q.add_argument("--json", action="store_true")
-    q.set_defaults(handler=_cmd_check)
+    q.set_defaults(handler=_cmd_check, reads_only=True)
 
 
 def _cmd_export(args: argparse.Namespace, ctx: Context) -> int:

@@ -23,6 +23,7 @@ from ketref.services.screening import load_patient_file
 WIDTH = 100
 _HEADINGS = {
     FindingOutcome.NOT_ELIGIBLE: "Not eligible because",
+    FindingOutcome.AVOID_COMBINATION: "Medicine to avoid with this product",
     FindingOutcome.CANNOT_DETERMINE: "Cannot determine until answered",
     FindingOutcome.NEEDS_REVIEW: "Needs review",
     FindingOutcome.INDICATION_MET: "Indication met",
@@ -65,13 +66,13 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     _add_bp_options(p, "use for this screening")
-    p.set_defaults(handler=_cmd_screen)
+    p.set_defaults(handler=_cmd_screen, reads_only=True)
 
     p = sub.add_parser("thresholds", help="the clinic's blood-pressure thresholds for screening")
     actions = p.add_subparsers(dest="action", metavar="ACTION", required=True)
     q = actions.add_parser("show", help="the thresholds screening uses now")
     q.add_argument("--json", action="store_true")
-    q.set_defaults(handler=_cmd_thresholds_show)
+    q.set_defaults(handler=_cmd_thresholds_show, reads_only=True)
     q = actions.add_parser("set", help="store the clinic's thresholds (audited)")
     _add_bp_options(q, "store")
     q.set_defaults(handler=_cmd_thresholds_set)
@@ -106,7 +107,9 @@ def render_summary(summary: ScreeningSummary, out: TextIO) -> None:
     )
     _wrapped(out, f"Blood pressure: {result.thresholds.describe()}", "", "  ")
     for product_result in result.results:
-        out.write(f"\n{product_result.product.label}: {product_result.status.label.upper()}\n")
+        status = product_result.status.label.upper()
+        reason = f" ({product_result.reason})" if product_result.reason else ""
+        _wrapped(out, f"{product_result.product.label}: {status}{reason}", "\n", "  ")
         for outcome in FindingOutcome:
             findings = product_result.findings_with(outcome)
             if findings:

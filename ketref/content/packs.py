@@ -25,7 +25,6 @@ import codecs
 import hashlib
 import json
 import math
-import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
@@ -47,6 +46,7 @@ from ketref.domain.packs import (
     PackHeader,
     PackItemRecord,
 )
+from ketref.domain.text_rules import text_problem
 
 MAX_PACK_BYTES = 16 * 1024 * 1024
 MAX_ITEMS = 5000
@@ -56,9 +56,6 @@ FORMATS = {".json": "json", ".yaml": "yaml", ".yml": "yaml"}
 
 MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 """Pack format N -> N+1 upgrades of the payload, applied in turn when reading older packs."""
-
-_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
 
 # --- Writing -------------------------------------------------------------------------------
 
@@ -187,26 +184,6 @@ def _pointer(parts: tuple[str | int, ...]) -> str:
     return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-_BAD_CHARACTER = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\u202a-\u202e\u2066-\u2069\ufffd]"
-)
-
-
-def _text_problem(text: str) -> str | None:
-    match = _BAD_CHARACTER.search(text)
-    if match is None:
-        return None
-    ch = match.group()
-    code = ord(ch)
-    if 0xD800 <= code <= 0xDFFF:
-        return "a lone surrogate (broken text)"
-    if ch in _BIDI_CONTROLS:
-        return f"a bidirectional override (U+{code:04X})"
-    if ch == "\ufffd":
-        return "a replacement character (U+FFFD: the text was mis-decoded somewhere)"
-    return f"a control character (U+{code:04X})"
-
-
 def _clean(value: Any, path: tuple[str | int, ...], problems: list[str]) -> Any:
     """Return ``value`` with text NFC-normalised; append a problem for each bad part."""
     if len(path) > MAX_DEPTH:
@@ -220,7 +197,7 @@ def _clean(value: Any, path: tuple[str | int, ...], problems: list[str]) -> Any:
             if not isinstance(key, str):
                 problems.append(f"{_pointer((*path, str(key)))}: keys must be text")
                 continue
-            bad = _text_problem(key)
+            bad = text_problem(key)
             if bad:
                 problems.append(f"{_pointer((*path, key))}: the key contains {bad}")
             cleaned[unicodedata.normalize("NFC", key)] = _clean(item, (*path, key), problems)
@@ -228,7 +205,7 @@ def _clean(value: Any, path: tuple[str | int, ...], problems: list[str]) -> Any:
     if isinstance(value, list):
         return [_clean(item, (*path, i), problems) for i, item in enumerate(value)]
     if isinstance(value, str):
-        bad = _text_problem(value)
+        bad = text_problem(value)
         if bad:
             problems.append(f"{_pointer(path)}: the text contains {bad}")
         return unicodedata.normalize("NFC", value)
@@ -311,12 +288,14 @@ def _validate_payload(payload: dict[str, Any], digest: str) -> ContentPack:
     problems += [f"/payload/{key}: unknown field" for key in extra]
     header = _validate(PackHeader, payload.get("pack"), ("payload", "pack"), problems)
     refs: list[Reference] = []
-    for i, raw in enumerate(_list(payload, "references", MAX_ITEMS, problems)):
+    raw_refs = _list(payload, "references", MAX_ITEMS, problems)
+    for i, raw in enumerate(raw_refs):
         ref = _validate(Reference, raw, ("payload", "references", i), problems)
         if ref is not None:
             refs.append(ref)
     entries: list[PackEntry] = []
-    for i, raw in enumerate(_list(payload, "items", MAX_ITEMS, problems)):
+    raw_items = _list(payload, "items", MAX_ITEMS, problems)
+    for i, raw in enumerate(raw_items):
         base: tuple[str | int, ...] = ("payload", "items", i)
         record = _validate(PackItemRecord, raw, base, problems)
         if record is None:
@@ -332,7 +311,14 @@ def _validate_payload(payload: dict[str, Any], digest: str) -> ContentPack:
         event = _validate(PackAuditRecord, raw, ("payload", "audit", i), problems)
         if event is not None:
             audit.append(event)
-    problems += _integrity_problems(refs, entries)
+    # A reference or item that failed validation already has its problem; without it the
+    # cross-checks would add unrelated "not included" / "not cited" lines.
+    problems += _integrity_problems(
+        refs,
+        entries,
+        all_refs=len(refs) == len(raw_refs),
+        all_items=len(entries) == len(raw_items),
+    )
     if problems or header is None:
         raise PackError(problems or ["/payload/pack: missing"])
     if not entries:
@@ -340,8 +326,11 @@ def _validate_payload(payload: dict[str, Any], digest: str) -> ContentPack:
     return ContentPack(header, tuple(refs), tuple(entries), tuple(audit), digest)
 
 
-def _integrity_problems(refs: list[Reference], entries: list[PackEntry]) -> list[str]:
-    """Inside the pack: no duplicates, every cited reference included, none left uncited."""
+def _integrity_problems(
+    refs: list[Reference], entries: list[PackEntry], *, all_refs: bool, all_items: bool
+) -> list[str]:
+    """Inside the pack: no duplicates, every cited reference included, none left uncited
+    (each cross-check only over a complete side)."""
     problems: list[str] = []
     seen_refs: set[str] = set()
     for i, ref in enumerate(refs):
@@ -356,12 +345,12 @@ def _integrity_problems(refs: list[Reference], entries: list[PackEntry]) -> list
         seen_items.add(entry.name)
         item_refs = cited_reference_ids(entry.item)
         cited |= item_refs
-        for missing in sorted(item_refs - seen_refs):
+        for missing in sorted(item_refs - seen_refs if all_refs else ()):
             problems.append(
                 f"/payload/items/{i}/item: {entry.name} cites reference {missing!r}, which the "
                 "pack does not include"
             )
-    for orphan in sorted(seen_refs - cited):
+    for orphan in sorted(seen_refs - cited if all_items else ()):
         problems.append(f"/payload/references: {orphan!r} is not cited by any item in the pack")
     return problems
 

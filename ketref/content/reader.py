@@ -12,7 +12,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from ketref.content.safe_yaml import YamlError, load_yaml
+from ketref.bounded_read import UnreadableFileError, read_bounded, read_bounded_text
+from ketref.content.safe_yaml import MAX_BYTES, YamlError, load_yaml
 from ketref.domain.content import (
     ContentBundle,
     Contraindication,
@@ -88,9 +89,9 @@ def _yaml_files(folder: Path) -> Iterator[Path]:
 
 def _read(path: Path) -> Any:
     try:
-        return load_yaml(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
-        raise YamlError(f"cannot read: {exc}") from exc
+        return load_yaml(read_bounded_text(path, MAX_BYTES))
+    except UnreadableFileError as exc:
+        raise YamlError(str(exc)) from exc
 
 
 def folder_digest(root: Path) -> str:
@@ -98,7 +99,7 @@ def folder_digest(root: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in {".yaml", ".yml"}):
         digest.update(path.relative_to(root).as_posix().encode("utf-8") + b"\0")
-        digest.update(path.read_bytes() + b"\0")
+        digest.update(read_bounded(path, MAX_BYTES) + b"\0")
     return digest.hexdigest()
 
 

@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode
 MAX_BYTES = 5 * 1024 * 1024
 MAX_DEPTH = 64
 """Deeper nesting is refused before construction (which recurses and could exhaust the stack)."""
+_TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep"
 
 
 class YamlError(ValueError):
@@ -72,7 +73,7 @@ def load_yaml(text: str, *, max_bytes: int = MAX_BYTES) -> Any:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise YamlError(f"{_where(event)}nested more than {MAX_DEPTH} levels deep")
+                    raise YamlError(f"{_where(event)}{_TOO_DEEP}")
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
         return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strict SafeLoader subclass
@@ -90,4 +91,8 @@ def load_yaml(text: str, *, max_bytes: int = MAX_BYTES) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}: " if mark is not None else ""
         problem = getattr(exc, "problem", None) or str(exc)
+        if "maximum nesting depth" in problem:
+            # PyYAML 6.0.4's libyaml stops deep nesting itself; the message must not depend
+            # on which PyYAML is installed.
+            problem = _TOO_DEEP
         raise YamlError(f"{where}{problem}") from exc

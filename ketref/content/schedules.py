@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Collection
 from pathlib import Path
 
+from ketref.bounded_read import UnreadableFileError, read_bounded_text
 from ketref.content.reader import validate_items
-from ketref.content.safe_yaml import YamlError, load_yaml
+from ketref.content.safe_yaml import MAX_BYTES, YamlError, load_yaml
 from ketref.domain.errors import ContentError
 from ketref.domain.schedules import ScheduleTemplate
 
@@ -34,8 +35,8 @@ def read_schedule_templates(
     for path in sorted(p for p in folder.iterdir() if p.suffix in {".yaml", ".yml"}):
         where = f"{SCHEDULES_FOLDER}/{path.name}"
         try:
-            raw = load_yaml(path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, YamlError) as exc:
+            raw = load_yaml(read_bounded_text(path, MAX_BYTES))
+        except (UnreadableFileError, YamlError) as exc:
             problems.append(f"{where}: {exc}")
             continue
         good, item_problems = validate_items(raw, ScheduleTemplate, where)

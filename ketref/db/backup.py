@@ -15,11 +15,13 @@ import glob
 import os
 import re
 import sqlite3
+import stat
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ketref.db.health import integrity_of, read_only_uri, sole_user
 from ketref.domain.backups import BackupInfo, BackupKind
 from ketref.domain.errors import BadInputError
 
@@ -37,8 +39,8 @@ class BackupError(BadInputError):
 
 _OS_REASONS = {
     errno.ENOENT: "the folder does not exist",
-    errno.EACCES: "permission denied",
-    errno.EPERM: "permission denied",
+    errno.EACCES: "permission denied (a read-only folder or file)",
+    errno.EPERM: "permission denied (a read-only folder or file)",
     errno.EROFS: "the disk is read-only",
     errno.ENOSPC: "the disk is full",
     errno.EDQUOT: "the disk quota is exceeded",
@@ -72,17 +74,20 @@ def failure_reason(exc: BaseException) -> str:
 def integrity_ok(path: Path) -> bool:
     """True when SQLite's full integrity_check and foreign_key_check both pass."""
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        return integrity_of(path).ok
     except sqlite3.Error:
         return False
-    try:
-        integrity = conn.execute("PRAGMA integrity_check").fetchall()
-        fk = conn.execute("PRAGMA foreign_key_check").fetchall()
-        return [r[0] for r in integrity] == ["ok"] and not fk
-    except sqlite3.DatabaseError:
-        return False
-    finally:
-        conn.close()
+
+
+def create_private(path: Path) -> None:
+    """Create ``path`` empty and 0600 before SQLite opens it: owner-only from the first byte
+    whatever the umask (SQLite gives its ``-journal``/``-wal``/``-shm`` the same mode).
+
+    Raises:
+        FileExistsError: something is already there.
+    """
+    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    os.chmod(path, 0o600)  # a umask can only have removed bits; this restores owner rw
 
 
 def fsync_dir(directory: Path) -> None:
@@ -113,7 +118,7 @@ def publish_no_clobber(temp: Path, final: Path) -> None:
 
 
 def _copy(source: Path, temp: Path, progress: Progress | None) -> None:
-    src = sqlite3.connect(f"{source.as_uri()}?mode=ro", uri=True, isolation_level=None)
+    src = sqlite3.connect(read_only_uri(source), uri=True, isolation_level=None)
     try:
         # One read transaction across all steps: a consistent snapshot that never restarts,
         # even while another process keeps committing (WAL readers do not block writers).
@@ -135,8 +140,12 @@ def _copy(source: Path, temp: Path, progress: Progress | None) -> None:
         src.close()
 
 
-def backup_sqlite(source: Path, destination: Path, *, progress: Progress | None = None) -> Path:
+def backup_sqlite(
+    source: Path, destination: Path, *, progress: Progress | None = None, verify: bool = True
+) -> Path:
     """Copy ``source`` to ``destination`` with the backup API; verified, then published.
+
+    ``verify=False`` keeps an exact copy of a file known to fail its check (before a repair).
 
     Raises:
         BackupError: the folder is not writable, the disk is full, ``destination`` exists, or
@@ -148,10 +157,10 @@ def backup_sqlite(source: Path, destination: Path, *, progress: Progress | None 
         temp.unlink(missing_ok=True)
         if destination.exists():
             raise FileExistsError(errno.EEXIST, "exists", str(destination))
+        create_private(temp)
         _copy(source, temp, progress)
-        if not integrity_ok(temp):
+        if verify and not integrity_ok(temp):
             raise BackupError(f"The backup {destination.name} failed its integrity check.")
-        os.chmod(temp, 0o600)
         publish_no_clobber(temp, destination)
         fsync_dir(destination.parent)
     except (OSError, sqlite3.Error) as exc:
@@ -219,6 +228,24 @@ def move_aside(database: Path, aside: Path) -> None:
             os.replace(sidecar, Path(f"{aside}{suffix}"))
 
 
+def refuse_non_regular(database: Path) -> None:
+    """Refuse when something other than a regular file (a device, FIFO, folder, link) has the
+    library's name: ketref never renames or replaces such a thing.
+
+    Raises:
+        BackupError: naming what is there; nothing was changed.
+    """
+    try:
+        mode = os.lstat(database).st_mode
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(mode):
+        raise BackupError(
+            f"{database} is not a regular file (a device, pipe, folder or link), so ketref does "
+            "not rename or replace it; nothing was changed. Point --db at a library file."
+        )
+
+
 def restore_sqlite(backup: Path, database: Path, aside: Path) -> None:
     """Replace ``database`` with ``backup``; the current file and its sidecars move to ``aside``.
 
@@ -229,22 +256,24 @@ def restore_sqlite(backup: Path, database: Path, aside: Path) -> None:
     Raises:
         BackupError: the copy or a rename failed; the current database is where it was.
     """
+    refuse_non_regular(database)
     temp = database.with_name(database.name + ".restoring")
     _remove_quietly(temp)
-    backup_sqlite(backup, temp)
-    try:
-        move_aside(database, aside)
-    except OSError as exc:
-        _remove_quietly(temp)
-        raise BackupError(f"Could not restore {backup.name}: {failure_reason(exc)}.") from exc
-    try:
-        os.replace(temp, database)
-        fsync_dir(database.parent)
-    except OSError as exc:
-        raise BackupError(
-            f"Could not restore {backup.name}: {failure_reason(exc)}. The previous database "
-            f"was kept as {aside}."
-        ) from exc
+    with sole_user(database):  # never swap the file under another ketref
+        backup_sqlite(backup, temp)
+        try:
+            move_aside(database, aside)
+        except OSError as exc:
+            _remove_quietly(temp)
+            raise BackupError(f"Could not restore {backup.name}: {failure_reason(exc)}.") from exc
+        try:
+            os.replace(temp, database)
+            fsync_dir(database.parent)
+        except OSError as exc:
+            raise BackupError(
+                f"Could not restore {backup.name}: {failure_reason(exc)}. The previous "
+                f"database was kept as {aside}."
+            ) from exc
 
 
 # --- Names and listing ---------------------------------------------------------------------

@@ -24,14 +24,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-from ketref.db import migrate
-from ketref.db.backup import backup_path, backup_sqlite, publish_no_clobber
+from ketref.bounded_read import NotRegularFileError, UnreadableFileError, read_head
+from ketref.db import health, migrate
+from ketref.db.backup import backup_path, backup_sqlite, create_private, publish_no_clobber
 from ketref.db.errors import (
     DatabaseDamagedError,
     DatabaseReadOnlyError,
-    DatabaseTooNewError,
     ForeignDatabaseError,
+    IndexDamageError,
     NotADatabaseError,
+    NotAFileError,
     is_busy,
     translate_error,
 )
@@ -102,7 +104,7 @@ class SchemaState:
 # --- Connection settings -------------------------------------------------------------------
 
 
-def _configure_sqlite(engine: Engine, settings: ConnectionSettings) -> None:
+def configure_sqlite(engine: Engine, settings: ConnectionSettings) -> None:
     """Pragmas on every pooled connection, and transactions that SQLite really honours.
 
     pysqlite's legacy transaction handling defers BEGIN and breaks SAVEPOINT rollback, so ketref
@@ -135,7 +137,7 @@ def make_engine(target: DatabaseTarget, settings: ConnectionSettings = DEFAULT_S
     """An engine that never logs statement parameters (patient text stays out of logs)."""
     if target.path is not None:
         engine = create_engine(target.url, hide_parameters=True)
-        _configure_sqlite(engine, settings)
+        configure_sqlite(engine, settings)
         return engine
     engine = create_engine(target.url, hide_parameters=True, pool_pre_ping=True)
     if engine.dialect.name == "postgresql":
@@ -272,12 +274,13 @@ def inspect_sqlite_file(path: Path, *, require_writable: bool = False) -> Schema
     """
     name = path.name
     try:
-        with path.open("rb") as handle:
-            header = handle.read(100)
-    except OSError as exc:
-        raise DatabaseRefusedError(
-            f"Cannot read the database file {path}: {exc.strerror}."
+        header = read_head(path, 100)
+    except NotRegularFileError as exc:
+        raise NotAFileError(
+            f"{exc} ketref never renames or replaces it; point --db at a library file."
         ) from exc
+    except UnreadableFileError as exc:
+        raise DatabaseRefusedError(f"{exc}") from exc
     if not header:
         raise NotADatabaseError(
             f"The database file {path} is empty (0 bytes), so it is not a ketref library. "
@@ -298,16 +301,33 @@ def inspect_sqlite_file(path: Path, *, require_writable: bool = False) -> Schema
         )
     if require_writable:
         refuse_if_read_only(path)
+    sidecars = health.sidecars_present(path)
     try:
-        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
+        state = _read_state(path)
+    except BaseException:
+        health.remove_new_sidecars(path, sidecars)  # a refusal leaves no -wal/-shm behind
+        raise
+    migrate.refuse_unknown_schema(state.revision, state.user_version, name)
+    return state
+
+
+def _read_state(path: Path) -> SchemaState:
+    """Integrity, ``user_version`` and Alembic revision, read-only."""
+    name = path.name
+    try:
+        conn = sqlite3.connect(health.read_only_uri(path), uri=True)
     except sqlite3.Error as exc:
-        raise DatabaseDamagedError(f"{name} cannot be opened: {exc}.") from exc
+        raise health.refusal(exc, path) from exc
     try:
-        check = conn.execute("PRAGMA quick_check").fetchall()
-        if [row[0] for row in check] != ["ok"]:
+        found = health.integrity(conn)
+        if found.index_only:
+            raise IndexDamageError(
+                f"{name} has damaged indexes ({found.summary()}); the rows themselves are "
+                "intact, so rebuilding the indexes repairs it."
+            )
+        if not found.ok:
             raise DatabaseDamagedError(
-                f"{name} is damaged (SQLite's check found {len(check)} problem(s)). "
-                "It was left untouched."
+                f"{name} is damaged ({found.summary()}). It was left untouched."
             )
         user_version = int(conn.execute("PRAGMA user_version").fetchone()[0])
         has_version_table = conn.execute(
@@ -317,24 +337,11 @@ def inspect_sqlite_file(path: Path, *, require_writable: bool = False) -> Schema
         if has_version_table:
             row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
             revision = row[0] if row else None
-    except sqlite3.DatabaseError as exc:
-        raise DatabaseDamagedError(f"{name} is damaged ({exc}). It was left untouched.") from exc
+    except sqlite3.Error as exc:
+        raise health.refusal(exc, path) from exc
     finally:
         conn.close()
-    state = SchemaState(revision=revision, user_version=user_version)
-    _refuse_if_too_new(state, name)
-    return state
-
-
-def _refuse_if_too_new(state: SchemaState, name: str) -> None:
-    if (state.revision is not None and state.revision not in migrate.known_revisions()) or (
-        state.user_version > migrate.schema_number()
-    ):
-        raise DatabaseTooNewError(
-            f"{name} was created by a newer version of ketref (schema {state.user_version}, "
-            f"this app knows up to {migrate.schema_number()}). Please update ketref; "
-            "the file was not changed."
-        )
+    return SchemaState(revision=revision, user_version=user_version)
 
 
 def refuse_if_read_only(path: Path) -> None:
@@ -380,26 +387,29 @@ def _create_sqlite(path: Path, settings: ConnectionSettings) -> None:
     """
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     temp = path.with_name(f"{path.name}.{os.getpid()}.creating")
-    for leftover in (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm")):
+    leftovers = (temp, Path(f"{temp}-wal"), Path(f"{temp}-shm"), Path(f"{temp}-journal"))
+    for leftover in leftovers:
         leftover.unlink(missing_ok=True)
-    engine = make_engine(DatabaseTarget(url=f"sqlite:///{temp}", path=temp), settings)
     try:
-        migrate.upgrade(engine)
-    finally:
-        engine.dispose()
-    _stamp_sqlite(temp)
-    conn = sqlite3.connect(temp, isolation_level=None)
-    try:
-        conn.execute("PRAGMA journal_mode=DELETE")  # fold the WAL in before the rename
-    finally:
-        conn.close()
-    os.chmod(temp, 0o600)
-    try:
+        create_private(temp)
+        engine = make_engine(DatabaseTarget(url=f"sqlite:///{temp}", path=temp), settings)
+        try:
+            migrate.upgrade(engine)
+        finally:
+            engine.dispose()
+        _stamp_sqlite(temp)
+        conn = sqlite3.connect(temp, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=DELETE")  # fold the WAL in before the rename
+        finally:
+            conn.close()
         publish_no_clobber(temp, path)
     except FileExistsError:
         log.info("another ketref created the database first; using that one")
     finally:
-        temp.unlink(missing_ok=True)
+        for leftover in leftovers:  # a failed creation leaves nothing behind
+            with contextlib.suppress(OSError):
+                leftover.unlink(missing_ok=True)
     log.info("created a new ketref database")
 
 
@@ -421,7 +431,25 @@ def open_database(
         return open_server_database(target, settings)
     path = target.path
     if not path.exists():
-        _create_sqlite(path, settings)
+        try:
+            _create_sqlite(path, settings)
+        except (OSError, sqlite3.Error, DBAPIError) as exc:
+            raise health.creation_refusal(exc, path) from exc
+    sidecars = health.sidecars_present(path)
+    try:
+        return _open_sqlite(target, path, backups_dir, clock, settings)
+    except BaseException:
+        health.remove_new_sidecars(path, sidecars)  # a refused start leaves no -wal/-shm
+        raise
+
+
+def _open_sqlite(
+    target: DatabaseTarget,
+    path: Path,
+    backups_dir: Path,
+    clock: Clock,
+    settings: ConnectionSettings,
+) -> Database:
     state = inspect_sqlite_file(path, require_writable=True)
     engine = make_engine(target, settings)
     if state.revision != migrate.head_revision():
@@ -435,8 +463,11 @@ def open_database(
         # IMMEDIATE: a second window starting at the same moment waits, then finds it done.
         try:
             migrate.upgrade(engine.execution_options(ketref_write=True))
-        except DBAPIError as exc:
+        except Exception as exc:
             engine.dispose()
-            raise translate_error(exc, path.name) or exc from exc
+            typed = translate_error(exc, path.name) if isinstance(exc, DBAPIError) else None
+            if typed is not None and not isinstance(typed, DatabaseDamagedError):
+                raise typed from exc  # busy, full disk, read-only: not the schema's fault
+            raise migrate.upgrade_failed(path.name, state.revision, exc, backup) from exc
         _stamp_sqlite(path)
     return Database(target, engine, settings)

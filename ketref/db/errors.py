@@ -28,6 +28,10 @@ class NotADatabaseError(DatabaseRefusedError):
     """The file is empty or not SQLite at all (often a damaged or overwritten library)."""
 
 
+class NotAFileError(DatabaseRefusedError):
+    """A device, FIFO, socket or folder at the library's path: never renamed or replaced."""
+
+
 class ForeignDatabaseError(DatabaseRefusedError):
     """A healthy SQLite file of another program; ketref never writes to it."""
 
@@ -36,8 +40,20 @@ class DatabaseDamagedError(DatabaseRefusedError):
     """The file is a ketref database but fails SQLite's checks; it was left untouched."""
 
 
+class IndexDamageError(DatabaseDamagedError):
+    """Only indexes are out of step with intact rows; REINDEX (after a backup) repairs it."""
+
+
+class StorageUnavailableError(DatabaseRefusedError):
+    """The disk is full, over quota, read-only or failing: not damage, so never "recover"."""
+
+
 class DatabaseTooNewError(DatabaseRefusedError):
     """The schema was written by a newer ketref; opening it could lose data."""
+
+
+class SchemaMismatchError(DatabaseRefusedError):
+    """The recorded schema revision does not match the tables; upgrading it would fail."""
 
 
 class DatabaseReadOnlyError(DatabaseRefusedError):
@@ -158,6 +174,11 @@ def translate_server_error(exc: BaseException, where: str) -> KetrefError | None
         return DatabaseRefusedError(
             f"There is no such database on the PostgreSQL server ({where}). Check its name; "
             "a clinic's database is created once by the server's administrator (see the README)."
+        )
+    if "append-only" in words:  # the audit trail's triggers (migration 0004)
+        return PermissionRefusedError(
+            f"The PostgreSQL server refused this ({where}): audit events are append-only. "
+            "Nothing was changed."
         )
     if state == "42501" or "permission denied" in words:
         return PermissionRefusedError(

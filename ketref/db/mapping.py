@@ -420,7 +420,12 @@ def rule_row(rule: c.ScreeningRule, reference_ids: Mapping[str, int]) -> t.Scree
         factor=rule.factor,
         products=[p.value for p in rule.products],
         outcome=rule.outcome.value,
-        parameters={"when": rule.when.model_dump(mode="json", exclude_none=True)},
+        parameters={
+            "when": rule.when.model_dump(mode="json", exclude_none=True),
+            "label_conditions": [
+                c.model_dump(mode="json", exclude_none=True) for c in rule.label_conditions
+            ],
+        },
         message=rule.message,
         contraindication_slug=rule.contraindication,
         reviewed=rule.reviewed,
@@ -444,6 +449,7 @@ def rule_to_domain(row: t.ScreeningRuleRow) -> c.ScreeningRule:
             "products": list(row.products),
             "outcome": row.outcome,
             "when": row.parameters.get("when"),
+            "label_conditions": row.parameters.get("label_conditions", []),
             "message": row.message,
             "contraindication": row.contraindication_slug,
             "references": [link.reference.key for link in row.references],

@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+from ketref.db.errors import DatabaseTooNewError, SchemaMismatchError
+
 if TYPE_CHECKING:
     from alembic.config import Config
     from alembic.script import ScriptDirectory
@@ -80,6 +82,54 @@ def head_revision() -> str:
 def schema_number() -> int:
     """The schema's ordinal (1 for the first revision); stored in SQLite's user_version."""
     return len(revisions_oldest_first())
+
+
+def _ordinal(revision: str) -> int:
+    return revisions_oldest_first().index(revision) + 1
+
+
+def refuse_unknown_schema(revision: str | None, user_version: int | None, name: str) -> None:
+    """Refuse a schema this ketref cannot safely open or upgrade, saying exactly why.
+
+    ``user_version`` is SQLite's stamp of the schema number (None on a server database).
+
+    Raises:
+        DatabaseTooNewError: a revision id this version does not know, or a newer stamp.
+        SchemaMismatchError: the recorded revision is older than the schema it is stamped
+            with (``alembic_version`` edited or restored by hand): upgrading would fail.
+    """
+    head = head_revision()
+    if revision is not None and revision not in known_revisions():
+        raise DatabaseTooNewError(
+            f"{name} was created by a newer version of ketref: its schema revision "
+            f"{revision[:40]!r} is not one this version knows (it knows up to {head}). Please "
+            "update ketref; the file was not changed."
+        )
+    if user_version is not None and user_version > schema_number():
+        raise DatabaseTooNewError(
+            f"{name} was created by a newer version of ketref (schema number {user_version}; "
+            f"this version knows up to {schema_number()}, revision {head}). Please update "
+            "ketref; the file was not changed."
+        )
+    if revision is not None and user_version and user_version > _ordinal(revision):
+        raise SchemaMismatchError(
+            f"{name} records schema revision {revision} but its tables were stamped as schema "
+            f"number {user_version} ({revisions_oldest_first()[user_version - 1]}): its version "
+            "table was changed by hand or by another tool, so ketref will not upgrade it. "
+            "Restore a backup with 'ketref db restore FILE'; the file was not changed."
+        )
+
+
+def upgrade_failed(
+    name: str, revision: str | None, exc: BaseException, backup: Path | None
+) -> SchemaMismatchError:
+    """The refusal for an upgrade that failed (the transaction was rolled back)."""
+    kept = f" A backup taken before the attempt is {backup}." if backup is not None else ""
+    return SchemaMismatchError(
+        f"Upgrading {name} from schema revision {revision or 'none'} to {head_revision()} "
+        f"failed ({exc.__class__.__name__}); its tables probably do not match the revision it "
+        f"records. Nothing was changed.{kept}"
+    )
 
 
 def upgrade(engine: Engine) -> None:

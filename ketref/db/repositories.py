@@ -206,6 +206,11 @@ _CHILDREN: dict[ItemKind, list[Any]] = {
 }
 
 
+def synonyms(session: Session) -> dict[str, list[str]]:
+    """Search synonyms, term -> meanings (brand names among them map to generic names)."""
+    return {row.term: list(row.means) for row in session.scalars(select(t.SynonymRow))}
+
+
 def complete_item_rows(session: Session, kind: ItemKind) -> list[t.ItemRow]:
     """Every item of ``kind`` with its child rows loaded up front (a handful of queries, not
     one per item), for turning the whole kind into domain objects."""

@@ -15,8 +15,6 @@ from ketref.db.engine import (
     ConnectionSettings,
     Database,
     DatabaseTarget,
-    SchemaState,
-    _refuse_if_too_new,
     make_engine,
 )
 from ketref.db.errors import ForeignDatabaseError, translate_error
@@ -71,7 +69,7 @@ def open_server_database(target: DatabaseTarget, settings: ConnectionSettings) -
             raise ForeignDatabaseError(
                 f"{target.display} holds another program's tables, not a ketref library."
             )
-        _refuse_if_too_new(SchemaState(revision, 0), target.display)
+        migrate.refuse_unknown_schema(revision, None, target.display)
         db = Database(target, engine, settings)
         db.user, db.role = user, role
         if revision != migrate.head_revision():
@@ -79,7 +77,11 @@ def open_server_database(target: DatabaseTarget, settings: ConnectionSettings) -
             options: dict[str, Any] = {"ketref_write": True}
             if has_roles:
                 options["ketref_ddl_role"] = Role.OWNER.server_name
-            migrate.upgrade(engine.execution_options(**options))
+            try:
+                migrate.upgrade(engine.execution_options(**options))
+            except Exception as exc:  # the server's own refusals first (busy, lost, denied)
+                typed = translate_error(exc, target.display)
+                raise typed or migrate.upgrade_failed(target.display, revision, exc, None) from exc
     except KetrefError:
         engine.dispose()
         raise

@@ -346,12 +346,17 @@ class ScreeningRule(Sourced):
     when: Condition
     message: Text
     contraindication: Slug | None = None
+    label_conditions: list[rc.LabelCondition] = []
+    """For an indication-met rule: what the product's label also requires (e.g. adults only).
+    The indication is met only when ``when`` and every label condition hold."""
 
     @model_validator(mode="after")
     def _check_shape(self) -> Self:
         if len(set(self.products)) != len(self.products):
             raise ValueError("a product is listed twice")
-        problem = rc.shape_problem(self.when, self.outcome, self.contraindication)
+        problem = rc.shape_problem(
+            self.when, self.outcome, self.contraindication, self.label_conditions
+        )
         if problem:
             raise ValueError(problem)
         return self
@@ -360,6 +365,12 @@ class ScreeningRule(Sourced):
     def diagnoses(self) -> list[str]:
         """Indication slugs this rule's condition mentions."""
         return rc.diagnoses_in(self.when)
+
+    @property
+    def classes_taken(self) -> list[str]:
+        """Interaction classes this rule's conditions (label conditions too) refer to."""
+        conditions = [self.when, *(c.when for c in self.label_conditions)]
+        return [slug for c in conditions for slug in rc.classes_taken_in(c)]
 
 
 # --- Search synonyms and the release -------------------------------------------------------

@@ -162,6 +162,8 @@ class FindingOutcome(StrEnum):
     """What one screening finding says about one product, most serious first."""
 
     NOT_ELIGIBLE = "not-eligible"
+    AVOID_COMBINATION = "avoid-combination"
+    """A listed medicine must not be given with the product (e.g. theophylline)."""
     CANNOT_DETERMINE = "cannot-determine"
     NEEDS_REVIEW = "needs-review"
     INDICATION_MET = "indication-met"
@@ -177,6 +179,8 @@ class ScreeningStatus(StrEnum):
     """The verdict for one product; precedence follows the declaration order."""
 
     NOT_ELIGIBLE = "not-eligible"
+    AVOID_COMBINATION = "avoid-combination"
+    """Stronger than needs-review: a listed medicine is one the sources say not to combine."""
     CANNOT_DETERMINE = "cannot-determine"
     NEEDS_REVIEW = "needs-review"
     ELIGIBLE_TO_CONSIDER = "eligible-to-consider"
@@ -188,6 +192,7 @@ class ScreeningStatus(StrEnum):
 
 _STATUS_LABELS = {
     ScreeningStatus.NOT_ELIGIBLE: "Not eligible",
+    ScreeningStatus.AVOID_COMBINATION: "Needs review: medicine to avoid",
     ScreeningStatus.CANNOT_DETERMINE: "Cannot determine",
     ScreeningStatus.NEEDS_REVIEW: "Needs review",
     ScreeningStatus.ELIGIBLE_TO_CONSIDER: "Eligible to consider",

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from ketref.domain.errors import BadInputError
+from ketref.domain.text_rules import text_problem, visible
 
 MAX_PATIENT_FILE_BYTES = 1_000_000
 MAX_LIST_ITEMS = 100
@@ -300,14 +301,14 @@ def parse_patient(data: object) -> Patient:
 def _unknown_key_message(key: str) -> str:
     close = difflib.get_close_matches(key, list(FIELD_BY_NAME), n=1, cutoff=0.75)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
-    return f"{key}: unknown field{hint}"
+    return f"{visible(key[:60])}: unknown field{hint}"
 
 
 def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in pairs:
         if key in out:
-            raise BadInputError(f"{key}: the field appears twice in the patient file")
+            raise BadInputError(f"{visible(key[:60])}: the field appears twice in the patient file")
         out[key] = value
     return out
 
@@ -398,6 +399,8 @@ def _check_medications(spec: FieldSpec, value: object) -> None:
             raise BadInputError(
                 f"{spec.name}: each entry must be a drug name of 1-{MAX_NAME_LENGTH} characters"
             )
+        if problem := text_problem(name):  # the same character rule as content packs
+            raise BadInputError(f"{spec.name}: a drug name contains {problem}")
 
 
 def _number_text(value: float) -> str:

@@ -12,7 +12,6 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from ketref.domain.enums import ContraindicationClass, RegulatoryStatus, RuleOutcome
-from ketref.domain.rule_conditions import classes_taken_in
 
 if TYPE_CHECKING:
     from ketref.domain.content import Contraindication, Indication, Interaction, ScreeningRule
@@ -75,7 +74,7 @@ def rule_problems(
                         f"{where}: {slug} is not an indication for {product.value} in the "
                         "knowledge base"
                     )
-        for slug in classes_taken_in(rule.when):
+        for slug in rule.classes_taken:
             if slug not in interactions:
                 problems.append(f"{where}: {slug!r} is not an interaction class")
     return problems

@@ -21,7 +21,7 @@ turning from unknown to true can only make a result stricter.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
@@ -178,6 +178,24 @@ AnyCondition.model_rebuild()
 TOP_LEVEL_ONLY = (MedicationsCondition, NoIndicationCondition)
 
 
+class LabelCondition(Model):
+    """A condition the product's label sets for an indication (age, combination therapy).
+
+    The indication counts as met only when it holds; when it does not, the finding names
+    ``requires``, and when it is unknown the question stays open (never read as "no").
+    """
+
+    requires: Annotated[str, Field(min_length=3, max_length=300)]
+    """What the label requires, in words, e.g. "adults (18 years or older)"."""
+    when: Condition
+
+    @model_validator(mode="after")
+    def _plain_condition(self) -> Self:
+        if any(isinstance(c, TOP_LEVEL_ONLY) for c in walk(self.when)):
+            raise ValueError("a label condition cannot use 'medications' or 'no_indication_met'")
+        return self
+
+
 def walk(condition: Condition) -> Iterator[Condition]:
     """The condition and every condition nested inside it, depth first."""
     yield condition
@@ -207,9 +225,14 @@ def classes_taken_in(condition: Condition) -> list[str]:
 
 
 def shape_problem(
-    when: Condition, outcome: RuleOutcome, contraindication: str | None
+    when: Condition,
+    outcome: RuleOutcome,
+    contraindication: str | None,
+    label_conditions: Sequence[LabelCondition] = (),
 ) -> str | None:
     """Why this ``when`` cannot go with this outcome, or None when they fit."""
+    if label_conditions and outcome is not RuleOutcome.INDICATION_MET:
+        return "only an indication-met rule can have label_conditions"
     nested = nested_top_level_only(when)
     if nested:
         return f"'{nested[0]}' must be the whole 'when', not nested in all/any"

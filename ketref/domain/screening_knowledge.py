@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from types import MappingProxyType
@@ -49,17 +49,34 @@ class MedicationEntry:
 class MedicationIndex:
     """Generic names -> interaction classes, from the ``agents`` lists of the knowledge base.
 
-    A name missing from the index is "not recognised", which says nothing about its safety.
+    Brand names come from the search synonyms: a synonym whose meanings include a known agent
+    (``xanax`` -> ``alprazolam``; ``suboxone`` -> ``buprenorphine, naloxone``) stands for those
+    components. A name missing from the index is "not recognised", which says nothing about its
+    safety; so is any component of a brand that the index does not know.
     """
 
-    def __init__(self, by_name: Mapping[str, tuple[MedicationEntry, ...]]) -> None:
+    def __init__(
+        self,
+        by_name: Mapping[str, tuple[MedicationEntry, ...]],
+        brands: Mapping[str, Sequence[str]] | None = None,
+    ) -> None:
         self._by_name = MappingProxyType(
             {normalise_medicine_name(k): tuple(v) for k, v in by_name.items()}
+        )
+        self._brands = MappingProxyType(
+            {
+                normalise_medicine_name(k): tuple(normalise_medicine_name(g) for g in v)
+                for k, v in (brands or {}).items()
+            }
         )
         self._classes = frozenset(e.interaction for v in by_name.values() for e in v)
 
     @classmethod
-    def from_interactions(cls, interactions: Iterable[Interaction]) -> MedicationIndex:
+    def from_interactions(
+        cls,
+        interactions: Iterable[Interaction],
+        synonyms: Mapping[str, Sequence[str]] | None = None,
+    ) -> MedicationIndex:
         by_name: dict[str, list[MedicationEntry]] = {}
         for item in sorted(interactions, key=lambda i: i.slug):
             entry = MedicationEntry(
@@ -76,24 +93,48 @@ class MedicationIndex:
             )
             for agent in dict.fromkeys(normalise_medicine_name(a) for a in item.agents):
                 by_name.setdefault(agent, []).append(entry)
-        return cls({name: tuple(entries) for name, entries in by_name.items()})
+        brands = {
+            term: means
+            for term, means in (synonyms or {}).items()
+            if normalise_medicine_name(term) not in by_name
+            and any(normalise_medicine_name(m) in by_name for m in means)
+        }
+        return cls({name: tuple(entries) for name, entries in by_name.items()}, brands)
+
+    def components(self, name: str) -> tuple[str, ...]:
+        """The generic names ``name`` stands for: a brand's components, else the name itself."""
+        key = normalise_medicine_name(name)
+        return self._brands.get(key, (key,))
+
+    def is_brand(self, name: str) -> bool:
+        return normalise_medicine_name(name) in self._brands
 
     def lookup(self, name: str) -> tuple[MedicationEntry, ...]:
-        """Every interaction class of ``name``; empty when the name is not recognised."""
-        return self._by_name.get(normalise_medicine_name(name), ())
+        """Every interaction class of ``name`` (of each component for a brand); empty when none
+        is recognised."""
+        entries = (e for c in self.components(name) for e in self._by_name.get(c, ()))
+        return tuple(dict.fromkeys(entries))
+
+    def lookup_generic(self, generic: str) -> tuple[MedicationEntry, ...]:
+        return self._by_name.get(normalise_medicine_name(generic), ())
 
     def recognises(self, name: str) -> bool:
-        return bool(self.lookup(name))
+        """True when every component of ``name`` is known."""
+        return all(c in self._by_name for c in self.components(name))
 
     def has_class(self, interaction: str) -> bool:
         return interaction in self._classes
 
     def names(self) -> list[str]:
-        """All recognised names, sorted (for a picker or completer)."""
-        return sorted(self._by_name)
+        """All recognised names, generic and brand, sorted (for a picker or completer)."""
+        return sorted({*self._by_name, *self._brands})
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, MedicationIndex) and dict(self._by_name) == dict(other._by_name)
+        return (
+            isinstance(other, MedicationIndex)
+            and dict(self._by_name) == dict(other._by_name)
+            and dict(self._brands) == dict(other._brands)
+        )
 
     __hash__ = None  # type: ignore[assignment]
 
@@ -109,6 +150,18 @@ class IndicationUseSummary:
     @property
     def basis(self) -> str:
         return f"{self.status}, evidence {self.evidence}" if self.evidence else self.status
+
+    @property
+    def supports_eligibility(self) -> bool:
+        """Approved, or off-label with at least moderate evidence: enough on its own for
+        "eligible to consider". Low, very-low or ungraded evidence is not."""
+        return self.status == "approved" or self.evidence in ("high", "moderate")
+
+    @property
+    def in_words(self) -> str:
+        """``"off-label; evidence very low"`` (for the status reason)."""
+        evidence = self.evidence.replace("-", " ") if self.evidence else "not graded"
+        return f"{self.status}; evidence {evidence}"
 
 
 @dataclass(frozen=True)

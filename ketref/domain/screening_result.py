@@ -82,6 +82,8 @@ class Finding:
     unverified_note: str | None = None
     reviewed: date | None = None
     review_due: date | None = None
+    headline: str | None = None
+    """A few words for the product's status line (e.g. "off-label; evidence low: PTSD")."""
 
     @property
     def is_unknown(self) -> bool:
@@ -118,6 +120,7 @@ class Finding:
             "unverified_note": self.unverified_note,
             "reviewed": self.reviewed.isoformat() if self.reviewed else None,
             "review_due": self.review_due.isoformat() if self.review_due else None,
+            "headline": self.headline,
             "ruleset_version": self.ruleset_version,
         }
 
@@ -127,6 +130,14 @@ class ProductResult:
     product: Product
     status: ScreeningStatus
     findings: tuple[Finding, ...]
+    reason: str | None = None
+    """Why the status is what it is, in a few words, when the deciding findings say (e.g.
+    "off-label; evidence very low: Fibromyalgia"); None otherwise."""
+
+    @property
+    def status_text(self) -> str:
+        """The status label with its reason, as every output shows it."""
+        return f"{self.status.label} ({self.reason})" if self.reason else self.status.label
 
     def findings_with(self, outcome: FindingOutcome) -> list[Finding]:
         return [f for f in self.findings if f.outcome is outcome]
@@ -135,6 +146,8 @@ class ProductResult:
         return {
             "product": self.product.value,
             "status": self.status.value,
+            "status_label": self.status.label,
+            "reason": self.reason,
             "findings": [f.as_dict() for f in self.findings],
         }
 

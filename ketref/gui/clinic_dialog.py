@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 
 from ketref.domain.errors import KetrefError
 from ketref.domain.printing import ClinicProfile, PaperSize
+from ketref.gui.qt_settings import forget_qt_dialog_history
 from ketref.services.clinic import ClinicService
 
 
@@ -74,6 +75,7 @@ class ClinicDialog(QDialog):
         name, _ = QFileDialog.getOpenFileName(
             self, "Choose logo", "", "Images (*.png *.jpg *.jpeg)"
         )
+        forget_qt_dialog_history()
         return Path(name) if name else None
 
     def choose_logo(self) -> None:

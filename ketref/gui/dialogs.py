@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ketref import __version__
 from ketref.domain.catalogue import ReviewSummary
+from ketref.gui.qt_settings import forget_qt_dialog_history
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ def ask_text(parent: QWidget | None, title: str, prompt: str) -> str | None:
 def ask_save_pdf(parent: QWidget | None, title: str, suggested: Path) -> Path | None:
     """The save-file chooser for PDFs; None when cancelled (tests replace it)."""
     name, _ = QFileDialog.getSaveFileName(parent, title, str(suggested), "PDF (*.pdf)")
+    forget_qt_dialog_history()
     if not name:
         return None
     path = Path(name)

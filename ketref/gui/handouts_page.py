@@ -322,7 +322,7 @@ class HandoutsPage(QWidget):
     def export(self) -> None:
         if self.service is None or not self.chosen_slugs():
             return
-        folder = Path(str(self.ui_state.value("handouts/last_folder") or Path.home()))
+        folder = self.ui_state.last_folder()
         suggested = folder / self.service.default_filename(self.chosen_slugs())
         path = dialogs.ask_save_pdf(self, "Export PDF", suggested)
         if path is None:
@@ -333,7 +333,7 @@ class HandoutsPage(QWidget):
             self.status.setText(str(exc))
             return
         self.last_export = written
-        self.ui_state.set_value("handouts/last_folder", str(written.parent))
+        self.ui_state.remember_folder(written.parent)
         self.open_button.setEnabled(True)
         self.status.setText(f"Saved {written.name} in {written.parent}.")
 

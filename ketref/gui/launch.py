@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from ketref.gui.data_actions import DataActions, install_data_actions
 from ketref.gui.dialogs import install_excepthook
 from ketref.gui.main_window import MainWindow
+from ketref.gui.qt_settings import keep_qt_settings_in
 from ketref.gui.tasks import BackgroundTask
 from ketref.gui.ui_state import UiState
 from ketref.services.workspace import Workspace
@@ -37,6 +38,7 @@ def application() -> QApplication:
 
 def build_window(workspace: Workspace) -> MainWindow:
     """The main window with its saved layout and data actions, not yet attached to a library."""
+    keep_qt_settings_in(workspace.paths.config / "qt")
     ui_state = UiState(workspace.paths.config / "ui.ini")
     window = MainWindow(ui_state, data_dir=str(workspace.paths.data))
     install_data_actions(window, workspace)

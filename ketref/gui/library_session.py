@@ -120,6 +120,8 @@ class LibrarySession(QObject):
         self.window.attach(opened.services)
         if opened.startup is not None and (notice := backup_notice(opened.startup)):
             self.notices.notify(notice[0], notice[1], backups_button=True)
+        if opened.services.repaired:
+            self.notices.notify(opened.services.repaired, Level.WARNING)
         if self._note:
             self.notices.notify(self._note, Level.INFO)
             self._note = None
@@ -168,6 +170,9 @@ class LibrarySession(QObject):
             dialog.deleteLater()
         kept = f" The damaged file was kept as {result.aside}." if result.aside else ""
         self.window.detail.setHtml(message_html("ketref", "Opening the library…"))
+        if result.restored is None:  # damaged indexes, rebuilt in place
+            self.open(note=result.report())
+            return
         self.open(note=f"The library was restored from the backup of {result.restored.when}.{kept}")
 
     def _on_recover_failed(self, exc: BaseException) -> None:

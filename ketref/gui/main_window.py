@@ -272,6 +272,9 @@ class MainWindow(QMainWindow):
         self.tools_menu = menus.addMenu("&Tools")
         self.clinic_action = self._action("Clinic profile…", [], self.edit_clinic)
         self.tools_menu.addAction(self.clinic_action)
+        self.tools_menu.addAction(
+            self._action("Forget recent folders", [], self.forget_recent_folders)
+        )
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
         self._update_actions()
@@ -633,7 +636,7 @@ class MainWindow(QMainWindow):
         )
         if label is None:
             return None
-        folder = Path(str(self.ui_state.value("handouts/last_folder") or Path.home()))
+        folder = self.ui_state.last_folder()
         suggested = folder / f"screening-summary-{date.today().isoformat()}.pdf"
         path = dialogs.ask_save_pdf(self, "Save screening summary", suggested)
         if path is None:
@@ -651,10 +654,15 @@ class MainWindow(QMainWindow):
         except KetrefError as exc:
             dialogs.show_error(self, "The summary was not saved", str(exc))
             return None
-        self.ui_state.set_value("handouts/last_folder", str(written.parent))
+        self.ui_state.remember_folder(written.parent)
         self.statusBar().showMessage(f"Screening summary saved: {written}", 8000)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
         return written
+
+    def forget_recent_folders(self) -> None:
+        """Privacy: the next save dialog starts in the home folder and no folder is listed."""
+        self.ui_state.forget_folders()
+        self.statusBar().showMessage("Recent folders forgotten.", 8000)
 
     def edit_clinic(self) -> ClinicDialog | None:
         if self.services is None:

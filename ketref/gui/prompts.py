@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from ketref.domain.errors import DatabaseBusyError
 from ketref.gui import dialogs
+from ketref.gui.qt_settings import forget_qt_dialog_history
 from ketref.gui.tasks import user_message
 
 PACK_FILTER = "Content packs (*.json *.yaml *.yml);;JSON (*.json);;YAML (*.yaml *.yml)"
@@ -43,10 +44,12 @@ class Prompts:
 
     def open_file(self, title: str, folder: Path) -> Path | None:
         name, _filter = QFileDialog.getOpenFileName(self.parent, title, str(folder), PACK_FILTER)
+        forget_qt_dialog_history()
         return Path(name) if name else None
 
     def save_file(self, title: str, suggested: Path) -> Path | None:
         name, _filter = QFileDialog.getSaveFileName(self.parent, title, str(suggested), PACK_FILTER)
+        forget_qt_dialog_history()
         return Path(name) if name else None
 
     def failure(

@@ -32,20 +32,24 @@ from PySide6.QtWidgets import (
 from ketref.domain.enums import FindingOutcome, ScreeningStatus
 from ketref.domain.errors import BadInputError
 from ketref.domain.patient import FIELD_BY_NAME, PATIENT_FIELDS, FieldKind, FieldSpec, Patient
-from ketref.domain.screening_result import DISCLAIMER, Finding, ScreeningResult
+from ketref.domain.screening_result import DISCLAIMER, Finding, ProductResult, ScreeningResult
 from ketref.gui.detail_html import AMBER, BLUE, GREEN, GREY, RED, STYLE, badge, item_url
 from ketref.gui.detail_html import reference_url as ref_url
 from ketref.gui.widgets import form_beside_result
 from ketref.services.screening import ScreeningService
 
+AVOID_ORANGE = "#b8430a"
+"""Deeper than the amber of "needs review", distinct from the red of "not eligible"."""
 STATUS_COLOUR = {
     ScreeningStatus.NOT_ELIGIBLE: RED,
+    ScreeningStatus.AVOID_COMBINATION: AVOID_ORANGE,
     ScreeningStatus.CANNOT_DETERMINE: GREY,
     ScreeningStatus.NEEDS_REVIEW: AMBER,
     ScreeningStatus.ELIGIBLE_TO_CONSIDER: GREEN,
 }
 OUTCOME_COLOUR = {
     FindingOutcome.NOT_ELIGIBLE: RED,
+    FindingOutcome.AVOID_COMBINATION: AVOID_ORANGE,
     FindingOutcome.CANNOT_DETERMINE: GREY,
     FindingOutcome.NEEDS_REVIEW: AMBER,
     FindingOutcome.INDICATION_MET: GREEN,
@@ -217,7 +221,7 @@ class ScreeningPage(QWidget):
 
     def _medications_widget(self, spec: FieldSpec) -> QWidget:
         assert self.service is not None
-        self.medications = QLineEdit(placeholderText="generic names, comma-separated")
+        self.medications = QLineEdit(placeholderText="generic or brand names, comma-separated")
         self.medications.setAccessibleName(spec.label)
         completer = MedicationCompleter(QStringListModel(self.service.medication_names(), self))
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -237,7 +241,8 @@ class ScreeningPage(QWidget):
     def _medications_value(self) -> tuple[str, ...] | None:
         if self.no_medicines.isChecked():
             return ()
-        names = tuple(n.strip().lower() for n in self.medications.text().split(",") if n.strip())
+        # kept as typed (a brand is shown as the clinician wrote it); matching ignores case
+        names = tuple(n.strip() for n in self.medications.text().split(",") if n.strip())
         return names or None
 
     # --- state -----------------------------------------------------------------------------
@@ -298,20 +303,17 @@ def result_html(result: ScreeningResult) -> str:
         STYLE,
         f"<p><b>{escape(DISCLAIMER)}</b></p><table>",
         *(
-            f"<tr><td><b>{escape(r.product.label)}</b></td>"
-            f"<td>{badge(r.status.label, STATUS_COLOUR[r.status])}</td></tr>"
+            f"<tr><td><b>{escape(r.product.label)}</b></td><td>{_status_html(r)}</td></tr>"
             for r in result.results
         ),
         f"</table><p><small>Rule set {escape(result.ruleset_version)} · "
         f"{escape(result.thresholds.describe())}</small></p>",
     ]
     for product_result in result.results:
-        status = product_result.status
         known = [f for f in product_result.findings if not f.is_unknown]
         unknown = [f for f in product_result.findings if f.is_unknown]
         parts.append(
-            f"<h2>{escape(product_result.product.label)} "
-            f"{badge(status.label, STATUS_COLOUR[status])}</h2>"
+            f"<h2>{escape(product_result.product.label)} {_status_html(product_result)}</h2>"
         )
         if known:
             parts.append("<ul>" + "".join(f"<li>{_finding_html(f)}</li>" for f in known) + "</ul>")
@@ -332,6 +334,12 @@ def result_html(result: ScreeningResult) -> str:
         if rest:
             parts.append("<ul>" + "".join(f"<li>{_question_html(f)}</li>" for f in rest) + "</ul>")
     return "".join(parts)
+
+
+def _status_html(result: ProductResult) -> str:
+    """The status badge, then its reason in words when the deciding findings give one."""
+    reason = f" <small>{escape(result.reason)}</small>" if result.reason else ""
+    return badge(result.status.label, STATUS_COLOUR[result.status]) + reason
 
 
 def _question_html(finding: Finding) -> str:

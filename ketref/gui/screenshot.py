@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -75,7 +76,13 @@ def _wait_for_preview(window: MainWindow) -> None:
 def run_screenshot(
     workspace: Workspace, page: str, select: str | None, out: Path, search: str | None = None
 ) -> Path:
-    """Open the library, render the page at a realistic size and write the PNG atomically."""
+    """Open the library, render the page at a realistic size and write the PNG atomically.
+
+    Always offscreen (it needs no display, and shows nothing): Qt would otherwise abort on a
+    machine without one.
+    """
+    if QApplication.instance() is None:
+        os.environ["QT_QPA_PLATFORM"] = "offscreen"
     application()
     services: Services = workspace.open()
     try:

@@ -1,22 +1,34 @@
 """Window and UI state kept between runs (QSettings INI beside the other config files).
 
 Only layout and reading preferences live here: geometry, splitters, zoom, favourites and
-recently viewed items. Never anything about patients.
+recently viewed items, and the last folder a PDF was saved to (which may be named after a
+patient, so the file is owner-only from its first byte and "Forget recent folders" clears it).
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
 from ketref.gui.history import Place
+from ketref.gui.qt_settings import forget_qt_dialog_history
 
 RECENT_LIMIT = 20
 
 
+LAST_FOLDER = "files/last_folder"
+
+
 class UiState:
     def __init__(self, path: Path) -> None:
+        # Created 0600 before Qt writes it; Qt's atomic saves keep an existing file's mode.
+        with contextlib.suppress(OSError):
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+            os.chmod(path, 0o600)
         self._settings = QSettings(str(path), QSettings.Format.IniFormat)
 
     def sync(self) -> None:
@@ -47,6 +59,24 @@ class UiState:
     @zoom.setter
     def zoom(self, steps: int) -> None:
         self._settings.setValue("detail/zoom", steps)
+
+    # --- the folder of the last saved file ------------------------------------------------
+
+    def last_folder(self) -> Path:
+        """Where the next save dialog starts: the last folder used, else the user's home."""
+        value = self._settings.value(LAST_FOLDER)
+        return Path(str(value)) if value else Path.home()
+
+    def remember_folder(self, folder: Path) -> None:
+        self._settings.setValue(LAST_FOLDER, str(folder))
+        self._settings.sync()
+
+    def forget_folders(self) -> None:
+        """Forget the last folder here and what Qt's file dialog remembered."""
+        self._settings.remove(LAST_FOLDER)
+        self._settings.remove("handouts/last_folder")  # where earlier versions kept it
+        self._settings.sync()
+        forget_qt_dialog_history()
 
     # --- favourites and recents -----------------------------------------------------------
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from ketref.bounded_read import UnreadableFileError, read_bounded
 from ketref.db.backup import (
     BackupError,
     Progress,
@@ -38,6 +39,8 @@ log = logging.getLogger(__name__)
 
 WARN_AFTER_DAYS = 3
 """Failing automatic backups are reported as overdue after this many days."""
+STATE_MAX_BYTES = 64 * 1024
+"""The remembered-failures file is a few hundred bytes; anything bigger is not ours."""
 
 
 @dataclass(frozen=True)
@@ -184,8 +187,8 @@ class BackupStore:
         if self._state_file is None or not self._state_file.is_file():
             return {}
         try:
-            data = json.loads(self._state_file.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
+            data = json.loads(read_bounded(self._state_file, STATE_MAX_BYTES))
+        except (UnreadableFileError, ValueError):
             return {}
         return data if isinstance(data, dict) else {}
 

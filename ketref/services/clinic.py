@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
+from ketref.bounded_read import FileTooLargeError, UnreadableFileError, read_bounded
 from ketref.db import repositories as repo
 from ketref.db.clinic import load_clinic_profile, store_clinic_profile
 from ketref.db.engine import Database
@@ -84,14 +84,11 @@ class ClinicService:
             BadInputError: missing, unreadable or over the size cap.
         """
         try:
-            size = os.stat(path).st_size
-            if size > LOGO_MAX_BYTES:
-                raise BadInputError(
-                    f"The logo file is too large ({size / 1_048_576:.1f} MB; "
-                    f"at most {LOGO_MAX_BYTES // 1_048_576} MB)."
-                )
-            return Path(path).read_bytes()
-        except OSError as exc:
+            return read_bounded(path, LOGO_MAX_BYTES)
+        except FileTooLargeError as exc:
             raise BadInputError(
-                f"Cannot read the logo file {path}: {exc.strerror or 'unreadable'}."
+                f"The logo file is too large ({exc.size / 1_048_576:.1f} MB; "
+                f"at most {LOGO_MAX_BYTES // 1_048_576} MB)."
             ) from None
+        except UnreadableFileError as exc:
+            raise BadInputError(f"Cannot read the logo file: {exc}") from None

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from ketref import __version__
+from ketref.bounded_read import FileTooLargeError, read_bounded
 from ketref.content.packs import MAX_PACK_BYTES, format_of, read_pack, serialise
 from ketref.db import packs as db_packs
 from ketref.db.engine import Database
@@ -115,14 +116,11 @@ class PackService:
         """
         fmt = _format(path)
         try:
-            size = path.stat().st_size
-            if size > MAX_PACK_BYTES:
-                raise PackError(
-                    [f"pack too large: {size:,} bytes, the limit is {MAX_PACK_BYTES:,}"]
-                )
-            data = path.read_bytes()
-        except OSError as exc:
-            raise BadInputError(f"Cannot read {path}: {exc.strerror}.") from None
+            data = read_bounded(path, MAX_PACK_BYTES)
+        except FileTooLargeError as exc:
+            raise PackError(
+                [f"pack too large: {exc.size:,} bytes, the limit is {MAX_PACK_BYTES:,}"]
+            ) from None
         return read_pack(data, fmt)
 
     def preview(self, path: Path, *, overwrite_local: bool = False) -> ImportReport:

@@ -10,20 +10,25 @@ database with SQLAlchemy, so they are safe to run on anything.
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
-from ketref.db.backup import restore_sqlite
+from ketref.db.backup import backup_sqlite, restore_sqlite
 from ketref.db.engine import DatabaseTarget, inspect_sqlite_file
 from ketref.db.errors import (
     DatabaseDamagedError,
     DatabaseReadOnlyError,
     DatabaseTooNewError,
     ForeignDatabaseError,
+    IndexDamageError,
     NotADatabaseError,
+    NotAFileError,
+    StorageUnavailableError,
 )
+from ketref.db.health import reindex
 from ketref.domain.backups import BackupInfo, BackupKind
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.errors import BadInputError, DatabaseRefusedError
@@ -38,19 +43,27 @@ class DatabaseProblem(StrEnum):
     FOREIGN = "foreign"
     TOO_NEW = "too-new"
     READ_ONLY = "read-only"
+    STORAGE = "storage"
+    NOT_A_FILE = "not-a-file"
     UNREADABLE = "unreadable"
+    INDEXES = "damaged-indexes"
 
     @property
     def recoverable(self) -> bool:
         """Whether replacing the file from a backup is the right remedy.
 
         Another program's file is not ours to move; a newer library needs a newer ketref; a
-        read-only one needs its permissions fixed.
+        read-only one needs its permissions fixed; a full or failing disk needs space or a
+        new disk (a backup would lose every edit since it was taken); damaged indexes are
+        rebuilt in place.
         """
         return self in (DatabaseProblem.DAMAGED, DatabaseProblem.NOT_A_DATABASE)
 
 
 _PROBLEM_BY_ERROR: list[tuple[type[DatabaseRefusedError], DatabaseProblem]] = [
+    (IndexDamageError, DatabaseProblem.INDEXES),
+    (StorageUnavailableError, DatabaseProblem.STORAGE),
+    (NotAFileError, DatabaseProblem.NOT_A_FILE),
     (DatabaseDamagedError, DatabaseProblem.DAMAGED),
     (NotADatabaseError, DatabaseProblem.NOT_A_DATABASE),
     (ForeignDatabaseError, DatabaseProblem.FOREIGN),
@@ -78,6 +91,8 @@ class Diagnosis:
         text = self.explanation
         if self.problem is DatabaseProblem.FOREIGN:
             return f"{text} Choose another file with --db."
+        if self.problem is DatabaseProblem.INDEXES:
+            return f"{text} Run 'ketref db recover' to rebuild them (a copy is kept first)."
         if not self.problem.recoverable:
             return text
         if self.newest_backup is None:
@@ -102,10 +117,26 @@ class RecoveryNeededError(DatabaseRefusedError):
 
 @dataclass(frozen=True)
 class RecoveryResult:
-    """Where the damaged file went (None: there was no file) and which backup came back."""
+    """Where the damaged file went (None: there was no file) and which backup came back, or,
+    for damaged indexes, that they were rebuilt in place (``restored`` None, ``aside`` the
+    copy of the file as it was)."""
 
     aside: Path | None
-    restored: BackupInfo
+    restored: BackupInfo | None
+
+    def report(self) -> str:
+        """What was done, for the command line (one line per step)."""
+        if self.restored is None:
+            return (
+                "The damaged indexes were rebuilt; the rows were intact, so nothing was lost. "
+                f"The file as it was is kept as {self.aside}."
+            )
+        kept = (
+            f"The damaged database was kept as {self.aside}.\n"
+            if self.aside
+            else "There was no database file.\n"
+        )
+        return f"{kept}Restored the backup from {self.restored.when} ({self.restored.path.name})."
 
 
 def _problem_of(exc: DatabaseRefusedError) -> DatabaseProblem:
@@ -209,6 +240,8 @@ def recover(
             f"{target.path.name} is healthy (or not created yet); there is nothing to recover. "
             "To go back to a backup anyway, use 'ketref db restore FILE'."
         )
+    if diagnosis.problem is DatabaseProblem.INDEXES:
+        return RecoveryResult(aside=repair_indexes(target.path, clock), restored=None)
     if not diagnosis.problem.recoverable:
         raise BadInputError(diagnosis.one_line())
     if backup is not None:
@@ -233,3 +266,31 @@ def _restore_missing(database: Path, store: BackupStore, backup: Path | None) ->
     restore_sqlite(chosen.path, database, database.with_name(f"{database.name}.unused-aside"))
     log.warning("restored a missing database from a backup")
     return RecoveryResult(aside=None, restored=chosen)
+
+
+def repair_indexes(database: Path, clock: Clock = system_clock) -> Path:
+    """Keep an exact copy of ``database`` aside, then REINDEX it; returns the copy's path.
+
+    Only for damage confined to indexes (the rows are intact, so nothing is lost). Must run
+    while nothing has the file open.
+
+    Raises:
+        DatabaseDamagedError: the rebuild did not make the file pass its checks (the copy is
+            kept; the problem is then ordinary damage, for a restore from a backup).
+    """
+    aside = _aside_path(database, "before-reindex", clock)
+    backup_sqlite(database, aside, verify=False)
+    try:
+        after = reindex(database)
+    except sqlite3.Error as exc:
+        raise DatabaseDamagedError(
+            f"{database.name} is damaged: rebuilding its indexes failed ({exc}); the file as "
+            f"it was is kept as {aside}."
+        ) from exc
+    if not after.ok:
+        raise DatabaseDamagedError(
+            f"{database.name} is damaged: rebuilding its indexes did not repair it "
+            f"({after.summary()}); the file as it was is kept as {aside}."
+        )
+    log.warning("rebuilt damaged indexes; a copy of the file as it was was kept aside")
+    return aside

@@ -8,11 +8,13 @@ engine. Patient data is never stored or logged here: it goes in, a result comes 
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
 
+from ketref.bounded_read import FileTooLargeError, UnreadableFileError, read_bounded
 from ketref.content.reader import format_validation_error
 from ketref.db import repositories as repo
 from ketref.db.engine import Database
@@ -89,7 +91,7 @@ class ScreeningService:
         return sorted(self.knowledge().rules.diagnoses.items(), key=lambda pair: pair[1])
 
     def medication_names(self) -> list[str]:
-        """Every generic name the medicine index recognises (for a picker or completer)."""
+        """Every generic and brand name the medicine index knows (for a picker or completer)."""
         return self.knowledge().medicines.names()
 
     def knowledge(self) -> ScreeningKnowledge:
@@ -110,6 +112,7 @@ class ScreeningService:
                 for kind in _KNOWLEDGE_KINDS
             }
             interactions = [i for i in items[ItemKind.INTERACTION] if isinstance(i, Interaction)]
+            synonyms = repo.synonyms(session)
             edits = tuple(repo.locally_edited_slugs(session, _KNOWLEDGE_KINDS))
             version = release.version if release is not None else "none"
             if edits:
@@ -131,7 +134,7 @@ class ScreeningService:
             }
         knowledge = ScreeningKnowledge(
             rules=rule_set,
-            medicines=MedicationIndex.from_interactions(interactions),
+            medicines=MedicationIndex.from_interactions(interactions, synonyms),
             references=references,
             local_edits=edits,
         )
@@ -214,18 +217,18 @@ def load_patient_file(path: Path) -> Patient:
     Raises:
         BadInputError: the file is missing, unreadable, not JSON or not a valid patient.
     """
+    if not os.path.lexists(path):
+        raise BadInputError(f"There is no patient file at {path}.")
     try:
-        if path.stat().st_size > MAX_PATIENT_FILE_BYTES:
-            raise BadInputError(f"{path.name} is too large to be a patient file (over 1 MB)")
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise BadInputError(f"There is no patient file at {path}.") from None
-    except IsADirectoryError:
-        raise BadInputError(f"{path} is a folder, not a patient file.") from None
+        data = read_bounded(path, MAX_PATIENT_FILE_BYTES)
+    except FileTooLargeError:
+        raise BadInputError(f"{path.name} is too large to be a patient file (over 1 MB)") from None
+    except UnreadableFileError as exc:
+        raise BadInputError(str(exc)) from None
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         raise BadInputError(f"{path.name} is not a UTF-8 text (JSON) file.") from None
-    except OSError as exc:
-        raise BadInputError(f"Cannot read {path}: {exc.strerror or 'read failed'}.") from None
     try:
         return parse_patient_json(text)
     except BadInputError as exc:

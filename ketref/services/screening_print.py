@@ -46,12 +46,12 @@ def summary_document(summary: ScreeningSummary, patient_label: str | None = None
         DocHeading("Result per product"),
         DocTable(
             ("Product", "Status"),
-            tuple((r.product.label, r.status.label) for r in result.results),
-            widths=(2, 1),
+            tuple((r.product.label, r.status_text) for r in result.results),
+            widths=(1, 1),
         ),
     ]
     for product_result in result.results:
-        blocks.append(DocHeading(f"{product_result.product.label}: {product_result.status.label}"))
+        blocks.append(DocHeading(f"{product_result.product.label}: {product_result.status_text}"))
         rows = []
         open_questions: dict[str, list[str]] = {}
         for finding in product_result.findings:

@@ -12,6 +12,8 @@ from ketref.db.engine import (
     DatabaseTarget,
     open_database,
 )
+from ketref.db.errors import DatabaseReadOnlyError, IndexDamageError
+from ketref.db.read_only import open_read_only
 from ketref.db.seed import LoadReport
 from ketref.domain.backups import BackupInfo
 from ketref.domain.clock import Clock, system_clock
@@ -43,6 +45,8 @@ class Services:
     audit: AuditService
     clinic: ClinicService
     handouts: HandoutService
+    repaired: str | None = None
+    """What start-up repaired (damaged indexes rebuilt), to tell the user once."""
 
     def close(self) -> None:
         self.db.dispose()
@@ -75,21 +79,32 @@ class Workspace:
             state_file=self.paths.config / "backup-state.json",
         )
 
-    def open(self, *, load_content: bool = True) -> Services:
+    def open(self, *, load_content: bool = True, reads_only: bool = False) -> Services:
         """Open (create, migrate) the database and load shipped content if it is newer.
+
+        With ``reads_only`` (a command that never writes), a library whose file or folder is
+        read-only is opened read-only instead of refused; nothing is migrated or loaded.
 
         Raises:
             RecoveryNeededError: the file is damaged, foreign, too new or read-only (left
                 untouched); its ``diagnosis`` names the newest verified backup.
             ContentError: the shipped content is invalid (the database is not changed).
         """
+        repaired = None
         try:
-            db = open_database(
-                self.target,
-                backups_dir=self.paths.backups,
-                clock=self.clock,
-                settings=self.settings,
-            )
+            try:
+                db = self._open_database()
+            except DatabaseReadOnlyError:
+                if not reads_only or self.target.path is None or not self.target.path.exists():
+                    raise
+                db = open_read_only(self.target, self.settings)
+                load_content = False
+            except IndexDamageError:
+                # Rows intact, indexes out of step: rebuild them (a copy is kept first).
+                assert self.target.path is not None
+                aside = recovery.repair_indexes(self.target.path, self.clock)
+                repaired = recovery.RecoveryResult(aside=aside, restored=None).report()
+                db = self._open_database()
         except DatabaseRefusedError as exc:
             if self.target.path is None or isinstance(exc, recovery.RecoveryNeededError):
                 raise
@@ -114,6 +129,12 @@ class Workspace:
             audit=AuditService(db),
             clinic=ClinicService(db, self.clock),
             handouts=HandoutService(db, self.content_dir, catalogue, self.clock),
+            repaired=repaired,
+        )
+
+    def _open_database(self) -> Database:
+        return open_database(
+            self.target, backups_dir=self.paths.backups, clock=self.clock, settings=self.settings
         )
 
     def list_backups(self, *, verify: bool = True) -> list[BackupInfo]:

@@ -61,7 +61,7 @@ def test_show_json_has_every_field_and_full_references(capsys, shipped_home: Pat
 def test_show_text_has_numbered_references_and_dates(capsys, shipped_home: Path) -> None:
     code, out, _ = run(capsys, "--home", str(shipped_home), "show", "side-effects", "dissociation")
     assert code == 0
-    assert "Reviewed 2026-11-21; review due 2027-11-21" in out
+    assert "Reviewed 2026-12-03; review due 2027-11-21" in out
     assert "[1] " in out
 
 

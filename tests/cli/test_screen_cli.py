@@ -61,7 +61,9 @@ def test_json_result_has_the_public_shape(capsys, shipped_home: Path, tmp_path: 
     assert data["thresholds"]["bp_stop"] == {"systolic": 180, "diastolic": 100}
     iv, esk = data["results"]
     assert (iv["product"], iv["status"]) == ("iv-ketamine", "not-eligible")
-    assert (esk["product"], esk["status"]) == ("esketamine-nasal", "needs-review")
+    assert (esk["product"], esk["status"]) == ("esketamine-nasal", "avoid-combination")
+    assert esk["status_label"] == "Needs review: medicine to avoid"
+    assert esk["reason"] == "theophylline: avoid with this product"
     stop = next(f for f in iv["findings"] if f["rule_id"] == "bp-above-stop-iv")
     assert stop["values"] == {"systolic_bp": 185, "diastolic_bp": 80}
     assert stop["threshold"][0] == {
@@ -75,6 +77,16 @@ def test_json_result_has_the_public_shape(capsys, shipped_home: Path, tmp_path: 
     }
     assert stop["references"] == ["ketamin-smpc-ch", "yip-2022"]
     assert stop["ruleset_version"] == data["ruleset_version"]
+
+
+def test_weak_evidence_reads_as_needs_review_with_the_reason(
+    capsys, shipped_home: Path, tmp_path: Path
+) -> None:
+    patient = write(tmp_path, clear_values(diagnoses=["fibromyalgia"]))
+    code, out, _ = run(capsys, "--home", str(shipped_home), "screen", str(patient))
+    assert code == 0
+    assert "IV ketamine (racemic): NEEDS REVIEW (off-label; evidence very low: Fibromyalgia)" in out
+    assert "ELIGIBLE TO CONSIDER" not in out
 
 
 def test_human_summary(capsys, shipped_home: Path, tmp_path: Path) -> None:

@@ -37,6 +37,9 @@ def test_service_result_equals_the_pure_engine_on_the_shipped_files(
         clear_patient(),
         clear_patient(medications=["lorazepam", "metforminn"], systolic_bp=185),
         clear_patient(pregnant=None, diagnoses=["ptsd"]),
+        clear_patient(age_years=16, medications=["Xanax", "Suboxone", "theophylline"]),
+        clear_patient(diagnoses=["depression-with-suicidal-ideation"], medications=["Zoloft"]),
+        clear_patient(diagnoses=["depression-with-suicidal-ideation"], medications=[]),
     ):
         assert shipped_services.screening.screen(patient) == run(patient)
 

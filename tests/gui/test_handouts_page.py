@@ -65,7 +65,7 @@ def test_export_writes_the_personalised_pdf_and_remembers_the_folder(
     text = " ".join(p.extract_text() for p in PdfReader(target).pages)
     assert "Nguyễn Thị Ánh" in text and "<img src=x> & O'Brien" in text
     assert HOSTILE not in str(PdfReader(target).metadata)
-    assert page.ui_state.value("handouts/last_folder") == str(tmp_path)
+    assert page.ui_state.last_folder() == tmp_path
     assert page.open_button.isEnabled()
 
 

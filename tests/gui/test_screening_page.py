@@ -115,3 +115,27 @@ def test_reference_links_go_to_the_reference_page(window, page) -> None:
     page.link_activated.emit(QUrl(f"ketref:reference/{ref}"))
     assert window.current_page() == "references"
     assert "Cited by" in window.detail.toPlainText()
+
+
+def test_status_reason_and_avoid_colour_in_the_window() -> None:
+    from ketref.gui.detail_html import AMBER
+    from ketref.gui.screening_page import AVOID_ORANGE, STATUS_COLOUR, result_html
+    from tests.screening_support import clear_patient, run
+
+    weak = result_html(run(clear_patient(diagnoses=["fibromyalgia"])))
+    assert "off-label; evidence very low: Fibromyalgia" in weak
+    assert "Eligible to consider" not in weak.split("<h2>")[1]  # the IV heading
+    avoid = result_html(run(clear_patient(medications=["theophylline"])))
+    caution = result_html(run(clear_patient(medications=["lorazepam"])))
+    assert AVOID_ORANGE in avoid and "Needs review: medicine to avoid" in avoid
+    assert AVOID_ORANGE not in caution and AMBER in caution
+    assert len(set(STATUS_COLOUR.values())) == len(STATUS_COLOUR)  # each status its own colour
+
+
+def test_a_brand_name_is_shown_as_typed_with_its_generic(page, qtbot) -> None:
+    page.medications.setText("Xanax, SEROquel")
+    qtbot.waitUntil(
+        lambda: page.result is not None and "Xanax (alprazolam)" in page.results.toPlainText(),
+        timeout=3000,
+    )
+    assert "SEROquel (quetiapine)" in page.results.toPlainText()

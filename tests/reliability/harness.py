@@ -258,3 +258,60 @@ def tiny_disk_prefix(mount_point: Path, size: str = "8k") -> list[str] | None:
     if probe.returncode != 0:
         return None
     return [unshare, "-rm", "sh", "-c", script, str(mount_point)]
+
+
+def run_cli(
+    home: Path,
+    argv: list[str],
+    *,
+    prefix: list[str] | None = None,
+    limits: dict[int, int] | None = None,
+    env: dict[str, str] | None = None,
+    timeout: float = 60,
+) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m ketref ARGV`` in a child with ``KETREF_HOME=home``, optionally under
+    ``resource`` limits (e.g. {RLIMIT_AS: 1 GB}, {RLIMIT_FSIZE: n}) and a command prefix."""
+
+    def _limit() -> None:
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past FSIZE fails with EFBIG
+        for which, value in (limits or {}).items():
+            resource.setrlimit(which, (value, value))
+
+    return subprocess.run(
+        [*(prefix or []), sys.executable, "-m", "ketref", *argv],
+        cwd=REPO,
+        env={**os.environ, "KETREF_HOME": str(home), "PYTHONDONTWRITEBYTECODE": "1", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+        preexec_fn=_limit if limits and os.name == "posix" else None,
+    )
+
+
+def damage_index(database: Path, index: str = "ix_item_review_due") -> None:
+    """Index-only damage: change one key in ``index``'s leaf page so it no longer matches its
+    row (quick_check still passes; integrity_check finds "row N missing from index")."""
+    import re
+    import sqlite3
+
+    conn = sqlite3.connect(database)
+    try:
+        conn.execute("PRAGMA journal_mode=DELETE")
+        (root,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name=?", (index,)
+        ).fetchone()
+        (size,) = conn.execute("PRAGMA page_size").fetchone()
+    finally:
+        conn.close()
+    with database.open("r+b") as handle:
+        handle.seek((root - 1) * size)
+        page = handle.read(size)
+        assert page[0] == 10, "expected a leaf index page"
+        dates = [m.start() for m in re.finditer(rb"20\d\d-\d\d-\d\d", page)]
+        last = max(dates, key=lambda i: page[i : i + 10])  # the largest key stays in order
+        handle.seek((root - 1) * size + last)
+        handle.write(b"2099")

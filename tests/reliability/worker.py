@@ -272,7 +272,15 @@ def export_all(home: str, dest: str) -> None:
     print(json.dumps(result))
 
 
+def hold_open(home: str) -> None:
+    """RT-12: a ketref that has the library open (one read done) and stays idle."""
+    services = _open(home)
+    services.catalogue.review_summary()
+    _ready_and_hang()
+
+
 TASKS: dict[str, Callable[..., None]] = {
+    "hold-open": hold_open,
     "import-pack": import_pack,
     "backup": backup,
     "edits": edits,

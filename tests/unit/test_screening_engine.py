@@ -108,7 +108,8 @@ NO_INDICATION = rule("none", {"no_indication_met": True})
         ({"takes": "benzodiazepines"}, {"medications": ["Diazepam"]}, Truth.TRUE),
         ({"takes": "benzodiazepines"}, {"medications": ["sertraline"]}, Truth.FALSE),
         ({"takes": "benzodiazepines"}, {"medications": []}, Truth.FALSE),
-        ({"takes": "benzodiazepines"}, {"medications": ["Ativan"]}, Truth.UNKNOWN),
+        ({"takes": "benzodiazepines"}, {"medications": ["Ativan"]}, Truth.TRUE),  # brand
+        ({"takes": "benzodiazepines"}, {"medications": ["Sleepwell"]}, Truth.UNKNOWN),
         ({"takes": "benzodiazepines"}, {}, Truth.UNKNOWN),
     ],
 )
@@ -121,7 +122,7 @@ def test_kleene_logic(when: dict[str, Any], patient: dict[str, Any], truth: Trut
 
 
 def test_a_brand_name_the_index_does_not_know_is_not_assumed_safe() -> None:
-    patient = clear_patient(medications=["Ativan"], lorazepam_equivalent_mg_per_day=6)
+    patient = clear_patient(medications=["Sleepwell"], lorazepam_equivalent_mg_per_day=6)
     result = result_for(
         patient,
         rule(
@@ -137,7 +138,7 @@ def test_a_brand_name_the_index_does_not_know_is_not_assumed_safe() -> None:
     )
     finding = next(f for f in result.for_product(IV).findings if f.rule_id == "hd")
     assert finding.outcome is FindingOutcome.NEEDS_REVIEW
-    assert "Ativan" in finding.missing[0]
+    assert "Sleepwell" in finding.missing[0]
 
 
 def test_a_class_missing_from_the_knowledge_base_is_unknown() -> None:
@@ -159,6 +160,7 @@ def test_precedence_is_fixed() -> None:
 
     order = [
         (FindingOutcome.NOT_ELIGIBLE, ScreeningStatus.NOT_ELIGIBLE),
+        (FindingOutcome.AVOID_COMBINATION, ScreeningStatus.AVOID_COMBINATION),
         (FindingOutcome.CANNOT_DETERMINE, ScreeningStatus.CANNOT_DETERMINE),
         (FindingOutcome.NEEDS_REVIEW, ScreeningStatus.NEEDS_REVIEW),
         (FindingOutcome.INDICATION_MET, ScreeningStatus.ELIGIBLE_TO_CONSIDER),
@@ -223,7 +225,10 @@ def test_result_json_has_exactly_the_public_shape() -> None:
     ).as_dict()
     assert set(data) == {"ruleset_version", "thresholds", "results"}
     assert [r["product"] for r in data["results"]] == ["iv-ketamine", "esketamine-nasal"]
-    assert all(set(r) == {"product", "status", "findings"} for r in data["results"])
+    assert all(
+        set(r) == {"product", "status", "status_label", "reason", "findings"}
+        for r in data["results"]
+    )
     finding = data["results"][0]["findings"][0]
     assert {
         "rule_id",
@@ -264,6 +269,27 @@ def test_result_json_has_exactly_the_public_shape() -> None:
         ({"medications": ["avoid"]}, {"outcome": "not-eligible"}, "needs-review or informational"),
         ({"medications": ["avoid", "avoid"]}, {}, "listed twice"),
         ({"flag": "pregnant"}, {"outcome": "indication-met"}, "needs a diagnosis"),
+        (
+            {"flag": "pregnant"},
+            {"label_conditions": [{"requires": "adults", "when": {"flag": "pregnant"}}]},
+            "only an indication-met rule",
+        ),
+        (
+            {"diagnosis": "ptsd"},
+            {
+                "outcome": "indication-met",
+                "label_conditions": [{"requires": "x y z", "when": {"medications": ["avoid"]}}],
+            },
+            "cannot use 'medications'",
+        ),
+        (
+            {"diagnosis": "ptsd"},
+            {
+                "outcome": "indication-met",
+                "label_conditions": [{"when": {"field": "age_years", "op": ">=", "value": 18}}],
+            },
+            "requires",
+        ),
     ],
 )
 def test_structurally_invalid_rules_are_refused(
@@ -272,6 +298,41 @@ def test_structurally_invalid_rules_are_refused(
     data = {"outcome": "needs-review", **extra}
     with pytest.raises(ValidationError, match=message):
         rule("bad", when, **data)
+
+
+def test_a_label_condition_naming_an_unknown_class_is_a_catalogue_problem() -> None:
+    problems = _with_rule_changed(
+        "indication-suicidal-ideation-esketamine",
+        label_conditions=[
+            rule(
+                "x",
+                {"diagnosis": "depression-with-suicidal-ideation"},
+                "indication-met",
+                label_conditions=[{"requires": "an SSRI", "when": {"takes": "ssris"}}],
+            ).label_conditions[0]
+        ],
+    )
+    assert any("'ssris' is not an interaction class" in p for p in problems), problems
+
+
+def test_label_conditions_decide_only_once_the_diagnosis_holds() -> None:
+    adults = rule(
+        "adult-ind",
+        {"diagnosis": "treatment-resistant-depression"},
+        "indication-met",
+        label_conditions=[
+            {"requires": "adults", "when": {"field": "age_years", "op": ">=", "value": 18}}
+        ],
+    )
+    other = clear_patient(diagnoses=["ptsd"], age_years=None)
+    assert not [
+        f
+        for f in result_for(other, adults, NO_INDICATION).for_product(IV).findings
+        if f.rule_id == "adult-ind"
+    ]  # diagnosis false: the label is not asked about
+    young = result_for(clear_patient(age_years=12), adults, NO_INDICATION).for_product(IV)
+    assert [f.rule_id for f in young.findings] == ["adult-ind"]  # explained: no "none" finding
+    assert young.status is ScreeningStatus.NEEDS_REVIEW
 
 
 def _with_rule_changed(rule_id: str, **changes: Any) -> list[str]:

@@ -17,7 +17,8 @@ from tests.screening_support import run, shipped_medicines, shipped_rules
 pytestmark = pytest.mark.unit
 
 SEVERITY = {
-    ScreeningStatus.NOT_ELIGIBLE: 3,
+    ScreeningStatus.NOT_ELIGIBLE: 4,
+    ScreeningStatus.AVOID_COMBINATION: 3,
     ScreeningStatus.CANNOT_DETERMINE: 2,
     ScreeningStatus.NEEDS_REVIEW: 1,
     ScreeningStatus.ELIGIBLE_TO_CONSIDER: 0,

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.unit
 NE = ScreeningStatus.NOT_ELIGIBLE
 CD = ScreeningStatus.CANNOT_DETERMINE
 NR = ScreeningStatus.NEEDS_REVIEW
+AV = ScreeningStatus.AVOID_COMBINATION
 OK = ScreeningStatus.ELIGIBLE_TO_CONSIDER
 
 
@@ -47,7 +48,8 @@ def v(name: str, iv: ScreeningStatus, esk: ScreeningStatus, **kw: Any) -> Vignet
 
 # fmt: off
 VIGNETTES = [
-    v("clear adult with TRD", OK, OK, fires={"indication-trd-iv", "indication-trd-esketamine"}),
+    v("clear adult with TRD", OK, OK, fires={"indication-trd-iv", "indication-trd-esketamine",
+                                             "setting-iv", "setting-esketamine"}),
     # --- absolute contraindications ----------------------------------------------------------
     v("hypersensitivity to ketamine", NE, NE, hypersensitivity_to_ketamine=True,
       fires={"hypersensitivity-to-ketamine"}),
@@ -92,6 +94,10 @@ VIGNETTES = [
       fires={"bp-above-stop-iv"}),
     # --- age ---------------------------------------------------------------------------------
     v("17-year-old", NR, NR, age_years=17, fires={"age-under-18-iv", "age-under-18-esketamine"}),
+    v("16-year-old with TRD: Spravato label is for adults", NR, NR, age_years=16,
+      fires={"age-under-18-esketamine", "indication-trd-iv"}, silent={"no-indication-met"}),
+    v("age unknown: Spravato's indication stays open", NR, NR, age_years=None,
+      silent={"indication-trd-esketamine"}),
     v("exactly 18", OK, OK, age_years=18, silent={"age-under-18-iv", "age-under-18-esketamine"}),
     v("64-year-old", OK, OK, age_years=64, silent={"age-65-and-over"}),
     v("exactly 65", NR, NR, age_years=65, fires={"age-65-and-over"},
@@ -131,18 +137,34 @@ VIGNETTES = [
       fires={"indication-trd-iv", "indication-trd-esketamine"}),
     v("TRD with unknown trial count", NR, NR, failed_antidepressant_trials=None,
       silent={"indication-trd-iv", "indication-trd-esketamine"}),
-    v("MDD without resistance", OK, NR, diagnoses=["major-depressive-disorder"],
+    v("MDD without resistance: evidence low", NR, NR, diagnoses=["major-depressive-disorder"],
       fires={"indication-mdd-iv", "no-indication-met"}),
-    v("MDD with acute suicidal ideation", OK, OK, diagnoses=["depression-with-suicidal-ideation"],
+    v("MDD with acute suicidal ideation on sertraline", OK, OK,
+      diagnoses=["depression-with-suicidal-ideation"], medications=["sertraline"],
       fires={"indication-suicidal-ideation-iv", "indication-suicidal-ideation-esketamine"}),
-    v("bipolar depression", OK, NR, diagnoses=["bipolar-depression"],
+    v("suicidal ideation, no medicines: Spravato label needs an oral antidepressant", OK, NR,
+      diagnoses=["depression-with-suicidal-ideation"], medications=[],
+      fires={"indication-suicidal-ideation-iv"}, silent={"no-indication-met"}),
+    v("suicidal ideation, medicines not known: the question is open", NR, NR,
+      diagnoses=["depression-with-suicidal-ideation"], medications=None,
+      silent={"indication-suicidal-ideation-esketamine"}),
+    v("suicidal ideation on a brand-name antidepressant", OK, OK,
+      diagnoses=["depression-with-suicidal-ideation"], medications=["Zoloft"],
+      fires={"indication-suicidal-ideation-esketamine"}),
+    v("bipolar depression: evidence low", NR, NR, diagnoses=["bipolar-depression"],
       fires={"indication-bipolar-depression-iv"}),
-    v("generalised and social anxiety", OK, NR,
+    v("generalised and social anxiety: evidence low", NR, NR,
       diagnoses=["generalized-anxiety-disorder", "social-anxiety-disorder"],
       fires={"indication-gad-iv", "indication-sad-iv"}),
-    v("PTSD", OK, NR, diagnoses=["ptsd"], fires={"indication-ptsd-iv"}),
-    v("CRPS", OK, NR, diagnoses=["complex-regional-pain-syndrome"], fires={"indication-crps-iv"}),
-    v("neuropathic pain, fibromyalgia, chronic pain", OK, NR,
+    v("PTSD: evidence low", NR, NR, diagnoses=["ptsd"], fires={"indication-ptsd-iv"}),
+    v("CRPS: evidence moderate", OK, NR, diagnoses=["complex-regional-pain-syndrome"],
+      fires={"indication-crps-iv"}),
+    v("fibromyalgia: evidence very low", NR, NR, diagnoses=["fibromyalgia"],
+      fires={"indication-fibromyalgia-iv"}),
+    v("TRD plus PTSD: the TRD indication carries IV", OK, OK,
+      diagnoses=["treatment-resistant-depression", "ptsd"],
+      fires={"indication-trd-iv", "indication-ptsd-iv"}),
+    v("neuropathic pain, fibromyalgia, chronic pain", NR, NR,
       diagnoses=["neuropathic-pain", "fibromyalgia", "chronic-pain"],
       fires={"indication-neuropathic-pain-iv", "indication-fibromyalgia-iv",
              "indication-chronic-pain-iv"}),
@@ -159,7 +181,16 @@ VIGNETTES = [
       lorazepam_equivalent_mg_per_day=4, silent={"high-dose-benzodiazepines"}),
     v("tranylcypromine (MAOI)", NR, NR, medications=["tranylcypromine"],
       fires={"medication-review"}),
-    v("theophylline (avoid)", NR, NR, medications=["theophylline"], fires={"medication-review"}),
+    v("theophylline (avoid)", AV, AV, medications=["theophylline"], fires={"medication-review"}),
+    v("avoid outranks cannot-determine", AV, AV, medications=["theophylline"], pregnant=None),
+    v("Xanax is alprazolam", NR, NR, medications=["Xanax"], fires={"medication-review"}),
+    v("gabapentin is a CNS depressant", NR, NR, medications=["gabapentin"],
+      fires={"medication-review"}),
+    v("Seroquel (quetiapine) is a CNS depressant", NR, NR, medications=[" SEROquel "],
+      fires={"medication-review"}),
+    v("lithium: noted, no change", OK, OK, medications=["lithium"], fires={"medication-note"}),
+    v("donepezil: no known interaction, noted", OK, OK, medications=["Aricept"],
+      fires={"medication-note"}),
     v("unknown medicine name", NR, NR, medications=["metforminn"], fires={"medication-review"}),
     v("sertraline is compatible", OK, OK, medications=["sertraline"], fires={"medication-note"}),
     v("nasal fluticasone concerns Spravato only", OK, NR, medications=["fluticasone"],
@@ -264,7 +295,7 @@ def test_indication_findings_carry_regulatory_basis() -> None:
     esk = next(
         f for f in result.for_product(ESK).findings if f.rule_id == "indication-trd-esketamine"
     )
-    assert esk.basis == "approved, evidence high"
+    assert esk.basis == "approved, evidence moderate"
     ptsd = next(f for f in result.for_product(IV).findings if f.rule_id == "indication-ptsd-iv")
     assert ptsd.basis == "off-label, evidence low"
     assert ptsd.item is not None
@@ -290,3 +321,89 @@ def test_an_all_unknown_patient_is_never_eligible_nor_ruled_out() -> None:
         assert product_result.status is CD
         assert not product_result.findings_with(FindingOutcome.NOT_ELIGIBLE)
         assert product_result.findings_with(FindingOutcome.CANNOT_DETERMINE)
+
+
+# --- evidence, label conditions, avoid, brands (issue 16) -----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("diagnosis", "reason"),
+    [
+        ("fibromyalgia", "off-label; evidence very low: Fibromyalgia"),
+        (
+            "major-depressive-disorder",
+            "off-label; evidence low: Major depressive disorder without treatment resistance",
+        ),
+    ],
+)
+def test_weak_evidence_alone_needs_review_and_says_why(diagnosis: str, reason: str) -> None:
+    result = run(clear_patient(diagnoses=[diagnosis])).for_product(IV)
+    assert result.status is NR
+    assert result.reason == reason
+    assert result.status_text == f"Needs review ({reason})"
+    assert result.as_dict()["reason"] == reason
+    finding = next(f for f in result.findings if f.rule_id.startswith("indication-"))
+    assert finding.outcome is FindingOutcome.NEEDS_REVIEW
+    assert finding.message.startswith(reason.split(":", maxsplit=1)[0].capitalize() + ":")
+    assert not result.findings_with(FindingOutcome.INDICATION_MET)
+
+
+def test_weak_evidence_beside_a_supported_indication_is_for_information() -> None:
+    result = run(clear_patient(diagnoses=["treatment-resistant-depression", "ptsd"]))
+    iv = result.for_product(IV)
+    assert iv.status is OK
+    assert iv.reason is None
+    ptsd = next(f for f in iv.findings if f.rule_id == "indication-ptsd-iv")
+    assert ptsd.outcome is FindingOutcome.INFORMATIONAL
+    assert ptsd.message.startswith("Off-label; evidence low:")
+
+
+def test_a_16_year_old_with_trd_does_not_meet_spravatos_indication() -> None:
+    esk = run(clear_patient(age_years=16)).for_product(ESK)
+    assert not esk.findings_with(FindingOutcome.INDICATION_MET)
+    finding = next(f for f in esk.findings if f.rule_id == "indication-trd-esketamine")
+    assert finding.outcome is FindingOutcome.NEEDS_REVIEW
+    assert "adults (18 years or older)" in finding.message
+    assert dict(finding.values)["age_years"] == 16
+    assert esk.reason is not None and "adults (18 years or older)" in esk.reason
+
+
+def test_spravato_for_suicidal_ideation_needs_a_known_oral_antidepressant() -> None:
+    base = {"diagnoses": ["depression-with-suicidal-ideation"]}
+    empty = run(clear_patient(medications=[], **base)).for_product(ESK)
+    finding = next(f for f in empty.findings if f.rule_id.startswith("indication-suicidal"))
+    assert "oral antidepressant" in finding.message and not finding.missing
+    unknown_list = run(clear_patient(medications=None, **base)).for_product(ESK)
+    open_question = next(
+        f for f in unknown_list.findings if f.rule_id.startswith("indication-suicidal")
+    )
+    assert open_question.missing == ("medications",)
+    assert open_question.message.startswith("Not known: Current medicines")
+    unrecognised = run(clear_patient(medications=["Sleepwell"], **base)).for_product(ESK)
+    assert not unrecognised.findings_with(FindingOutcome.INDICATION_MET)  # unknown, never "no"
+
+
+def test_an_avoid_interaction_reads_stronger_than_a_caution() -> None:
+    avoid = run(clear_patient(medications=["theophylline"])).for_product(IV)
+    caution = run(clear_patient(medications=["lorazepam"])).for_product(IV)
+    assert avoid.status is AV and caution.status is NR
+    assert list(ScreeningStatus).index(avoid.status) < list(ScreeningStatus).index(caution.status)
+    assert avoid.status.label != caution.status.label
+    assert avoid.reason == "theophylline: avoid with this product"
+    assert caution.reason is None
+
+
+def test_brand_names_map_to_generics_and_are_shown_as_typed() -> None:
+    result = run(clear_patient(medications=["  XANAX ", "Suboxone", "Lyrica"])).for_product(IV)
+    messages = [f.message for f in result.findings if f.rule_id == "medication-review"]
+    assert any(m.startswith("XANAX (alprazolam): Benzodiazepines") for m in messages)
+    assert any(m.startswith("Suboxone (buprenorphine): Opioids") for m in messages)
+    assert any(m.startswith("Suboxone (naloxone): not recognised") for m in messages)
+    assert any(m.startswith("Lyrica (pregabalin): Gabapentinoids") for m in messages)
+
+
+def test_no_known_interaction_is_not_called_safe() -> None:
+    result = run(clear_patient(medications=["donepezil", "lithium"])).for_product(ESK)
+    notes = [f.message for f in result.findings if f.rule_id == "medication-note"]
+    assert len(notes) == 2
+    assert all("No known interaction in the sources, which is not evidence" in n for n in notes)

@@ -16,8 +16,6 @@ from ketref.content.reader import folder_digest, read_content_folder
 from tests.benchmarks import generate, harness
 from tests.conftest import SHIPPED_CONTENT
 
-pytestmark = pytest.mark.bench
-
 
 @pytest.fixture(scope="module")
 def bench_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
