@@ -43,7 +43,7 @@ def _libpq_settings(engine: Engine) -> tuple[str, dict[str, str]]:
 
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    return lines[-1] if lines else "no message"
+    return lines[-1] if lines else ""
 
 
 def dump_server(engine: Engine, destination: Path, tools: tuple[str, str | None]) -> bool:
@@ -70,7 +70,8 @@ def dump_server(engine: Engine, destination: Path, tools: tuple[str, str | None]
             check=False,
         )
         if done.returncode != 0:
-            raise BackupError(f"pg_dump failed: {_last_line(done.stderr)}")
+            said = _last_line(done.stderr) or f"it stopped with exit code {done.returncode}"
+            raise BackupError(f"pg_dump failed: {said}")
         verified = False
         if pg_restore is not None:
             listed = subprocess.run(
@@ -81,9 +82,8 @@ def dump_server(engine: Engine, destination: Path, tools: tuple[str, str | None]
                 check=False,
             )
             if listed.returncode != 0 or "TABLE DATA" not in listed.stdout:
-                raise BackupError(
-                    f"The dump failed its check (pg_restore --list: {_last_line(listed.stderr)})."
-                )
+                said = _last_line(listed.stderr) or "it lists no table data"
+                raise BackupError(f"The dump failed its check (pg_restore --list: {said}).")
             verified = True
         os.chmod(temp, 0o600)
         publish_no_clobber(temp, destination)
