@@ -12,7 +12,6 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from ketref import __version__
 from ketref.cli import (
     audit,
     catalogue,
@@ -26,6 +25,8 @@ from ketref.cli import (
 )
 from ketref.cli.common import Context, Handler, Parser
 from ketref.domain.errors import BadInputError
+from ketref.paths import resources_dir
+from ketref.services.about import installed_versions
 from ketref.services.workspace import Workspace
 
 COMMAND_MODULES = (
@@ -41,13 +42,25 @@ COMMAND_MODULES = (
 )
 
 
+class VersionAction(argparse.Action):
+    """``--version``: the app, its content release and database schema (read only when asked)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **_: object) -> None:
+        help_text = "show the app, content release and database schema versions and exit"
+        super().__init__(option_strings, dest, nargs=0, help=help_text)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: object) -> None:
+        print(installed_versions(resources_dir() / "content").line())
+        parser.exit()
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog="ketref",
         description="Offline clinician reference for ketamine and esketamine therapy. "
         "With no command, opens the main window.",
     )
-    parser.add_argument("--version", action="version", version=f"ketref {__version__}")
+    parser.add_argument("--version", action=VersionAction)
     parser.add_argument("--db", metavar="PATH_OR_URL", help="database file or SQLAlchemy URL")
     parser.add_argument("--home", metavar="DIR", help="keep all ketref files under DIR")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")

@@ -59,6 +59,9 @@ def _cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     else:
         ctx.out.write(f"Content: {len(checked.problems)} PROBLEM(S)\n")
         ctx.out.writelines(f"  - {problem}\n" for problem in checked.problems)
+    if report.invalid_items:
+        ctx.out.write(f"Items that cannot be displayed: {len(report.invalid_items)}\n")
+        ctx.out.write("".join(f"  {line}\n" for line in report.invalid_items))
     ctx.out.write(
         f"Schema: {report.schema_revision} "
         f"({'current' if report.schema_current else 'needs upgrade'})\n"

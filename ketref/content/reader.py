@@ -26,9 +26,10 @@ from ketref.domain.content import (
     ScreeningRule,
     SideEffect,
     Synonym,
-    integrity_problems,
 )
+from ketref.domain.content_integrity import integrity_problems
 from ketref.domain.errors import ContentError
+from ketref.domain.validation import format_validation_error
 
 # folder name -> (bundle field, model)
 FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
@@ -43,15 +44,6 @@ FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
 }
 SEPARATE_FOLDERS = frozenset({"schedules"})
 """Folders read by their own reader (see ketref.content.schedules), not into the bundle."""
-
-
-def format_validation_error(exc: ValidationError, limit: int = 5) -> list[str]:
-    """Turn pydantic's report into short ``field.path: message`` lines."""
-    lines = []
-    for err in exc.errors()[:limit]:
-        loc = ".".join(str(p) for p in err["loc"]) or "(item)"
-        lines.append(f"{loc}: {err['msg']}")
-    return lines
 
 
 def _items_in(data: Any) -> list[Any]:

@@ -401,6 +401,7 @@ def _create_sqlite(path: Path, settings: ConnectionSettings) -> None:
         conn = sqlite3.connect(temp, isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode=DELETE")  # fold the WAL in before the rename
+            conn.execute("VACUUM")  # no free pages left by tables earlier schema steps dropped
         finally:
             conn.close()
         publish_no_clobber(temp, path)

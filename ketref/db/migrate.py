@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 from ketref.db.errors import DatabaseTooNewError, SchemaMismatchError
 
@@ -133,10 +133,33 @@ def upgrade_failed(
 
 
 def upgrade(engine: Engine) -> None:
-    """Bring the schema to head on one connection, in one transaction where the backend allows."""
+    """Bring the schema to head on one connection, in one transaction where the backend allows.
+
+    On SQLite, foreign-key enforcement is off while migrating: rebuilding a table (Alembic's
+    batch mode) drops the old copy, and with enforcement on that would cascade into the rows
+    that refer to it. The keys are checked before the transaction commits instead.
+    """
     from alembic import command
 
     config = alembic_config()
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "head")
+    sqlite = engine.dialect.name == "sqlite"
+    with engine.connect() as connection:
+        if sqlite:  # a pragma that only works outside a transaction: on the raw connection
+            _pragma(connection, "PRAGMA foreign_keys=OFF")
+        try:
+            with connection.begin():
+                config.attributes["connection"] = connection
+                command.upgrade(config, "head")
+                if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first():
+                    raise RuntimeError("the migrated database has broken foreign keys")
+        finally:
+            if sqlite:
+                _pragma(connection, "PRAGMA foreign_keys=ON")
+
+
+def _pragma(connection: Connection, statement: str) -> None:
+    cursor = connection.connection.cursor()
+    try:
+        cursor.execute(statement)
+    finally:
+        cursor.close()

@@ -17,26 +17,26 @@ later release never silently overwrites what the clinic chose to import.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from ketref.db import items as items_db
 from ketref.db import repositories as repo
 from ketref.db import tables as t
 from ketref.db.errors import translate_error
+from ketref.db.items import ItemSave, SaveContext
 from ketref.db.mapping import (
-    ROW_BY_KIND,
-    item_to_domain,
+    item_from_document,
     model_hash,
     reference_to_domain,
+    reference_values,
     search_text,
-    write_item,
-    write_reference,
 )
-from ketref.db.search import reference_body, replace_search_documents
+from ketref.db.search import rebuild_search_index, reference_body, replace_search_documents
 from ketref.db.seed import latest_release
 from ketref.domain import content as c
 from ketref.domain.audit import AuditEvent
@@ -51,6 +51,8 @@ from ketref.domain.packs import (
 )
 
 HISTORY_PER_ITEM = 20
+REBUILD_INDEX_AT = 500
+"""Written items and references beyond which the search index is rebuilt once instead."""
 
 
 @dataclass(frozen=True)
@@ -71,16 +73,17 @@ class ExportSet:
 
 def gather_export(session: Session, *, everything: bool) -> ExportSet:
     """Items to export (local edits and local items, or all), their references and history."""
-    rows = session.scalars(select(t.ItemRow).order_by(t.ItemRow.kind, t.ItemRow.slug))
+    stmt = items_db.current_with_documents().order_by(t.ItemRow.kind, t.ItemRow.slug)
+    if not everything:
+        stmt = stmt.where(or_(t.ItemRow.locally_edited.is_(True), t.ItemRow.origin != "shipped"))
     items = [
         ExportedItem(
             ItemKind(row.kind),
-            item_to_domain(row),
+            item_from_document(ItemKind(row.kind), row.slug, document),
             row.content_version,
-            _aware(row.updated_at),
+            repo.aware(row.updated_at),
         )
-        for row in rows
-        if everything or row.locally_edited or row.origin != "shipped"
+        for row, document in session.execute(stmt)
     ]
     cited = set().union(*(c.cited_reference_ids(e.item) for e in items)) if items else set()
     references = [reference_to_domain(r) for r in repo.reference_rows(session) if r.key in cited]
@@ -92,10 +95,6 @@ def gather_export(session: Session, *, everything: bool) -> ExportSet:
     audit.reverse()  # oldest first, as history reads
     release = latest_release(session)
     return ExportSet(items, references, audit, release.version if release else None)
-
-
-def _aware(value: datetime) -> datetime:
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 # --- Import --------------------------------------------------------------------------------
@@ -116,8 +115,8 @@ def _rows_for(session: Session, pack: ContentPack) -> dict[str, t.ItemRow]:
     rows: dict[str, t.ItemRow] = {}
     for kind in {e.kind for e in pack.entries}:
         slugs = [e.item.slug for e in pack.entries if e.kind is kind]
-        for start in range(0, len(slugs), 500):
-            stmt = select(ROW_BY_KIND[kind]).where(t.ItemRow.slug.in_(slugs[start : start + 500]))
+        for part in items_db.chunks(slugs):
+            stmt = select(t.ItemRow).where(t.ItemRow.kind == kind.value, t.ItemRow.slug.in_(part))
             rows.update({f"{kind.value}/{row.slug}": row for row in session.scalars(stmt)})
     return rows
 
@@ -150,6 +149,50 @@ def _link_problems(session: Session, pack: ContentPack) -> list[str]:
     return problems
 
 
+def _references_here(session: Session, keys: list[str]) -> dict[str, t.ReferenceRow]:
+    found: dict[str, t.ReferenceRow] = {}
+    for part in items_db.chunks(keys):
+        found.update(repo.references_by_key(session, list(part)))
+    return found
+
+
+def _plan_references(
+    session: Session,
+    pack: ContentPack,
+    plan: ImportPlan,
+    local_version: str | None,
+    *,
+    overwrite_local: bool,
+) -> None:
+    """Decide each reference's fate, like the items' (see the module docstring)."""
+    header = pack.header
+    report = plan.report
+    here = _references_here(session, [ref.id for ref in pack.references])
+    for ref in pack.references:
+        ref_row = here.get(ref.id)
+        name = f"references/{ref.id}"
+        if ref_row is None:
+            report.references_added.append(ref.id)
+            plan.write_refs.append(ref)
+            continue
+        if model_hash(reference_to_domain(ref_row)) == model_hash(ref):
+            continue
+        reason = None
+        if ref_row.locally_edited:
+            reason = ConflictReason.LOCAL_EDIT
+        elif _newer(local_version, header.base_content_version):
+            reason = ConflictReason.NEWER_HERE
+        if reason is not None:
+            report.conflicts.append(
+                Conflict("references", ref.id, reason, local_version, header.base_content_version)
+            )
+            if not overwrite_local:
+                continue
+            plan.replaced_local.add(name)
+        report.references_updated.append(ref.id)
+        plan.write_refs.append(ref)
+
+
 def plan_import(session: Session, pack: ContentPack, *, overwrite_local: bool) -> ImportPlan:
     """Compare the pack with the database and decide every entry's fate.
 
@@ -172,29 +215,7 @@ def plan_import(session: Session, pack: ContentPack, *, overwrite_local: bool) -
     report = plan.report
     local_release = latest_release(session)
     local_version = local_release.version if local_release else None
-    for ref in pack.references:
-        ref_row = repo.reference_row(session, ref.id)
-        name = f"references/{ref.id}"
-        if ref_row is None:
-            report.references_added.append(ref.id)
-            plan.write_refs.append(ref)
-            continue
-        if model_hash(reference_to_domain(ref_row)) == model_hash(ref):
-            continue
-        reason = None
-        if ref_row.locally_edited:
-            reason = ConflictReason.LOCAL_EDIT
-        elif _newer(local_version, header.base_content_version):
-            reason = ConflictReason.NEWER_HERE
-        if reason is not None:
-            report.conflicts.append(
-                Conflict("references", ref.id, reason, local_version, header.base_content_version)
-            )
-            if not overwrite_local:
-                continue
-            plan.replaced_local.add(name)
-        report.references_updated.append(ref.id)
-        plan.write_refs.append(ref)
+    _plan_references(session, pack, plan, local_version, overwrite_local=overwrite_local)
     existing = _rows_for(session, pack)
     for entry in pack.entries:
         row = existing.get(entry.name)
@@ -202,7 +223,7 @@ def plan_import(session: Session, pack: ContentPack, *, overwrite_local: bool) -
             report.added.append(entry.name)
             plan.write_items.append(entry)
             continue
-        if model_hash(item_to_domain(row)) == model_hash(entry.item):
+        if row.content_hash == model_hash(entry.item):
             report.unchanged.append(entry.name)
             continue
         reason = None
@@ -245,50 +266,54 @@ def apply_import(
     Runs in the caller's transaction; any failure names the item and rolls everything back.
     Rows are written first and flushed together, so a large pack costs one round of inserts.
     """
-    for ref in plan.write_refs:
-        ref_row = repo.reference_row(session, ref.id)
-        if ref_row is None:
-            ref_row = t.ReferenceRow()
-            session.add(ref_row)
-        write_reference(ref_row, ref)
-        ref_row.locally_edited = True
-    session.flush()
-    refs = {r.key: r for r in session.scalars(select(t.ReferenceRow))}
+    here = _references_here(session, [ref.id for ref in plan.write_refs])
+    added = [ref for ref in plan.write_refs if ref.id not in here]
+    changed = [ref for ref in plan.write_refs if ref.id in here]
+    if added:
+        session.execute(
+            insert(items_db.table(t.ReferenceRow)),
+            [{**reference_values(r), "locally_edited": True, "shipped_hash": None} for r in added],
+        )
+    if changed:
+        items_db.update_by_id(
+            session,
+            items_db.table(t.ReferenceRow),
+            [{"id": here[r.id].id, **reference_values(r), "locally_edited": True} for r in changed],
+        )
+    ref_ids = dict(session.execute(select(t.ReferenceRow.key, t.ReferenceRow.id)).all())
     existing = _rows_for(session, pack)
-    total = len(plan.write_items)
+    saves = []
     events = []
-    for number, entry in enumerate(plan.write_items, start=1):
-        try:
-            with session.no_autoflush:
-                row = existing.get(entry.name)
-                events.append(
-                    _write_entry(session, pack, plan, entry, row, refs=refs, actor=actor, now=now)
-                )
-        except Exception as exc:
-            _reraise_storage_failure(exc)
-            raise PackError(
-                [
-                    f"item {number} of {total} ({entry.name}) could not be stored "
-                    f"({exc.__class__.__name__}); nothing was imported"
-                ]
-            ) from exc
+    for entry in plan.write_items:
+        row = existing.get(entry.name)
+        saves.append(
+            ItemSave(
+                entry.kind,
+                entry.item,
+                entry.content_version,
+                origin="pack" if row is None else row.origin,
+                locally_edited=True,
+            )
+        )
+        events.append(_audit_entry(pack, plan, entry, row, actor=actor, now=now))
+    release = latest_release(session)
+    context = SaveContext(
+        actor=actor,
+        now=now,
+        reason=f"imported from pack {pack.checksum[:12]}",
+        release=release.version if release else None,
+    )
     try:
+        items_db.save_items(session, saves, context, ref_ids)
         session.flush()
     except Exception as exc:
         _reraise_storage_failure(exc)
         raise PackError(
             [f"the items could not be stored ({exc.__class__.__name__}); nothing was imported"]
         ) from exc
-    replace_search_documents(
-        session,
-        [
-            (ItemKind.REFERENCE, r.key, r.title, reference_body(r))
-            for r in refs.values()
-            if r.key in {w.id for w in plan.write_refs}
-        ]
-        + [(e.kind, e.item.slug, e.item.title, search_text(e.item)) for e in plan.write_items],
-    )
-    session.add_all(events)
+    _index(session, plan)
+    if events:
+        session.execute(insert(items_db.table(t.AuditEventRow)), events)
     report = plan.report
     repo.audit(
         session,
@@ -314,53 +339,53 @@ def apply_import(
     )
 
 
+def _index(session: Session, plan: ImportPlan) -> None:
+    """Update the search documents of what was written: one by one for a few, or the whole
+    index rebuilt once when the import is large."""
+    if len(plan.write_refs) + len(plan.write_items) > REBUILD_INDEX_AT:
+        rebuild_search_index(
+            session, {(e.kind.value, e.item.slug): e.item for e in plan.write_items}
+        )
+        return
+    refs = _references_here(session, [ref.id for ref in plan.write_refs])
+    replace_search_documents(
+        session,
+        [(ItemKind.REFERENCE, r.key, r.title, reference_body(r)) for r in refs.values()]
+        + [(e.kind, e.item.slug, e.item.title, search_text(e.item)) for e in plan.write_items],
+    )
+
+
 def _reraise_storage_failure(exc: Exception) -> None:
     """A full disk, a lock or damage is not the pack's fault: let its typed error through."""
     if isinstance(exc, DBAPIError) and translate_error(exc, "the database") is not None:
         raise exc
 
 
-def _write_entry(
-    session: Session,
+def _audit_entry(
     pack: ContentPack,
     plan: ImportPlan,
     entry: PackEntry,
     row: t.ItemRow | None,
     *,
-    refs: dict[str, t.ReferenceRow],
     actor: str,
     now: datetime,
-) -> t.AuditEventRow:
-    """Write one item's rows (not flushed yet) and return its audit event."""
-    before = model_hash(item_to_domain(row)) if row is not None else None
-    from_version = row.content_version if row is not None else None
+) -> dict[str, Any]:
+    """The audit event for importing one item over ``row`` (None: the item is new here)."""
     new = row is None
-    row = write_item(
-        session,
-        row,
-        entry.kind,
-        entry.item,
-        references=refs,
-        content_version=entry.content_version,
-        now=now,
-    )
-    if new:
-        row.origin = "pack"
-    row.locally_edited = True
-    return t.AuditEventRow(
-        at=now,
-        actor=actor,
-        action="import",
-        kind=entry.kind.value,
-        slug=entry.item.slug,
-        content_version=from_version,
-        detail={
+    return {
+        "at": now,
+        "actor": actor,
+        "action": "import",
+        "kind": entry.kind.value,
+        "slug": entry.item.slug,
+        "content_version": row.content_version if row is not None else None,
+        "detail": {
             "pack": pack.checksum,
             "change": "added" if new else "updated",
             "replaced_local_edit": entry.name in plan.replaced_local,
             "pack_content_version": entry.content_version,
-            "before_hash": before,
+            "before_hash": row.content_hash if row is not None else None,
             "after_hash": model_hash(entry.item),
             "history": _history(pack, entry),
         },
-    )
+    }

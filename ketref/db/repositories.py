@@ -3,29 +3,35 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from typing import Any
 
 from sqlalchemy import func, select, text, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from ketref.db import tables as t
-from ketref.db.mapping import ROW_BY_KIND, search_text, write_item
+from ketref.db.items import ItemSave, SaveContext, save_items
+from ketref.db.mapping import search_text
 from ketref.db.search import update_search_document
 from ketref.domain import content as c
 from ketref.domain.audit import AuditEvent
-from ketref.domain.enums import ItemKind
+from ketref.domain.enums import ContentState, ItemKind
+
+APPROVED = t.ItemRow.state == ContentState.APPROVED.value
+"""Only approved items are listed, shown, searched and printed; drafts wait in their versions."""
 
 
 def item_rows(session: Session, kind: ItemKind) -> list[t.ItemRow]:
-    row_type = ROW_BY_KIND[kind]
-    order: list[Any] = [row_type.title]
-    if kind is ItemKind.MONITORING:
-        order = [t.MonitoringStepRow.phase, t.MonitoringStepRow.sort_order, row_type.title]
-    return list(session.scalars(select(row_type).order_by(*order)))
+    """The approved items of ``kind`` (head columns only), in list order."""
+    stmt = (
+        select(t.ItemRow)
+        .where(t.ItemRow.kind == kind.value, APPROVED)
+        .order_by(t.ItemRow.sort_key, t.ItemRow.title)
+    )
+    return list(session.scalars(stmt))
 
 
 def item_row(session: Session, kind: ItemKind, slug: str) -> t.ItemRow | None:
-    return session.scalars(select(ROW_BY_KIND[kind]).where(t.ItemRow.slug == slug)).first()
+    stmt = select(t.ItemRow).where(t.ItemRow.kind == kind.value, t.ItemRow.slug == slug, APPROVED)
+    return session.scalars(stmt).first()
 
 
 def reference_rows(session: Session) -> list[t.ReferenceRow]:
@@ -47,7 +53,7 @@ def items_citing(session: Session, reference_id: int) -> list[t.ItemRow]:
     stmt = (
         select(t.ItemRow)
         .join(t.ItemReferenceRow, t.ItemReferenceRow.item_id == t.ItemRow.id)
-        .where(t.ItemReferenceRow.reference_id == reference_id)
+        .where(t.ItemReferenceRow.reference_id == reference_id, APPROVED)
         .order_by(t.ItemRow.kind, t.ItemRow.title)
     )
     return list(session.scalars(stmt))
@@ -61,7 +67,7 @@ def item_titles(
         return {}
     wanted = [(k.value, s) for k, s in keys]
     stmt = select(t.ItemRow.kind, t.ItemRow.slug, t.ItemRow.title).where(
-        tuple_(t.ItemRow.kind, t.ItemRow.slug).in_(wanted)
+        tuple_(t.ItemRow.kind, t.ItemRow.slug).in_(wanted), APPROVED
     )
     return {(ItemKind(k), s): title for k, s, title in session.execute(stmt)}
 
@@ -70,7 +76,7 @@ def items_linking_to(session: Session, kind: ItemKind, slug: str) -> list[t.Item
     stmt = (
         select(t.ItemRow)
         .join(t.ItemLinkRow, t.ItemLinkRow.item_id == t.ItemRow.id)
-        .where(t.ItemLinkRow.target_kind == kind.value, t.ItemLinkRow.target_slug == slug)
+        .where(t.ItemLinkRow.target_kind == kind.value, t.ItemLinkRow.target_slug == slug, APPROVED)
         .order_by(t.ItemRow.kind, t.ItemRow.title)
     )
     return list(session.scalars(stmt))
@@ -84,7 +90,7 @@ def review_counts(session: Session, today: date) -> tuple[int, int, int, date | 
             func.count(t.ItemRow.id).filter(t.ItemRow.review_due <= today),
             func.count(t.ItemRow.id).filter(t.ItemRow.verified.is_(False)),
             func.min(t.ItemRow.review_due),
-        )
+        ).where(APPROVED)
     ).one()
     return items, due, unverified, earliest
 
@@ -94,18 +100,25 @@ def save_local_edit(
     row: t.ItemRow,
     item: c.Item,
     *,
+    actor: str,
     now: datetime,
-) -> t.ItemRow:
-    """Write a user's edit over an item and mark it local, so releases never overwrite it."""
+) -> int:
+    """Save a user's edit as the item's new approved version, marked local so releases never
+    overwrite it; returns the new version's id."""
     kind = ItemKind(row.kind)
     refs = references_by_key(session, sorted(c.cited_reference_ids(item)))
-    row = write_item(
-        session, row, kind, item, references=refs, content_version=row.content_version, now=now
+    release = session.scalar(
+        select(t.ContentReleaseRow.version).order_by(t.ContentReleaseRow.id.desc()).limit(1)
     )
-    row.locally_edited = True
-    session.flush()
+    saved = save_items(
+        session,
+        [ItemSave(kind, item, row.content_version, origin=row.origin, locally_edited=True)],
+        SaveContext(actor=actor, now=now, reason="edited in this library", release=release),
+        {key: ref.id for key, ref in refs.items()},
+    )
+    session.expire(row)
     update_search_document(session, kind, item.slug, item.title, search_text(item))
-    return row
+    return saved[kind.value, item.slug]
 
 
 def audit(
@@ -132,7 +145,7 @@ def audit(
     )
 
 
-def _aware(value: datetime) -> datetime:
+def aware(value: datetime) -> datetime:
     """SQLite hands back naive datetimes; ketref stores UTC."""
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
@@ -140,7 +153,7 @@ def _aware(value: datetime) -> datetime:
 def audit_event(row: t.AuditEventRow) -> AuditEvent:
     return AuditEvent(
         id=row.id,
-        at=_aware(row.at),
+        at=aware(row.at),
         actor=row.actor,
         action=row.action,
         kind=row.kind,
@@ -194,37 +207,9 @@ def screening_rule_rows(session: Session) -> list[t.ScreeningRuleRow]:
     return list(session.scalars(stmt))
 
 
-_CHILDREN: dict[ItemKind, list[Any]] = {
-    ItemKind.INTERACTION: [selectinload(t.InteractionRow.agents)],
-    ItemKind.CONTRAINDICATION: [
-        selectinload(t.ContraindicationRow.classes),
-        selectinload(t.ContraindicationRow.thresholds),
-    ],
-    ItemKind.INDICATION: [
-        selectinload(t.IndicationRow.uses).selectinload(t.IndicationUseRow.outcomes)
-    ],
-}
-
-
 def synonyms(session: Session) -> dict[str, list[str]]:
     """Search synonyms, term -> meanings (brand names among them map to generic names)."""
     return {row.term: list(row.means) for row in session.scalars(select(t.SynonymRow))}
-
-
-def complete_item_rows(session: Session, kind: ItemKind) -> list[t.ItemRow]:
-    """Every item of ``kind`` with its child rows loaded up front (a handful of queries, not
-    one per item), for turning the whole kind into domain objects."""
-    row_type = ROW_BY_KIND[kind]
-    stmt = (
-        select(row_type)
-        .options(
-            selectinload(row_type.references),
-            selectinload(row_type.links),
-            *_CHILDREN.get(kind, []),
-        )
-        .order_by(row_type.slug)
-    )
-    return list(session.scalars(stmt))
 
 
 def content_fingerprint(session: Session) -> tuple[int | None, int | None]:
@@ -238,7 +223,11 @@ def locally_edited_slugs(session: Session, kinds: list[ItemKind]) -> list[str]:
     """``kind/slug`` of every locally edited item of these kinds."""
     rows = session.execute(
         select(t.ItemRow.kind, t.ItemRow.slug)
-        .where(t.ItemRow.locally_edited.is_(True), t.ItemRow.kind.in_([k.value for k in kinds]))
+        .where(
+            t.ItemRow.locally_edited.is_(True),
+            t.ItemRow.kind.in_([k.value for k in kinds]),
+            APPROVED,
+        )
         .order_by(t.ItemRow.kind, t.ItemRow.slug)
     )
     return [f"{kind}/{slug}" for kind, slug in rows]

@@ -31,9 +31,11 @@ from sqlalchemy import and_, delete, func, insert, or_, select, text
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
-from ketref.db.mapping import item_to_domain, search_text
+from ketref.db.items import current_heads, documents_by_version
+from ketref.db.mapping import item_from_document, search_text
 from ketref.domain.content import Item
 from ketref.domain.enums import ItemKind
+from ketref.domain.errors import StoredItemInvalidError
 from ketref.domain.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, QueryPlan, SearchHit
 
 _WORD = re.compile(r"[a-z][a-z\-']{3,}")
@@ -75,11 +77,18 @@ def rebuild_search_index(
     """
     known = known or {}
     docs: list[dict[str, str]] = []
-    for row in session.scalars(select(t.ItemRow)):
-        item = known.get((row.kind, row.slug)) or item_to_domain(row)
-        docs.append(
-            {"kind": row.kind, "slug": row.slug, "title": row.title, "body": search_text(item)}
-        )
+    heads = session.execute(current_heads()).all()
+    documents = documents_by_version(
+        session, [version for kind, slug, _, _, version in heads if (kind, slug) not in known]
+    )
+    for kind, slug, title, summary, version in heads:
+        item = known.get((kind, slug))
+        try:
+            item = item or item_from_document(ItemKind(kind), slug, documents[version])
+            body = search_text(item)
+        except StoredItemInvalidError:
+            body = summary  # still found by its head columns; it says why when opened
+        docs.append({"kind": kind, "slug": slug, "title": title, "body": body})
     for ref in session.scalars(select(t.ReferenceRow)):
         docs.append(
             {

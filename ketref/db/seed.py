@@ -10,14 +10,23 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
-from ketref.db.mapping import ROW_BY_KIND, model_hash, rule_row, write_item, write_reference
+from ketref.db.items import (
+    ItemSave,
+    SaveContext,
+    chunks,
+    insert_returning_ids,
+    save_items,
+    table,
+    update_by_id,
+)
+from ketref.db.mapping import model_hash, reference_values, rule_values
 from ketref.db.search import rebuild_search_index
 from ketref.domain import content as c
-from ketref.domain.enums import ItemKind
+from ketref.domain.enums import ContentState, ItemKind
 
 
 @dataclass
@@ -63,77 +72,113 @@ def unchanged_report(session: Session, digest: str) -> LoadReport | None:
 
 
 def _load_references(session: Session, bundle: c.ContentBundle, report: LoadReport) -> None:
-    rows = {r.key: r for r in session.scalars(select(t.ReferenceRow))}
+    rows = {
+        key: (id_, edited, shipped)
+        for key, id_, edited, shipped in session.execute(
+            select(
+                t.ReferenceRow.key,
+                t.ReferenceRow.id,
+                t.ReferenceRow.locally_edited,
+                t.ReferenceRow.shipped_hash,
+            )
+        )
+    }
+    added: list[dict[str, object]] = []
+    changed: list[dict[str, object]] = []
     for ref in bundle.references:
-        row = rows.get(ref.id)
         digest = model_hash(ref)
-        if row is not None and row.locally_edited:
+        found = rows.get(ref.id)
+        if found is not None and found[1]:
             report.kept_local.append(f"references/{ref.id}")
-        elif row is None or row.shipped_hash != digest:
-            if row is None:
-                row = t.ReferenceRow()
-                session.add(row)
-            write_reference(row, ref)
-            row.shipped_hash = digest
+        elif found is None:
+            added.append({**reference_values(ref), "shipped_hash": digest, "locally_edited": False})
+        elif found[2] != digest:
+            changed.append({"id": found[0], **reference_values(ref), "shipped_hash": digest})
         else:
             report.unchanged += 1
-    session.flush()
+    if added:
+        session.execute(insert(table(t.ReferenceRow)), added)
+    if changed:
+        update_by_id(session, table(t.ReferenceRow), changed)
 
 
 def _prune_references(session: Session, bundle: c.ContentBundle, report: LoadReport) -> None:
     """Drop shipped references the new release no longer has, unless something still cites them."""
     wanted = {r.id for r in bundle.references}
-    cited = set(session.scalars(select(t.ItemReferenceRow.reference_id)))
-    cited |= set(session.scalars(select(t.ScreeningRuleReferenceRow.reference_id)))
-    for row in session.scalars(select(t.ReferenceRow)):
-        if row.key not in wanted and not row.locally_edited and row.id not in cited:
-            report.removed.append(f"references/{row.key}")
-            session.delete(row)
+    cited = set(session.scalars(select(t.ItemReferenceRow.reference_id).distinct()))
+    cited |= set(session.scalars(select(t.ScreeningRuleReferenceRow.reference_id).distinct()))
+    rows = session.execute(
+        select(t.ReferenceRow.key, t.ReferenceRow.id).where(
+            t.ReferenceRow.locally_edited.is_(False)
+        )
+    )
+    gone = [(key, id_) for key, id_ in rows if key not in wanted and id_ not in cited]
+    report.removed += [f"references/{key}" for key, _ in gone]
+    for part in chunks([id_ for _, id_ in gone]):
+        session.execute(delete(t.ReferenceRow).where(t.ReferenceRow.id.in_(part)))
 
 
 def _load_items(
-    session: Session, bundle: c.ContentBundle, report: LoadReport, now: datetime
+    session: Session, bundle: c.ContentBundle, report: LoadReport, context: SaveContext
 ) -> None:
-    refs = {r.key: r for r in session.scalars(select(t.ReferenceRow))}
-    version = bundle.release.version
-    for kind in c.MODEL_BY_KIND:
-        rows = {
-            r.slug: r
-            for r in session.scalars(select(ROW_BY_KIND[kind]).where(t.ItemRow.kind == kind))
-        }
-        shipped = bundle.items_of(kind)
-        for item in shipped:
-            name = f"{kind.value}/{item.slug}"
-            row = rows.get(item.slug)
-            digest = model_hash(item)
-            if row is not None and row.locally_edited:
-                report.kept_local.append(name)
-                continue
-            if row is not None and row.shipped_hash == digest:
-                report.unchanged += 1
-                continue
-            (report.updated if row is not None else report.added).append(name)
-            row = write_item(
-                session, row, kind, item, references=refs, content_version=version, now=now
+    existing = {
+        (kind, slug): (id_, edited, shipped, origin)
+        for kind, slug, id_, edited, shipped, origin in session.execute(
+            select(
+                t.ItemRow.kind,
+                t.ItemRow.slug,
+                t.ItemRow.id,
+                t.ItemRow.locally_edited,
+                t.ItemRow.shipped_hash,
+                t.ItemRow.origin,
             )
-            row.origin = "shipped"
-            row.shipped_hash = digest
-        keep = {i.slug for i in shipped}
-        for slug, row in rows.items():
-            if slug not in keep and row.origin == "shipped" and not row.locally_edited:
-                report.removed.append(f"{kind.value}/{slug}")
-                session.delete(row)
-    session.flush()
+        )
+    }
+    version = bundle.release.version
+    saves: list[ItemSave] = []
+    for kind, item in bundle.clinical_items():
+        name = f"{kind.value}/{item.slug}"
+        found = existing.get((kind.value, item.slug))
+        if found is not None and found[1]:
+            report.kept_local.append(name)
+            continue
+        save = ItemSave(kind, item, version, origin="shipped", locally_edited=False, shipped=True)
+        if found is not None and found[2] == save.content_hash:
+            report.unchanged += 1
+            continue
+        (report.updated if found is not None else report.added).append(name)
+        saves.append(save)
+    ref_ids = dict(session.execute(select(t.ReferenceRow.key, t.ReferenceRow.id)).all())
+    save_items(session, saves, context, ref_ids)
+    shipped = {(kind.value, item.slug) for kind, item in bundle.clinical_items()}
+    gone = [
+        (key, found[0])
+        for key, found in existing.items()
+        if key not in shipped and found[3] == "shipped" and not found[1]
+    ]
+    report.removed += [f"{kind}/{slug}" for (kind, slug), _ in gone]
+    for part in chunks([id_ for _, id_ in gone]):
+        session.execute(delete(t.ItemRow).where(t.ItemRow.id.in_(part)))
 
 
 def _load_rules_and_synonyms(session: Session, bundle: c.ContentBundle) -> None:
-    ref_ids = {r.key: r.id for r in session.scalars(select(t.ReferenceRow))}
+    ref_ids = dict(session.execute(select(t.ReferenceRow.key, t.ReferenceRow.id)).all())
     session.execute(delete(t.ScreeningRuleRow))
     session.execute(delete(t.SynonymRow))
-    for rule in bundle.screening_rules:
-        session.add(rule_row(rule, ref_ids))
-    for synonym in bundle.synonyms:
-        session.add(t.SynonymRow(term=synonym.term.lower(), means=list(synonym.means)))
+    rules = bundle.screening_rules
+    rule_ids = insert_returning_ids(
+        session, table(t.ScreeningRuleRow), [rule_values(r) for r in rules]
+    )
+    links = [
+        {"rule_id": rule_id, "reference_id": ref_ids[key], "position": i}
+        for rule, rule_id in zip(rules, rule_ids, strict=True)
+        for i, key in enumerate(dict.fromkeys(rule.references))
+    ]
+    if links:
+        session.execute(insert(table(t.ScreeningRuleReferenceRow)), links)
+    synonyms = [{"term": s.term.lower(), "means": list(s.means)} for s in bundle.synonyms]
+    if synonyms:
+        session.execute(insert(table(t.SynonymRow)), synonyms)
 
 
 def load_bundle(
@@ -166,8 +211,14 @@ def load_bundle(
         loaded=True,
         reason="first load" if latest is None else f"replaces {latest.version}",
     )
+    context = SaveContext(
+        actor=actor,
+        now=now,
+        reason=f"content release {bundle.release.version} ({source})",
+        release=bundle.release.version,
+    )
     _load_references(session, bundle, report)
-    _load_items(session, bundle, report, now)
+    _load_items(session, bundle, report, context)
     _load_rules_and_synonyms(session, bundle)
     _prune_references(session, bundle, report)
     session.flush()
@@ -203,7 +254,9 @@ def load_bundle(
 def count_items(session: Session) -> dict[str, int]:
     """Number of rows per catalogue kind (references included)."""
     counts = {kind.value: 0 for kind in ItemKind}
-    for kind, n in session.execute(select(t.ItemRow.kind, func.count()).group_by(t.ItemRow.kind)):
+    approved = t.ItemRow.state == ContentState.APPROVED.value
+    stmt = select(t.ItemRow.kind, func.count()).where(approved).group_by(t.ItemRow.kind)
+    for kind, n in session.execute(stmt):
         counts[kind] = n
     counts[ItemKind.REFERENCE.value] = session.scalar(select(func.count(t.ReferenceRow.id))) or 0
     return counts

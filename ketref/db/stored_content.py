@@ -1,7 +1,7 @@
 """Everything the library holds, read back through the content schema (for ``db check``).
 
-Each item is rebuilt into its validated domain model one at a time, so one unreadable item is
-reported by name instead of stopping the whole check.
+Each item is rebuilt into its validated domain model one at a time, so one unreadable item does
+not stop the whole check.
 """
 
 from __future__ import annotations
@@ -11,10 +11,12 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from ketref.db import items as items_db
 from ketref.db import repositories as repo
-from ketref.db.mapping import item_to_domain, reference_to_domain, rule_to_domain
+from ketref.db.mapping import item_from_document, reference_to_domain, rule_to_domain
 from ketref.domain import content as c
 from ketref.domain.enums import ItemKind
+from ketref.domain.errors import StoredItemInvalidError
 
 
 @dataclass
@@ -34,19 +36,20 @@ def _first_error(exc: ValidationError) -> str:
 
 
 def read_stored_content(session: Session) -> StoredContent:
-    """Every item, reference and screening rule, each validated by its domain model."""
+    """Every current item, reference and screening rule, each validated by its domain model.
+
+    Items whose document does not fit the schema are left out here: ``invalid_documents``
+    reports them (``db check`` shows both).
+    """
     found = StoredContent()
     for kind in c.MODEL_BY_KIND:
-        for row in repo.complete_item_rows(session, kind):
-            name = f"{kind.value}/{row.slug}"
+        for row, document in items_db.documents_of_kind(session, kind):
             if row.locally_edited or row.origin != "shipped":
-                found.local.add(name)
+                found.local.add(f"{kind.value}/{row.slug}")
             try:
-                found.items.append((kind, item_to_domain(row)))
-            except ValidationError as exc:
-                found.unreadable.append(
-                    f"{name} does not fit the content schema: {_first_error(exc)}"
-                )
+                found.items.append((kind, item_from_document(kind, row.slug, document)))
+            except StoredItemInvalidError:
+                continue
     for ref_row in repo.reference_rows(session):
         try:
             found.references.append(reference_to_domain(ref_row))

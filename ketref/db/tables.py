@@ -1,11 +1,10 @@
-"""Typed SQLAlchemy 2 tables for every entity of the knowledge base.
+"""Typed SQLAlchemy 2 tables of the knowledge base.
 
-Every catalogue item shares one ``item`` row (joined-table inheritance): slug, title, review
-dates, verification and local-edit state live in one place, so review badges, search and the
-"never overwrite a local edit" rule work the same for every kind. Enum-valued columns hold the
-enum's text value (portable across SQLite and PostgreSQL); the domain layer validates them.
-Nested statements (per-product uses, frequencies, thresholds) cite references by key in a JSON
-list, checked against the reference table when content is loaded.
+A catalogue item is its validated document (the pydantic models in ``domain/content.py`` are
+the one schema), kept as an ``item_version`` row, and an ``item`` row that points at the current
+approved version with copies of the fields lists, filters and search need. References and
+item-to-item links are small tables of their own, so "what cites this" is one indexed query.
+Enum-valued columns hold the enum's text value (portable across SQLite and PostgreSQL).
 """
 
 from __future__ import annotations
@@ -19,19 +18,23 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     DateTime,
-    Float,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     String,
     Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ketref.db.base import Base
 
 JsonList = list[Any]
+Document = dict[str, Any]
+DOCUMENT = JSON().with_variant(JSONB(), "postgresql")
+"""An item's validated document: JSON text on SQLite, JSONB on PostgreSQL."""
 
 
 class ReferenceRow(Base):
@@ -88,281 +91,61 @@ class ItemLinkRow(Base):
     target_slug: Mapped[str] = mapped_column(String(80))
 
 
+class ItemVersionRow(Base):
+    """One saved version of an item: its validated document and who saved it, when and why.
+
+    Versions are never changed or deleted (not even when a release removes the item), so a
+    printout can be reproduced from its version id. ``state`` is ``approved`` or ``draft``;
+    only approved versions are ever current.
+    """
+
+    __tablename__ = "item_version"
+    __table_args__ = (Index("ix_item_version_kind_slug", "kind", "slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    slug: Mapped[str] = mapped_column(String(80))
+    language: Mapped[str] = mapped_column(String(8))
+    state: Mapped[str] = mapped_column(String(16))
+    content_version: Mapped[str] = mapped_column(String(32))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    document: Mapped[Document] = mapped_column(DOCUMENT)
+    saved_by: Mapped[str] = mapped_column(String(120))
+    saved_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    reason: Mapped[str] = mapped_column(Text)
+    release: Mapped[str | None] = mapped_column(String(32))
+    """The content release this library held when the version was saved."""
+
+
 class ItemRow(Base):
+    """The current version of one item: indexed head columns beside its version's document.
+
+    The head columns are copies of document fields that lists, filters and search need; they
+    are written together with ``version_id`` and never edited on their own.
+    """
+
     __tablename__ = "item"
     __table_args__ = (UniqueConstraint("kind", "slug"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     slug: Mapped[str] = mapped_column(String(80))
+    language: Mapped[str] = mapped_column(String(8))
     title: Mapped[str] = mapped_column(String(300))
     summary: Mapped[str] = mapped_column(Text)
+    sort_key: Mapped[str] = mapped_column(String(40))
+    """Order within a kind before the title (a monitoring step's phase and position)."""
     reviewed: Mapped[date] = mapped_column(Date)
     review_due: Mapped[date] = mapped_column(Date, index=True)
-    verified: Mapped[bool] = mapped_column(Boolean, default=True)
-    unverified_note: Mapped[str | None] = mapped_column(Text)
-    origin: Mapped[str] = mapped_column(String(16), default="shipped")
-    locally_edited: Mapped[bool] = mapped_column(Boolean, default=False)
+    verified: Mapped[bool] = mapped_column(Boolean)
+    origin: Mapped[str] = mapped_column(String(16))
+    state: Mapped[str] = mapped_column(String(16))
+    locally_edited: Mapped[bool] = mapped_column(Boolean)
     shipped_hash: Mapped[str | None] = mapped_column(String(64))
     content_version: Mapped[str] = mapped_column(String(32))
+    content_hash: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-
-    references: Mapped[list[ItemReferenceRow]] = relationship(
-        order_by=ItemReferenceRow.position, cascade="all, delete-orphan", passive_deletes=True
-    )
-    links: Mapped[list[ItemLinkRow]] = relationship(
-        order_by=ItemLinkRow.position, cascade="all, delete-orphan", passive_deletes=True
-    )
-
-    __mapper_args__ = {"polymorphic_on": "kind", "polymorphic_identity": "item"}
-
-
-def _item_fk() -> Mapped[int]:
-    return mapped_column(ForeignKey("item.id", ondelete="CASCADE"), primary_key=True)
-
-
-# --- Indications ---------------------------------------------------------------------------
-
-
-class IndicationOutcomeRow(Base):
-    __tablename__ = "indication_outcome"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    use_id: Mapped[int] = mapped_column(
-        ForeignKey("indication_use.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(Integer)
-    trial: Mapped[str] = mapped_column(String(300))
-    finding: Mapped[str] = mapped_column(Text)
-    comparator: Mapped[str | None] = mapped_column(String(300))
-    reference_keys: Mapped[JsonList] = mapped_column(JSON)
-    verified: Mapped[bool] = mapped_column(Boolean, default=True)
-
-
-class IndicationUseRow(Base):
-    __tablename__ = "indication_use"
-    __table_args__ = (UniqueConstraint("indication_id", "product"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    indication_id: Mapped[int] = mapped_column(
-        ForeignKey("indication.id", ondelete="CASCADE"), index=True
-    )
-    product: Mapped[str] = mapped_column(String(32))
-    status: Mapped[str] = mapped_column(String(32))
-    evidence: Mapped[str | None] = mapped_column(String(32))
-    evidence_reason: Mapped[str] = mapped_column(Text)
-    onset: Mapped[str | None] = mapped_column(Text)
-    durability: Mapped[str | None] = mapped_column(Text)
-    protocol: Mapped[str | None] = mapped_column(Text)
-    reference_keys: Mapped[JsonList] = mapped_column(JSON)
-    outcomes: Mapped[list[IndicationOutcomeRow]] = relationship(
-        order_by=IndicationOutcomeRow.position, cascade="all, delete-orphan", passive_deletes=True
-    )
-
-
-class IndicationRow(ItemRow):
-    __tablename__ = "indication"
-
-    id: Mapped[int] = _item_fk()
-    definition: Mapped[str | None] = mapped_column(Text)
-    uses: Mapped[list[IndicationUseRow]] = relationship(
-        order_by=IndicationUseRow.product, cascade="all, delete-orphan", passive_deletes=True
-    )
-
-    __mapper_args__ = {"polymorphic_identity": "indications"}
-
-
-# --- Contraindications ---------------------------------------------------------------------
-
-
-class ContraindicationClassRow(Base):
-    """The class of a contraindication for one product."""
-
-    __tablename__ = "contraindication_class"
-    __table_args__ = (UniqueConstraint("contraindication_id", "product"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    contraindication_id: Mapped[int] = mapped_column(
-        ForeignKey("contraindication.id", ondelete="CASCADE"), index=True
-    )
-    product: Mapped[str] = mapped_column(String(32))
-    level: Mapped[str] = mapped_column(String(32))
-    note: Mapped[str | None] = mapped_column(Text)
-
-
-class ThresholdRow(Base):
-    __tablename__ = "contraindication_threshold"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    contraindication_id: Mapped[int] = mapped_column(
-        ForeignKey("contraindication.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(Integer)
-    parameter: Mapped[str] = mapped_column(String(80))
-    comparison: Mapped[str] = mapped_column(String(2))
-    value: Mapped[float] = mapped_column(Float)
-    unit: Mapped[str] = mapped_column(String(40))
-    meaning: Mapped[str] = mapped_column(String(300))
-    products: Mapped[JsonList] = mapped_column(JSON)
-    reference_keys: Mapped[JsonList] = mapped_column(JSON)
-
-
-class ContraindicationRow(ItemRow):
-    __tablename__ = "contraindication"
-
-    id: Mapped[int] = _item_fk()
-    detail: Mapped[str] = mapped_column(Text)
-    rationale: Mapped[str] = mapped_column(Text)
-    classes: Mapped[list[ContraindicationClassRow]] = relationship(
-        order_by=ContraindicationClassRow.product,
-        cascade="all, delete-orphan",
-        passive_deletes=True,
-    )
-    thresholds: Mapped[list[ThresholdRow]] = relationship(
-        order_by=ThresholdRow.position, cascade="all, delete-orphan", passive_deletes=True
-    )
-
-    __mapper_args__ = {"polymorphic_identity": "contraindications"}
-
-
-# --- Side effects --------------------------------------------------------------------------
-
-
-class FrequencyRow(Base):
-    __tablename__ = "side_effect_frequency"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    side_effect_id: Mapped[int] = mapped_column(
-        ForeignKey("side_effect.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(Integer)
-    product: Mapped[str] = mapped_column(String(32))
-    treated: Mapped[str] = mapped_column(String(300))
-    comparator: Mapped[str | None] = mapped_column(String(300))
-    comparator_value: Mapped[str | None] = mapped_column(String(300))
-    setting: Mapped[str] = mapped_column(Text)
-    reference_keys: Mapped[JsonList] = mapped_column(JSON)
-    verified: Mapped[bool] = mapped_column(Boolean, default=True)
-
-
-class SideEffectRow(ItemRow):
-    __tablename__ = "side_effect"
-
-    id: Mapped[int] = _item_fk()
-    category: Mapped[str] = mapped_column(String(32), index=True)
-    products: Mapped[JsonList] = mapped_column(JSON)
-    onset: Mapped[str | None] = mapped_column(Text)
-    peak: Mapped[str | None] = mapped_column(Text)
-    resolution: Mapped[str | None] = mapped_column(Text)
-    severity: Mapped[str] = mapped_column(String(32))
-    severity_note: Mapped[str | None] = mapped_column(Text)
-    management: Mapped[str] = mapped_column(Text)
-    frequencies: Mapped[list[FrequencyRow]] = relationship(
-        order_by=FrequencyRow.position, cascade="all, delete-orphan", passive_deletes=True
-    )
-
-    __mapper_args__ = {"polymorphic_identity": "side-effects"}
-
-
-# --- Interactions --------------------------------------------------------------------------
-
-
-class InteractionAgentRow(Base):
-    """A generic drug name the screener matches a patient's medication list against."""
-
-    __tablename__ = "interaction_agent"
-    __table_args__ = (UniqueConstraint("interaction_id", "name"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    interaction_id: Mapped[int] = mapped_column(
-        ForeignKey("interaction.id", ondelete="CASCADE"), index=True
-    )
-    name: Mapped[str] = mapped_column(String(120), index=True)
-    position: Mapped[int] = mapped_column(Integer)
-
-
-class InteractionRow(ItemRow):
-    __tablename__ = "interaction"
-
-    id: Mapped[int] = _item_fk()
-    drug_class: Mapped[str] = mapped_column(String(300))
-    products: Mapped[JsonList] = mapped_column(JSON)
-    level: Mapped[str] = mapped_column(String(32))
-    effect: Mapped[str] = mapped_column(Text)
-    rule: Mapped[str] = mapped_column(Text)
-    agents: Mapped[list[InteractionAgentRow]] = relationship(
-        order_by=InteractionAgentRow.position, cascade="all, delete-orphan", passive_deletes=True
-    )
-
-    __mapper_args__ = {"polymorphic_identity": "interactions"}
-
-
-# --- Monitoring ----------------------------------------------------------------------------
-
-
-class MonitoringStepRow(ItemRow):
-    __tablename__ = "monitoring_step"
-
-    id: Mapped[int] = _item_fk()
-    phase: Mapped[str] = mapped_column(String(32), index=True)
-    sort_order: Mapped[int] = mapped_column(Integer, default=0)
-    products: Mapped[JsonList] = mapped_column(JSON)
-    timepoint: Mapped[str | None] = mapped_column(String(300))
-    what: Mapped[str] = mapped_column(Text)
-    threshold: Mapped[str | None] = mapped_column(Text)
-    checklist: Mapped[JsonList] = mapped_column(JSON)
-
-    __mapper_args__ = {"polymorphic_identity": "monitoring"}
-
-
-# --- Handouts ------------------------------------------------------------------------------
-
-
-class HandoutBlockRow(Base):
-    """One typed block: paragraph, bullets, steps, checklist or callout."""
-
-    __tablename__ = "handout_block"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    section_id: Mapped[int] = mapped_column(
-        ForeignKey("handout_section.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(Integer)
-    type: Mapped[str] = mapped_column(String(16))
-    style: Mapped[str | None] = mapped_column(String(16))
-    title: Mapped[str | None] = mapped_column(String(300))
-    text: Mapped[str | None] = mapped_column(Text)
-    items: Mapped[JsonList] = mapped_column(JSON)
-
-
-class HandoutSectionRow(Base):
-    __tablename__ = "handout_section"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    handout_id: Mapped[int] = mapped_column(
-        ForeignKey("handout.id", ondelete="CASCADE"), index=True
-    )
-    position: Mapped[int] = mapped_column(Integer)
-    heading: Mapped[str] = mapped_column(String(300))
-    blocks: Mapped[list[HandoutBlockRow]] = relationship(
-        order_by=HandoutBlockRow.position, cascade="all, delete-orphan", passive_deletes=True
-    )
-
-
-class HandoutRow(ItemRow):
-    __tablename__ = "handout"
-
-    id: Mapped[int] = _item_fk()
-    language: Mapped[str] = mapped_column(String(8))
-    audience: Mapped[str] = mapped_column(String(16))
-    version: Mapped[str] = mapped_column(String(16))
-    products: Mapped[JsonList] = mapped_column(JSON)
-    main_message: Mapped[str] = mapped_column(Text)
-    sections: Mapped[list[HandoutSectionRow]] = relationship(
-        order_by=HandoutSectionRow.position, cascade="all, delete-orphan", passive_deletes=True
-    )
-
-    __mapper_args__ = {"polymorphic_identity": "handouts"}
+    version_id: Mapped[int] = mapped_column(ForeignKey("item_version.id", ondelete="RESTRICT"))
 
 
 # --- Screening rules, synonyms, releases, audit ---------------------------------------------

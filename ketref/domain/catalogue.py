@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from ketref.domain.content import Item, Reference
-from ketref.domain.enums import ItemKind
+from ketref.domain.enums import ContentState, ItemKind
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,35 @@ class ItemDetail:
     fingerprint: str = ""
     """Hash of the item as read; pass it back to ``edit_item(expected=...)`` to catch a
     concurrent edit instead of silently overwriting it."""
+    version_id: int | None = None
+    """The saved version shown (``CatalogueService.get_version`` reads it again, exactly)."""
+
+
+@dataclass(frozen=True)
+class VersionInfo:
+    """One saved version of an item: who saved it, when, why, from which release."""
+
+    version_id: int
+    kind: ItemKind
+    slug: str
+    language: str
+    state: ContentState
+    content_version: str
+    content_hash: str
+    saved_by: str
+    saved_at: datetime
+    reason: str
+    release: str | None
+    current: bool
+    """The version the window shows and prints now."""
+
+
+@dataclass(frozen=True)
+class ItemVersion:
+    """A saved version with its validated item (an older one is what an exact reprint needs)."""
+
+    info: VersionInfo
+    item: Item
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, mo
 from ketref.domain import enums as e
 from ketref.domain import rule_conditions as rc
 from ketref.domain.enums import ItemKind, Product
-from ketref.domain.rule_checks import rule_problems
 from ketref.domain.rule_conditions import Condition
 
 SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -416,7 +415,11 @@ MODEL_BY_KIND: dict[ItemKind, type[Item]] = {
 
 
 class ContentBundle(Model):
-    """A whole knowledge base: what the shipped folder or a content pack holds."""
+    """A whole knowledge base: what the shipped folder or a content pack holds.
+
+    Each item is validated on its own; checks across items (ids, citations, links, rules)
+    are ``content_integrity.integrity_problems``, which the content reader runs.
+    """
 
     release: Release
     references: list[Reference] = []
@@ -436,13 +439,6 @@ class ContentBundle(Model):
     def clinical_items(self) -> list[tuple[ItemKind, Item]]:
         return [(kind, item) for kind in MODEL_BY_KIND for item in self.items_of(kind)]
 
-    @model_validator(mode="after")
-    def _check_integrity(self) -> Self:
-        problems = integrity_problems(self)
-        if problems:
-            raise ValueError("; ".join(problems[:20]))
-        return self
-
 
 _FIELD_BY_KIND = {
     ItemKind.INDICATION: "indications",
@@ -455,75 +451,37 @@ _FIELD_BY_KIND = {
 
 
 def iter_values(value: object, skip: frozenset[str] = frozenset()) -> Iterator[object]:
-    """Depth first: ``value`` and everything inside it; fields named in ``skip`` are not entered."""
-    yield value
-    if isinstance(value, BaseModel):
-        for name in type(value).model_fields:
-            if name not in skip:
-                yield from iter_values(getattr(value, name), skip)
-    elif isinstance(value, dict):
-        for nested in value.values():
-            yield from iter_values(nested, skip)
-    elif isinstance(value, list | tuple):
-        for nested in value:
-            yield from iter_values(nested, skip)
+    """Depth first: ``value`` and everything inside it; fields named in ``skip`` are not entered.
+
+    A loop over an explicit stack: loading a large knowledge base walks every item several
+    times, and nested generators cost several times as much.
+    """
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        yield node
+        if isinstance(node, BaseModel):
+            fields = node.__dict__
+            stack.extend(fields[name] for name in reversed(fields) if name not in skip)
+        elif isinstance(node, dict):
+            stack.extend(reversed(node.values()))
+        elif isinstance(node, list | tuple):
+            stack.extend(reversed(node))
 
 
 def cited_reference_ids(item: BaseModel) -> set[str]:
     """Every reference id an item cites, at any depth (product uses, outcomes, frequencies)."""
     found: set[str] = set()
-    for node in iter_values(item):
-        refs = getattr(node, "references", None) if isinstance(node, BaseModel) else None
-        if isinstance(refs, list):
-            found.update(str(r) for r in refs)
+    stack: list[object] = [item]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, BaseModel):
+            refs = node.__dict__.get("references")
+            if isinstance(refs, list):
+                found.update(str(r) for r in refs)
+            stack.extend(node.__dict__.values())
+        elif isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list | tuple):
+            stack.extend(node)
     return found
-
-
-def integrity_problems(bundle: ContentBundle) -> list[str]:
-    """Cross-item checks: unique ids, resolvable references and links, no orphan references."""
-    problems: list[str] = []
-    ref_ids = [r.id for r in bundle.references]
-    problems += [f"reference id {d!r} is defined twice" for d in _duplicates(ref_ids)]
-    known_refs = set(ref_ids)
-    slugs: dict[ItemKind, set[str]] = {}
-    for kind in MODEL_BY_KIND:
-        kind_slugs = [i.slug for i in bundle.items_of(kind)]
-        problems += [f"{kind.value} slug {d!r} is defined twice" for d in _duplicates(kind_slugs)]
-        slugs[kind] = set(kind_slugs)
-    slugs[ItemKind.REFERENCE] = known_refs
-    cited: set[str] = set()
-    for kind, item in bundle.clinical_items():
-        item_refs = cited_reference_ids(item)
-        cited |= item_refs
-        for missing in sorted(item_refs - known_refs):
-            problems.append(f"{kind.value}/{item.slug} cites unknown reference {missing!r}")
-        for link in item.related:
-            if link.slug not in slugs[link.kind]:
-                problems.append(
-                    f"{kind.value}/{item.slug} links to unknown {link.kind.value}/{link.slug}"
-                )
-    rule_ids = [r.id for r in bundle.screening_rules]
-    problems += [f"screening rule {d!r} is defined twice" for d in _duplicates(rule_ids)]
-    for rule in bundle.screening_rules:
-        rule_refs = set(rule.references)
-        cited |= rule_refs
-        for missing in sorted(rule_refs - known_refs):
-            problems.append(f"screening rule {rule.id} cites unknown reference {missing!r}")
-        if rule.contraindication and rule.contraindication not in slugs[ItemKind.CONTRAINDICATION]:
-            problems.append(f"screening rule {rule.id} names unknown contraindication")
-    problems += rule_problems(
-        bundle.screening_rules, bundle.contraindications, bundle.indications, bundle.interactions
-    )
-    for orphan in sorted(known_refs - cited):
-        problems.append(f"reference {orphan!r} is not cited by any item")
-    return problems
-
-
-def _duplicates(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    dups: list[str] = []
-    for v in values:
-        if v in seen and v not in dups:
-            dups.append(v)
-        seen.add(v)
-    return dups

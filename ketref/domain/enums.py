@@ -53,6 +53,13 @@ _SINGULAR = {
 }
 
 
+class ContentState(StrEnum):
+    """A saved version of an item: approved versions are shown and printed, drafts never."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+
+
 class ReferenceKind(StrEnum):
     LABEL = "label"
     REGULATOR = "regulator"

@@ -75,3 +75,14 @@ class EditConflictError(BadInputError):
         super().__init__(message)
         self.changed_by = changed_by
         self.changed_at = changed_at
+
+
+class StoredItemInvalidError(KetrefError):
+    """A stored document no longer fits the content schema (edited by hand, or written by a
+    newer ketref); it is reported with its kind, slug and first error, never shown half-read."""
+
+    def __init__(self, kind: str, slug: str, error: str) -> None:
+        super().__init__(f"{kind}/{slug} cannot be displayed: {error}")
+        self.kind = kind
+        self.slug = slug
+        self.error = error

@@ -18,6 +18,7 @@ from enum import StrEnum
 from typing import Any
 
 from ketref.domain.errors import BadInputError
+from ketref.domain.strict_json import JsonObject, NonFinite, StrictJsonError, parse_strict_json
 from ketref.domain.text_rules import text_problem, visible
 
 MAX_PATIENT_FILE_BYTES = 1_000_000
@@ -257,20 +258,31 @@ def parse_patient_json(text: str) -> Patient:
     if len(text.encode("utf-8")) > MAX_PATIENT_FILE_BYTES:
         raise BadInputError("the patient file is too large to be a patient file (over 1 MB)")
     try:
-        data = json.loads(
-            text,
-            object_pairs_hook=_refuse_duplicate_keys,
-            parse_constant=_refuse_constant,
-            parse_float=_finite_float,
-        )
-    except json.JSONDecodeError as exc:
-        raise BadInputError(
-            f"the patient file is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
-    except RecursionError:
-        raise BadInputError("the patient file is nested too deeply to be a patient file") from None
-    except ValueError:  # e.g. an integer with thousands of digits
+        data = parse_strict_json(text)
+    except StrictJsonError as exc:
+        if exc.line is not None:
+            raise BadInputError(
+                f"the patient file is not valid JSON (line {exc.line}, column {exc.column}: "
+                f"{exc.reason})"
+            ) from None
+        if exc.reason == "nested too deeply":
+            raise BadInputError(
+                "the patient file is nested too deeply to be a patient file"
+            ) from None
         raise BadInputError("the patient file holds a number too long to be plausible") from None
+    if isinstance(data, JsonObject):
+        for key in data.duplicates:
+            raise BadInputError(f"{visible(key[:60])}: the field appears twice in the patient file")
+        for key, value in data.items():
+            if isinstance(value, NonFinite):
+                name = value.text if value.text in ("NaN", "Infinity", "-Infinity") else None
+                if name is not None:
+                    raise BadInputError(
+                        f"the patient file contains {name}, which is not a number JSON allows"
+                    )
+                raise BadInputError(
+                    f"{visible(key[:60])}: the number {value.text[:20]} is too large"
+                )
     return parse_patient(data)
 
 
@@ -302,26 +314,6 @@ def _unknown_key_message(key: str) -> str:
     close = difflib.get_close_matches(key, list(FIELD_BY_NAME), n=1, cutoff=0.75)
     hint = f" (did you mean '{close[0]}'?)" if close else ""
     return f"{visible(key[:60])}: unknown field{hint}"
-
-
-def _refuse_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    out: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in out:
-            raise BadInputError(f"{visible(key[:60])}: the field appears twice in the patient file")
-        out[key] = value
-    return out
-
-
-def _refuse_constant(name: str) -> float:
-    raise BadInputError(f"the patient file contains {name}, which is not a number JSON allows")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise BadInputError(f"the number {text[:20]} is too large")
-    return value
 
 
 def _convert(spec: FieldSpec, value: object) -> FieldValue:

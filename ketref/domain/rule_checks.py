@@ -9,12 +9,9 @@ whenever content is loaded, so an edited rule cannot drift from the catalogue it
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
 
+from ketref.domain.content import Contraindication, Indication, Interaction, ScreeningRule
 from ketref.domain.enums import ContraindicationClass, RegulatoryStatus, RuleOutcome
-
-if TYPE_CHECKING:
-    from ketref.domain.content import Contraindication, Indication, Interaction, ScreeningRule
 
 OUTCOMES_BY_CLASS: dict[ContraindicationClass, frozenset[RuleOutcome]] = {
     ContraindicationClass.ABSOLUTE_LABEL: frozenset(

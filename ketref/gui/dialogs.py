@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ketref import __version__
 from ketref.domain.catalogue import ReviewSummary
 from ketref.gui.qt_settings import forget_qt_dialog_history
+from ketref.services.about import BUNDLED_PARTS, schema_version
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,18 @@ def about_html(content_version: str | None, review: ReviewSummary | None, data_d
         f"<b>Content review:</b> {escape(state)}</p>"
         f"<p><b>Data folder:</b> {escape(data_dir)}</p>"
         f"<p><i>{escape(DISCLAIMER)}</i></p>"
+        f"{licences_html()}"
+    )
+
+
+def licences_html() -> str:
+    """The bundled third-party parts and their licences (texts ship in the app's licenses/)."""
+    parts = "; ".join(f"{escape(part.name)} ({escape(part.licence)})" for part in BUNDLED_PARTS)
+    return (
+        f"<p><small><b>Database schema:</b> {escape(schema_version())}<br>"
+        f"<b>Third-party parts and their licences:</b> {parts}. Qt and PySide6 are used under "
+        "the LGPL 3.0 as separate, replaceable libraries; the licence texts are in the "
+        "<code>licenses</code> folder of the installed app.</small></p>"
     )
 
 

@@ -43,7 +43,7 @@ from PySide6.QtWidgets import (
 
 from ketref.domain.catalogue import ItemSummary, ReviewSummary
 from ketref.domain.enums import ItemKind
-from ketref.domain.errors import KetrefError
+from ketref.domain.errors import KetrefError, StoredItemInvalidError
 from ketref.domain.roles import Role
 from ketref.domain.search import SearchResult
 from ketref.gui import dialogs
@@ -508,6 +508,9 @@ class MainWindow(QMainWindow):
                 html = reference_html(catalogue.get_reference(place.slug))
             else:
                 html = item_html(catalogue.get_item(place.kind, place.slug))
+        except StoredItemInvalidError as exc:  # a hand-edited or newer document: say so
+            self.detail.setHtml(message_html("Cannot be displayed", str(exc)))
+            return
         except KetrefError as exc:
             self.detail.setHtml(message_html("Not found", str(exc)))
             return

@@ -9,24 +9,28 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from ketref.content.reader import format_validation_error
+from ketref.db import items as items_db
 from ketref.db import repositories as repo
 from ketref.db import search as search_db
+from ketref.db import tables as t
 from ketref.db.engine import Database
-from ketref.db.mapping import item_to_domain, model_hash, reference_to_domain
+from ketref.db.mapping import item_from_document, model_hash, reference_to_domain
 from ketref.domain import content as c
 from ketref.domain.catalogue import (
     ItemDetail,
     ItemRef,
     ItemSummary,
+    ItemVersion,
     ReferenceDetail,
     ReviewSummary,
+    VersionInfo,
     is_due,
 )
 from ketref.domain.clock import Clock, system_clock
-from ketref.domain.enums import ItemKind
+from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.errors import BadInputError, EditConflictError, NotFoundError
 from ketref.domain.search import QueryPlan, SearchResult, plan_query
+from ketref.domain.validation import format_validation_error
 
 MAX_QUERY_LENGTH = 200
 
@@ -98,10 +102,11 @@ class CatalogueService:
             raise BadInputError("use get_reference for references")
         today = self._clock().date()
         with self._db.read() as session:
-            row = repo.item_row(session, kind, slug)
-            if row is None:
+            found = items_db.document_of_item(session, kind, slug)
+            if found is None:
                 raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
-            item = item_to_domain(row)
+            row, document = found
+            item = item_from_document(kind, slug, document)
             keys = list(dict.fromkeys([*item.references, *sorted(c.cited_reference_ids(item))]))
             rows = repo.references_by_key(session, keys)
             refs = tuple(reference_to_domain(rows[k]) for k in keys if k in rows)
@@ -121,8 +126,32 @@ class CatalogueService:
                 content_version=row.content_version,
                 related=tuple(ItemRef(k, s, titles[k, s]) for k, s in links if (k, s) in titles),
                 linked_from=linked_from,
-                fingerprint=model_hash(item),
+                fingerprint=row.content_hash,
+                version_id=row.version_id,
             )
+
+    def get_version(self, version_id: int) -> ItemVersion:
+        """Exactly the item as saved in version ``version_id`` (current, older, or a draft).
+
+        Raises:
+            NotFoundError: no version with that id.
+            StoredItemInvalidError: the stored document no longer fits the schema.
+        """
+        with self._db.read() as session:
+            row = items_db.version_row(session, version_id)
+            if row is None:
+                raise NotFoundError(f"No saved version {version_id} was found.")
+            current = repo.item_row(session, ItemKind(row.kind), row.slug)
+            info = _version_info(row, current.version_id if current else None)
+            return ItemVersion(info, item_from_document(info.kind, info.slug, row.document))
+
+    def history(self, kind: ItemKind, slug: str) -> list[VersionInfo]:
+        """Every saved version of an item, newest first (empty when it never existed)."""
+        with self._db.read() as session:
+            current = repo.item_row(session, kind, slug)
+            current_id = current.version_id if current else None
+            rows = items_db.version_rows(session, kind, slug)
+            return [_version_info(r, current_id) for r in reversed(rows)]
 
     def review_summary(self) -> ReviewSummary:
         """Counts of clinical items, those due for review and those unverified."""
@@ -217,11 +246,12 @@ class CatalogueService:
             raise BadInputError("the slug of an item cannot be changed")
         now = self._clock()
         with self._db.write() as session:
-            row = repo.item_row(session, kind, slug)
-            if row is None:
+            found = items_db.document_of_item(session, kind, slug)
+            if found is None:
                 raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
-            before = item_to_domain(row)
-            if expected is not None and model_hash(before) != expected:
+            row, document = found
+            before = item_from_document(kind, slug, document)
+            if expected is not None and row.content_hash != expected:
                 raise _conflict(session, kind, slug)
             data = before.model_dump(mode="python", by_alias=True)
             unknown = sorted(set(changes) - set(data))
@@ -237,11 +267,12 @@ class CatalogueService:
             )
             if missing:
                 raise BadInputError(f"unknown reference(s): {', '.join(sorted(missing))}")
-            repo.save_local_edit(session, row, after, now=now)
+            actor = actor or current_actor()
+            repo.save_local_edit(session, row, after, actor=actor, now=now)
             repo.audit(
                 session,
                 now=now,
-                actor=actor or current_actor(),
+                actor=actor,
                 action="edit",
                 kind=kind,
                 slug=slug,
@@ -265,6 +296,23 @@ def _edit_detail(before: c.Item, after: c.Item, fields: list[str]) -> dict[str, 
         "before_hash": model_hash(before),
         "after_hash": model_hash(after),
     }
+
+
+def _version_info(row: t.ItemVersionRow, current_id: int | None) -> VersionInfo:
+    return VersionInfo(
+        version_id=row.id,
+        kind=ItemKind(row.kind),
+        slug=row.slug,
+        language=row.language,
+        state=ContentState(row.state),
+        content_version=row.content_version,
+        content_hash=row.content_hash,
+        saved_by=row.saved_by,
+        saved_at=repo.aware(row.saved_at),
+        reason=row.reason,
+        release=row.release,
+        current=row.id == current_id,
+    )
 
 
 def _conflict(session: Any, kind: ItemKind, slug: str) -> EditConflictError:

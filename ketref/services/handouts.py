@@ -12,10 +12,11 @@ from datetime import date
 from pathlib import Path
 
 from ketref.content.schedules import read_schedule_templates
+from ketref.db import items as items_db
 from ketref.db import repositories as repo
 from ketref.db.clinic import load_clinic_profile
 from ketref.db.engine import Database
-from ketref.db.mapping import item_to_domain
+from ketref.db.mapping import item_from_document
 from ketref.domain.catalogue import ItemSummary, is_due
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.content import Handout
@@ -131,12 +132,13 @@ class HandoutService:
         items: list[HandoutPrint] = []
         with self._db.read() as session:
             for slug in slugs:
-                row = repo.item_row(session, ItemKind.HANDOUT, slug)
-                if row is None:
+                found = items_db.document_of_item(session, ItemKind.HANDOUT, slug)
+                if found is None:
                     raise NotFoundError(
                         f"No handout called {slug!r} was found (see 'ketref list handouts')."
                     )
-                handout = item_to_domain(row)
+                row, document = found
+                handout = item_from_document(ItemKind.HANDOUT, slug, document)
                 assert isinstance(handout, Handout)
                 items.append(
                     HandoutPrint(handout, row.content_version, is_due(row.review_due, today))

@@ -17,7 +17,8 @@ from typing import Any
 from ketref.content.reader import read_content_folder
 from ketref.db.engine import Database
 from ketref.db.stored_content import StoredContent, read_stored_content
-from ketref.domain.content import MODEL_BY_KIND, ContentBundle, integrity_problems
+from ketref.domain.content import MODEL_BY_KIND, ContentBundle
+from ketref.domain.content_integrity import integrity_problems
 from ketref.domain.errors import ContentError
 
 

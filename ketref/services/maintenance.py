@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
 
+from ketref.db import items as items_db
 from ketref.db import migrate
 from ketref.db import repositories as repo
 from ketref.db.backup import Progress, integrity_ok
@@ -33,12 +34,20 @@ class CheckReport:
     schema_revision: str | None
     schema_current: bool
     content_version: str | None
+    invalid_items: tuple[str, ...] = ()
+    """``kind/slug cannot be displayed: first error`` for every stored document that no
+    longer fits the content schema (hand-edited, or written by a newer ketref)."""
     content: ContentCheck | None = None
-    """None when the database could not be read far enough to check its content."""
+    """The cross-checks; None when the database could not be read far enough to run them."""
 
     @property
     def ok(self) -> bool:
-        return self.integrity_ok is not False and self.content is not None and self.content.ok
+        return (
+            self.integrity_ok is not False
+            and not self.invalid_items
+            and self.content is not None
+            and self.content.ok
+        )
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -49,6 +58,7 @@ class CheckReport:
             "schema_head": migrate.head_revision(),
             "schema_current": self.schema_current,
             "content_version": self.content_version,
+            "invalid_items": list(self.invalid_items),
             "content": self.content.as_dict() if self.content else None,
         }
 
@@ -68,18 +78,20 @@ class MaintenanceService:
         return self._db.target.path is None
 
     def check(self) -> CheckReport:
-        """Storage check (SQLite's full integrity_check), schema revision, and the content
-        itself: every item validated, cross-checked and compared with its release.
+        """Storage check (SQLite's full integrity_check), schema revision, every stored item
+        validated, and the content cross-checked and compared with its release.
 
         A failed storage check also stops all further writes (the "Check database" action).
         """
         revision = content = None
+        invalid: tuple[str, ...] = ()
         checked: ContentCheck | None = None
         try:
             with self._db.read() as session:
                 revision = repo.schema_revision(session)
                 release = latest_release(session)
                 content = release.version if release else None
+                invalid = tuple(str(e) for e in items_db.invalid_documents(session))
             checked = check_content(self._db, self._content_dir, content)
         except DatabaseDamagedError:
             pass  # reported below as a failed integrity check
@@ -95,6 +107,7 @@ class MaintenanceService:
             schema_revision=revision,
             schema_current=revision == migrate.head_revision(),
             content_version=content,
+            invalid_items=invalid,
             content=checked,
         )
 

@@ -13,7 +13,7 @@ from typing import Any
 
 from ketref import __version__
 from ketref.bounded_read import FileTooLargeError, read_bounded
-from ketref.content.packs import MAX_PACK_BYTES, format_of, read_pack, serialise
+from ketref.content.packs import format_of, read_pack, serialise, size_limit, size_problem
 from ketref.db import packs as db_packs
 from ketref.db.engine import Database
 from ketref.domain.backups import BackupKind
@@ -116,11 +116,9 @@ class PackService:
         """
         fmt = _format(path)
         try:
-            data = read_bounded(path, MAX_PACK_BYTES)
+            data = read_bounded(path, size_limit(fmt))
         except FileTooLargeError as exc:
-            raise PackError(
-                [f"pack too large: {exc.size:,} bytes, the limit is {MAX_PACK_BYTES:,}"]
-            ) from None
+            raise PackError([size_problem(exc.size, fmt) or "pack too large"]) from None
         return read_pack(data, fmt)
 
     def preview(self, path: Path, *, overwrite_local: bool = False) -> ImportReport:

@@ -15,10 +15,10 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ketref.bounded_read import FileTooLargeError, UnreadableFileError, read_bounded
-from ketref.content.reader import format_validation_error
+from ketref.db import items as items_db
 from ketref.db import repositories as repo
 from ketref.db.engine import Database
-from ketref.db.mapping import item_to_domain, reference_to_domain, rule_to_domain
+from ketref.db.mapping import item_from_document, reference_to_domain, rule_to_domain
 from ketref.db.seed import latest_release
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.content import Contraindication, Indication, Interaction, Reference
@@ -30,6 +30,7 @@ from ketref.domain.screening_knowledge import MedicationIndex, RuleSet
 from ketref.domain.screening_result import ScreeningResult
 from ketref.domain.screening_summary import ScreeningSummary, summarise
 from ketref.domain.thresholds import BloodPressure, Thresholds, ThresholdSource
+from ketref.domain.validation import format_validation_error
 from ketref.services.catalogue import current_actor
 
 CLINIC_THRESHOLDS_KEY = "screening.bp_thresholds"
@@ -108,7 +109,10 @@ class ScreeningService:
                     [f"stored screening rule: {line}" for line in format_validation_error(exc)]
                 ) from None
             items = {
-                kind: [item_to_domain(row) for row in repo.complete_item_rows(session, kind)]
+                kind: [
+                    item_from_document(kind, row.slug, document)
+                    for row, document in items_db.documents_of_kind(session, kind)
+                ]
                 for kind in _KNOWLEDGE_KINDS
             }
             interactions = [i for i in items[ItemKind.INTERACTION] if isinstance(i, Interaction)]

@@ -10,8 +10,10 @@ from pathlib import Path
 
 import pytest
 
+from ketref import __version__
 from ketref.app import main
 from ketref.paths import AppPaths
+from ketref.services.about import schema_version
 from tests.conftest import file_hash, shipped_version
 
 pytestmark = pytest.mark.cli
@@ -186,4 +188,6 @@ def test_console_entry_points_work(tmp_path: Path, shipped_home: Path) -> None:
         text=True,
         check=False,
     )
-    assert version.stdout.startswith("ketref ")
+    release, schema = shipped_version(), schema_version()
+    expected = f"ketref {__version__} (content release {release}, database schema {schema})\n"
+    assert version.stdout == expected, version.stdout

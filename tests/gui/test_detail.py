@@ -100,3 +100,23 @@ def test_content_text_is_escaped(shipped_services) -> None:
     ref_detail = shipped_services.catalogue.get_reference(detail.references[0].id)
     bad_ref = ref_detail.reference.model_copy(update={"title": "<script>alert(1)</script>"})
     assert "<script>" not in reference_html(replace(ref_detail, reference=bad_ref))
+
+
+def test_a_stored_document_that_no_longer_validates_says_it_cannot_be_displayed(
+    window, shipped_services
+) -> None:
+    from sqlalchemy import update
+
+    from ketref.db import tables as t
+
+    with shipped_services.db.write() as session:
+        row = session.query(t.ItemRow).filter_by(kind="side-effects", slug="dissociation").one()
+        session.execute(
+            update(t.ItemVersionRow)
+            .where(t.ItemVersionRow.id == row.version_id)
+            .values(document={"slug": "dissociation", "title": "Dissociation"})
+        )
+    text = shown(window, ItemKind.SIDE_EFFECT, "dissociation")
+    assert text.startswith("Cannot be displayed")
+    assert "side-effects/dissociation cannot be displayed:" in text
+    assert "Emergence" in shown(window, ItemKind.SIDE_EFFECT, "emergence-reactions")  # goes on

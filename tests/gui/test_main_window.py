@@ -12,6 +12,7 @@ from ketref.domain.enums import ItemKind
 from ketref.gui.history import Place
 from ketref.gui.main_window import PAGES, SCREENING
 from ketref.gui.models import HTML_ROLE
+from ketref.services.about import schema_version
 from tests.conftest import shipped_version
 from tests.gui.conftest import search
 
@@ -218,6 +219,9 @@ def test_about_dialog_has_versions_review_state_and_disclaimer(window) -> None:
     assert "ketref" in text and shipped_version() in text
     assert "due for review" in text and "unverified" in text
     assert "supports, and does not replace, clinical" in text
+    assert f"Database schema:</b> {schema_version()}" in text
+    for part in ("PySide6", "LGPL-3.0", "DejaVu", "ReportLab (BSD-3-Clause)", "SQLAlchemy (MIT)"):
+        assert part in text
     dialog.close()
 
 

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ketref.content.packs import MAX_PACK_BYTES, checksum, serialise
+from ketref.content.packs import MAX_PACK_BYTES, MAX_YAML_PACK_BYTES, checksum, serialise
 from ketref.domain.enums import ItemKind
 from ketref.domain.packs import ConflictReason, PackConflictError, PackError
 from ketref.services.workspace import Services
@@ -228,23 +228,20 @@ def test_cp06_failure_at_item_n_rolls_back_the_whole_import(
     monkeypatch: pytest.MonkeyPatch,
     failing_item: int,
 ) -> None:
-    """CP-06: the database refuses item N of 30 new items: the whole import is rolled back
-    (one transaction) and the message names item N."""
+    """CP-06: the database refuses the import after N of 30 new items were written: the whole
+    import is rolled back (one transaction) and the message says nothing was imported."""
     pack = write_pack(tmp_path / "p.json", with_clones(payload, 30))
-    from ketref.db import packs as db_packs
+    from ketref.db import items as items_db
 
-    real = db_packs.write_item
-    calls = 0
+    real = items_db.save_items
 
-    def failing(*args: Any, **kwargs: Any) -> Any:
-        nonlocal calls
-        calls += 1
-        if calls == failing_item:
-            raise ValueError("constraint violated")
-        return real(*args, **kwargs)
+    def failing(session: Any, saves: Any, *args: Any) -> Any:
+        assert len(saves) == 30
+        real(session, saves[: failing_item - 1], *args)
+        raise ValueError("constraint violated")
 
-    monkeypatch.setattr(db_packs, "write_item", failing)
-    error = _refused(opened, pack, rf"item {failing_item} of 30 \(side-effects/")
+    monkeypatch.setattr(items_db, "save_items", failing)
+    error = _refused(opened, pack, r"the items could not be stored \(ValueError\)")
     assert "nothing was imported" in str(error)
 
 
@@ -259,13 +256,32 @@ def test_cp08_oversized_file_is_refused_before_reading(opened: Services, tmp_pat
     _refused(opened, big, "pack too large")
 
 
+def test_cp08_a_yaml_pack_of_a_million_tiny_mappings_is_refused_while_streaming(
+    opened: Services, tmp_path: Path
+) -> None:
+    """CP-08: 15 MB of YAML holding a million tiny mappings is refused by counting parser
+    events (constant memory), before any tree of them is built."""
+    text = "format: ketref-content-pack\npayload:\n  items:\n" + "  - {a: 1}\n" * 1_200_000
+    assert len(text) < MAX_YAML_PACK_BYTES
+    _refused(opened, _raw(tmp_path / "tiny.yaml", text), "more than 500,000 lists and mappings")
+
+
+def test_cp08_a_yaml_pack_over_16_mb_is_refused_with_a_hint(
+    opened: Services, tmp_path: Path
+) -> None:
+    big = tmp_path / "big.yaml"
+    with big.open("wb") as handle:
+        handle.truncate(MAX_YAML_PACK_BYTES + 1)
+    _refused(opened, big, r"the limit is 16,777,216 \(save larger packs as .json\)")
+
+
 def test_cp08_too_many_items_and_deep_nesting_are_refused(
     opened: Services, payload: dict[str, Any], tmp_path: Path
 ) -> None:
-    """CP-08: 5,001 items, JSON nested 100,000 deep, a 10 MB string: each refused quickly with
+    """CP-08: 50,001 items, JSON nested 100,000 deep, a 10 MB string: each refused quickly with
     a message, never a RecursionError or a freeze."""
-    many = {**payload, "items": [{}] * 5001}
-    _refused(opened, write_pack(tmp_path / "many.json", many), "pack too large: 5,001 items")
+    many = {**payload, "items": [{}] * 50_001}
+    _refused(opened, write_pack(tmp_path / "many.json", many), "pack too large: 50,001 items")
     deep = '{"format": "ketref-content-pack", "payload": ' + "[" * 100_000 + "]" * 100_000 + "}"
     _refused(opened, _raw(tmp_path / "deep.json", deep), "nested too deeply")
     deep_yaml = "payload:\n  x: " + "[" * 1000 + "]" * 1000 + "\n"
@@ -495,3 +511,25 @@ def test_cp13_export_then_import_into_a_fresh_library_is_identical(
         assert integrity_ok(fresh_home / "data" / "ketref.db")
     finally:
         fresh.close()
+
+
+@pytest.mark.parametrize("rebuild_at", [0, 10_000], ids=["index-rebuilt", "documents-replaced"])
+def test_imported_items_are_searchable_and_versioned_either_way_the_index_is_filled(
+    opened: Services,
+    payload: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    rebuild_at: int,
+) -> None:
+    """A large import rebuilds the search index once; a small one replaces its documents: both
+    leave the new items findable, with one version each saying where they came from."""
+    from ketref.db import packs as db_packs
+
+    monkeypatch.setattr(db_packs, "REBUILD_INDEX_AT", rebuild_at)
+    report = opened.packs.import_pack(write_pack(tmp_path / "p.json", with_clones(payload, 3)))
+    assert len(report.added) == 3
+    hits = opened.catalogue.search("copy 2").hits
+    assert [h.slug for h in hits if h.slug.endswith("-copy-0002")]
+    kind, slug = report.added[0].split("/")
+    (version,) = opened.catalogue.history(ItemKind(kind), slug)
+    assert version.current and version.reason.startswith("imported from pack ")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,26 @@ def test_yaml_rejects_aliases() -> None:
     bomb = "a: &x [1, 2]\nb: [*x, *x]\n"
     with pytest.raises(YamlError, match="aliases are not allowed"):
         load_yaml(bomb)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("a: !!python/object:os.system x\n", "line 1: unsupported YAML tag !!python/object"),
+        ("a: !!binary aGk=\n", "unsupported YAML tag !!binary"),
+        ("a: &x 1\nb: *x\n", "line 1: YAML aliases are not allowed"),
+        ("? [1, 2]\n: x\n", "a key must be text or a number"),
+        ("a:\n" + "".join("  " * i + "- \n" for i in range(1, 70)), "nested more than 64"),
+    ],
+)
+def test_yaml_refuses_tags_aliases_odd_keys_and_deep_nesting(text: str, message: str) -> None:
+    with pytest.raises(YamlError, match=message):
+        load_yaml(text)
+
+
+def test_yaml_keeps_numbers_dates_and_nulls() -> None:
+    data = load_yaml("n: 3\nf: 1.5\nd: 2026-12-03\nz: null\ne: ''\n")
+    assert data == {"n": 3, "f": 1.5, "d": date(2026, 12, 3), "z": None, "e": ""}
 
 
 def test_yaml_reports_syntax_error_with_line() -> None:

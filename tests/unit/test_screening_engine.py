@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from ketref.domain.content import ScreeningRule, integrity_problems
+from ketref.domain.content import ScreeningRule
+from ketref.domain.content_integrity import integrity_problems
 from ketref.domain.enums import FindingOutcome, RuleOutcome, ScreeningStatus
 from ketref.domain.errors import BadInputError
 from ketref.domain.patient import Patient

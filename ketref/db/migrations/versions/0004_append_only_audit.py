@@ -6,7 +6,7 @@ SQLite: BEFORE UPDATE / BEFORE DELETE triggers that abort. PostgreSQL: a row tri
 and DELETE and a statement trigger for TRUNCATE, raising insufficient_privilege.
 
 Revision ID: 0004_append_only_audit
-Revises: 0002 (re-pointed to 0003 when the documents schema lands)
+Revises: 0003
 Create Date: 2026-12-03 10:00:00
 """
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from alembic import op
 
 revision = '0004_append_only_audit'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
