@@ -26,6 +26,8 @@ class StoredContent:
     rules: list[c.ScreeningRule] = field(default_factory=list)
     local: set[str] = field(default_factory=set)
     """``kind/slug`` of every item edited or added in this library (not from a release)."""
+    present: set[str] = field(default_factory=set)
+    """``kind/slug`` of every item stored, readable or not."""
     unreadable: list[str] = field(default_factory=list)
 
 
@@ -44,6 +46,7 @@ def read_stored_content(session: Session) -> StoredContent:
     found = StoredContent()
     for kind in c.MODEL_BY_KIND:
         for row, document in items_db.documents_of_kind(session, kind):
+            found.present.add(f"{kind.value}/{row.slug}")
             if row.locally_edited or row.origin != "shipped":
                 found.local.add(f"{kind.value}/{row.slug}")
             try:
