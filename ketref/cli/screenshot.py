@@ -7,6 +7,7 @@ from pathlib import Path
 from ketref.cli.common import Subparsers
 
 PAGE_NAMES = (
+    "products",
     "indications",
     "contraindications",
     "side-effects",

@@ -54,6 +54,7 @@ SCREENING = "screening"
 PAGES: tuple[str, ...] = (
     FAVOURITES,
     RECENT,
+    ItemKind.PRODUCT.value,
     ItemKind.INDICATION.value,
     ItemKind.CONTRAINDICATION.value,
     ItemKind.SIDE_EFFECT.value,
