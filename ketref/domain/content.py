@@ -458,7 +458,13 @@ def version_tuple(version: str) -> tuple[int, ...]:
 
 
 ClinicalItem = (
-    Indication | Contraindication | SideEffect | Interaction | MonitoringStep | Handout | ProductPage
+    Indication
+    | Contraindication
+    | SideEffect
+    | Interaction
+    | MonitoringStep
+    | Handout
+    | ProductPage
 )
 
 MODEL_BY_KIND: dict[ItemKind, type[Item]] = {

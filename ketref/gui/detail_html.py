@@ -287,7 +287,7 @@ def _handout(item: c.Handout, _cite: _Citations) -> str:
 def _statements(heading: str, statements: Sequence[c.Statement], cite: _Citations) -> str:
     rows = "".join(
         f"<li>{escape(st.text)}{cite.marks(st.references)}{_unverified(st.verified)}"
-        + (f"<br><i>Not yet verified: {escape(st.unverified_note)}</i>" if st.unverified_note else "")
+        + (f"<br><i>Not yet verified: {escape(note)}</i>" if (note := st.unverified_note) else "")
         + "</li>"
         for st in statements
     )
@@ -297,15 +297,15 @@ def _statements(heading: str, statements: Sequence[c.Statement], cite: _Citation
 def _product(item: c.ProductPage, cite: _Citations, titles: Mapping[str, str]) -> str:
     """A product page: status per indication first, then dosing by phase, then the rest."""
     statuses = "".join(
-        f"<tr><td><a href=\"{item_url(ItemKind.INDICATION, st.indication)}\">"
+        f'<tr><td><a href="{item_url(ItemKind.INDICATION, st.indication)}">'
         f"{escape(titles.get(st.indication, st.indication))}</a></td>"
         f"<td>{badge(_STATUS_LABEL[st.status], _STATUS_COLOUR[st.status])}</td>"
         f"<td>{escape(st.text)}{cite.marks(st.references)}{_unverified(st.verified)}</td></tr>"
         for st in item.statuses
     )
     dosing = "".join(
-        f"<tr><td width=\"30%\"><b>{escape(d.phase)}</b></td><td>{escape(d.text)}{cite.marks(d.references)}"
-        f"{_unverified(d.verified)}</td></tr>"
+        f'<tr><td width="30%"><b>{escape(d.phase)}</b></td><td>{escape(d.text)}'
+        f"{cite.marks(d.references)}{_unverified(d.verified)}</td></tr>"
         for d in item.dosing
     )
     parts = [
