@@ -7,13 +7,13 @@ from pathlib import Path
 from ketref.cli.common import Subparsers
 
 PAGE_NAMES = (
-    "products",
     "indications",
     "contraindications",
     "side-effects",
     "interactions",
     "monitoring",
     "handouts",
+    "products",
     "screening",
     "references",
     "favourites",
