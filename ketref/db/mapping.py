@@ -198,6 +198,7 @@ def _handout(row: t.HandoutRow) -> dict[str, Any]:
         "version": row.version,
         "products": list(row.products),
         "main_message": row.main_message,
+        "translation_of": row.translation_of,
         "sections": [
             {"heading": s.heading, "blocks": [_block(b) for b in s.blocks]} for s in row.sections
         ],
@@ -334,6 +335,7 @@ def _write_handout(row: t.HandoutRow, item: c.Handout) -> None:
     row.version = item.version
     row.products = [p.value for p in item.products]
     row.main_message = item.main_message
+    row.translation_of = item.translation_of.model_dump() if item.translation_of else None
     row.sections = [
         t.HandoutSectionRow(
             position=i,

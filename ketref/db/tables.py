@@ -358,6 +358,7 @@ class HandoutRow(ItemRow):
     version: Mapped[str] = mapped_column(String(16))
     products: Mapped[JsonList] = mapped_column(JSON)
     main_message: Mapped[str] = mapped_column(Text)
+    translation_of: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     sections: Mapped[list[HandoutSectionRow]] = relationship(
         order_by=HandoutSectionRow.position, cascade="all, delete-orphan", passive_deletes=True
     )

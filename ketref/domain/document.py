@@ -14,12 +14,10 @@ from typing import Literal
 
 from ketref.domain.content import Handout
 from ketref.domain.enums import CalloutStyle
+from ketref.domain.print_language import ENGLISH, Language
 from ketref.domain.schedules import DatedSchedule
 
-PATIENT_DISCLAIMER = (
-    "General information to go with advice from your care team, who know your health. "
-    "It does not replace their advice."
-)
+PATIENT_DISCLAIMER = ENGLISH.disclaimer
 CLINICIAN_DISCLAIMER = (
     "Supports, never replaces, clinical judgement. Check the sources and review dates."
 )
@@ -74,6 +72,7 @@ class DocSchedule:
     """Treatment dates laid out as a calendar, with the template's plain-language summary."""
 
     schedule: DatedSchedule
+    language: Language = Language.EN
 
 
 DocBlock = DocHeading | DocParagraph | DocList | DocCallout | DocFields | DocTable | DocSchedule
@@ -94,6 +93,9 @@ class PrintDocument:
     due_for_review: bool = False
     disclaimer: str = PATIENT_DISCLAIMER
     keywords: tuple[str, ...] = ()
+    language: Language = Language.EN
+    notices: tuple[str, ...] = ()
+    """Lines printed in the footer of every page, e.g. that a translation needs review."""
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,9 @@ class PrintPacket:
     title: str
     parts: tuple[PrintDocument, ...]
     front: tuple[DocBlock, ...] = ()
-    label: str = "Patient information pack"
+    label: str = ENGLISH.packet_label
     disclaimer: str = PATIENT_DISCLAIMER
+    language: Language = Language.EN
 
 
 @dataclass(frozen=True)
@@ -115,3 +118,5 @@ class HandoutPrint:
     handout: Handout
     content_version: str
     due_for_review: bool
+    source_changed_on: date | None = None
+    """For a translation: when its English source changed after it was written."""

@@ -76,7 +76,7 @@ def block_flowables(block: DocBlock, styles: Styles, layout: Layout) -> list[Flo
     if isinstance(block, DocTable):
         return [_table(block, styles, layout), Spacer(1, layout.body_size * 0.8)]
     if isinstance(block, DocSchedule):
-        return schedule_flowables(block.schedule, styles, layout)
+        return schedule_flowables(block.schedule, styles, layout, block.language)
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
