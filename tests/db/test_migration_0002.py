@@ -62,8 +62,9 @@ def test_a_0001_database_upgrades_with_a_backup_and_keeps_everything(tmp_path: P
     assert _without_new_schema(after) == _without_new_schema(before)
     assert any(line.startswith("CREATE TABLE clinic_profile") for line in after)
     conn = sqlite3.connect(database)
-    assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == migrate.head_revision()
-    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrate.schema_number() == 2
+    revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
+    assert revision == migrate.head_revision() == "0003"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == migrate.schema_number() == 3
     assert conn.execute("PRAGMA application_id").fetchone()[0] == APPLICATION_ID
     conn.close()
     backups = list(workspace.paths.backups.glob("ketref-before-migration-*.db"))
