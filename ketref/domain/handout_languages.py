@@ -22,7 +22,7 @@ class MissingTranslationError(BadInputError):
         self.language = language
         self.missing = tuple(missing)
         super().__init__(
-            f"No {language.label} translation of: {', '.join(self.missing)}. "
+            f"No {language.english_name} translation of: {', '.join(self.missing)}. "
             "These can be printed in English instead."
         )
 

@@ -30,6 +30,11 @@ class Language(StrEnum):
         """The language's name in itself (what a patient recognises)."""
         return str(Locale.parse(self.value).get_display_name(self.value)).capitalize()
 
+    @property
+    def english_name(self) -> str:
+        """The language's name in English, for staff-facing messages (``Spanish``)."""
+        return str(Locale.parse(self.value).get_display_name("en"))
+
 
 @dataclass(frozen=True)
 class PrintMessages:
