@@ -34,15 +34,21 @@ from PySide6.QtWidgets import (
 )
 
 from ketref.domain.errors import KetrefError
-from ketref.domain.printing import PaperSize, Personalisation, PrintOptions
+from ketref.domain.print_language import Language
+from ketref.domain.printing import WEEKDAYS, PaperSize, Personalisation, PrintOptions
 from ketref.gui import dialogs
 from ketref.gui.background import LatestOnly
 from ketref.gui.ui_state import UiState
 from ketref.gui.widgets import form_beside_result
 from ketref.services.handouts import HandoutRequest, HandoutService, ScheduleRequest
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PREVIEW_DELAY_MS = 150
+LANGUAGE_CHOICES: tuple[tuple[str, Language, bool], ...] = (
+    ("English", Language.EN, False),
+    (f"{Language.ES.label} (Spanish)", Language.ES, False),
+    (f"English, then {Language.ES.label} (bilingual)", Language.ES, True),
+)
+"""(label, language, bilingual) of the language choice."""
 
 
 def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
@@ -88,16 +94,27 @@ class HandoutsPage(QWidget):
         self.status = QLabel("Choose one or more handouts.")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
+        self.notice = QLabel()
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("font-weight: bold;")
+        self.notice.hide()
+        self._translations: dict[Language, dict[str, str]] = {}
+        self._titles: dict[str, str] = {}
 
         form = QWidget()
         self.form = QVBoxLayout(form)
         self.form.addWidget(self._build_choice())
+        self.form.addWidget(self._build_language())
         self.form.addWidget(self._build_personal())
         self.form.addWidget(self._build_schedule())
         self.form.addWidget(self._build_paper())
         self.form.addStretch(1)
         form_beside_result(
-            self, form, [self.status, self.preview, self._build_buttons()], (430, 650)
+            self,
+            form,
+            [self.status, self.notice, self.preview, self._build_buttons()],
+            (430, 650),
         )
         self._set_ready(False)
 
@@ -127,6 +144,30 @@ class HandoutsPage(QWidget):
         layout = QVBoxLayout(box)
         layout.addWidget(self.handouts)
         return box
+
+    def _build_language(self) -> QGroupBox:
+        box = QGroupBox("Language of the printout")
+        layout = QVBoxLayout(box)
+        self.language = QComboBox()
+        for label, _language, _bilingual in LANGUAGE_CHOICES:
+            self.language.addItem(label)
+        self.language.currentIndexChanged.connect(self._language_chosen)
+        self.fallback = QCheckBox("Print handouts with no translation in English")
+        self.fallback.setEnabled(False)
+        self.fallback.toggled.connect(self._changed)
+        layout.addWidget(self.language)
+        layout.addWidget(self.fallback)
+        return box
+
+    def language_choice(self) -> tuple[Language, bool]:
+        """The chosen (language, bilingual)."""
+        _label, language, bilingual = LANGUAGE_CHOICES[max(0, self.language.currentIndex())]
+        return language, bilingual
+
+    def _language_chosen(self) -> None:
+        language, _bilingual = self.language_choice()
+        self.fallback.setEnabled(language is not Language.EN)
+        self._changed()
 
     def _build_personal(self) -> QGroupBox:
         box = QGroupBox("For this printout only (not saved)")
@@ -210,7 +251,9 @@ class HandoutsPage(QWidget):
         self._renderer.failed.connect(self._show_problem)
         self.handouts.blockSignals(True)
         self.handouts.clear()
-        for summary in service.list_handouts():
+        self._translations = {lang: service.translations(lang) for lang in Language}
+        self._titles = {s.slug: s.title for s in service.list_handouts()}
+        for summary in service.source_handouts():
             entry = QListWidgetItem(summary.title)
             entry.setData(Qt.ItemDataRole.UserRole, summary.slug)
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -227,7 +270,21 @@ class HandoutsPage(QWidget):
         self._set_ready(False)
 
     def select(self, slugs: list[str]) -> None:
-        """Tick ``slugs`` (in this order, first) and untick the rest."""
+        """Tick ``slugs`` (in this order, first) and untick the rest; a translation ticks its
+        English handout and chooses its language."""
+        sources = {
+            translated: (source, language)
+            for language, pairs in self._translations.items()
+            for source, translated in pairs.items()
+            if language is not Language.EN
+        }
+        languages = {sources[s][1] for s in slugs if s in sources}
+        slugs = [sources[s][0] if s in sources else s for s in slugs]
+        if len(languages) == 1:
+            wanted = (languages.pop(), False)
+            self.language.setCurrentIndex(
+                next(i for i, c in enumerate(LANGUAGE_CHOICES) if c[1:] == wanted)
+            )
         self.handouts.blockSignals(True)
         for row in range(self.handouts.count()):
             self.handouts.item(row).setCheckState(Qt.CheckState.Unchecked)
@@ -277,7 +334,33 @@ class HandoutsPage(QWidget):
         options = PrintOptions(
             paper=self.paper.currentData(), large_print=self.large_print.isChecked()
         )
-        return HandoutRequest(self.chosen_slugs(), personal, schedule, options)
+        language, bilingual = self.language_choice()
+        return HandoutRequest(
+            self.chosen_slugs(),
+            personal,
+            schedule,
+            options,
+            language=language,
+            bilingual=bilingual,
+            fallback_english=self.fallback.isChecked(),
+        )
+
+    def missing_translations(self) -> list[str]:
+        """Titles of the chosen handouts with no translation in the chosen language."""
+        language, _bilingual = self.language_choice()
+        have = self._translations.get(language, {})
+        return [self._titles.get(s, s) for s in self.chosen_slugs() if s not in have]
+
+    def printed_slugs(self) -> list[str]:
+        """The handout items the preview prints (translations where they exist)."""
+        language, bilingual = self.language_choice()
+        have = self._translations.get(language, {})
+        slugs: list[str] = []
+        for slug in self.chosen_slugs():
+            if bilingual:
+                slugs.append(slug)
+            slugs.append(have.get(slug, slug))
+        return slugs
 
     def _changed(self, *_args: object) -> None:
         self._timer.start()
@@ -287,6 +370,16 @@ class HandoutsPage(QWidget):
             return
         if not self.chosen_slugs():
             self.status.setText("Choose one or more handouts.")
+            self._set_ready(False)
+            return
+        missing = self.missing_translations()
+        if missing and not self.fallback.isChecked():
+            language, _bilingual = self.language_choice()
+            self.status.setText(
+                f"No {language.english_name} translation of: {', '.join(missing)}. Tick "
+                "“Print handouts with no translation in English” to print these in English, "
+                "or untick them."
+            )
             self._set_ready(False)
             return
         self.status.setText("Updating the preview…")
@@ -303,7 +396,17 @@ class HandoutsPage(QWidget):
         count = len(self.chosen_slugs())
         kind = "packet" if count > 1 else "handout"
         self.status.setText(f"Preview of the {kind}: {pages} page{'s' if pages != 1 else ''}.")
+        self._show_notices()
         self._set_ready(True)
+
+    def _show_notices(self) -> None:
+        """Name the translations whose English source changed since they were made."""
+        if self.service is None:
+            return
+        notices = self.service.translation_notices(self.printed_slugs())
+        lines = [f"{self._titles.get(slug, slug)}: {text}" for slug, text in notices.items()]
+        self.notice.setText("\n".join(lines))
+        self.notice.setVisible(bool(lines))
 
     def _show_problem(self, text: str) -> None:
         self.status.setText(text)

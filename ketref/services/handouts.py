@@ -7,6 +7,7 @@ and never put into a file name or the PDF's metadata.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -197,16 +198,24 @@ class HandoutService:
         )
         return [_print_item(library, slug) for slug in chosen], clinic
 
-    def translation_notice(self, slug: str) -> str | None:
-        """For a translation whose English source changed since it was made: "The English
-        version changed on DATE; review this translation." (in English, for staff)."""
+    def source_handouts(self) -> list[ItemSummary]:
+        """The handouts to choose from: every handout that is not a translation of another."""
+        translated = {
+            slug for slug, stored in self._library().items() if stored.handout.translation_of
+        }
+        return [s for s in self.list_handouts() if s.slug not in translated]
+
+    def translation_notices(self, slugs: Sequence[str]) -> dict[str, str]:
+        """For each of ``slugs`` that is a translation whose English source changed since it
+        was made: "The English version changed on DATE; review this translation." (in English,
+        for staff; the PDF footer says it in the handout's language)."""
         library = self._library()
-        if slug not in library:
-            return None
-        changed = _print_item(library, slug).source_changed_on
-        if changed is None:
-            return None
-        return ENGLISH.source_changed.format(date=format_date(changed))
+        notices: dict[str, str] = {}
+        for slug in slugs:
+            changed = _print_item(library, slug).source_changed_on if slug in library else None
+            if changed is not None:
+                notices[slug] = ENGLISH.source_changed.format(date=format_date(changed))
+        return notices
 
     def render(self, request: HandoutRequest) -> bytes:
         """The PDF for ``request`` as bytes (the preview and the export are the same bytes).

@@ -97,6 +97,9 @@ def test_a_missing_translation_is_named_and_english_is_offered(
     handouts = shipped_services.handouts
     request = HandoutRequest(slugs=("after-your-session",), language=Language.ES)
     assert handouts.translations(Language.ES)["after-your-session"] == "after-your-session-es"
+    sources = [s.slug for s in handouts.source_handouts()]
+    assert "after-your-session" in sources
+    assert not any(slug.endswith("-es") for slug in sources)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(handouts, "_library", _without("after-your-session-es", handouts._library))
         with pytest.raises(MissingTranslationError) as caught:
@@ -122,21 +125,19 @@ def test_a_changed_english_source_marks_the_translation_for_review(
     handouts = shipped_services.handouts
     catalogue = shipped_services.catalogue
     request = HandoutRequest(slugs=("after-your-session-es",))
-    assert handouts.translation_notice("after-your-session-es") is None
+    assert handouts.translation_notices(["after-your-session-es"]) == {}
     assert "cambió" not in " ".join(_text(handouts.render(request)))
 
     catalogue.edit_item(ItemKind.HANDOUT, "after-your-session", {"summary": "Staff summary."})
-    assert handouts.translation_notice("after-your-session-es") is None  # not patient words
+    assert handouts.translation_notices(["after-your-session-es"]) == {}  # not patient words
 
     catalogue.edit_item(
         ItemKind.HANDOUT, "after-your-session", {"main_message": "Rest today. Do not drive."}
     )
     edited_on = FIXED_NOW.date()  # the test services' clock
-    notice = handouts.translation_notice("after-your-session-es")
-    assert notice is not None
-    assert notice == (
-        f"The English version changed on {format_date(edited_on)}; review this translation."
-    )
+    notices = handouts.translation_notices(["after-your-session", "after-your-session-es"])
+    expected = f"The English version changed on {format_date(edited_on)}; review this translation."
+    assert notices == {"after-your-session-es": expected}
     text = " ".join(_text(handouts.render(request)))
     spanish_date = format_date(edited_on, Language.ES)
     assert f"La versión en inglés cambió el {spanish_date}; revise esta traducción." in text
