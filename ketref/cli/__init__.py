@@ -13,12 +13,32 @@ from collections.abc import Sequence
 from typing import TextIO
 
 from ketref import __version__
-from ketref.cli import audit, catalogue, clinic, database, handout, packs, screen, screenshot
+from ketref.cli import (
+    audit,
+    catalogue,
+    clinic,
+    database,
+    handout,
+    monitoring_sheet,
+    packs,
+    screen,
+    screenshot,
+)
 from ketref.cli.common import Context, Handler, Parser
 from ketref.domain.errors import BadInputError
 from ketref.services.workspace import Workspace
 
-COMMAND_MODULES = (catalogue, database, packs, audit, screen, handout, clinic, screenshot)
+COMMAND_MODULES = (
+    catalogue,
+    database,
+    packs,
+    audit,
+    screen,
+    handout,
+    monitoring_sheet,
+    clinic,
+    screenshot,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -30,9 +30,11 @@ class DocHeading:
 
 @dataclass(frozen=True)
 class DocParagraph:
-    """Text; a blank line starts a new paragraph, a single line break stays a line break."""
+    """Text; a blank line starts a new paragraph, a single line break stays a line break.
+    ``small`` sets it in the small print used for sources and notes."""
 
     text: str
+    small: bool = False
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,17 @@ class DocTable:
 
 
 @dataclass(frozen=True)
+class DocForm:
+    """A table to fill in by hand: a bold header, then rows whose cells are at least ``lines``
+    text lines tall (printed text, such as a time label, may fill some cells)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...] | None = None
+    lines: float = 2.0
+
+
+@dataclass(frozen=True)
 class DocSchedule:
     """Treatment dates laid out as a calendar, with the template's plain-language summary."""
 
@@ -75,7 +88,9 @@ class DocSchedule:
     language: Language = Language.EN
 
 
-DocBlock = DocHeading | DocParagraph | DocList | DocCallout | DocFields | DocTable | DocSchedule
+DocBlock = (
+    DocHeading | DocParagraph | DocList | DocCallout | DocFields | DocTable | DocForm | DocSchedule
+)
 
 
 @dataclass(frozen=True)
