@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -27,20 +27,24 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ketref.domain.enums import Product
 from ketref.domain.errors import KetrefError
 from ketref.domain.print_language import Language
 from ketref.domain.printing import WEEKDAYS, PaperSize, Personalisation, PrintOptions
 from ketref.gui import dialogs
 from ketref.gui.background import LatestOnly
+from ketref.gui.pdf_printing import print_pdf
 from ketref.gui.ui_state import UiState
 from ketref.gui.widgets import form_beside_result
 from ketref.services.handouts import HandoutRequest, HandoutService, ScheduleRequest
+from ketref.services.monitoring_sheet import MonitoringSheetService
 
 PREVIEW_DELAY_MS = 150
 LANGUAGE_CHOICES: tuple[tuple[str, Language, bool], ...] = (
@@ -49,25 +53,6 @@ LANGUAGE_CHOICES: tuple[tuple[str, Language, bool], ...] = (
     (f"English, then {Language.ES.label} (bilingual)", Language.ES, True),
 )
 """(label, language, bilingual) of the language choice."""
-
-
-def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
-    """Paint every page of ``document`` onto ``printer`` at its resolution; returns pages."""
-    painter = QPainter()
-    if not painter.begin(printer):
-        return 0
-    try:
-        target = printer.pageLayout().paintRectPixels(printer.resolution())
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
-            size = document.pagePointSize(page)
-            scale = min(target.width() / size.width(), target.height() / size.height())
-            image = document.render(page, (size * scale).toSize())
-            painter.drawImage(QPointF(0, 0), image)
-    finally:
-        painter.end()
-    return document.pageCount()
 
 
 def _py_date(value: QDate) -> dt.date:
@@ -79,6 +64,7 @@ class HandoutsPage(QWidget):
         super().__init__()
         self.ui_state = ui_state
         self.service: HandoutService | None = None
+        self.sheets: MonitoringSheetService | None = None
         self.last_pdf: bytes | None = None
         self.last_export: Path | None = None
         self._renderer: LatestOnly | None = None
@@ -128,9 +114,21 @@ class HandoutsPage(QWidget):
         self.open_button = QPushButton("Open exported file")
         self.open_button.clicked.connect(self.open_export)
         self.open_button.setEnabled(False)
+        self.sheet_button = QPushButton("Monitoring sheet…")
+        self.sheet_button.setToolTip(
+            "A one-page session monitoring sheet to fill in, with the clinic's BP thresholds"
+        )
+        sheet_menu = QMenu(self.sheet_button)
+        for product in Product:
+            action = sheet_menu.addAction(product.label)
+            action.triggered.connect(lambda _checked=False, p=product: self.export_sheet(p))
+        self.sheet_button.setMenu(sheet_menu)
+        self.sheet_button.setEnabled(False)
         buttons = QHBoxLayout()
         for button in (self.export_button, self.print_button, self.open_button):
             buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.sheet_button)
         buttons.addStretch(1)
         return buttons
 
@@ -241,8 +239,15 @@ class HandoutsPage(QWidget):
 
     # --- services arrive ----------------------------------------------------------------------
 
-    def attach(self, service: HandoutService, default_paper: PaperSize) -> None:
+    def attach(
+        self,
+        service: HandoutService,
+        default_paper: PaperSize,
+        sheets: MonitoringSheetService | None = None,
+    ) -> None:
         self.service = service
+        self.sheets = sheets
+        self.sheet_button.setEnabled(sheets is not None)
         if self._renderer is not None:  # re-attached (restore, import): one preview thread
             self._renderer.shutdown()
             self._renderer.deleteLater()
@@ -439,6 +444,26 @@ class HandoutsPage(QWidget):
         self.ui_state.set_value("handouts/last_folder", str(written.parent))
         self.open_button.setEnabled(True)
         self.status.setText(f"Saved {written.name} in {written.parent}.")
+
+    def export_sheet(self, product: Product) -> None:
+        """Save the session monitoring sheet for ``product`` on the chosen paper."""
+        if self.sheets is None:
+            return
+        folder = Path(str(self.ui_state.value("handouts/last_folder") or Path.home()))
+        suggested = folder / self.sheets.default_filename(product)
+        path = dialogs.ask_save_pdf(self, "Save monitoring sheet", suggested)
+        if path is None:
+            return
+        options = PrintOptions(paper=self.paper.currentData())
+        try:
+            written = self.sheets.export(product, path, options)
+        except KetrefError as exc:  # unwritable folder, bad name: one message, nothing written
+            self.status.setText(str(exc))
+            return
+        self.last_export = written
+        self.ui_state.set_value("handouts/last_folder", str(written.parent))
+        self.open_button.setEnabled(True)
+        self.status.setText(f"Saved the {product.label} monitoring sheet as {written.name}.")
 
     def open_export(self) -> None:
         if self.last_export is not None:

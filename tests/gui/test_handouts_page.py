@@ -8,11 +8,12 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 
-from ketref.domain.enums import ItemKind
+from ketref.domain.enums import ItemKind, Product
 from ketref.domain.print_language import Language
+from ketref.domain.printing import PaperSize
 from ketref.gui import dialogs
-from ketref.gui.handouts_page import print_pdf
 from ketref.gui.history import Place
+from ketref.gui.pdf_printing import print_pdf
 
 pytestmark = [pytest.mark.gui, pytest.mark.pdf]
 
@@ -166,3 +167,20 @@ def test_a_changed_english_source_is_named_above_the_preview(page, qtbot, shippe
     wait_preview(qtbot, page)
     qtbot.waitUntil(lambda: "review this translation" in page.notice.text())
     assert page.notice.text().startswith("Después de su sesión: The English version changed on")
+
+
+def test_monitoring_sheet_button_saves_one_page_on_the_chosen_paper(
+    page, tmp_path, monkeypatch
+) -> None:
+    assert page.sheet_button.isEnabled()
+    products = [a.text() for a in page.sheet_button.menu().actions()]
+    assert products == [p.label for p in Product]
+    page.paper.setCurrentIndex(page.paper.findData(PaperSize.A4))
+    target = tmp_path / "sheet.pdf"
+    monkeypatch.setattr(dialogs, "ask_save_pdf", lambda *_a: target)
+    page.sheet_button.menu().actions()[1].trigger()
+    reader = PdfReader(target)
+    assert len(reader.pages) == 1
+    assert round(float(reader.pages[0].mediabox.width)) == 595
+    assert "Session monitoring" in reader.pages[0].extract_text()
+    assert "monitoring sheet" in page.status.text()
