@@ -109,6 +109,8 @@ class PrintDocument:
     disclaimer: str = PATIENT_DISCLAIMER
     keywords: tuple[str, ...] = ()
     language: Language = Language.EN
+    compact_letterhead: bool = False
+    """One line (clinic name and phone) instead of the full letterhead: for staff forms."""
     notices: tuple[str, ...] = ()
     """Lines printed in the footer of every page, e.g. that a translation needs review."""
 

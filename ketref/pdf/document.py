@@ -35,7 +35,7 @@ from ketref.domain.printing import ClinicProfile, PrintOptions
 from ketref.pdf.blocks import block_flowables
 from ketref.pdf.flowables import KeepGroup, Para
 from ketref.pdf.fonts import REGULAR, register_fonts
-from ketref.pdf.letterhead import letterhead
+from ketref.pdf.letterhead import compact_letterhead, letterhead
 from ketref.pdf.markup import escape_text, printable
 from ketref.pdf.page import (
     FIRST_TEMPLATE,
@@ -200,7 +200,11 @@ def render_pdf(
     # the clinic's numbers, and lays out exactly as it does on its own.
     story: list[Flowable] = [
         NextPageTemplate(LATER_TEMPLATE),
-        letterhead(clinic, emergency_phone, styles, layout, messages(cover.language)),
+        (
+            compact_letterhead(clinic, styles, layout, messages(cover.language))
+            if cover.compact_letterhead
+            else letterhead(clinic, emergency_phone, styles, layout, messages(cover.language))
+        ),
         PartStart(state, 0),
         *_title_block(cover, styles, layout),
         *_blocks(cover.blocks, styles, layout),

@@ -102,3 +102,27 @@ def letterhead(
     )
     table.spaceAfter = layout.body_size * 1.0
     return table
+
+
+def compact_letterhead(
+    clinic: ClinicProfile, styles: Styles, layout: Layout, text: PrintMessages = ENGLISH
+) -> Table:
+    """The clinic's name and phone on one ruled line (no address, no logo), for staff forms."""
+    name = clinic.name or text.clinic_write_in.format(blank=WRITE_IN)
+    phone = text.phone_write_in.format(value=clinic.phone or WRITE_IN)
+    table = Table(
+        [[Para(escape_text(f"{name} · {phone}", multiline=False), styles.clinic_line)]],
+        colWidths=[layout.frame_width],
+        style=TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), REGULAR),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), layout.body_size * 0.4),
+                ("LINEBELOW", (0, -1), (-1, -1), 1.0, colors.black),
+            ]
+        ),
+    )
+    table.spaceAfter = layout.body_size * 0.6
+    return table

@@ -42,10 +42,7 @@ def sheet_document(
 ) -> PrintDocument:
     """Lay out ``sheet`` as one page to fill in, the thresholds printed beside the BP boxes."""
     delay, stop = thresholds.bp_delay, thresholds.bp_stop
-    bp_header = (
-        f"BP (mmHg), {thresholds.source.value} thresholds: consider delaying above {delay}; "
-        f"do not give above {stop}"
-    )
+    bp_header = f"BP (mmHg): delay above {delay}, do not give above {stop}"
     rows = tuple(
         (f"{tp.label} ({tp.note})" if tp.note else tp.label, "", "", "", "", "")
         for tp in sheet.timepoints
@@ -58,11 +55,16 @@ def sheet_document(
             widths=(3, 1.4, 1.4, 1.6, 1.8),
             lines=1.2,
         ),
+        DocParagraph(
+            f"BP thresholds ({thresholds.source.value}, at rest before dosing): consider delaying "
+            f"above {delay}; do not give above {stop} mmHg.",
+            small=True,
+        ),
         DocForm(
             ("Time", "Clock", bp_header, "HR", "SpO2 %", "Dissociation / sedation"),
             rows,
             widths=VITALS_WIDTHS,
-            lines=1.1,
+            lines=1.3,
         ),
         DocHeading(f"Discharge criteria: {sheet.discharge_note}"),
         DocTable(
@@ -81,6 +83,7 @@ def sheet_document(
         title=sheet.title,
         blocks=tuple(blocks),
         label="Clinician record",
+        compact_letterhead=True,
         version=sheet.version,
         reviewed=sheet.reviewed,
         review_due=sheet.review_due,

@@ -3,21 +3,29 @@ BP boxes, every timepoint and discharge criterion, sources and review dates; CLI
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from ketref.app import main
 from ketref.content.monitoring_sheets import read_monitoring_sheets
 from ketref.domain.enums import Product
 from ketref.domain.errors import ContentError
-from ketref.domain.printing import PaperSize, PrintOptions
+from ketref.domain.printing import ClinicProfile, PaperSize, PrintOptions
 from ketref.domain.thresholds import BloodPressure
 from ketref.services.workspace import Services
 from tests.conftest import SHIPPED_CONTENT
 from tests.pdf.pdf_inspect import normalize, page_sizes, page_texts
 
 pytestmark = [pytest.mark.db, pytest.mark.pdf]
+
+
+def _logo() -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (400, 400), "navy").save(buffer, "PNG")
+    return buffer.getvalue()
 
 
 @pytest.mark.parametrize("product", list(Product))
@@ -28,6 +36,16 @@ def test_one_ready_to_fill_page_with_the_clinics_thresholds(
     shipped_services.screening.save_clinic_thresholds(
         BloodPressure(150, 95), BloodPressure(175, 105)
     )
+    shipped_services.clinic.save(  # the tallest letterhead: four address lines and a logo
+        ClinicProfile(
+            name="Riverside Mood Clinic and Interventional Psychiatry Service",
+            address="Suite 4\n12 Harbour Road\nSpringfield, IL 62704\nUnited States",
+            phone="(217) 555-0142",
+            emergency_phone="(217) 555-0199",
+            logo=_logo(),
+            logo_mime="image/png",
+        )
+    )
     sheet = shipped_services.sheets.sheet(product)
     pdf = shipped_services.sheets.render(product, PrintOptions(paper=paper))
     pages = page_texts(pdf)
@@ -37,7 +55,8 @@ def test_one_ready_to_fill_page_with_the_clinics_thresholds(
         abs(width - 612) < 1 if paper is PaperSize.LETTER else abs(width - 595.3) < 1
     )
     text = normalize(pages[0])
-    assert "clinic thresholds: consider delaying above 150/95; do not give above 175/105" in text
+    assert "delay above 150/95, do not give above 175/105" in text  # beside the BP boxes
+    assert "(clinic, at rest before dosing): consider delaying above 150/95; do not give" in text
     for timepoint in sheet.timepoints:
         assert timepoint.label in text
     for criterion in sheet.discharge_criteria:
@@ -53,7 +72,7 @@ def test_spravato_sheet_states_the_two_hour_observation(shipped_services: Servic
     text = normalize(page_texts(shipped_services.sheets.render(Product.ESKETAMINE_NASAL))[0])
     assert "Observe for at least 2 hours after the dose" in text
     assert "40 min after dose" in text
-    assert "default thresholds: consider delaying above 140/90; do not give above 180/100" in text
+    assert "(default, at rest before dosing): consider delaying above 140/90; do not give" in text
 
 
 def test_cli_sheet(capsys, shipped_home: Path, tmp_path: Path) -> None:
