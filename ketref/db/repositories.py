@@ -28,6 +28,14 @@ def item_row(session: Session, kind: ItemKind, slug: str) -> t.ItemRow | None:
     return session.scalars(select(ROW_BY_KIND[kind]).where(t.ItemRow.slug == slug)).first()
 
 
+def handout_languages(session: Session) -> list[tuple[str, str, str | None]]:
+    """(slug, language, English source slug or None) of every handout; no child rows loaded."""
+    rows = session.execute(
+        select(t.HandoutRow.slug, t.HandoutRow.language, t.HandoutRow.translation_of)
+    )
+    return [(slug, lang, (source or {}).get("slug")) for slug, lang, source in rows]
+
+
 def reference_rows(session: Session) -> list[t.ReferenceRow]:
     return list(session.scalars(select(t.ReferenceRow).order_by(t.ReferenceRow.key)))
 

@@ -9,6 +9,7 @@ items of different languages named, or the bilingual option).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from ketref.domain.content import Handout
 from ketref.domain.errors import BadInputError
@@ -27,21 +28,40 @@ class MissingTranslationError(BadInputError):
         )
 
 
-def source_slug(handout: Handout) -> str:
-    """The English handout's slug: ``handout`` itself unless it is a translation."""
-    return handout.translation_of.slug if handout.translation_of else handout.slug
+@dataclass(frozen=True)
+class HandoutKey:
+    """What choosing by language needs to know of a handout (not its words)."""
+
+    slug: str
+    language: str
+    """The base language code (``es`` for ``es-MX``)."""
+    source: str
+    """The English handout's slug: ``slug`` itself unless this is a translation."""
+
+    @classmethod
+    def of(cls, slug: str, language: str, source: str | None) -> HandoutKey:
+        return cls(slug, language.split("-", maxsplit=1)[0], source or slug)
+
+    @classmethod
+    def of_handout(cls, handout: Handout) -> HandoutKey:
+        source = handout.translation_of.slug if handout.translation_of else None
+        return cls.of(handout.slug, handout.language, source)
+
+    @property
+    def is_translation(self) -> bool:
+        return self.source != self.slug
 
 
-def translation_index(handouts: Mapping[str, Handout]) -> dict[tuple[str, str], str]:
-    """``(English slug, language) -> slug`` for every handout in ``handouts`` (by slug)."""
+def translation_index(keys: Mapping[str, HandoutKey]) -> dict[tuple[str, str], str]:
+    """``(English slug, language) -> slug`` for every handout in ``keys`` (by slug)."""
     index: dict[tuple[str, str], str] = {}
-    for slug, handout in sorted(handouts.items()):
-        index.setdefault((source_slug(handout), handout.language.split("-")[0]), slug)
+    for slug, key in sorted(keys.items()):
+        index.setdefault((key.source, key.language), slug)
     return index
 
 
 def choose_handouts(
-    handouts: Mapping[str, Handout],
+    handouts: Mapping[str, HandoutKey],
     slugs: Sequence[str],
     language: Language | None = None,
     *,
@@ -64,11 +84,11 @@ def choose_handouts(
     chosen: list[str] = []
     missing: list[str] = []
     for slug in slugs:
-        handout = handouts.get(slug)
-        if handout is None:
+        key = handouts.get(slug)
+        if key is None:
             chosen.append(slug)
             continue
-        source = source_slug(handout)
+        source = key.source
         for lang in wanted:
             found = index.get((source, lang.value))
             if found is None and lang is Language.EN and source in handouts:

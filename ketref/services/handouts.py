@@ -23,7 +23,7 @@ from ketref.domain.content import Handout
 from ketref.domain.document import HandoutPrint
 from ketref.domain.enums import ItemKind, Product
 from ketref.domain.errors import BadInputError, NotFoundError
-from ketref.domain.handout_languages import choose_handouts, translation_index
+from ketref.domain.handout_languages import HandoutKey, choose_handouts, translation_index
 from ketref.domain.print_language import ENGLISH, Language, format_date
 from ketref.domain.printing import ClinicProfile, Personalisation, PrintOptions
 from ketref.domain.schedules import (
@@ -73,14 +73,14 @@ class _Stored:
     updated: date
 
 
-def _print_item(library: dict[str, _Stored], slug: str) -> HandoutPrint:
+def _print_item(loaded: dict[str, _Stored], slug: str) -> HandoutPrint:
     """The handout to print, with the date its English source changed if it is a stale
     translation (the source's last change in this library)."""
-    stored = library[slug]
+    stored = loaded[slug]
     handout = stored.handout
     changed: date | None = None
     if handout.translation_of is not None:
-        source = library.get(handout.translation_of.slug)
+        source = loaded.get(handout.translation_of.slug)
         if source is not None and handout.source_changed(source.handout):
             changed = source.updated
     return HandoutPrint(handout, stored.content_version, stored.due_for_review, changed)
@@ -150,26 +150,36 @@ class HandoutService:
 
     # --- rendering ---------------------------------------------------------------------------
 
-    def _library(self) -> dict[str, _Stored]:
-        """Every handout by slug, with what printing needs to know about it."""
-        today = self._clock().date()
-        library: dict[str, _Stored] = {}
+    def _keys(self) -> dict[str, HandoutKey]:
+        """Slug, language and English source of every handout (cheap: no words loaded)."""
         with self._db.read() as session:
-            for row in repo.complete_item_rows(session, ItemKind.HANDOUT):
+            rows = repo.handout_languages(session)
+        return {slug: HandoutKey.of(slug, lang, source) for slug, lang, source in rows}
+
+    def _load(self, slugs: Sequence[str], keys: dict[str, HandoutKey]) -> dict[str, _Stored]:
+        """The handouts ``slugs`` and the English sources of those that are translations (to
+        tell whether the source changed), with what printing needs to know about each."""
+        wanted = dict.fromkeys([*slugs, *(keys[s].source for s in slugs if s in keys)])
+        today = self._clock().date()
+        loaded: dict[str, _Stored] = {}
+        with self._db.read() as session:
+            for slug in wanted:
+                row = repo.item_row(session, ItemKind.HANDOUT, slug)
+                if row is None:
+                    continue
                 handout = item_to_domain(row)
                 assert isinstance(handout, Handout)
-                library[row.slug] = _Stored(
+                loaded[slug] = _Stored(
                     handout,
                     row.content_version,
                     is_due(row.review_due, today),
                     row.updated_at.date(),
                 )
-        return library
+        return loaded
 
     def translations(self, language: Language) -> dict[str, str]:
         """``English slug -> slug of its translation`` in ``language`` (English: itself)."""
-        library = self._library()
-        index = translation_index({slug: s.handout for slug, s in library.items()})
+        index = translation_index(self._keys())
         return {source: slug for (source, lang), slug in index.items() if lang == language.value}
 
     def _handouts(self, request: HandoutRequest) -> tuple[list[HandoutPrint], ClinicProfile]:
@@ -181,38 +191,37 @@ class HandoutService:
         repeated = sorted({s for s in slugs if slugs.count(s) > 1})
         if repeated:
             raise BadInputError(f"handout named more than once: {', '.join(repeated)}")
-        library = self._library()
-        with self._db.read() as session:
-            clinic = load_clinic_profile(session)
-        unknown = [s for s in slugs if s not in library]
+        keys = self._keys()
+        unknown = [s for s in slugs if s not in keys]
         if unknown:
             raise NotFoundError(
                 f"No handout called {unknown[0]!r} was found (see 'ketref list handouts')."
             )
         chosen = choose_handouts(
-            {slug: stored.handout for slug, stored in library.items()},
+            keys,
             slugs,
             request.language,
             bilingual=request.bilingual,
             fallback_english=request.fallback_english,
         )
-        return [_print_item(library, slug) for slug in chosen], clinic
+        loaded = self._load(chosen, keys)
+        with self._db.read() as session:
+            clinic = load_clinic_profile(session)
+        return [_print_item(loaded, slug) for slug in chosen], clinic
 
     def source_handouts(self) -> list[ItemSummary]:
         """The handouts to choose from: every handout that is not a translation of another."""
-        translated = {
-            slug for slug, stored in self._library().items() if stored.handout.translation_of
-        }
+        translated = {slug for slug, key in self._keys().items() if key.is_translation}
         return [s for s in self.list_handouts() if s.slug not in translated]
 
     def translation_notices(self, slugs: Sequence[str]) -> dict[str, str]:
         """For each of ``slugs`` that is a translation whose English source changed since it
         was made: "The English version changed on DATE; review this translation." (in English,
         for staff; the PDF footer says it in the handout's language)."""
-        library = self._library()
+        loaded = self._load(slugs, self._keys())
         notices: dict[str, str] = {}
         for slug in slugs:
-            changed = _print_item(library, slug).source_changed_on if slug in library else None
+            changed = _print_item(loaded, slug).source_changed_on if slug in loaded else None
             if changed is not None:
                 notices[slug] = ENGLISH.source_changed.format(date=format_date(changed))
         return notices
@@ -287,12 +296,11 @@ class HandoutService:
         if not folder.is_dir():
             reason = "it is not a folder" if folder.exists() else "the folder does not exist"
             raise ExportError(f"Cannot write to {folder}: {reason}.")
-        library = self._library()
-        handouts = {slug: stored.handout for slug, stored in library.items()}
-        slugs = sorted(library)
+        keys = self._keys()
+        slugs = sorted(keys)
         if language is not None:
-            sources = [s for s in slugs if handouts[s].translation_of is None]
-            slugs = choose_handouts(handouts, sources, language, fallback_english=fallback_english)
+            sources = [s for s in slugs if not keys[s].is_translation]
+            slugs = choose_handouts(keys, sources, language, fallback_english=fallback_english)
         written: list[Path] = []
         for slug in slugs:
             request = HandoutRequest(slugs=(slug,), personal=personal, options=options)

@@ -101,7 +101,7 @@ def test_a_missing_translation_is_named_and_english_is_offered(
     assert "after-your-session" in sources
     assert not any(slug.endswith("-es") for slug in sources)
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(handouts, "_library", _without("after-your-session-es", handouts._library))
+        patch.setattr(handouts, "_keys", _without("after-your-session-es", handouts._keys))
         with pytest.raises(MissingTranslationError) as caught:
             handouts.render(request)
         assert caught.value.missing == ("after-your-session",)

@@ -8,7 +8,11 @@ from datetime import date
 import pytest
 
 from ketref.domain.content import Handout, TranslationSource
-from ketref.domain.handout_languages import MissingTranslationError, choose_handouts
+from ketref.domain.handout_languages import (
+    HandoutKey,
+    MissingTranslationError,
+    choose_handouts,
+)
 from ketref.domain.print_language import (
     CATALOGUES,
     ENGLISH,
@@ -72,7 +76,7 @@ def _handout(slug: str, language: str = "en", source: str | None = None) -> Hand
 
 
 LIBRARY = {
-    h.slug: h
+    h.slug: HandoutKey.of_handout(h)
     for h in (
         _handout("a"),
         _handout("b"),
