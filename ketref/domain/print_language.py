@@ -45,6 +45,7 @@ class PrintMessages:
     """
 
     date_pattern: str
+    short_date_pattern: str
     day_month_pattern: str
     weekday_date_pattern: str
     month_year_pattern: str
@@ -84,6 +85,7 @@ class PrintMessages:
 
 ENGLISH = PrintMessages(
     date_pattern="d MMM y",
+    short_date_pattern="d MMM y",
     day_month_pattern="d MMM",
     weekday_date_pattern="EEE d MMM y",
     month_year_pattern="MMM y",
@@ -131,6 +133,7 @@ ENGLISH = PrintMessages(
 
 SPANISH = PrintMessages(
     date_pattern="d 'de' MMMM 'de' y",
+    short_date_pattern="d MMM y",
     day_month_pattern="d MMM",
     weekday_date_pattern="EEEE d 'de' MMMM 'de' y",
     month_year_pattern="MMMM 'de' y",
@@ -201,12 +204,16 @@ def format_date(
     *,
     weekday: bool = False,
     year: bool = True,
+    short: bool = False,
 ) -> str:
     """A date in ``language``: ``2 Jan 2027`` / ``2 de enero de 2027``; ``year=False`` gives
-    ``2 Jan`` / ``2 ene`` (calendar cells), ``weekday=True`` adds the day's name."""
+    ``2 Jan`` / ``2 ene`` (calendar cells), ``weekday=True`` adds the day's name, ``short``
+    gives ``2 ene 2027`` (footers)."""
     lang = Language(language)
     catalogue = CATALOGUES[lang]
-    if weekday:
+    if short:
+        pattern = catalogue.short_date_pattern
+    elif weekday:
         pattern = catalogue.weekday_date_pattern
     elif year:
         pattern = catalogue.date_pattern

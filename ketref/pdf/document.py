@@ -70,9 +70,9 @@ def footer_line(doc: PrintDocument) -> str:
     elif doc.content_version:
         parts.append(text.content_only.format(content=doc.content_version))
     if doc.reviewed:
-        parts.append(text.reviewed.format(date=format_date(doc.reviewed, doc.language)))
+        parts.append(text.reviewed.format(date=format_date(doc.reviewed, doc.language, short=True)))
     if doc.review_due:
-        due = text.review_due.format(date=format_date(doc.review_due, doc.language))
+        due = text.review_due.format(date=format_date(doc.review_due, doc.language, short=True))
         parts.append(text.review_passed.format(text=due) if doc.due_for_review else due)
     return " · ".join([*parts, *doc.notices])
 

@@ -68,17 +68,15 @@ def handout_language(handout: c.Handout) -> Language:
 
 
 def _notices(item: HandoutPrint, language: Language) -> tuple[str, ...]:
-    """Footer lines for a translation: the English source changed, or it is not yet reviewed."""
+    """Footer lines for a translation whose English source changed since it was made."""
     handout = item.handout
     if handout.translation_of is None:
         return ()
     text = messages(language)
     notices: list[str] = []
     if item.source_changed_on is not None:
-        when = format_date(item.source_changed_on, language)
+        when = format_date(item.source_changed_on, language, short=True)
         notices.append(text.source_changed.format(date=when))
-    if not handout.verified:
-        notices.append(text.translation_unreviewed)
     return tuple(notices)
 
 
@@ -87,7 +85,10 @@ def handout_document(item: HandoutPrint, front: Sequence[DocBlock] = ()) -> Prin
     handout = item.handout
     language = handout_language(handout)
     text = messages(language)
-    blocks: list[DocBlock] = list(front)
+    blocks: list[DocBlock] = []
+    if handout.translation_of is not None and not handout.verified:
+        blocks.append(DocParagraph(text.translation_unreviewed, small=True))
+    blocks += front
     for section in handout.sections:
         blocks.append(DocHeading(section.heading))
         blocks += [_content_block(b) for b in section.blocks]

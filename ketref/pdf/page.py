@@ -77,16 +77,25 @@ def fitted(
 
 @lru_cache(maxsize=256)
 def wrap_at_separators(
-    text: str, font: str, size: float, max_width: float, separator: str = " · "
+    text: str,
+    font: str,
+    size: float,
+    max_width: float,
+    *,
+    separator: str = " · ",
+    max_lines: int = 2,
 ) -> tuple[str, ...]:
-    """Break a "a · b · c" footer line between items so each line fits (at most two lines)."""
+    """Break a "a · b · c" footer line between items so each line fits (at most ``max_lines``;
+    the last line takes the rest and is shrunk or cut when drawn)."""
     lines: list[str] = []
     for item in printable(text, multiline=False).split(separator):
         if lines and stringWidth(lines[-1] + separator + item, font, size) <= max_width:
             lines[-1] += separator + item
         else:
             lines.append(item)
-    return tuple(lines) if len(lines) <= 2 else (lines[0], separator.join(lines[1:]))
+    if len(lines) <= max_lines:
+        return tuple(lines)
+    return (*lines[: max_lines - 1], separator.join(lines[max_lines - 1 :]))
 
 
 @lru_cache(maxsize=512)
@@ -164,7 +173,13 @@ def draw_page_furniture(canv: Canvas, doc: BaseDocTemplate, state: RenderState) 
     page_label = part.messages.page_x_of_y.format(page=888, total=888)
     page_label_room = stringWidth(page_label, BOLD, size) + 14
     y = top - size * 1.6
-    for line in wrap_at_separators(part.footer_line, REGULAR, size, width - page_label_room):
+    # Lines that fit above the disclaimer: two in normal print, three in large print.
+    room = lay.footer_height - size * 1.6 - size * 1.3
+    max_lines = max(1, int(room // (size * 1.3)) + 1)
+    lines = wrap_at_separators(
+        part.footer_line, REGULAR, size, width - page_label_room, max_lines=max_lines
+    )
+    for line in lines:
         _draw(canv, line, left, y, font=REGULAR, size=size, max_width=width - page_label_room)
         y -= size * 1.3
     canv.setFillColor(GREY)

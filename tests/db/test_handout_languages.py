@@ -10,7 +10,7 @@ import pytest
 from ketref.domain.enums import ItemKind
 from ketref.domain.handout_languages import MissingTranslationError
 from ketref.domain.print_language import Language, format_date
-from ketref.domain.printing import Personalisation
+from ketref.domain.printing import Personalisation, PrintOptions
 from ketref.services.handouts import HandoutRequest, ScheduleRequest
 from ketref.services.workspace import Services
 from tests.conftest import FIXED_NOW
@@ -48,7 +48,7 @@ def test_a_spanish_packet_has_no_english_furniture(shipped_services: Services) -
         "Primera sesión: lunes 11 de enero de 2027. Días de sesión: lun, jue.",
         "Semanas 1 a 4 (enero a febrero de 2027)",
         "Sesión 1",
-        "Revisado el 21 de noviembre de 2026",
+        "Revisado el 21 nov 2026",
         "Traducción aún no revisada por un traductor médico calificado.",
         "No reemplaza sus consejos.",
     ):
@@ -138,6 +138,9 @@ def test_a_changed_english_source_marks_the_translation_for_review(
     notices = handouts.translation_notices(["after-your-session", "after-your-session-es"])
     expected = f"The English version changed on {format_date(edited_on)}; review this translation."
     assert notices == {"after-your-session-es": expected}
-    text = " ".join(_text(handouts.render(request)))
-    spanish_date = format_date(edited_on, Language.ES)
-    assert f"La versión en inglés cambió el {spanish_date}; revise esta traducción." in text
+    spanish_date = format_date(edited_on, Language.ES, short=True)
+    notice = f"La versión en inglés cambió el {spanish_date}; revise esta traducción."
+    for large_print in (False, True):  # whole on every page, never cut by the footer
+        options = PrintOptions(large_print=large_print)
+        pages = _text(handouts.render(HandoutRequest(request.slugs, options=options)))
+        assert all(notice in page for page in pages), large_print
