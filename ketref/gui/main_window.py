@@ -294,7 +294,7 @@ class MainWindow(QMainWindow):
             log.exception("could not prepare search")
         self._set_enabled(True)
         self.screening_page.attach(services.screening)
-        self.handouts_page.attach(services.handouts, services.clinic.get().paper)
+        self.handouts_page.attach(services.handouts, services.clinic.get().paper, services.sheets)
         self._review = services.catalogue.review_summary()
         version = services.content.status().content_version or "none"
         review = self._review
