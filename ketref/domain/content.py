@@ -7,6 +7,7 @@ means a YAML ``no`` never becomes ``False`` where text is expected and unknown k
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -301,6 +302,18 @@ class HandoutSection(Model):
     blocks: Annotated[list[Block], Field(min_length=1)]
 
 
+class TranslationSource(Model):
+    """The English handout a translation was made from, as it was then.
+
+    ``text_hash`` is the source's ``text_fingerprint()``: when the source's words change, the
+    fingerprint no longer matches and the translation is shown as needing review.
+    """
+
+    slug: Slug
+    version: Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
+    text_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+
+
 class Handout(Item):
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(?:-[A-Z]{2})?$")] = "en"
     audience: AudienceT = e.Audience.PATIENT
@@ -308,6 +321,29 @@ class Handout(Item):
     products: Annotated[list[ProductT], Field(min_length=1)]
     main_message: Text
     sections: Annotated[list[HandoutSection], Field(min_length=1)]
+    translation_of: TranslationSource | None = None
+
+    @model_validator(mode="after")
+    def _translation_is_of_another_language(self) -> Self:
+        if self.translation_of is not None and self.language == "en":
+            raise ValueError("translation_of is for handouts in a language other than English")
+        return self
+
+    def text_fingerprint(self) -> str:
+        """A short hash of the patient-facing words (not dates or links): what a translation
+        records of its source, so only a change of wording asks for the translation's review."""
+        return hashlib.sha256(self.plain_text().encode("utf-8")).hexdigest()[:16]
+
+    def source_changed(self, source: Handout) -> bool:
+        """Whether ``source`` (this translation's English handout) differs from the version
+        this translation was made from."""
+        recorded = self.translation_of
+        if recorded is None:
+            return False
+        return (recorded.version, recorded.text_hash) != (
+            source.version,
+            source.text_fingerprint(),
+        )
 
     def plain_text(self) -> str:
         """All patient-facing words, in reading order (for readability scoring and search)."""

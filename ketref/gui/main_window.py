@@ -148,7 +148,7 @@ class MainWindow(QMainWindow):
             self.handouts_page = HandoutsPage(self.ui_state)
             self.pages.addWidget(self.handouts_page)
         self.screening_page.attach(services.screening, services.clinic)
-        self.handouts_page.attach(services.handouts, services.clinic.get().paper)
+        self.handouts_page.attach(services.handouts, services.clinic.get().paper, services.sheets)
 
     def _action(
         self, text: str, keys: list[str] | QKeySequence.StandardKey, slot: Callable[[], object]
