@@ -254,6 +254,17 @@ class HandoutsPage(QWidget):
             check.blockSignals(False)
         self._changed()
 
+    def clear_personal(self) -> None:
+        """Forget everything typed for one patient: name, escort, number, date, notes, schedule."""
+        for edit in (self.patient_name, self.escort, self.emergency):
+            edit.clear()
+        self.notes.clear()
+        self.print_date.setChecked(False)
+        self.date.setDate(QDate.currentDate())
+        self.schedule_box.setChecked(False)
+        self.start.setDate(QDate.currentDate())
+        self._template_chosen()  # the template's own session days again
+
     # --- the request --------------------------------------------------------------------------
 
     def chosen_slugs(self) -> tuple[str, ...]:
