@@ -10,11 +10,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,31 +37,13 @@ from ketref.domain.errors import KetrefError
 from ketref.domain.printing import PaperSize, Personalisation, PrintOptions
 from ketref.gui import dialogs
 from ketref.gui.background import BackgroundRunner, user_message
+from ketref.gui.pdf_printing import new_printer, print_with_progress
 from ketref.gui.ui_state import LAST_FOLDER, UiState
 from ketref.gui.widgets import form_beside_result
 from ketref.services.handouts import HandoutRequest, HandoutService, ScheduleRequest
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PREVIEW_DELAY_MS = 150
-
-
-def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
-    """Paint every page of ``document`` onto ``printer`` at its resolution; returns pages."""
-    painter = QPainter()
-    if not painter.begin(printer):
-        return 0
-    try:
-        target = printer.pageLayout().paintRectPixels(printer.resolution())
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
-            size = document.pagePointSize(page)
-            scale = min(target.width() / size.width(), target.height() / size.height())
-            image = document.render(page, (size * scale).toSize())
-            painter.drawImage(QPointF(0, 0), image)
-    finally:
-        painter.end()
-    return document.pageCount()
 
 
 def _py_date(value: QDate) -> dt.date:
@@ -356,13 +338,18 @@ class HandoutsPage(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_export)))
 
     def print_(self) -> None:
-        if self.pdf.pageCount() == 0:
+        if self.pdf.pageCount() == 0 or self.last_pdf is None:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer = new_printer()
         dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, self.pdf.pageCount())
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            pages = print_pdf(self.pdf, printer)
-            self.status.setText(f"Sent {pages} page(s) to the printer.")
+            try:
+                printed = print_with_progress(self, self.pdf, self.last_pdf, printer)
+            except KetrefError as exc:  # an unwritable print-to-file target: one message
+                self.status.setText(str(exc))
+                return
+            self.status.setText(printed.message())
 
     def shutdown(self) -> None:
         if self._renderer is not None:
