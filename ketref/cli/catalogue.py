@@ -187,6 +187,7 @@ def _cmd_search(args: argparse.Namespace, ctx: Context) -> int:
                 "found": result.found,
                 "message": result.message(),
                 "corrections": dict(result.corrections),
+                "suggestions": list(result.suggestions),
                 "results": [
                     {
                         "kind": h.kind.value,

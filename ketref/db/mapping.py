@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ketref.db import tables as t
+from ketref.db.search_writer import SearchDocument
 from ketref.domain import content as c
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import StoredItemInvalidError
@@ -160,3 +161,22 @@ def search_text(item: c.Item) -> str:
         if isinstance(node, str) and not isinstance(node, Enum) and node
     ]
     return "\n".join([item.summary, *words])
+
+
+def item_document(kind: ItemKind, item: c.Item) -> SearchDocument:
+    """What search indexes of a clinical item; an interaction's agents and class are aliases."""
+    aliases = ", ".join([item.drug_class, *item.agents]) if isinstance(item, c.Interaction) else ""
+    return SearchDocument(
+        kind=kind.value,
+        slug=item.slug,
+        title=item.title,
+        body=search_text(item),
+        summary=item.summary,
+        aliases=aliases,
+    )
+
+
+def reference_document(ref: t.ReferenceRow) -> SearchDocument:
+    """What search indexes of a reference: its title, and its citation and identifiers."""
+    body = "\n".join(filter(None, [ref.citation, ref.doi, ref.pmid, ref.set_id, ref.note]))
+    return SearchDocument(kind=ItemKind.REFERENCE.value, slug=ref.key, title=ref.title, body=body)

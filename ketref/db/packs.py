@@ -30,14 +30,15 @@ from ketref.db import tables as t
 from ketref.db.errors import translate_error
 from ketref.db.items import ItemSave, SaveContext
 from ketref.db.mapping import (
+    item_document,
     item_from_document,
     model_hash,
+    reference_document,
     reference_to_domain,
     reference_values,
-    search_text,
 )
-from ketref.db.search import rebuild_search_index, reference_body, replace_search_documents
-from ketref.db.seed import latest_release
+from ketref.db.search_writer import replace_search_documents
+from ketref.db.seed import latest_release, reindex
 from ketref.domain import content as c
 from ketref.domain.audit import AuditEvent
 from ketref.domain.enums import ItemKind
@@ -343,15 +344,13 @@ def _index(session: Session, plan: ImportPlan) -> None:
     """Update the search documents of what was written: one by one for a few, or the whole
     index rebuilt once when the import is large."""
     if len(plan.write_refs) + len(plan.write_items) > REBUILD_INDEX_AT:
-        rebuild_search_index(
-            session, {(e.kind.value, e.item.slug): e.item for e in plan.write_items}
-        )
+        reindex(session, {(e.kind.value, e.item.slug): e.item for e in plan.write_items})
         return
     refs = _references_here(session, [ref.id for ref in plan.write_refs])
     replace_search_documents(
         session,
-        [(ItemKind.REFERENCE, r.key, r.title, reference_body(r)) for r in refs.values()]
-        + [(e.kind, e.item.slug, e.item.title, search_text(e.item)) for e in plan.write_items],
+        [reference_document(r) for r in refs.values()]
+        + [item_document(e.kind, e.item) for e in plan.write_items],
     )
 
 

@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session, selectinload
 
 from ketref.db import tables as t
 from ketref.db.items import ItemSave, SaveContext, save_items
-from ketref.db.mapping import search_text
-from ketref.db.search import update_search_document
+from ketref.db.mapping import item_document
+from ketref.db.search_writer import replace_search_documents
 from ketref.domain import content as c
 from ketref.domain.audit import AuditEvent
 from ketref.domain.enums import ContentState, ItemKind
@@ -117,7 +117,7 @@ def save_local_edit(
         {key: ref.id for key, ref in refs.items()},
     )
     session.expire(row)
-    update_search_document(session, kind, item.slug, item.title, search_text(item))
+    replace_search_documents(session, [item_document(kind, item)])
     return saved[kind.value, item.slug]
 
 

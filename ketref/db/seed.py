@@ -7,6 +7,7 @@ user edited locally are never overwritten: they are reported as kept, and the au
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -18,15 +19,25 @@ from ketref.db.items import (
     ItemSave,
     SaveContext,
     chunks,
+    current_heads,
+    documents_by_version,
     insert_returning_ids,
     save_items,
     table,
     update_by_id,
 )
-from ketref.db.mapping import model_hash, reference_values, rule_values
-from ketref.db.search import rebuild_search_index
+from ketref.db.mapping import (
+    item_document,
+    item_from_document,
+    model_hash,
+    reference_document,
+    reference_values,
+    rule_values,
+)
+from ketref.db.search_writer import SearchDocument, rebuild_search_index
 from ketref.domain import content as c
 from ketref.domain.enums import ContentState, ItemKind
+from ketref.domain.errors import StoredItemInvalidError
 
 
 @dataclass
@@ -228,7 +239,7 @@ def load_bundle(
         for kind, item in bundle.clinical_items()
         if f"{kind.value}/{item.slug}" not in kept
     }
-    rebuild_search_index(session, shipped)
+    reindex(session, shipped)
     session.add(
         t.ContentReleaseRow(
             version=bundle.release.version,
@@ -260,3 +271,29 @@ def count_items(session: Session) -> dict[str, int]:
         counts[kind] = n
     counts[ItemKind.REFERENCE.value] = session.scalar(select(func.count(t.ReferenceRow.id))) or 0
     return counts
+
+
+def reindex(session: Session, known: Mapping[tuple[str, str], c.Item] | None = None) -> None:
+    """Rebuild the search index from every current item and reference in the library.
+
+    ``known`` maps (kind, slug) to items the caller already holds as domain models; only the
+    documents of the others (e.g. kept local edits) are read and parsed. An item whose stored
+    document no longer validates is still found by its title and summary; it says why when
+    opened.
+    """
+    known = known or {}
+    heads = session.execute(current_heads()).all()
+    stored = documents_by_version(
+        session, [version for kind, slug, _, _, version in heads if (kind, slug) not in known]
+    )
+    documents: list[SearchDocument] = []
+    for kind, slug, title, summary, version in heads:
+        try:
+            item = known.get((kind, slug)) or item_from_document(
+                ItemKind(kind), slug, stored[version]
+            )
+            documents.append(item_document(ItemKind(kind), item))
+        except StoredItemInvalidError:
+            documents.append(SearchDocument(kind, slug, title, summary, summary=summary))
+    documents += [reference_document(ref) for ref in session.scalars(select(t.ReferenceRow))]
+    rebuild_search_index(session, documents)

@@ -1,12 +1,15 @@
 """Search queries and results, independent of the database that answers them.
 
 A query becomes groups of alternatives: every group must match, any alternative in a group may
-(synonyms add alternatives). A miss is reported as "not found" and never as a clinical answer.
+(synonyms add alternatives). Text is compared folded (``fold``): lowercase, without accents, with
+hyphens as spaces, so "sesion" finds "sesión" and "blood pressure" finds "Blood-pressure". A miss
+is reported as "not found" and never as a clinical answer.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -15,11 +18,44 @@ from ketref.domain.enums import ItemKind
 HIGHLIGHT_OPEN = "\ue000"
 HIGHLIGHT_CLOSE = "\ue001"
 _TOKEN = re.compile(r"[\w][\w'’\-/.+]*", re.UNICODE)
+_HYPHENS = frozenset("-\u2010\u2011\u2012\u2013")
+_FOLDED: dict[str, str] = {}
+
+
+def _fold_char(char: str) -> str:
+    folded = _FOLDED.get(char)
+    if folded is None:
+        lower = char.lower()
+        base = "".join(
+            c for c in unicodedata.normalize("NFD", lower) if not unicodedata.combining(c)
+        )
+        if char in _HYPHENS:
+            folded = " "
+        elif len(base) == 1:
+            folded = base
+        else:  # e.g. "İ" lowers to two characters: keep one so positions still line up
+            folded = lower if len(lower) == 1 else char
+        _FOLDED[char] = folded
+    return folded
+
+
+def fold(text: str) -> str:
+    """``text`` lowercased, without accents and with hyphens as spaces, of the same length.
+
+    The same length means a position found in the folded text marks the original text.
+    """
+    if text.isascii():
+        return text.lower().replace("-", " ")
+    return "".join(map(_fold_char, text))
 
 
 @dataclass(frozen=True)
 class QueryPlan:
-    """``groups[i]`` lists interchangeable strings; all groups must match."""
+    """``groups[i]`` lists interchangeable folded strings; all groups must match.
+
+    The first alternative of a group is what was typed (or its spelling correction); the others
+    are synonyms, which rank below the typed word when both could match a title.
+    """
 
     text: str
     groups: tuple[tuple[str, ...], ...]
@@ -28,31 +64,37 @@ class QueryPlan:
     def is_empty(self) -> bool:
         return not self.groups
 
+    @property
+    def folded(self) -> str:
+        """The whole query folded, for comparing with whole titles."""
+        return " ".join(group[0] for group in self.groups)
+
 
 def plan_query(text: str, synonyms: Mapping[str, Sequence[str]]) -> QueryPlan:
     """Split ``text`` into terms and widen each with its synonyms (multi-word synonyms too)."""
     cleaned = " ".join(text.split()).lower()
-    tokens = [t.strip(".-/") for t in _TOKEN.findall(cleaned)]
+    tokens = [fold(t.strip(".-/")).strip() for t in _TOKEN.findall(cleaned)]
     tokens = [t for t in tokens if t]
+    folded_synonyms = {fold(k): v for k, v in synonyms.items()}
     groups: list[tuple[str, ...]] = []
     i = 0
     while i < len(tokens):
         matched = False
         for width in (3, 2):  # longest multi-word synonym first, e.g. "blood pressure"
             phrase = " ".join(tokens[i : i + width])
-            if i + width <= len(tokens) and phrase in synonyms:
-                groups.append(_alternatives(phrase, synonyms))
+            if i + width <= len(tokens) and phrase in folded_synonyms:
+                groups.append(_alternatives(phrase, folded_synonyms))
                 i += width
                 matched = True
                 break
         if not matched:
-            groups.append(_alternatives(tokens[i], synonyms))
+            groups.append(_alternatives(tokens[i], folded_synonyms))
             i += 1
     return QueryPlan(text=text, groups=tuple(groups))
 
 
 def _alternatives(term: str, synonyms: Mapping[str, Sequence[str]]) -> tuple[str, ...]:
-    alts = [term, *(m.lower() for m in synonyms.get(term, ()))]
+    alts = [term, *(fold(m) for m in synonyms.get(term, ()))]
     return tuple(dict.fromkeys(alts))
 
 
@@ -72,20 +114,53 @@ class SearchHit:
         return self.snippet.replace(HIGHLIGHT_OPEN, open_mark).replace(HIGHLIGHT_CLOSE, close_mark)
 
 
+# Endings of generic drug names and of condition words: a miss on such a word must not read as
+# "no interaction" or "no risk". A guess that errs towards saying so.
+_CLINICAL_ENDINGS = (
+    "ine", "ide", "ate", "ol", "one", "pam", "lam", "pine", "pril", "sartan", "statin", "azole",
+    "mycin", "cillin", "cycline", "floxacin", "vir", "mab", "nib", "parin", "gliptin", "gliflozin",
+    "formin", "farin", "dronate", "profen", "oxetine", "triptan", "zepam", "barbital", "caine",
+    "sone", "lone",
+    "itis", "osis", "emia", "aemia", "pathy", "algia", "oma", "plasia", "trophy", "uria",
+    "disease", "disorder", "syndrome", "failure", "cancer", "infection", "injury", "deficiency",
+    "insufficiency", "tumour", "tumor", "diabetes", "asthma", "epilepsy", "seizure", "seizures",
+)  # fmt: skip
+
+
+def looks_clinical(text: str) -> bool:
+    """Whether ``text`` reads like a medicine or a condition (a generic-name or disease ending)."""
+    words = re.findall(r"[a-z]{4,}", fold(text))
+    return any(word.endswith(_CLINICAL_ENDINGS) for word in words)
+
+
 @dataclass(frozen=True)
 class SearchResult:
     query: str
     hits: tuple[SearchHit, ...]
     corrections: Mapping[str, str] = field(default_factory=dict)
+    suggestions: tuple[str, ...] = ()
+    """On a miss: the closest words the knowledge base has ("did you mean")."""
 
     @property
     def found(self) -> bool:
         return bool(self.hits)
 
     def message(self) -> str:
-        """What to tell the user; a miss says only that nothing was found."""
+        """What to tell the user, the same in the window and on the command line.
+
+        A miss says only that nothing was found; for what reads like a medicine or condition it
+        adds that this is not "no interaction" or "no risk", and it offers the closest matches.
+        """
         if not self.hits:
-            return f"Nothing found for \u201c{self.query}\u201d."
+            lines = [f"Nothing found for \u201c{self.query}\u201d."]
+            if looks_clinical(self.query):
+                lines.append(
+                    "ketref has no entry for it. This is not the same as \u201cno interaction\u201d"
+                    " or \u201cno risk\u201d: check another source."
+                )
+            if self.suggestions:
+                lines.append("Did you mean: " + ", ".join(self.suggestions) + "?")
+            return "\n".join(lines)
         note = ""
         if self.corrections:
             fixed = ", ".join(f"{a} \u2192 {b}" for a, b in self.corrections.items())

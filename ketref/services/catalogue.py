@@ -11,7 +11,7 @@ from pydantic import ValidationError
 
 from ketref.db import items as items_db
 from ketref.db import repositories as repo
-from ketref.db import search as search_db
+from ketref.db import search_query
 from ketref.db import tables as t
 from ketref.db.engine import Database
 from ketref.db.mapping import item_from_document, model_hash, reference_to_domain
@@ -29,10 +29,12 @@ from ketref.domain.catalogue import (
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.errors import BadInputError, EditConflictError, NotFoundError
-from ketref.domain.search import QueryPlan, SearchResult, plan_query
+from ketref.domain.search import SearchResult, plan_query
 from ketref.domain.validation import format_validation_error
 
 MAX_QUERY_LENGTH = 200
+SUGGESTION_CUTOFF = 0.7
+"""How close a word must be to be offered as "did you mean" after a miss."""
 
 
 def current_actor() -> str:
@@ -49,7 +51,7 @@ class CatalogueService:
     def __init__(self, db: Database, clock: Clock = system_clock) -> None:
         self._db = db
         self._clock = clock
-        self._search = search_db.SearchCache()
+        self._search = search_query.SearchCache()
 
     # --- listing and detail --------------------------------------------------------------
 
@@ -171,24 +173,52 @@ class CatalogueService:
 
     # --- search --------------------------------------------------------------------------
 
+    def changes(self) -> tuple[int | None, int | None]:
+        """A marker that moves with every content load, audited edit and import, from any
+        window or workstation: two indexed MAX() reads, cheap enough to poll every few seconds."""
+        with self._db.read() as session:
+            return repo.content_fingerprint(session)
+
     def search(self, text: str, limit: int = 20) -> SearchResult:
-        """Ranked matches over every kind; a miss is an empty result, never "no risk"."""
+        """Ranked matches over every kind; a miss is an empty result, never "no risk".
+
+        A word the knowledge base does not have is corrected when nothing matches, and the
+        corrected query is ranked exactly as if it had been typed; a miss still offers the
+        closest words.
+        """
         # NFC: "Nguyễn" typed with combining accents finds the stored (NFC) text.
         text = unicodedata.normalize("NFC", text.strip())[:MAX_QUERY_LENGTH]
         limit = max(1, min(limit, 500))
         with self._db.read() as session:
             self._search.check(session)
-            plan = plan_query(text, self._search.synonyms(session))
-            hits = search_db.run_search(session, plan, limit, self._search)
+            synonyms = self._search.synonyms(session)
+            plan = plan_query(text, synonyms)
+            hits = search_query.run_search(session, plan, limit, self._search)
             if hits or plan.is_empty:
                 return SearchResult(query=text, hits=tuple(hits))
-            corrected, corrections = self._corrected_plan(session, plan)
+            vocabulary = self._search.vocabulary(session)
+            corrections = {
+                term: close[0]
+                for term in (group[0] for group in plan.groups)
+                if term not in vocabulary and (close := vocabulary.closest(term))
+            }
             if corrections:
-                hits = search_db.run_search(session, corrected, limit, self._search)
-        return SearchResult(query=text, hits=tuple(hits), corrections=corrections if hits else {})
+                corrected = " ".join(corrections.get(g[0], g[0]) for g in plan.groups)
+                retry = plan_query(corrected, synonyms)
+                hits = search_query.run_search(session, retry, limit, self._search)
+                if hits:
+                    return SearchResult(query=text, hits=tuple(hits), corrections=corrections)
+            headwords = self._search.headwords(session)
+            suggestions = [
+                word
+                for term in (group[0] for group in plan.groups)
+                if term not in vocabulary
+                for word in headwords.closest(term, n=3, cutoff=SUGGESTION_CUTOFF)
+            ]
+        return SearchResult(query=text, hits=(), suggestions=tuple(dict.fromkeys(suggestions))[:5])
 
     def prepare_search(self) -> None:
-        """Load what search keeps in memory (synonyms, titles, spelling vocabulary) now.
+        """Load what search keeps in memory (synonyms, heads, spelling vocabulary) now.
 
         Otherwise the first query and the first typo pay for it; a window can call this once it
         is shown.
@@ -196,23 +226,8 @@ class CatalogueService:
         with self._db.read() as session:
             self._search.check(session)
             self._search.synonyms(session)
-            self._search.documents(session)
-            self._search.titles(session)
+            self._search.heads(session)
             self._search.vocabulary(session)
-
-    def _corrected_plan(self, session: Any, plan: QueryPlan) -> tuple[QueryPlan, dict[str, str]]:
-        """Widen each group with close vocabulary words (typos trigram matching cannot bridge)."""
-        vocabulary = self._search.vocabulary(session)
-        groups: list[tuple[str, ...]] = []
-        corrections: dict[str, str] = {}
-        for group in plan.groups:
-            close = vocabulary.closest(group[0]) if group[0] not in vocabulary else []
-            if close:
-                corrections[group[0]] = close[0]
-                groups.append(tuple(dict.fromkeys([*group, *close])))
-            else:
-                groups.append(group)
-        return QueryPlan(text=plan.text, groups=tuple(groups)), corrections
 
     # --- editing -------------------------------------------------------------------------
 

@@ -8,14 +8,17 @@ from pathlib import Path
 
 from ketref.content.reader import folder_digest, read_content_folder
 from ketref.db.engine import Database
+from ketref.db.search_writer import index_is_current
 from ketref.db.seed import (
     LoadReport,
     count_items,
     latest_release,
     load_bundle,
+    reindex,
     unchanged_report,
 )
 from ketref.domain.clock import Clock, system_clock
+from ketref.domain.roles import Role
 from ketref.services.catalogue import current_actor
 
 
@@ -42,10 +45,21 @@ class ContentService:
         if not force:  # skip parsing and validation when the files are exactly those loaded
             with self._db.read() as session:
                 unchanged = unchanged_report(session, digest)
+                current = index_is_current(session)
             if unchanged is not None:
+                if not current:  # indexed by an older ketref: rebuild it in today's format
+                    with self._db.write() as session:
+                        reindex(session)
                 return unchanged
         bundle = read_content_folder(self._content_dir)
-        with self._db.write() as session:
+        if self._db.role < Role.OWNER:  # a shared library's releases are loaded by its owner
+            return LoadReport(
+                version=bundle.release.version,
+                loaded=False,
+                reason=f"content {bundle.release.version} was not loaded: loading a release "
+                f"needs the {Role.OWNER.server_name} role",
+            )
+        with self._db.write(needs=Role.OWNER) as session:
             return load_bundle(
                 session,
                 bundle,

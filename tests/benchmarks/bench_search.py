@@ -21,6 +21,7 @@ from ketref.domain.search import SearchResult
 from ketref.services.catalogue import CatalogueService
 from tests.benchmarks import fixtures
 from tests.benchmarks.harness import Context, Figure, at_most, benchmark, percentile, under
+from tests.search import judged
 
 LIMIT = 50
 """Rows asked for, as the main window asks."""
@@ -101,6 +102,29 @@ def _timed_search(catalogue: CatalogueService, text: str) -> tuple[float, Search
     return (time.perf_counter() - start) * 1000, result
 
 
+def judged_figures(catalogue: CatalogueService) -> list[Figure]:
+    """The judged query set (tests/search) on this knowledge base: ranking quality at scale."""
+    figures = judged.evaluate(
+        lambda text: [f"{h.kind.value}/{h.slug}" for h in catalogue.search(text, limit=LIMIT).hits],
+        judged.load(),
+    )
+    missed = ", ".join(query for query, _missing in figures.top3_failures[:8])
+    return [
+        Figure("judged P@3", "score", [figures.precision_at_3], note="judged_queries.yaml"),
+        Figure("judged R@10", "score", [figures.recall_at_10]),
+        Figure(
+            "judged nDCG@10", "score", [figures.ndcg_at_10], note=f"goal >= {judged.NDCG_AT_10_MIN}"
+        ),
+        Figure(
+            "judged top-3 misses",
+            "queries",
+            [float(len(figures.top3_failures))],
+            goals=(at_most(0),),
+            note=f"of {len(figures.scored)}" + (f": {missed}" if missed else ""),
+        ),
+    ]
+
+
 def measure_search(ctx: Context, folder: Path, name: str, p99_goal_ms: float) -> list[Figure]:
     home = fixtures.home_with(ctx, fixtures.database_of(ctx, folder), name)
     services = fixtures.open_services(home, folder)
@@ -137,6 +161,7 @@ def measure_search(ctx: Context, folder: Path, name: str, p99_goal_ms: float) ->
                     subj, base = per_round.setdefault(f"{key} p{pct}", ([], []))
                     subj.append(percentile(latencies, pct))
                     base.append(percentile(raw_ms[key], pct))
+        quality = judged_figures(catalogue)
     finally:
         raw.close()
         services.close()
@@ -156,9 +181,9 @@ def measure_search(ctx: Context, folder: Path, name: str, p99_goal_ms: float) ->
         Figure("first typo after start", "ms", [first_typo], note="loads the spelling vocabulary")
     )
     figures.append(
-        Figure("prepare_search()", "ms", [prepare], note="loads synonyms, titles, vocabulary")
+        Figure("prepare_search()", "ms", [prepare], note="loads synonyms, heads, vocabulary")
     )
-    return figures
+    return figures + quality
 
 
 @benchmark("search-shipped", "Search latency on the shipped content, service vs raw FTS5")

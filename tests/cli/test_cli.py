@@ -101,6 +101,22 @@ def test_search_miss_text(capsys, shipped_home: Path) -> None:
     assert out.strip() == "Nothing found for \u201cgrapefruit\u201d."
 
 
+def test_search_miss_on_a_medicine_says_the_same_as_the_window(capsys, shipped_home: Path) -> None:
+    from ketref.domain.search import SearchResult
+
+    code, out, _ = run(capsys, "--home", str(shipped_home), "search", "memantine")
+    assert code == 0
+    lines = out.strip().splitlines()
+    assert lines[0] == "Nothing found for \u201cmemantine\u201d."
+    assert "not the same as \u201cno interaction\u201d or \u201cno risk\u201d" in lines[1]
+    assert lines[2].startswith("Did you mean: clemastine")
+    suggestions = tuple(lines[2].removeprefix("Did you mean: ").rstrip("?").split(", "))
+    window = SearchResult(query="memantine", hits=(), suggestions=suggestions).message()
+    assert out.strip() == window  # the wording is the domain's, shared with the window
+    code, out, _ = run(capsys, "--home", str(shipped_home), "search", "memantine", "--json")
+    assert json.loads(out)["suggestions"][0] == "clemastine"
+
+
 @pytest.mark.parametrize(
     "argv",
     [["list", "widgets"], ["search", "x", "--limit", "0"], ["show", "indications"], ["frobnicate"]],
@@ -118,6 +134,7 @@ def test_content_status(capsys, shipped_home: Path) -> None:
     assert json.loads(out)["content_version"] == shipped_version()
 
 
+@pytest.mark.sqlite_only("SQLite backup and restore (tests/postgres covers the server's)")
 def test_db_check_backup_restore(capsys, shipped_home: Path, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "--home", str(shipped_home), "db", "check", "--json")
     assert code == 0

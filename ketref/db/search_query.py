@@ -1,0 +1,305 @@
+"""Running a search plan: candidates from SQLite FTS5 (trigram) and the heads held in memory,
+ordered by the ranking in ``ketref.domain.search_index``; plain LIKE where FTS5 is missing.
+
+Search runs on every keystroke, so its cost is bounded even at 100 times the shipped content:
+
+- Documents whose head (title, aliases, summary) matches every group are found and ranked in
+  memory; the database is asked for more only when they are fewer than the limit.
+- Those further documents are ranked by score and bm25 when the query matches at most
+  ``RANK_CAP`` documents; a commoner query takes them in index order, clinical items first, so
+  it never scores every match (bm25 over 20,000 matches costs about 100 ms).
+- Snippets are cut in Python from the final hits only.
+
+The order never depends on the limit: the limit only cuts it. Terms shorter than three
+characters cannot use the trigram index and are matched with LIKE on the narrowed rows (LIKE
+compares the stored text, so it ignores only ASCII case).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy.orm import Session
+
+from ketref.db import tables as t
+from ketref.db.search_writer import is_sqlite, stored_heads, stored_vocabulary
+from ketref.domain.enums import ItemKind
+from ketref.domain.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, QueryPlan, SearchHit, fold
+from ketref.domain.search_index import KIND_PRIOR, Head, HeadIndex, Vocabulary, words_of
+
+MIN_TRIGRAM = 3
+RANK_CAP = 300
+"""Matches beyond which body-only matches are taken in index order instead of by score."""
+HEAD_TIER = 100.0
+"""Added to the reported score of a head match, so reported scores fall down the list."""
+SNIPPET_WIDTH = 90
+_REFERENCES = ItemKind.REFERENCE.value
+
+
+def index_version(session: Session) -> tuple[int, int]:
+    """Changes whenever the documents may have: every load adds a release, every edit an audit."""
+    release, audit = session.execute(_INDEX_VERSION).one()
+    return release or 0, audit or 0
+
+
+_INDEX_VERSION = text(
+    "SELECT (SELECT max(id) FROM content_release), (SELECT max(id) FROM audit_event)"
+)
+
+
+class SearchCache:
+    """Synonyms, heads and spelling vocabulary kept between queries, reloaded on any change."""
+
+    def __init__(self) -> None:
+        self._key: tuple[int, int] | None = None
+        self._synonyms: dict[str, list[str]] | None = None
+        self._heads: HeadIndex | None = None
+        self._vocabulary: Vocabulary | None = None
+        self._headwords: Vocabulary | None = None
+
+    def check(self, session: Session) -> None:
+        """Drop everything when content was loaded or edited since the last query."""
+        key = index_version(session)
+        if key != self._key:
+            self._key = key
+            self._synonyms = self._heads = self._vocabulary = self._headwords = None
+
+    def synonyms(self, session: Session) -> dict[str, list[str]]:
+        if self._synonyms is None:
+            self._synonyms = {r.term: list(r.means) for r in session.scalars(select(t.SynonymRow))}
+        return self._synonyms
+
+    def heads(self, session: Session) -> HeadIndex:
+        if self._heads is None:
+            stored = stored_heads(session)
+            if stored is None:  # indexed before heads were stored: titles only
+                doc = t.SearchDocumentRow
+                rows = session.execute(select(doc.id, doc.kind, doc.title))
+                stored = {i: (kind, fold(title), "", "") for i, kind, title in rows}
+            self._heads = HeadIndex([Head(i, *stored[i]) for i in sorted(stored)])
+        return self._heads
+
+    def headwords(self, session: Session) -> Vocabulary:
+        """Words of titles and aliases: what a miss offers as "did you mean"."""
+        if self._headwords is None:
+            heads = self.heads(session)
+            self._headwords = Vocabulary(words_of([*heads.titles.values, *heads.aliases.values]))
+        return self._headwords
+
+    def vocabulary(self, session: Session) -> Vocabulary:
+        if self._vocabulary is None:
+            words = stored_vocabulary(session)
+            if words is None:  # indexed before the vocabulary was stored
+                doc = t.SearchDocumentRow
+                rows = session.execute(select(doc.title, doc.body))
+                words = words_of(fold(f"{title}\n{body}") for title, body in rows)
+            self._vocabulary = Vocabulary(words)
+        return self._vocabulary
+
+
+def run_search(
+    session: Session, plan: QueryPlan, limit: int, cache: SearchCache | None = None
+) -> list[SearchHit]:
+    """The first ``limit`` hits of the one ranking for ``plan``, best first."""
+    if plan.is_empty:
+        return []
+    cache = cache or SearchCache()
+    heads = cache.heads(session)
+    order, per_group = heads.head_ranked(plan, limit)
+    chosen = [(heads.ids[i], HEAD_TIER + score) for i, score in order[:limit]]
+    if len(chosen) < limit:
+        taken = {doc_id for doc_id, _ in chosen}
+        chosen += _body_matches(
+            session, plan, need=limit - len(chosen), taken=taken, heads=heads, per_group=per_group
+        )
+    return _hits(session, chosen, plan)
+
+
+def _body_matches(
+    session: Session,
+    plan: QueryPlan,
+    *,
+    need: int,
+    taken: set[int],
+    heads: HeadIndex,
+    per_group: Sequence[dict[int, float]],
+) -> list[tuple[int, float]]:
+    """Up to ``need`` further matches (some group only in the body), in ranking order."""
+    if not is_sqlite(session):
+        return _in_index_order(_like_ids(session, plan), need, taken)
+    groups = [
+        tuple(a for a in g if len(a) >= MIN_TRIGRAM) or g  # "bp" searches by "blood pressure"
+        for g in plan.groups
+    ]
+    fts_groups = [g for g in groups if all(len(a) >= MIN_TRIGRAM for a in g)]
+    params: dict[str, object] = {}
+    # Only generated parameter names are interpolated; every user string is a bound parameter.
+    like = _sqlite_like_conditions([g for g in groups if g not in fts_groups], params)
+    if not fts_groups:
+        sql = f"SELECT d.id, d.kind FROM search_document AS d WHERE 1{like} ORDER BY d.id"
+        return _in_index_order(_rows(session, sql, params), need, taken)
+    params["match"] = " AND ".join(
+        "(" + " OR ".join(_quote(a) for a in g) + ")" for g in fts_groups
+    )
+    where = (
+        "FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
+        "WHERE search_fts MATCH :match" + like
+    )
+    probe = session.execute(
+        text(f"SELECT d.id, bm25(search_fts, 10.0, 1.0) {where} LIMIT :cap"),
+        {**params, "cap": RANK_CAP + 1},
+    ).all()
+    if len(probe) > RANK_CAP:
+        sql = f"SELECT d.id, d.kind {where} ORDER BY search_fts.rowid"
+        return _in_index_order(_rows(session, sql, params), need, taken)
+    scored = []
+    for doc_id, bm25 in probe:
+        i = heads.position.get(doc_id)
+        if doc_id not in taken and i is not None:
+            scored.append((heads.body_score(i, plan, per_group), -float(bm25), doc_id))
+    scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
+    return [(doc_id, score) for score, _bm25, doc_id in scored[:need]]
+
+
+def _rows(session: Session, sql: str, params: dict[str, object]) -> Iterable[Any]:
+    """Rows of ``sql`` as needed: the caller stops reading once it has enough."""
+    return session.execute(text(sql), params)
+
+
+def _in_index_order(rows: Iterable[Any], need: int, taken: set[int]) -> list[tuple[int, float]]:
+    """Matches of a common query: clinical items in index order, then references.
+
+    Reads rows only until ``need`` clinical items are found; references are kept aside (at most
+    ``need``) in case there are not enough.
+    """
+    clinical: list[tuple[int, float]] = []
+    references: list[tuple[int, float]] = []
+    for doc_id, kind in rows:
+        if doc_id in taken:
+            continue
+        if kind == _REFERENCES:
+            if len(references) < need:
+                references.append((doc_id, KIND_PRIOR[_REFERENCES]))
+        else:
+            clinical.append((doc_id, 1.0))
+            if len(clinical) >= need:
+                break
+    return (clinical + references)[:need]
+
+
+def _like_ids(session: Session, plan: QueryPlan) -> Iterable[Any]:
+    """(id, kind) of every document matching ``plan`` by LIKE, in index order (no FTS5)."""
+    doc = t.SearchDocumentRow
+
+    def group(alternatives: Sequence[str]) -> Any:
+        return or_(
+            *(
+                or_(
+                    func.lower(doc.title).like(_like(a), escape="\\"),
+                    func.lower(doc.body).like(_like(a), escape="\\"),
+                )
+                for a in alternatives
+            )
+        )
+
+    stmt = select(doc.id, doc.kind).where(and_(*(group(g) for g in plan.groups)))
+    return session.execute(stmt.order_by(doc.id))
+
+
+def _quote(term: str) -> str:
+    return '"' + term.replace('"', '""') + '"'
+
+
+def _like(term: str) -> str:
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _sqlite_like_conditions(groups: Sequence[Sequence[str]], params: dict[str, object]) -> str:
+    """`` AND (...)`` per group for SQLite, whose LIKE already ignores ASCII case (its lower()
+    folds nothing more, so lower() would only copy every body). Fills ``params``."""
+    conditions = []
+    for i, group in enumerate(groups):
+        alternatives = []
+        for j, alt in enumerate(group):
+            params[f"l{i}_{j}"] = _like(alt)
+            name = f":l{i}_{j}"
+            alternatives.append(
+                f"(d.title LIKE {name} ESCAPE '\\' OR d.body LIKE {name} ESCAPE '\\')"
+            )
+        conditions.append(" AND (" + " OR ".join(alternatives) + ")")
+    return "".join(conditions)
+
+
+# --- Snippets -----------------------------------------------------------------------------
+
+
+def _marked(source: str, terms: Sequence[str]) -> str:
+    """``source`` with every (folded) match of ``terms`` marked; overlapping matches merge."""
+    folded = fold(source)
+    spans: list[tuple[int, int]] = []
+    for term in terms:
+        pos = folded.find(term)
+        while pos >= 0:
+            spans.append((pos, pos + len(term)))
+            pos = folded.find(term, pos + 1)
+    if not spans:
+        return source
+    spans.sort()
+    merged = [spans[0]]
+    for start, end in spans[1:]:
+        if start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    out, last = [], 0
+    for start, end in merged:
+        out += [source[last:start], HIGHLIGHT_OPEN, source[start:end], HIGHLIGHT_CLOSE]
+        last = end
+    out.append(source[last:])
+    return "".join(out)
+
+
+def _snippet(body: str, title: str, terms: Sequence[str], typed: Sequence[str]) -> str:
+    """The body around its first match of a ``typed`` term (else of any term) with every match
+    marked, or the marked title when only the title matched."""
+    folded = fold(body)
+    found = [p for p in (folded.find(term) for term in typed) if p >= 0] or [
+        p for p in (folded.find(term) for term in terms) if p >= 0
+    ]
+    if not found:
+        return _marked(title, terms)
+    start = max(min(found) - SNIPPET_WIDTH // 3, 0)
+    piece = " ".join(body[start : start + SNIPPET_WIDTH].split())
+    tail = "…" if start + SNIPPET_WIDTH < len(body) else ""
+    return ("…" if start else "") + _marked(piece, terms) + tail
+
+
+def _hits(session: Session, chosen: list[tuple[int, float]], plan: QueryPlan) -> list[SearchHit]:
+    """The chosen documents as hits, each with a highlighted snippet (bodies read only now)."""
+    if not chosen:
+        return []
+    doc = t.SearchDocumentRow
+    rows = {
+        r[0]: r
+        for r in session.execute(
+            select(doc.id, doc.kind, doc.slug, doc.title, doc.body).where(
+                doc.id.in_([doc_id for doc_id, _ in chosen])
+            )
+        )
+    }
+    terms = sorted({a for g in plan.groups for a in g if a}, key=len, reverse=True)
+    typed = [g[0] for g in plan.groups]
+    return [
+        SearchHit(
+            kind=ItemKind(rows[doc_id][1]),
+            slug=rows[doc_id][2],
+            title=rows[doc_id][3],
+            snippet=_snippet(rows[doc_id][4], rows[doc_id][3], terms, typed),
+            score=score,
+        )
+        for doc_id, score in chosen
+        if doc_id in rows
+    ]

@@ -1,0 +1,168 @@
+"""Writing the search index: one narrow input, a list of ``SearchDocument``.
+
+Whoever fills the index (a content load, an edit, a pack import) hands over documents; this
+module alone knows how they are stored:
+
+- ``search_document`` keeps each document's title and body as written (snippets are cut from
+  them);
+- the SQLite FTS5 trigram index (external content over ``search_document``) is given the
+  *folded* title and body, so matching ignores case and accents ("sesion" finds "sesión").
+  The index therefore differs from its content table on purpose: ``PRAGMA integrity_check``
+  (which checks FTS5 tables from SQLite 3.44) still says ok (checked with SQLite 3.54), but
+  FTS5's own ``'integrity-check'`` with rank 1 and ``'rebuild'`` must not be used on it;
+- ``ketref_meta`` keeps what search holds in memory, ready to load in one read: the spelling
+  vocabulary and each document's kind and folded title, aliases and summary ("heads"), with
+  the format version of all this, so a library indexed by an older ketref is re-indexed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.orm import Session
+
+from ketref.db import tables as t
+from ketref.domain.search import fold
+from ketref.domain.search_index import words_of
+
+VOCABULARY_KEY = "search_vocabulary"
+HEADS_KEY = "search_heads"
+FORMAT_KEY = "search_format"
+FORMAT = "2"
+"""2: folded FTS text, heads stored. Bump it to re-index every library at its next open."""
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """What search needs of one item or reference (kind as stored, e.g. "side-effects")."""
+
+    kind: str
+    slug: str
+    title: str
+    body: str
+    """Every searchable word, the summary and aliases included."""
+    summary: str = ""
+    aliases: str = ""
+    """Other names: an interaction's agents and drug class."""
+
+
+def is_sqlite(session: Session) -> bool:
+    return session.get_bind().dialect.name == "sqlite"
+
+
+def index_is_current(session: Session) -> bool:
+    stored = session.get(t.MetaRow, FORMAT_KEY)
+    return stored is not None and stored.value == FORMAT
+
+
+def rebuild_search_index(session: Session, documents: Sequence[SearchDocument]) -> None:
+    """Recreate every search document, the FTS index and what is stored beside it."""
+    session.execute(delete(t.SearchDocumentRow))
+    if documents:
+        session.execute(
+            insert(t.SearchDocumentRow),
+            [{"kind": d.kind, "slug": d.slug, "title": d.title, "body": d.body} for d in documents],
+        )
+    session.flush()
+    ids = {
+        (kind, slug): doc_id
+        for doc_id, kind, slug in session.execute(
+            select(t.SearchDocumentRow.id, t.SearchDocumentRow.kind, t.SearchDocumentRow.slug)
+        )
+    }
+    if is_sqlite(session):
+        session.execute(text("INSERT INTO search_fts(search_fts) VALUES('delete-all')"))
+        _fts_insert(session, [(ids[d.kind, d.slug], d.title, d.body) for d in documents])
+    _store_heads(session, {ids[d.kind, d.slug]: _head(d) for d in documents})
+    _store_vocabulary(session, words_of(fold(d.title + "\n" + d.body) for d in documents))
+    _store(session, FORMAT_KEY, FORMAT)
+
+
+def replace_search_documents(session: Session, documents: Sequence[SearchDocument]) -> None:
+    """Add or replace some documents (an edit, a pack import), keeping the rest in step."""
+    if not documents:
+        return
+    wanted = {(d.kind, d.slug): d for d in documents}
+    doc = t.SearchDocumentRow
+    existing = {
+        (row.kind, row.slug): row
+        for row in session.scalars(select(doc).where(doc.slug.in_({s for _, s in wanted})))
+        if (row.kind, row.slug) in wanted
+    }
+    sqlite = is_sqlite(session)
+    if sqlite and existing:
+        session.execute(
+            text(
+                "INSERT INTO search_fts(search_fts, rowid, title, body) "
+                "VALUES('delete', :id, :t, :b)"
+            ),
+            [{"id": r.id, "t": fold(r.title), "b": fold(r.body)} for r in existing.values()],
+        )
+    rows = []
+    for key, document in wanted.items():
+        row = existing.get(key)
+        if row is None:
+            row = t.SearchDocumentRow(kind=document.kind, slug=document.slug)
+            session.add(row)
+        row.title, row.body = document.title, document.body
+        rows.append((row, document))
+    session.flush()
+    if sqlite:
+        _fts_insert(session, [(row.id, d.title, d.body) for row, d in rows])
+    heads = stored_heads(session)
+    if heads is not None:  # otherwise the library is re-indexed at its next open
+        for row, d in rows:
+            heads[row.id] = _head(d)
+        _store_heads(session, heads)
+    vocabulary = stored_vocabulary(session)
+    if vocabulary is not None:
+        added = words_of(fold(d.title + "\n" + d.body) for d in documents)
+        _store_vocabulary(session, vocabulary | added)
+
+
+def _fts_insert(session: Session, rows: Iterable[tuple[int, str, str]]) -> None:
+    params = [{"id": doc_id, "t": fold(title), "b": fold(body)} for doc_id, title, body in rows]
+    if params:
+        session.execute(
+            text("INSERT INTO search_fts(rowid, title, body) VALUES(:id, :t, :b)"), params
+        )
+
+
+def _store(session: Session, key: str, value: str) -> None:
+    session.merge(t.MetaRow(key=key, value=value))
+
+
+def _store_vocabulary(session: Session, words: Iterable[str]) -> None:
+    _store(session, VOCABULARY_KEY, "\n".join(sorted(words)))
+
+
+def _head(document: SearchDocument) -> tuple[str, str, str, str]:
+    return (
+        document.kind,
+        fold(document.title),
+        fold(document.aliases),
+        fold(document.summary),
+    )
+
+
+def _store_heads(session: Session, heads: dict[int, tuple[str, str, str, str]]) -> None:
+    data = {str(doc_id): list(head) for doc_id, head in heads.items()}
+    _store(session, HEADS_KEY, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def stored_vocabulary(session: Session) -> set[str] | None:
+    """The stored spelling vocabulary (folded words), or None when none is stored."""
+    stored = session.get(t.MetaRow, VOCABULARY_KEY)
+    return None if stored is None else set(filter(None, stored.value.split("\n")))
+
+
+def stored_heads(session: Session) -> dict[int, tuple[str, str, str, str]] | None:
+    """Each document's kind and folded title, aliases and summary by id, or None when none
+    are stored."""
+    stored = session.get(t.MetaRow, HEADS_KEY)
+    if stored is None:
+        return None
+    return {int(k): (v[0], v[1], v[2], v[3]) for k, v in json.loads(stored.value).items()}

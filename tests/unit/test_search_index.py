@@ -1,0 +1,89 @@
+"""The in-memory head index and its ranking, without a database."""
+
+from __future__ import annotations
+
+import pytest
+
+from ketref.domain.search import QueryPlan, fold, plan_query
+from ketref.domain.search_index import Head, HeadIndex
+
+pytestmark = pytest.mark.unit
+
+SYNONYMS = {"bp": ["blood pressure"], "ptsd": ["post-traumatic stress"], "tia": ["stroke"]}
+
+
+def _index(*heads: tuple[str, str, str, str]) -> HeadIndex:
+    return HeadIndex(
+        [
+            Head(n, kind, fold(title), fold(aliases), fold(summary))
+            for n, (kind, title, aliases, summary) in enumerate(heads, start=1)
+        ]
+    )
+
+
+def _ranked(index: HeadIndex, text: str, limit: int = 10) -> list[int]:
+    order, _weights = index.head_ranked(plan_query(text, SYNONYMS), limit)
+    return [index.ids[i] for i, _score in order]
+
+
+def test_fold_keeps_length_and_ignores_accents_case_and_hyphens() -> None:
+    for text in ("Sesión", "Blood-pressure", "Nguyễn Thị Ánh", "İstanbul", "naïve–ish"):
+        assert len(fold(text)) == len(text)
+    assert fold("Sesión") == "sesion"
+    assert fold("Blood-pressure") == "blood pressure"
+    assert plan_query("SESIÓN", {}).groups == (("sesion",),)
+
+
+def test_title_beats_aliases_beats_summary_and_references_come_last() -> None:
+    index = _index(
+        ("references", "Lorazepam and sedation", "", ""),
+        ("monitoring", "Medication list", "", "Ask about lorazepam."),
+        ("interactions", "Benzodiazepines", "lorazepam, diazepam", ""),
+        ("side-effects", "Lorazepam sedation", "", ""),
+    )
+    assert _ranked(index, "lorazepam") == [4, 3, 2, 1]
+
+
+def test_exact_title_first_then_the_title_most_about_the_query() -> None:
+    index = _index(
+        ("monitoring", "Spravato administration", "", ""),
+        ("handouts", "About Spravato", "", ""),
+        ("indications", "Spravato", "", ""),
+    )
+    assert _ranked(index, "spravato") == [3, 2, 1]
+
+
+def test_abbreviation_matches_whole_words_and_its_meaning() -> None:
+    index = _index(
+        ("monitoring", "BPRS positive subscale", "", ""),
+        ("side-effects", "Blood-pressure increase", "", ""),
+        ("monitoring", "BP at 40 minutes", "", ""),
+        ("contraindications", "Cognitive impairment or dementia", "", ""),
+        ("contraindications", "History of stroke", "", ""),
+    )
+    assert sorted(_ranked(index, "bp")) == [2, 3]  # not "BPRS"
+    assert _ranked(index, "tia")[0] == 5  # the meaning before "dementia", which merely contains it
+
+
+def test_every_group_must_match_and_the_limit_only_cuts() -> None:
+    index = _index(
+        ("monitoring", "Spravato - blood pressure before the dose", "", ""),
+        ("monitoring", "IV ketamine - blood pressure during the infusion", "", ""),
+        ("side-effects", "Blood-pressure increase", "", "After spravato."),
+        ("monitoring", "Spravato administration", "", ""),
+    )
+    full = _ranked(index, "spravato blood pres")
+    assert full == [1, 3]
+    assert _ranked(index, "spravato blood pres", limit=1) == full[:1]
+
+
+def test_short_prefix_matches_at_word_starts_only() -> None:
+    index = _index(("side-effects", "Nausea", "", ""), ("side-effects", "Vomiting", "", ""))
+    assert _ranked(index, "n") == [1]
+    assert _ranked(index, "vo") == [2]
+
+
+def test_empty_and_odd_terms_find_nothing() -> None:
+    index = _index(("side-effects", "Nausea", "", ""))
+    assert index.head_ranked(QueryPlan("x", (("\x00",),)), 5)[0] == []
+    assert _ranked(index, "zzz") == []
