@@ -14,7 +14,7 @@ from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt, QTimer, QU
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,7 +40,7 @@ from ketref.domain.print_language import Language
 from ketref.domain.printing import WEEKDAYS, PaperSize, Personalisation, PrintOptions
 from ketref.gui import dialogs
 from ketref.gui.background import BackgroundRunner, user_message
-from ketref.gui.pdf_printing import print_pdf
+from ketref.gui.pdf_printing import new_printer, print_with_progress
 from ketref.gui.ui_state import LAST_FOLDER, UiState
 from ketref.gui.widgets import form_beside_result
 from ketref.services.handouts import HandoutRequest, HandoutService, ScheduleRequest
@@ -316,6 +316,17 @@ class HandoutsPage(QWidget):
             check.blockSignals(False)
         self._changed()
 
+    def clear_personal(self) -> None:
+        """Forget everything typed for one patient: name, escort, number, date, notes, schedule."""
+        for edit in (self.patient_name, self.escort, self.emergency):
+            edit.clear()
+        self.notes.clear()
+        self.print_date.setChecked(False)
+        self.date.setDate(QDate.currentDate())
+        self.schedule_box.setChecked(False)
+        self.start.setDate(QDate.currentDate())
+        self._template_chosen()  # the template's own session days again
+
     # --- the request --------------------------------------------------------------------------
 
     def chosen_slugs(self) -> tuple[str, ...]:
@@ -472,13 +483,18 @@ class HandoutsPage(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_export)))
 
     def print_(self) -> None:
-        if self.pdf.pageCount() == 0:
+        if self.pdf.pageCount() == 0 or self.last_pdf is None:
             return
-        printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+        printer = new_printer()
         dialog = QPrintDialog(printer, self)
+        dialog.setMinMax(1, self.pdf.pageCount())
         if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            pages = print_pdf(self.pdf, printer)
-            self.status.setText(f"Sent {pages} page(s) to the printer.")
+            try:
+                printed = print_with_progress(self, self.pdf, self.last_pdf, printer)
+            except KetrefError as exc:  # an unwritable print-to-file target: one message
+                self.status.setText(str(exc))
+                return
+            self.status.setText(printed.message())
 
     def shutdown(self) -> None:
         if self._renderer is not None:

@@ -182,6 +182,10 @@ class MainWindow(QMainWindow):
         self.zoom_reset_action = self._action(
             "Normal size", ["Ctrl+0"], partial(browser.zoom_to, 0)
         )
+        self.new_patient_action = self._action("New patient", ["Ctrl+Shift+N"], self.new_patient)
+        self.new_patient_action.setToolTip(
+            "Clear every personal field on the screening and handouts pages (Ctrl+Shift+N)"
+        )
         self.find_action = self._action(
             "Search", ["Ctrl+K", "Ctrl+F"], self.search_controller.focus
         )
@@ -189,19 +193,11 @@ class MainWindow(QMainWindow):
         quit_action = self._action("Quit", QKeySequence.StandardKey.Quit, self.close)
         self._action("Clear search", ["Escape"], self.search_controller.clear)
 
-        toolbar = QToolBar("Navigation")
-        toolbar.setObjectName("toolbar")
-        toolbar.setMovable(False)
-        toolbar.addAction(self.back_action)
-        toolbar.addAction(self.forward_action)
-        toolbar.addWidget(self.search)
-        toolbar.addSeparator()
-        toolbar.addAction(self.favourite_action)
-        toolbar.addAction(self.copy_action)
-        self.addToolBar(toolbar)
+        self._build_toolbar()
 
         menus = self.menuBar()
         self.file_menu = menus.addMenu("&File")
+        self.file_menu.addAction(self.new_patient_action)
         self.file_menu.addSeparator()
         self.file_menu.addAction(quit_action)
         edit_menu = menus.addMenu("&Edit")
@@ -225,6 +221,20 @@ class MainWindow(QMainWindow):
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
         self._update_actions()
+
+    def _build_toolbar(self) -> None:
+        toolbar = QToolBar("Navigation")
+        toolbar.setObjectName("toolbar")
+        toolbar.setMovable(False)
+        toolbar.addAction(self.back_action)
+        toolbar.addAction(self.forward_action)
+        toolbar.addWidget(self.search)
+        toolbar.addSeparator()
+        toolbar.addAction(self.favourite_action)
+        toolbar.addAction(self.copy_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.new_patient_action)
+        self.addToolBar(toolbar)
 
     # --- services arrive ------------------------------------------------------------------
 
@@ -274,6 +284,7 @@ class MainWindow(QMainWindow):
         """The library is being closed (for a restore): searching and pages wait."""
         self.search_controller.detach()
         self.services = None
+        self.new_patient()  # the restored library is another state: no name carried across it
         self.browser.attach(None)
 
     @Slot(str)
@@ -354,6 +365,17 @@ class MainWindow(QMainWindow):
         self.browser.detail.setFocus()
 
     # --- actions --------------------------------------------------------------------------
+
+    def new_patient(self) -> None:
+        """Next patient: every answer back to Unknown and every personal field empty, at once."""
+        if self.screening_page is not None:
+            self.screening_page.clear()
+        if self.handouts_page is not None:
+            self.handouts_page.clear_personal()
+        self.statusBar().showMessage(
+            "New patient: the screening answers and the handout's personal fields are cleared.",
+            8000,
+        )
 
     def copy_item(self) -> None:
         if self.browser.copy_item():

@@ -302,6 +302,8 @@ def test_restore_reattaches_the_handouts_page_once(qtbot, data_window, monkeypat
     window = data_window
     page = window.handouts_page
     handouts, templates = page.handouts.count(), page.template.count()
+    page.patient_name.setText("Nguyễn Văn A")
+    page.notes.setPlainText("escort: Trần Thị B")
     monkeypatch.setattr(window.data_actions.prompts, "confirm", lambda *_a: True)
     old = window.services
     dialog = _open(qtbot, window)
@@ -310,6 +312,7 @@ def test_restore_reattaches_the_handouts_page_once(qtbot, data_window, monkeypat
     qtbot.waitUntil(lambda: window.services not in (None, old), timeout=10000)
     qtbot.waitUntil(lambda: not dialog.working, timeout=10000)
     assert (page.handouts.count(), page.template.count()) == (handouts, templates)
+    assert (page.patient_name.text(), page.notes.toPlainText()) == ("", "")  # no name carried
     running = [t for t in window.findChildren(QThread) if t.objectName() == "ketref-preview"]
     assert sum(t.isRunning() for t in running) == 1
     dialog.close()

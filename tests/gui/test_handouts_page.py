@@ -13,7 +13,7 @@ from ketref.domain.print_language import Language
 from ketref.domain.printing import PaperSize
 from ketref.gui import dialogs
 from ketref.gui.history import Place
-from ketref.gui.pdf_printing import print_pdf
+from ketref.gui.pdf_printing import new_printer, print_pdf
 from ketref.gui.ui_state import LAST_FOLDER
 
 pytestmark = [pytest.mark.gui, pytest.mark.pdf]
@@ -83,14 +83,33 @@ def test_export_to_a_missing_folder_is_one_message(page, qtbot, tmp_path, monkey
     assert not (tmp_path / "nope").exists()
 
 
-def test_printing_paints_every_page(page, qtbot, tmp_path) -> None:
+def test_print_to_pdf_file_sends_the_vector_pdf_owner_only(page, qtbot, tmp_path) -> None:
     page.select(["about-iv-ketamine"])
     wait_preview(qtbot, page)
-    printer = QPrinter()
+    printer = new_printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    assert print_pdf(page.pdf, printer) == page.pdf.pageCount()
-    assert len(PdfReader(tmp_path / "printed.pdf").pages) == page.pdf.pageCount()
+    printed = print_pdf(page.pdf, page.last_pdf, printer)
+    assert printed.pages == tuple(range(page.pdf.pageCount()))
+    written = tmp_path / "printed.pdf"
+    assert written.read_bytes() == page.last_pdf  # the vector PDF itself, text selectable
+    assert "ketamine" in PdfReader(written).pages[0].extract_text().lower()
+    assert written.stat().st_mode & 0o777 == 0o600
+
+
+def test_printing_honours_the_page_range(page, qtbot, tmp_path) -> None:
+    page.select(["about-iv-ketamine", "about-esketamine-nasal-spray", "questions-people-ask"])
+    wait_preview(qtbot, page)
+    assert page.pdf.pageCount() >= 3
+    printer = new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "range.pdf"))
+    printer.setPrintRange(QPrinter.PrintRange.PageRange)
+    printer.setFromTo(2, 3)
+    printed = print_pdf(page.pdf, page.last_pdf, printer)
+    assert printed.pages == (1, 2)
+    assert len(PdfReader(tmp_path / "range.pdf").pages) == 2
+    assert (tmp_path / "range.pdf").stat().st_mode & 0o777 == 0o600
 
 
 def test_weekdays_follow_the_template(page) -> None:
@@ -185,3 +204,19 @@ def test_monitoring_sheet_button_saves_one_page_on_the_chosen_paper(
     assert round(float(reader.pages[0].mediabox.width)) == 595
     assert "Session monitoring" in reader.pages[0].extract_text()
     assert "monitoring sheet" in page.status.text()
+
+
+def test_cancel_stops_printing_between_pages(page, qtbot, tmp_path) -> None:
+    page.select(["about-iv-ketamine", "about-esketamine-nasal-spray"])
+    wait_preview(qtbot, page)
+    printer = new_printer()
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "cancelled.pdf"))
+    printer.setPrintRange(QPrinter.PrintRange.PageRange)
+    printer.setFromTo(1, 3)
+    seen: list[int] = []
+    printed = print_pdf(
+        page.pdf, page.last_pdf, printer, lambda done, _t: not seen.append(done) and done < 1
+    )
+    assert printed.cancelled and seen == [0, 1]
+    assert "cancelled" in printed.message()

@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QUrl
+from PySide6.QtCore import QDate, Qt, QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QPalette
+from PySide6.QtWidgets import QToolBar
 
 from ketref.domain.enums import ItemKind
 from ketref.gui.history import Place
@@ -259,3 +260,45 @@ def test_window_grab_is_a_real_picture(window, tmp_path: Path) -> None:
     path = tmp_path / "main.png"
     assert window.grab().save(str(path))
     assert path.stat().st_size > 20_000
+
+
+def test_new_patient_clears_every_personal_field_on_both_pages(window, qtbot) -> None:
+    screening, handouts = window.screening_page, window.handouts_page
+    first_flag = next(iter(screening._flags))
+    screening.set_flag(first_flag, True)
+    screening.set_number(next(iter(screening._numbers)), "150")
+    screening.medications.setText("lorazepam")
+    screening.no_diagnosis.setChecked(True)
+    handouts.patient_name.setText("Nguyễn Văn A <&>")
+    handouts.escort.setText("Trần Thị B")
+    handouts.emergency.setText("555-0100")
+    handouts.notes.setPlainText("Bring the escort's number")
+    handouts.print_date.setChecked(True)
+    handouts.date.setDate(handouts.date.date().addDays(-30))
+    handouts.schedule_box.setChecked(True)
+    handouts.start.setDate(handouts.start.date().addDays(9))
+    window.show_page(ItemKind.REFERENCE.value)  # from any page: it is a window action
+
+    assert window.new_patient_action in window.findChild(QToolBar, "toolbar").actions()
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_N,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+
+    assert all(tri.value() is None for tri in screening._flags.values())
+    assert all(edit.text() == "" for edit in screening._numbers.values())
+    assert screening.medications.text() == ""
+    assert not screening.no_diagnosis.isChecked()
+    assert (handouts.patient_name.text(), handouts.escort.text(), handouts.emergency.text()) == (
+        "",
+        "",
+        "",
+    )
+    assert handouts.notes.toPlainText() == ""
+    assert not handouts.print_date.isChecked()
+    assert handouts.date.date() == QDate.currentDate()
+    assert not handouts.schedule_box.isChecked()
+    assert handouts.start.date() == QDate.currentDate()
+    assert handouts.request().personal.patient_name == ""
+    assert "New patient" in window.statusBar().currentMessage()
