@@ -21,6 +21,7 @@ from ketref.domain.content import (
     Indication,
     Interaction,
     MonitoringStep,
+    ProductPage,
     Reference,
     Release,
     ScreeningRule,
@@ -40,6 +41,7 @@ FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
     "interactions": ("interactions", Interaction),
     "monitoring": ("monitoring", MonitoringStep),
     "handouts": ("handouts", Handout),
+    "products": ("products", ProductPage),
     "screening-rules": ("screening_rules", ScreeningRule),
 }
 SEPARATE_FOLDERS = frozenset({"schedules"})

@@ -401,7 +401,30 @@ def version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
 
-ClinicalItem = Indication | Contraindication | SideEffect | Interaction | MonitoringStep | Handout
+# --- Product pages -------------------------------------------------------------------------
+
+
+class ProductFact(Sourced):
+    """One referenced statement on a product page."""
+
+    text: Text
+
+
+class ProductSection(Model):
+    heading: ShortText
+    facts: Annotated[list[ProductFact], Field(min_length=1)]
+
+
+class ProductPage(Item):
+    """One page per product: status, dosing, setting, observation, storage, warnings."""
+
+    product: ProductT
+    sections: Annotated[list[ProductSection], Field(min_length=1)]
+
+
+ClinicalItem = (
+    Indication | Contraindication | SideEffect | Interaction | MonitoringStep | Handout | ProductPage
+)
 
 MODEL_BY_KIND: dict[ItemKind, type[Item]] = {
     ItemKind.INDICATION: Indication,
@@ -410,6 +433,7 @@ MODEL_BY_KIND: dict[ItemKind, type[Item]] = {
     ItemKind.INTERACTION: Interaction,
     ItemKind.MONITORING: MonitoringStep,
     ItemKind.HANDOUT: Handout,
+    ItemKind.PRODUCT: ProductPage,
 }
 """Catalogue kinds that are clinical items (references are stored and shown apart)."""
 
@@ -429,6 +453,7 @@ class ContentBundle(Model):
     interactions: list[Interaction] = []
     monitoring: list[MonitoringStep] = []
     handouts: list[Handout] = []
+    products: list[ProductPage] = []
     screening_rules: list[ScreeningRule] = []
     synonyms: list[Synonym] = []
 
@@ -447,6 +472,7 @@ _FIELD_BY_KIND = {
     ItemKind.INTERACTION: "interactions",
     ItemKind.MONITORING: "monitoring",
     ItemKind.HANDOUT: "handouts",
+    ItemKind.PRODUCT: "products",
 }
 
 

@@ -284,6 +284,19 @@ def _handout(item: c.Handout, _cite: _Citations) -> str:
     return "".join(parts)
 
 
+def _product_page(item: c.ProductPage, cite: _Citations) -> str:
+    parts = [f"<p><b>Product:</b> {_products([item.product])}</p>"]
+    for section in item.sections:
+        parts.append(f"<h3>{escape(section.heading)}</h3><ul>")
+        for fact in section.facts:
+            parts.append(
+                f"<li>{escape(fact.text)}{cite.marks(fact.references)}{_unverified(fact.verified)} "
+                f'<span class="muted">(reviewed {fact.reviewed.isoformat()})</span></li>'
+            )
+        parts.append("</ul>")
+    return "".join(parts)
+
+
 def _block(block: c.Block) -> str:
     if isinstance(block, c.ParagraphBlock):
         return _para(block.text)
@@ -311,6 +324,7 @@ _BODY = {
     c.Interaction: _interaction,
     c.MonitoringStep: _monitoring,
     c.Handout: _handout,
+    c.ProductPage: _product_page,
 }
 
 

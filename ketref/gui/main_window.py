@@ -61,6 +61,7 @@ PAGES: tuple[str, ...] = (
     ItemKind.INTERACTION.value,
     ItemKind.MONITORING.value,
     ItemKind.HANDOUT.value,
+    ItemKind.PRODUCT.value,
     SCREENING,
     ItemKind.REFERENCE.value,
 )
