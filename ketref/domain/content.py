@@ -423,7 +423,13 @@ class ProductPage(Item):
 
 
 ClinicalItem = (
-    Indication | Contraindication | SideEffect | Interaction | MonitoringStep | Handout | ProductPage
+    Indication
+    | Contraindication
+    | SideEffect
+    | Interaction
+    | MonitoringStep
+    | Handout
+    | ProductPage
 )
 
 MODEL_BY_KIND: dict[ItemKind, type[Item]] = {
