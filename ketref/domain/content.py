@@ -326,6 +326,62 @@ class Handout(Item):
         return "\n".join(parts)
 
 
+# --- Product pages -------------------------------------------------------------------------
+
+
+class Statement(Model):
+    """One referenced sentence or short paragraph on a product page."""
+
+    text: Text
+    references: RefIds
+    verified: bool = True
+    unverified_note: Text | None = None
+
+    @model_validator(mode="after")
+    def _unverified_needs_note(self) -> Self:
+        if not self.verified and not self.unverified_note:
+            raise ValueError("verified: false needs an unverified_note saying what is unverified")
+        return self
+
+
+class ProductStatus(Statement):
+    """The regulatory status of this product for one indication (linked by slug)."""
+
+    indication: Slug
+    status: RegulatoryStatusT
+
+
+class DosePhase(Statement):
+    """A dose and schedule for one phase, as the label or a named protocol gives it."""
+
+    phase: ShortText
+
+
+class ProductSection(Model):
+    """A titled group of statements (e.g. the Ketalar anaesthetic use as context)."""
+
+    heading: ShortText
+    statements: Annotated[list[Statement], Field(min_length=1)]
+
+
+class ProductPage(Item):
+    """One product: what it is, its status per indication, dosing, setting and warnings.
+
+    Every statement carries its own references, so a reader sees which source says what.
+    """
+
+    product: ProductT
+    what_it_is: Annotated[list[Statement], Field(min_length=1)]
+    statuses: Annotated[list[ProductStatus], Field(min_length=1)]
+    dosing: Annotated[list[DosePhase], Field(min_length=1)]
+    administration: Annotated[list[Statement], Field(min_length=1)]
+    observation: Annotated[list[Statement], Field(min_length=1)]
+    storage: Annotated[list[Statement], Field(min_length=1)]
+    pharmacology: Annotated[list[Statement], Field(min_length=1, max_length=2)]
+    warnings: Annotated[list[Statement], Field(min_length=1)]
+    context: list[ProductSection] = []
+
+
 # --- Screening rules -----------------------------------------------------------------------
 
 
@@ -399,27 +455,6 @@ def version_tuple(version: str) -> tuple[int, ...]:
     if not re.fullmatch(VERSION_PATTERN, version):
         raise ValueError(f"not a content version: {version!r}")
     return tuple(int(p) for p in version.split("."))
-
-
-# --- Product pages -------------------------------------------------------------------------
-
-
-class ProductFact(Sourced):
-    """One referenced statement on a product page."""
-
-    text: Text
-
-
-class ProductSection(Model):
-    heading: ShortText
-    facts: Annotated[list[ProductFact], Field(min_length=1)]
-
-
-class ProductPage(Item):
-    """One page per product: status, dosing, setting, observation, storage, warnings."""
-
-    product: ProductT
-    sections: Annotated[list[ProductSection], Field(min_length=1)]
 
 
 ClinicalItem = (

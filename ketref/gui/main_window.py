@@ -213,7 +213,7 @@ class MainWindow(QMainWindow):
         go_menu.addSeparator()
         for page in (FAVOURITES, RECENT):
             go_menu.addAction(self._action(PAGE_LABELS[page], [], partial(self.show_page, page)))
-        for number, page in enumerate(PAGES[2:], start=1):  # Ctrl+1..8 in the sidebar's order
+        for number, page in enumerate(PAGES[2:], start=1):  # Ctrl+1..9 in the sidebar's order
             keys = [f"Ctrl+{number}"]
             go_menu.addAction(self._action(PAGE_LABELS[page], keys, partial(self.show_page, page)))
         self.tools_menu = menus.addMenu("&Tools")
