@@ -207,3 +207,12 @@ def test_console_entry_points_work(tmp_path: Path, shipped_home: Path) -> None:
     release, schema = shipped_version(), schema_version()
     expected = f"ketref {__version__} (content release {release}, database schema {schema})\n"
     assert version.stdout == expected, version.stdout
+
+
+def test_list_and_show_product_pages(capsys, shipped_home: Path) -> None:
+    code, out, _ = run(capsys, "--home", str(shipped_home), "list", "products")
+    assert code == 0 and "spravato" in out and "iv-ketamine" in out
+    code, out, _ = run(capsys, "--home", str(shipped_home), "show", "products", "spravato")
+    assert code == 0
+    assert "Esketamine nasal spray (Spravato)" in out and "REMS" in out
+    assert "References:" in out and "review due" in out

@@ -122,3 +122,10 @@ def test_a_stored_document_that_no_longer_validates_says_it_cannot_be_displayed(
     assert text.startswith("Cannot be displayed")
     assert "side-effects/dissociation cannot be displayed:" in text
     assert "Emergence" in shown(window, ItemKind.SIDE_EFFECT, "emergence-reactions")  # goes on
+
+
+def test_product_page_sections_cited_and_dated(window) -> None:
+    text = shown(window, ItemKind.PRODUCT, "iv-ketamine")
+    assert "Product page" in text and "Ketalar as an anaesthetic" in text
+    assert "0.5 mg/kg over 40 minutes" in text and "[" in text
+    assert "Related" in text
