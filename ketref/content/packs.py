@@ -34,8 +34,9 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from ketref.content.safe_yaml import YamlError, load_yaml
-from ketref.domain.content import MODEL_BY_KIND, Item, Reference, cited_reference_ids
+from ketref.domain.content import MODEL_BY_KIND, Item, Reference
 from ketref.domain.enums import ItemKind
+from ketref.domain.model_walk import cited_reference_ids
 from ketref.domain.packs import (
     PACK_FORMAT,
     PACK_FORMAT_VERSION,

@@ -30,6 +30,7 @@ from ketref.db.mapping import (
 from ketref.domain import content as c
 from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.errors import StoredItemInvalidError
+from ketref.domain.model_walk import cited_reference_ids
 
 CHUNK = 500
 """Ids per ``IN (...)`` list (SQLite allows 32766 parameters; PostgreSQL more)."""
@@ -202,7 +203,7 @@ def _write_links(
     links: list[dict[str, Any]] = []
     for item_id, item in items:
         direct = list(dict.fromkeys(item.references))
-        nested = sorted(c.cited_reference_ids(item) - set(direct))
+        nested = sorted(cited_reference_ids(item) - set(direct))
         references += [
             {
                 "item_id": item_id,

@@ -19,6 +19,7 @@ from ketref.db.search_writer import SearchDocument
 from ketref.domain import content as c
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import StoredItemInvalidError
+from ketref.domain.model_walk import iter_values
 from ketref.domain.validation import format_validation_error
 
 DEFAULT_LANGUAGE = "en"
@@ -157,7 +158,7 @@ def search_text(item: c.Item) -> str:
     skip = frozenset({"references", "slug", "title", "summary", "related"})
     words = [
         node
-        for node in c.iter_values(item, skip)
+        for node in iter_values(item, skip)
         if isinstance(node, str) and not isinstance(node, Enum) and node
     ]
     return "\n".join([item.summary, *words])

@@ -42,6 +42,7 @@ from ketref.db.seed import latest_release, reindex
 from ketref.domain import content as c
 from ketref.domain.audit import AuditEvent
 from ketref.domain.enums import ItemKind
+from ketref.domain.model_walk import cited_reference_ids
 from ketref.domain.packs import (
     Conflict,
     ConflictReason,
@@ -86,7 +87,7 @@ def gather_export(session: Session, *, everything: bool) -> ExportSet:
         )
         for row, document in session.execute(stmt)
     ]
-    cited = set().union(*(c.cited_reference_ids(e.item) for e in items)) if items else set()
+    cited = set().union(*(cited_reference_ids(e.item) for e in items)) if items else set()
     references = [reference_to_domain(r) for r in repo.reference_rows(session) if r.key in cited]
     if everything:
         audit = repo.audit_events(session, limit=1_000_000)

@@ -14,6 +14,7 @@ from ketref.db.search_writer import replace_search_documents
 from ketref.domain import content as c
 from ketref.domain.audit import AuditEvent
 from ketref.domain.enums import ContentState, ItemKind
+from ketref.domain.model_walk import cited_reference_ids
 
 APPROVED = t.ItemRow.state == ContentState.APPROVED.value
 """Only approved items are listed, shown, searched and printed; drafts wait in their versions."""
@@ -121,7 +122,7 @@ def save_local_edit(
     """Save a user's edit as the item's new approved version, marked local so releases never
     overwrite it; returns the new version's id."""
     kind = ItemKind(row.kind)
-    refs = references_by_key(session, sorted(c.cited_reference_ids(item)))
+    refs = references_by_key(session, sorted(cited_reference_ids(item)))
     release = session.scalar(
         select(t.ContentReleaseRow.version).order_by(t.ContentReleaseRow.id.desc()).limit(1)
     )

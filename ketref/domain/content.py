@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterator
 from datetime import date
 from typing import Annotated, Literal, Self
 
@@ -551,40 +550,3 @@ _FIELD_BY_KIND = {
     ItemKind.HANDOUT: "handouts",
     ItemKind.PRODUCT: "products",
 }
-
-
-def iter_values(value: object, skip: frozenset[str] = frozenset()) -> Iterator[object]:
-    """Depth first: ``value`` and everything inside it; fields named in ``skip`` are not entered.
-
-    A loop over an explicit stack: loading a large knowledge base walks every item several
-    times, and nested generators cost several times as much.
-    """
-    stack = [value]
-    while stack:
-        node = stack.pop()
-        yield node
-        if isinstance(node, BaseModel):
-            fields = node.__dict__
-            stack.extend(fields[name] for name in reversed(fields) if name not in skip)
-        elif isinstance(node, dict):
-            stack.extend(reversed(node.values()))
-        elif isinstance(node, list | tuple):
-            stack.extend(reversed(node))
-
-
-def cited_reference_ids(item: BaseModel) -> set[str]:
-    """Every reference id an item cites, at any depth (product uses, outcomes, frequencies)."""
-    found: set[str] = set()
-    stack: list[object] = [item]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, BaseModel):
-            refs = node.__dict__.get("references")
-            if isinstance(refs, list):
-                found.update(str(r) for r in refs)
-            stack.extend(node.__dict__.values())
-        elif isinstance(node, dict):
-            stack.extend(node.values())
-        elif isinstance(node, list | tuple):
-            stack.extend(node)
-    return found

@@ -6,8 +6,9 @@ do not import each other.
 
 from __future__ import annotations
 
-from ketref.domain.content import MODEL_BY_KIND, ContentBundle, Handout, cited_reference_ids
+from ketref.domain.content import MODEL_BY_KIND, ContentBundle, Handout
 from ketref.domain.enums import ItemKind
+from ketref.domain.model_walk import cited_reference_ids
 from ketref.domain.rule_checks import rule_problems
 
 

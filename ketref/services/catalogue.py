@@ -29,6 +29,7 @@ from ketref.domain.catalogue import (
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.errors import BadInputError, EditConflictError, NotFoundError
+from ketref.domain.model_walk import cited_reference_ids
 from ketref.domain.search import SearchResult, plan_query
 from ketref.domain.validation import format_validation_error
 
@@ -109,7 +110,7 @@ class CatalogueService:
                 raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
             row, document = found
             item = item_from_document(kind, slug, document)
-            keys = list(dict.fromkeys([*item.references, *sorted(c.cited_reference_ids(item))]))
+            keys = list(dict.fromkeys([*item.references, *sorted(cited_reference_ids(item))]))
             rows = repo.references_by_key(session, keys)
             refs = tuple(reference_to_domain(rows[k]) for k in keys if k in rows)
             links = [(link.kind, link.slug) for link in item.related]
@@ -271,8 +272,8 @@ class CatalogueService:
                 after = type(before).model_validate(data)
             except ValidationError as exc:
                 raise BadInputError("; ".join(format_validation_error(exc))) from exc
-            missing = c.cited_reference_ids(after) - set(
-                repo.references_by_key(session, sorted(c.cited_reference_ids(after)))
+            missing = cited_reference_ids(after) - set(
+                repo.references_by_key(session, sorted(cited_reference_ids(after)))
             )
             if missing:
                 raise BadInputError(f"unknown reference(s): {', '.join(sorted(missing))}")

@@ -8,8 +8,9 @@ from datetime import date
 import pytest
 
 from ketref.content.reader import read_content_folder
-from ketref.domain.content import ContentBundle, Handout, cited_reference_ids
+from ketref.domain.content import ContentBundle, Handout
 from ketref.domain.enums import Product
+from ketref.domain.model_walk import cited_reference_ids
 from ketref.domain.readability import measure
 from tests.conftest import SHIPPED_CONTENT
 
