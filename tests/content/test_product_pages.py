@@ -11,8 +11,9 @@ from pydantic import ValidationError
 
 from ketref.app import main
 from ketref.content.reader import read_content_folder
-from ketref.domain.content import ProductPage, Statement, cited_reference_ids
+from ketref.domain.content import ProductPage, Statement
 from ketref.domain.enums import ItemKind, Product, RegulatoryStatus
+from ketref.domain.model_walk import cited_reference_ids
 from ketref.gui.detail_html import item_html
 from tests.conftest import SHIPPED_CONTENT
 
