@@ -102,6 +102,7 @@ def save_local_edit(
     *,
     actor: str,
     now: datetime,
+    reason: str = "edited in this library",
 ) -> int:
     """Save a user's edit as the item's new approved version, marked local so releases never
     overwrite it; returns the new version's id."""
@@ -113,7 +114,7 @@ def save_local_edit(
     saved = save_items(
         session,
         [ItemSave(kind, item, row.content_version, origin=row.origin, locally_edited=True)],
-        SaveContext(actor=actor, now=now, reason="edited in this library", release=release),
+        SaveContext(actor=actor, now=now, reason=reason, release=release),
         {key: ref.id for key, ref in refs.items()},
     )
     session.expire(row)

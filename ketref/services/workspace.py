@@ -28,6 +28,7 @@ from ketref.services.content import ContentService
 from ketref.services.handouts import HandoutService
 from ketref.services.maintenance import MaintenanceService
 from ketref.services.packs import PackService
+from ketref.services.review import ReviewService
 from ketref.services.screening import ScreeningService
 
 
@@ -45,6 +46,7 @@ class Services:
     audit: AuditService
     clinic: ClinicService
     handouts: HandoutService
+    review: ReviewService
     repaired: str | None = None
     """What start-up repaired (damaged indexes rebuilt), to tell the user once."""
 
@@ -129,6 +131,7 @@ class Workspace:
             audit=AuditService(db),
             clinic=ClinicService(db, self.clock),
             handouts=HandoutService(db, self.content_dir, catalogue, self.clock),
+            review=ReviewService(db, self.clock),
             repaired=repaired,
         )
 
