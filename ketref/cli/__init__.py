@@ -12,7 +12,17 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
-from ketref.cli import audit, catalogue, clinic, database, handout, packs, screen, screenshot
+from ketref.cli import (
+    audit,
+    catalogue,
+    clinic,
+    database,
+    handout,
+    packs,
+    review,
+    screen,
+    screenshot,
+)
 from ketref.cli.common import Context, Handler, Parser
 from ketref.domain.errors import BadInputError
 from ketref.options import add_global_options
@@ -20,7 +30,17 @@ from ketref.paths import resources_dir
 from ketref.services.about import installed_versions
 from ketref.services.workspace import Workspace
 
-COMMAND_MODULES = (catalogue, database, packs, audit, screen, handout, clinic, screenshot)
+COMMAND_MODULES = (
+    catalogue,
+    database,
+    packs,
+    audit,
+    review,
+    screen,
+    handout,
+    clinic,
+    screenshot,
+)
 
 
 class VersionAction(argparse.Action):
