@@ -6,7 +6,8 @@ by pip with ``--require-hashes``, so this script needs only Python 3.11+ (Linux,
 ``py dev.py ...``). ``.venv`` holds ketref with its test and dev tools; it is rebuilt whenever the
 lock changes. On Debian/Ubuntu the system libraries Qt needs (found by ``ldd`` on Qt's platform
 plugins) are installed when running as root or with passwordless sudo; otherwise ``run`` prints
-the apt-get line and stops, and ``test`` carries on with a note.
+the apt-get line and stops, and ``test`` carries on with a note. ``test`` also installs
+PostgreSQL's server programs that way (the postgres tests start a throwaway cluster with them).
 
 Commands:
   run [ketref arguments]       open the app (or run a ketref command)
@@ -302,6 +303,31 @@ def ensure_window_libraries(venv: Path) -> None:
     )
 
 
+def ensure_postgresql() -> None:
+    """PostgreSQL's server programs, for the postgres tests' throwaway cluster.
+
+    Only when initdb is nowhere to be found and apt-get may run; no system cluster is created
+    (nothing is left running). Otherwise the postgres tests do not run and pytest says why.
+    """
+    if (
+        not LINUX
+        or shutil.which("initdb")
+        or list(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
+    ):
+        return
+    prefix = apt_prefix()
+    if prefix is None:
+        line = apt_install_line(["postgresql"])
+        print(f"Note: no PostgreSQL, so the postgres tests will not run; install it with: {line}")
+        return
+    no_cluster = "mkdir -p {0} && echo 'create_main_cluster = false' > {0}/ketref-tests.conf"
+    try:
+        run([*prefix, "sh", "-c", no_cluster.format("/etc/postgresql-common/createcluster.d")])
+        install_system_packages(["postgresql"])
+    except subprocess.CalledProcessError as exc:
+        print(f"Note: installing PostgreSQL failed ({exc}); the postgres tests will not run.")
+
+
 # --- Commands -------------------------------------------------------------------------------
 
 
@@ -332,6 +358,7 @@ def cmd_test(extra: list[str]) -> int:
         ensure_venv()
     venv = LATEST_VENV if latest else VENV
     ensure_test_system_packages(venv)
+    ensure_postgresql()
     return run_checks(venv, extra)
 
 

@@ -15,8 +15,13 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from ketref.db.engine import DatabaseTarget
-from ketref.paths import AppPaths, resources_dir
+from ketref.paths import DATABASE_ENV, AppPaths, resources_dir
 from ketref.services.workspace import Services, Workspace
+
+pytest.register_assert_rewrite("tests.backends")
+from tests.backends import use_backend_database  # noqa: E402
+
+pytest_plugins = ["tests.backends"]
 
 TESTS = Path(__file__).parent
 FIXTURE_CONTENT = TESTS / "fixtures" / "content"
@@ -33,6 +38,7 @@ FOLDER_MARKERS = {
     "content": "content",
     "reliability": "reliability",
     "benchmarks": "bench",
+    "postgres": "postgres",
 }
 """Every test carries the marker of its folder, so ``-m`` selects by folder without each file
 repeating it; files add topic markers (``db``, ``slow``) of their own."""
@@ -51,13 +57,17 @@ def fixed_clock() -> datetime:
 
 
 def make_workspace(home: Path, content: Path = FIXTURE_CONTENT) -> Workspace:
+    """A workspace in ``home``; the database is $KETREF_DATABASE_URL when set, like the app's."""
     paths = AppPaths.resolve(home)
     paths.ensure()
-    return Workspace(paths, DatabaseTarget.parse(paths.database), content, clock=fixed_clock)
+    target = DatabaseTarget.parse(os.environ.get(DATABASE_ENV) or paths.database)
+    return Workspace(paths, target, content, clock=fixed_clock)
 
 
 @pytest.fixture
-def workspace(tmp_path: Path) -> Workspace:
+def workspace(tmp_path: Path, request: pytest.FixtureRequest, db_backend: str) -> Workspace:
+    """A new, empty library on the test's backend (a missing file, or an empty PG database)."""
+    use_backend_database(request, db_backend, None)
     return make_workspace(tmp_path / "home")
 
 
@@ -78,12 +88,15 @@ def shipped_db_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def shipped_home(tmp_path: Path, shipped_db_template: Path) -> Path:
-    """A ketref home whose database already holds the shipped content."""
+def shipped_home(
+    tmp_path: Path, shipped_db_template: Path, request: pytest.FixtureRequest, db_backend: str
+) -> Path:
+    """A ketref home whose database (on the test's backend) already holds the shipped content."""
     home = tmp_path / "shipped"
     paths = AppPaths.resolve(home)
     paths.ensure()
     shutil.copy2(shipped_db_template, paths.database)
+    use_backend_database(request, db_backend, SHIPPED_CONTENT)
     return home
 
 
@@ -105,10 +118,29 @@ def file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def logical_snapshot(path: Path) -> list[str]:
-    """Sorted SQL dump: equal snapshots mean equal content, whatever the page layout."""
-    conn = sqlite3.connect(path)
+def logical_snapshot(library: Path | Services) -> list[str]:
+    """Sorted dump: equal snapshots mean equal content, whatever the page layout.
+
+    A SQLite file (or open services on one) gives its SQL dump; open services on a server
+    database give every row of every table, so "nothing changed" is checked on both backends.
+    """
+    if isinstance(library, Services):
+        if library.db.target.path is None:
+            return _server_snapshot(library)
+        library = library.db.target.path
+    conn = sqlite3.connect(library)
     try:
         return sorted(line for line in conn.iterdump() if not line.startswith(("BEGIN", "COMMIT")))
     finally:
         conn.close()
+
+
+def _server_snapshot(services: Services) -> list[str]:
+    from sqlalchemy import inspect, text
+
+    lines: list[str] = []
+    with services.db.engine.connect() as conn:
+        for table in sorted(inspect(conn).get_table_names()):
+            rows = conn.execute(text(f'SELECT * FROM "{table}"'))
+            lines.extend(f"{table}: {tuple(row)!r}" for row in rows)
+    return sorted(lines)

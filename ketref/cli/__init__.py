@@ -22,6 +22,7 @@ from ketref.cli import (
     review,
     screen,
     screenshot,
+    server,
 )
 from ketref.cli.common import Context, Handler, Parser
 from ketref.domain.errors import BadInputError
@@ -40,6 +41,7 @@ COMMAND_MODULES = (
     handout,
     clinic,
     screenshot,
+    server,
 )
 
 

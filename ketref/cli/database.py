@@ -14,7 +14,9 @@ def register(sub: Subparsers) -> None:
     q = db_sub.add_parser("check", help="integrity and schema version")
     q.add_argument("--json", action="store_true")
     q.set_defaults(handler=_cmd_check, reads_only=True)
-    q = db_sub.add_parser("backup", help="write a verified backup (SQLite backup API)")
+    q = db_sub.add_parser(
+        "backup", help="write a verified backup (SQLite backup API; pg_dump on a server)"
+    )
     q.add_argument("path", nargs="?", type=Path, help="file or folder (default: backups folder)")
     q.set_defaults(handler=_cmd_backup)
     q = db_sub.add_parser("backups", help="list the backups with dates, sizes and checks")
@@ -37,22 +39,49 @@ def _cmd_check(args: argparse.Namespace, ctx: Context) -> int:
     report = ctx.services.maintenance.check()
     if args.json:
         dump(report.as_dict(), ctx.out)
-    else:
+        return 0 if report.ok else 2
+    storage = {
+        True: "ok (SQLite's integrity check)",
+        False: "DAMAGED",
+        None: "not checked by ketref: the database server keeps the files (its own checks "
+        "and backups apply)",
+    }[report.integrity_ok]
+    ctx.out.write(f"Database: {report.database}\nIntegrity: {storage}\n")
+    checked = report.content
+    if checked is None:
+        ctx.out.write("Content: NOT CHECKED (the database could not be read)\n")
+    elif checked.ok:
         ctx.out.write(
-            f"Database: {report.database}\n"
-            f"Integrity: {'ok' if report.integrity_ok else 'DAMAGED'}\n"
-            f"Schema: {report.schema_revision} "
-            f"({'current' if report.schema_current else 'needs upgrade'})\n"
-            f"Content version: {report.content_version}\n"
+            f"Content: ok ({checked.items} items, {checked.references} references and "
+            f"{checked.rules} screening rules read through the content schema; every citation "
+            f"and link resolves; compared with {checked.compared_with})\n"
         )
-        if report.invalid_items:
-            ctx.out.write(f"Items that cannot be displayed: {len(report.invalid_items)}\n")
-            ctx.out.write("".join(f"  {line}\n" for line in report.invalid_items))
+    else:
+        ctx.out.write(f"Content: {len(checked.problems)} PROBLEM(S)\n")
+        ctx.out.writelines(f"  - {problem}\n" for problem in checked.problems)
+    if report.invalid_items:
+        ctx.out.write(f"Items that cannot be displayed: {len(report.invalid_items)}\n")
+        ctx.out.write("".join(f"  {line}\n" for line in report.invalid_items))
+    ctx.out.write(
+        f"Schema: {report.schema_revision} "
+        f"({'current' if report.schema_current else 'needs upgrade'})\n"
+        f"Content version: {report.content_version}\n"
+    )
     return 0 if report.ok else 2
 
 
 def _cmd_backup(args: argparse.Namespace, ctx: Context) -> int:
-    path = ctx.services.maintenance.backup(args.path)
+    maintenance = ctx.services.maintenance
+    if maintenance.on_server:
+        made = maintenance.server_backup(args.path)
+        how = (
+            "written with pg_dump and verified with pg_restore --list"
+            if made.verified
+            else "written with pg_dump (NOT verified: pg_restore is not installed here)"
+        )
+        ctx.out.write(f"Server backup {how}: {made.path}\n")
+        return 0
+    path = maintenance.backup(args.path)
     ctx.out.write(f"Backup written and verified: {path}\n")
     return 0
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -39,7 +39,8 @@ from ketref.db.errors import (
 )
 from ketref.domain.backups import BackupKind
 from ketref.domain.clock import Clock, system_clock
-from ketref.domain.errors import DatabaseRefusedError, KetrefError
+from ketref.domain.errors import DatabaseRefusedError, KetrefError, PermissionRefusedError
+from ketref.domain.roles import WHAT_NEEDS, Role
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +139,12 @@ def make_engine(target: DatabaseTarget, settings: ConnectionSettings = DEFAULT_S
         engine = create_engine(target.url, hide_parameters=True)
         configure_sqlite(engine, settings)
         return engine
-    return create_engine(target.url, hide_parameters=True, pool_pre_ping=True)
+    engine = create_engine(target.url, hide_parameters=True, pool_pre_ping=True)
+    if engine.dialect.name == "postgresql":
+        from ketref.db.server import configure_server
+
+        configure_server(engine, settings)
+    return engine
 
 
 class Database:
@@ -159,6 +165,8 @@ class Database:
         self.engine = engine
         self.settings = settings
         self.damaged = False
+        self.user: str | None = None
+        self.role = Role.OWNER  # a SQLite file: whoever can write it owns it
         self._read = sessionmaker(engine, expire_on_commit=False)
         self._write = sessionmaker(
             engine.execution_options(ketref_write=True), expire_on_commit=False
@@ -186,14 +194,30 @@ class Database:
         with self._translated(), self._read.begin() as session:
             yield session
 
+    def require(self, needs: Role) -> None:
+        """Refuse, naming the role, what this user's role does not allow (on a server).
+
+        Raises:
+            PermissionRefusedError: the user's ketref role is below ``needs``.
+        """
+        if self.role < needs:
+            what = WHAT_NEEDS.get(needs, "This")
+            raise PermissionRefusedError(
+                f"{what} needs the {needs.server_name} role; {self.user} has "
+                f"{self.role.server_name if self.role else 'no ketref role'}. Nothing was "
+                f"changed; ask the administrator to GRANT {needs.server_name} TO {self.user}."
+            )
+
     @contextlib.contextmanager
-    def write(self) -> Iterator[Session]:
+    def write(self, needs: Role = Role.EDITOR) -> Iterator[Session]:
         """A session that commits on success and rolls back on any error.
 
         Raises:
+            PermissionRefusedError: on a server, the user's role is below ``needs``.
             DatabaseBusyError: another process kept the write lock through every retry.
             DatabaseDamagedError: damage was seen earlier; nothing is written any more.
         """
+        self.require(needs)
         if self.damaged:
             raise DatabaseDamagedError(
                 f"{self.name} is damaged, so ketref no longer writes to it. Close ketref and run "
@@ -403,7 +427,9 @@ def open_database(
         DatabaseRefusedError: and its subclasses; the file is never modified when raised.
     """
     if target.path is None:
-        return _open_server_database(target, backups_dir=backups_dir)
+        from ketref.db.server import open_server_database
+
+        return open_server_database(target, settings)
     path = target.path
     if not path.exists():
         try:
@@ -446,38 +472,3 @@ def _open_sqlite(
             raise migrate.upgrade_failed(path.name, state.revision, exc, backup) from exc
         _stamp_sqlite(path)
     return Database(target, engine, settings)
-
-
-def _open_server_database(target: DatabaseTarget, *, backups_dir: Path) -> Database:
-    """A shared (e.g. PostgreSQL) database: recognise it by its meta table, then migrate."""
-    try:
-        engine = make_engine(target)
-    except Exception as exc:  # e.g. the driver is not installed
-        raise DatabaseRefusedError(
-            f"Cannot open {target.display}: {exc.__class__.__name__}."
-        ) from exc
-    try:
-        tables = set(inspect(engine).get_table_names())
-        revision: str | None = None
-        if "alembic_version" in tables:
-            with engine.connect() as conn:
-                revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-        if tables and "ketref_meta" not in tables:
-            raise ForeignDatabaseError(
-                f"{target.display} holds another program's tables, not a ketref library."
-            )
-        migrate.refuse_unknown_schema(revision, None, target.display)
-        if revision != migrate.head_revision():
-            try:
-                migrate.upgrade(engine)
-            except Exception as exc:
-                raise migrate.upgrade_failed(target.display, revision, exc, None) from exc
-    except DatabaseRefusedError:
-        engine.dispose()
-        raise
-    except Exception as exc:  # driver errors differ per backend; report them in one line
-        engine.dispose()
-        raise DatabaseRefusedError(
-            f"Cannot open {target.display}: {exc.__class__.__name__}."
-        ) from exc
-    return Database(target, engine)

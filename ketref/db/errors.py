@@ -1,9 +1,15 @@
-"""SQLite failures in plain words: the refusals at open and the typed errors of a session.
+"""Database failures in plain words: the refusals at open and the typed errors of a session.
+
+SQLite's come by error name; a PostgreSQL server's by SQLSTATE (and, for failures before the
+server answers, by libpq's wording), each with its own one-line message naming the server with
+its password hidden.
 
 Messages never carry SQL or parameters, so no patient text reaches a dialog or a log.
 """
 
 from __future__ import annotations
+
+import re
 
 from sqlalchemy.exc import DBAPIError
 
@@ -11,7 +17,9 @@ from ketref.domain.errors import (
     DatabaseBusyError,
     DatabaseRefusedError,
     KetrefError,
+    PermissionRefusedError,
     ReadOnlyStorageError,
+    ServerUnreachableError,
     StorageFullError,
 )
 
@@ -52,6 +60,7 @@ class DatabaseReadOnlyError(DatabaseRefusedError):
     """The file or its folder cannot be written, so ketref could not keep edits safe."""
 
 
+LOCK_NOT_AVAILABLE = "55P03"
 _BUSY = (
     "The database is busy: another ketref window or command is saving. Nothing was changed; "
     "try again in a moment."
@@ -63,8 +72,17 @@ def _sqlite_error_name(exc: BaseException) -> str:
     return str(getattr(orig, "sqlite_errorname", "") or "")
 
 
+def _sqlstate(exc: BaseException) -> str:
+    """PostgreSQL's SQLSTATE code of a driver error ('' for other backends)."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    return str(getattr(orig, "sqlstate", "") or "")
+
+
 def is_busy(exc: BaseException) -> bool:
-    return _sqlite_error_name(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED"))
+    """Another writer held the lock too long (SQLite busy, PostgreSQL lock_timeout)."""
+    return _sqlite_error_name(exc).startswith(("SQLITE_BUSY", "SQLITE_LOCKED")) or (
+        _sqlstate(exc) == LOCK_NOT_AVAILABLE
+    )
 
 
 def translate_error(exc: BaseException, name: str) -> KetrefError | None:
@@ -73,8 +91,11 @@ def translate_error(exc: BaseException, name: str) -> KetrefError | None:
     Messages never carry SQL or parameters, so no patient text reaches a dialog or a log.
     """
     code = _sqlite_error_name(exc)
-    if code.startswith(("SQLITE_BUSY", "SQLITE_LOCKED")):
+    if is_busy(exc):
         return DatabaseBusyError(_BUSY)
+    server = translate_server_error(exc, name)
+    if server is not None:
+        return server
     if code.startswith("SQLITE_FULL"):
         return StorageFullError(
             "The disk is full, so the change was not saved (nothing was changed). "
@@ -98,5 +119,93 @@ def translate_error(exc: BaseException, name: str) -> KetrefError | None:
     if code.startswith("SQLITE_CANTOPEN"):
         return DatabaseRefusedError(
             f"{name} cannot be opened any more (moved, deleted, or its folder is not accessible)."
+        )
+    return None
+
+
+# Failures that come before the server answers carry no SQLSTATE, only libpq's words.
+_UNREACHABLE_WORDS = (
+    "connection refused",
+    "could not translate host name",
+    "no such file or directory",
+    "timeout expired",
+    "no route to host",
+    "network is unreachable",
+    "could not connect",
+)
+_LOST_WORDS = (
+    "server closed the connection",
+    "consuming input failed",
+    "connection is lost",
+    "connection is closed",
+    "terminating connection",
+    "ssl syscall error",
+    "eof detected",
+)
+
+
+def translate_server_error(exc: BaseException, where: str) -> KetrefError | None:
+    """The typed error for a PostgreSQL failure (None when it is not a server failure).
+
+    ``where`` names the server and database with the password already hidden; driver messages
+    are never copied into the text, as they may quote SQL.
+    """
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    if type(orig).__module__.split(".")[0] != "psycopg":
+        return None
+    state = _sqlstate(exc)
+    words = str(orig).lower()
+    if state == "28P01" or "password authentication failed" in words:
+        return DatabaseRefusedError(
+            f"The PostgreSQL server refused the password ({where}). Check the password in "
+            "~/.pgpass or your connection service file; ketref never stores one."
+        )
+    if "no password supplied" in words:
+        return DatabaseRefusedError(
+            f"The PostgreSQL server asks for a password and none was found ({where}). Put it "
+            "in ~/.pgpass (or the file PGPASSFILE names); ketref never stores one."
+        )
+    if state == "28000" or "no pg_hba.conf entry" in words:
+        return DatabaseRefusedError(
+            f"The PostgreSQL server does not let this user connect from here ({where}). Its "
+            "administrator must allow it (pg_hba.conf) or give you another user."
+        )
+    if state == "3D000" or re.search(r'database ".*" does not exist', words):
+        return DatabaseRefusedError(
+            f"There is no such database on the PostgreSQL server ({where}). Check its name; "
+            "a clinic's database is created once by the server's administrator (see the README)."
+        )
+    if "append-only" in words:  # the audit trail's triggers (migration 0004)
+        return PermissionRefusedError(
+            f"The PostgreSQL server refused this ({where}): audit events are append-only. "
+            "Nothing was changed."
+        )
+    if state == "42501" or "permission denied" in words:
+        return PermissionRefusedError(
+            f"The PostgreSQL server refused this to your database user ({where}): permission "
+            "denied. Nothing was changed; ask the administrator for the ketref role this needs "
+            "(ketref_reader to read, ketref_editor to save changes)."
+        )
+    if "ssl" in words and "not support" in words:
+        return DatabaseRefusedError(
+            f"The PostgreSQL server does not offer SSL, but the connection asks for it "
+            f"(sslmode) ({where}). Ask the administrator to enable SSL, or change sslmode."
+        )
+    lost = any(w in words for w in _LOST_WORDS) or (
+        isinstance(exc, DBAPIError) and exc.connection_invalidated
+    )
+    if not lost and (
+        state == "57P03"
+        or words.startswith("connection failed")
+        or any(w in words for w in _UNREACHABLE_WORDS)
+    ):
+        return ServerUnreachableError(
+            f"Cannot reach the PostgreSQL server ({where}): is it running, and are the host "
+            "and port right? Nothing was changed."
+        )
+    if lost or state.startswith(("08", "57P")):
+        return ServerUnreachableError(
+            f"The connection to the PostgreSQL server was lost ({where}). The unfinished step "
+            "was not saved (the server rolled it back); try again when the server is back."
         )
     return None

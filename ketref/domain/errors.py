@@ -33,6 +33,19 @@ class DatabaseRefusedError(KetrefError):
     """A database file ketref will not open: foreign, damaged, too new. It was left untouched."""
 
 
+class ServerUnreachableError(DatabaseRefusedError):
+    """The database server cannot be reached, or the connection to it was lost; retry later.
+
+    Nothing is half-saved: a lost connection rolls the server's transaction back.
+    """
+
+    retryable = True
+
+
+class PermissionRefusedError(KetrefError):
+    """The database server refused the operation to this user; nothing was changed."""
+
+
 class DatabaseBusyError(KetrefError):
     """Another window or command held the database longer than ketref waited; nothing changed.
 

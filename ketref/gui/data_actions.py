@@ -13,6 +13,7 @@ from PySide6.QtCore import QEvent, QObject
 from PySide6.QtGui import QAction
 
 from ketref.domain.enums import ItemKind
+from ketref.domain.roles import Role
 from ketref.gui.audit_view import AuditDialog
 from ketref.gui.backups_dialog import BackupsDialog
 from ketref.gui.library_session import LibrarySession
@@ -71,9 +72,13 @@ class DataActions(QObject):
         return action
 
     def _update_actions(self) -> None:
-        open_ = self.window.services is not None
-        for action in (self.import_action, self.export_action, self.audit_action):
+        services = self.window.services
+        open_ = services is not None
+        for action in (self.export_action, self.audit_action):
             action.setEnabled(open_)
+        may_edit = services is not None and services.maintenance.access()[1] >= Role.EDITOR
+        self.import_action.setEnabled(may_edit)
+        self.import_action.setToolTip("" if may_edit or not open_ else Role.EDITOR.needed)
 
     def refresh_window(self) -> None:
         """Show what changed (after an import): re-attach, staying on the same page."""

@@ -43,6 +43,7 @@ from ketref.gui.ui_state import (
 )
 
 if TYPE_CHECKING:
+    from ketref.gui.change_watch import ChangeWatch
     from ketref.gui.clinic_dialog import ClinicDialog
     from ketref.gui.handouts_page import HandoutsPage
     from ketref.gui.screening_page import ScreeningPage
@@ -79,6 +80,7 @@ class MainWindow(QMainWindow):
         self.first_list = first_list
         self._data_dir = data_dir
         self._review: ReviewSummary | None = None
+        self._watch: ChangeWatch | None = None
         self.screening_page: ScreeningPage | None = None
         self.handouts_page: HandoutsPage | None = None
         self.setWindowTitle("ketref — ketamine therapy reference")
@@ -214,7 +216,8 @@ class MainWindow(QMainWindow):
             keys = [f"Ctrl+{number}"]
             go_menu.addAction(self._action(PAGE_LABELS[page], keys, partial(self.show_page, page)))
         self.tools_menu = menus.addMenu("&Tools")
-        self.tools_menu.addAction(self._action("Clinic profile…", [], self.edit_clinic))
+        self.clinic_action = self._action("Clinic profile…", [], self.edit_clinic)
+        self.tools_menu.addAction(self.clinic_action)
         self.tools_menu.addAction(
             self._action("Forget recent folders", [], self.forget_recent_folders)
         )
@@ -232,6 +235,18 @@ class MainWindow(QMainWindow):
         self.search_controller.attach(services.catalogue)
         self._build_pages(services)
         self._set_enabled(True)
+        from ketref.domain.roles import Role  # after the first paint, like the services
+        from ketref.gui.change_watch import ChangeWatch
+
+        _user, role = services.maintenance.access()  # on a shared server: what this user may do
+        may_edit = role >= Role.EDITOR
+        self.clinic_action.setEnabled(may_edit)
+        self.clinic_action.setToolTip("" if may_edit else Role.EDITOR.needed)
+        if self._watch is None:
+            self._watch = ChangeWatch(self._change_marker, self)
+            self._watch.changed.connect(self._changed_elsewhere)
+        else:
+            self._watch.restart()
         self._review = review = services.catalogue.review_summary()
         version = services.content.status().content_version or "none"
         self.statusBar().showMessage(
@@ -242,6 +257,17 @@ class MainWindow(QMainWindow):
         if self.first_list is not None:
             self.first_list.write(self.browser.items_model.rows())
         self.search.setFocus()
+
+    def _change_marker(self) -> tuple[int | None, int | None] | None:
+        # None while detached (a restore may be moving the files): nothing is read then
+        return self.services.catalogue.changes() if self.services is not None else None
+
+    def _changed_elsewhere(self) -> None:
+        """Saved in another window or on another workstation: show the new version of the item
+        on screen (lists keep their place; they refresh when next opened)."""
+        if self.browser.shown is not None:
+            self.browser.show_place(self.browser.shown, visit=False)
+        self.statusBar().showMessage("Updated with changes saved elsewhere.", 5000)
 
     def detach(self) -> None:
         """The library is being closed (for a restore): searching and pages wait."""
@@ -384,6 +410,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        if self._watch is not None:
+            self._watch.stop()
         self.search_controller.detach()
         if self.handouts_page is not None:
             self.handouts_page.shutdown()

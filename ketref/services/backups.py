@@ -55,6 +55,9 @@ class StartupBackup:
     removed: tuple[BackupInfo, ...] = ()
 
 
+NAME_RACE_ATTEMPTS = 5  # processes backing up one library within the same second
+
+
 class BackupStore:
     """Backups of the database file ``database`` kept in ``folder``."""
 
@@ -116,13 +119,24 @@ class BackupStore:
         """
         source = self._source()
         now = self._clock()
-        if destination is None or destination.is_dir():
-            destination = backup_path(destination or self.folder, source.stem, kind, now)
-        elif destination.exists():
-            raise BackupError(f"{destination} already exists; choose another name.")
+        if destination is not None and not destination.is_dir():
+            if destination.exists():
+                raise BackupError(f"{destination} already exists; choose another name.")
+            remove_stale_partials(self.folder, source.stem)
+            path = backup_sqlite(source, destination, progress=progress)
+            return BackupInfo(path, kind, now, path.stat().st_size, verified=True)
+        folder = destination or self.folder
         remove_stale_partials(self.folder, source.stem)
-        path = backup_sqlite(source, destination, progress=progress)
-        return BackupInfo(path, kind, now, path.stat().st_size, verified=True)
+        for _attempt in range(NAME_RACE_ATTEMPTS):
+            chosen = backup_path(folder, source.stem, kind, now)
+            try:
+                path = backup_sqlite(source, chosen, progress=progress)
+            except BackupError as exc:  # another process took that free name this second
+                if not isinstance(exc.__cause__, FileExistsError):
+                    raise
+                continue
+            return BackupInfo(path, kind, now, path.stat().st_size, verified=True)
+        raise BackupError(f"Could not find a free backup name in {folder}.")
 
     def rotate(self) -> list[BackupInfo]:
         """Delete the automatic backups the retention policy no longer needs; return them."""

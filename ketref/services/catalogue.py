@@ -173,6 +173,12 @@ class CatalogueService:
 
     # --- search --------------------------------------------------------------------------
 
+    def changes(self) -> tuple[int | None, int | None]:
+        """A marker that moves with every content load, audited edit and import, from any
+        window or workstation: two indexed MAX() reads, cheap enough to poll every few seconds."""
+        with self._db.read() as session:
+            return repo.content_fingerprint(session)
+
     def search(self, text: str, limit: int = 20) -> SearchResult:
         """Ranked matches over every kind; a miss is an empty result, never "no risk".
 

@@ -18,6 +18,7 @@ from ketref.db.seed import (
     unchanged_report,
 )
 from ketref.domain.clock import Clock, system_clock
+from ketref.domain.roles import Role
 from ketref.services.catalogue import current_actor
 
 
@@ -51,7 +52,14 @@ class ContentService:
                         reindex(session)
                 return unchanged
         bundle = read_content_folder(self._content_dir)
-        with self._db.write() as session:
+        if self._db.role < Role.OWNER:  # a shared library's releases are loaded by its owner
+            return LoadReport(
+                version=bundle.release.version,
+                loaded=False,
+                reason=f"content {bundle.release.version} was not loaded: loading a release "
+                f"needs the {Role.OWNER.server_name} role",
+            )
+        with self._db.write(needs=Role.OWNER) as session:
             return load_bundle(
                 session,
                 bundle,

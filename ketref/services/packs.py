@@ -150,6 +150,8 @@ class PackService:
             plan = db_packs.plan_import(session, pack, overwrite_local=overwrite_local)
             if plan.report.conflicts and not overwrite_local:
                 raise PackConflictError(plan.report.conflicts)
+            if not plan.report.changes_anything:  # it did: the same pack, imported meanwhile
+                return plan.report
             db_packs.apply_import(session, pack, plan, actor=current_actor(), now=self._clock())
         plan.report.imported = True
         plan.report.backup = backup

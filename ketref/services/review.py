@@ -22,6 +22,7 @@ from ketref.domain.clock import Clock, system_clock
 from ketref.domain.document_diff import FieldChange, diff_documents
 from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.errors import BadInputError, NotFoundError
+from ketref.domain.roles import Role
 from ketref.services.catalogue import current_actor
 
 DUE_WITHIN_DAYS = 90
@@ -93,10 +94,11 @@ class ReviewService:
         if due <= today:
             raise BadInputError(f"the next review date {due} must be after the review date {today}")
         reviewer = reviewer or current_actor()
-        with self._db.write() as session:
+        with self._db.write(needs=Role.APPROVER) as session:
             row, document = _current(session, kind, slug)
             before = item_from_document(kind, slug, document)
-            after = before.model_copy(update={"reviewed": today, "review_due": due})
+            data = {**before.model_dump(by_alias=True), "reviewed": today, "review_due": due}
+            after = type(before).model_validate(data)
             reason = f"reviewed by {reviewer}" + (f": {note}" if note else "")
             version = repo.save_local_edit(
                 session, row, after, actor=reviewer, now=now, reason=reason
@@ -122,7 +124,7 @@ class ReviewService:
         """
         now = self._clock()
         approver = approver or current_actor()
-        with self._db.write() as session:
+        with self._db.write(needs=Role.APPROVER) as session:
             row = items_db.head_row(session, kind, slug)
             if row is None:
                 raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")

@@ -124,7 +124,7 @@ class Workspace:
             db=db,
             catalogue=catalogue,
             content=content,
-            maintenance=MaintenanceService(db, self.backups),
+            maintenance=MaintenanceService(db, self.backups, self.content_dir, self.clock),
             load_report=report,
             screening=ScreeningService(db, self.clock),
             packs=PackService(db, self.backups, self.clock),

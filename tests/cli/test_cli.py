@@ -134,6 +134,7 @@ def test_content_status(capsys, shipped_home: Path) -> None:
     assert json.loads(out)["content_version"] == shipped_version()
 
 
+@pytest.mark.sqlite_only("SQLite backup and restore (tests/postgres covers the server's)")
 def test_db_check_backup_restore(capsys, shipped_home: Path, tmp_path: Path) -> None:
     code, out, _ = run(capsys, "--home", str(shipped_home), "db", "check", "--json")
     assert code == 0

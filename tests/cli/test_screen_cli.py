@@ -186,6 +186,7 @@ def test_missing_file_and_folder(capsys, tmp_path: Path) -> None:
     assert "is a folder" in err
 
 
+@pytest.mark.sqlite_only("compares the SQLite file")
 def test_unknown_diagnosis_is_refused_and_database_unchanged(
     capsys, shipped_home: Path, tmp_path: Path
 ) -> None:

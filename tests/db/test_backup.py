@@ -13,7 +13,7 @@ from ketref.domain.enums import ItemKind
 from ketref.domain.errors import BadInputError
 from tests.conftest import file_hash, logical_snapshot
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.sqlite_only("SQLite files, backups and WAL")]
 
 
 def test_backup_contains_commits_still_in_the_wal(services, tmp_path: Path) -> None:

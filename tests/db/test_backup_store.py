@@ -13,7 +13,7 @@ from ketref.services.backups import BackupStore
 from ketref.services.workspace import Workspace
 from tests.conftest import FIXED_NOW
 
-pytestmark = pytest.mark.db
+pytestmark = [pytest.mark.db, pytest.mark.sqlite_only("SQLite files, backups and WAL")]
 
 
 def _store(ws: Workspace, days: float = 0) -> BackupStore:

@@ -141,6 +141,7 @@ def test_newer_user_version_is_refused(tmp_path: Path) -> None:
         _open(path, tmp_path / "b")
 
 
+@pytest.mark.sqlite_only("a damaged SQLite file")
 def test_truncated_database_is_refused_as_damaged(tmp_path: Path, workspace: Workspace) -> None:
     workspace.open().close()
     path = workspace.paths.database

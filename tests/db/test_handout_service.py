@@ -15,6 +15,7 @@ from ketref.domain.printing import ClinicProfile, Personalisation, PrintOptions
 from ketref.services.files import ExportError
 from ketref.services.handouts import HandoutRequest, ScheduleRequest
 from ketref.services.workspace import Services
+from tests.conftest import logical_snapshot
 from tests.pdf.pdf_inspect import metadata_values, normalize, page_texts
 
 pytestmark = pytest.mark.db
@@ -55,9 +56,9 @@ def test_personal_details_are_never_stored_or_logged(
     request = HandoutRequest(slugs=("after-your-session",), personal=_personal())
     shipped_services.handouts.export(request, tmp_path / "one.pdf")
     assert MARKER not in caplog.text
+    assert not any(MARKER in row for row in logical_snapshot(shipped_services))
     database = shipped_services.db.target.path
-    assert database is not None
-    for file in (database, Path(f"{database}-wal")):
+    for file in (database, Path(f"{database}-wal")) if database else ():
         if file.exists():
             assert MARKER.encode() not in file.read_bytes()
 

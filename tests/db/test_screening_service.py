@@ -111,16 +111,14 @@ def test_clinic_thresholds_are_stored_validated_and_audited(shipped_services: Se
 
 
 def test_invalid_thresholds_change_nothing(shipped_services: Services) -> None:
-    path = shipped_services.db.target.path
-    assert path is not None
-    before = logical_snapshot(path)
+    before = logical_snapshot(shipped_services)
     with pytest.raises(BadInputError, match="must be above the consider-delaying"):
         shipped_services.screening.save_clinic_thresholds(
             BloodPressure(150, 95), BloodPressure(150, 100)
         )
     with pytest.raises(BadInputError, match="outside the sensible range"):
         BloodPressure(300, 90)
-    assert logical_snapshot(path) == before
+    assert logical_snapshot(shipped_services) == before
 
 
 DAMAGED = [

@@ -125,7 +125,7 @@ def test_postgresql_driver_is_inside(run_app) -> None:
     """A clinic's PostgreSQL URL reaches the driver (refused here: nothing listens on port 9)."""
     result = run_app("--db", "postgresql+psycopg://ketref@127.0.0.1:9/ketref", "content", "status")
     assert result.returncode == 2
-    assert "OperationalError" in result.stderr
+    assert "Cannot reach the PostgreSQL server" in result.stderr
     assert "No module" not in result.stderr
 
 

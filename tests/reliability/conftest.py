@@ -11,7 +11,7 @@ import pytest
 
 from ketref.paths import AppPaths
 from ketref.services.workspace import Services, Workspace
-from tests.conftest import file_hash, make_workspace
+from tests.conftest import FIXTURE_CONTENT, file_hash, make_workspace, use_backend_database
 from tests.reliability.harness import UNPRIVILEGED, home_with, run_worker, tree
 
 
@@ -25,12 +25,16 @@ def seeded_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def data_dir(tmp_path: Path, seeded_template: Path) -> Path:
-    """A ketref home (data, config, logs, backups) under tmp_path with a seeded library."""
+def data_dir(
+    tmp_path: Path, seeded_template: Path, request: pytest.FixtureRequest, db_backend: str
+) -> Path:
+    """A ketref home (data, config, logs, backups) under tmp_path with a seeded library on the
+    test's backend."""
     home = tmp_path / "home"
     paths = AppPaths.resolve(home)
     paths.ensure()
     shutil.copy2(seeded_template, paths.database)
+    use_backend_database(request, db_backend, FIXTURE_CONTENT)
     return home
 
 

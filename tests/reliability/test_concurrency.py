@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
 from pathlib import Path
@@ -11,10 +12,18 @@ import pytest
 from ketref.db.engine import ConnectionSettings, DatabaseTarget
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import DatabaseBusyError, EditConflictError
-from ketref.paths import AppPaths
-from ketref.services.workspace import Workspace
-from tests.conftest import FIXTURE_CONTENT, fixed_clock
-from tests.reliability.harness import finish, integrity_ok, start_worker, wait_for
+from ketref.paths import DATABASE_ENV, AppPaths
+from ketref.services.workspace import Services, Workspace
+from tests.conftest import FIXTURE_CONTENT, fixed_clock, make_workspace
+from tests.reliability.harness import (
+    export_payload,
+    finish,
+    integrity_ok,
+    start_worker,
+    wait_for,
+    with_clones,
+    write_pack,
+)
 
 pytestmark = pytest.mark.db
 
@@ -26,7 +35,7 @@ def _workspace(home: Path, settings: ConnectionSettings | None = None) -> Worksp
     paths = AppPaths.resolve(home)
     return Workspace(
         paths,
-        DatabaseTarget.parse(paths.database),
+        DatabaseTarget.parse(os.environ.get(DATABASE_ENV) or paths.database),
         FIXTURE_CONTENT,
         clock=fixed_clock,
         settings=settings or ConnectionSettings(),
@@ -67,7 +76,8 @@ def test_cc01_two_processes_editing_one_item_lose_no_edit(data_dir: Path, tmp_pa
             assert sum(e.actor == f"worker-{tag}" for e in events) == EDITS_PER_PROCESS
     finally:
         services.close()
-    assert integrity_ok(AppPaths.resolve(data_dir).database)
+    if DATABASE_ENV not in os.environ:
+        assert integrity_ok(AppPaths.resolve(data_dir).database)
 
 
 @pytest.mark.slow
@@ -79,7 +89,8 @@ def test_cc02_lock_held_too_long_is_busy_then_the_same_save_works(data_dir: Path
     services = _workspace(data_dir, quick).open()
     try:
         before = services.catalogue.get_item(KIND, SLUG)
-        proc = start_worker("hold-lock", db=str(AppPaths.resolve(data_dir).database), seconds=1.5)
+        target = services.db.target
+        proc = start_worker("hold-lock", db=str(target.path or target.url), seconds=1.5)
         wait_for(proc, "ready")
         started = time.monotonic()
         with pytest.raises(DatabaseBusyError, match=r"busy.*Nothing was changed; try again"):
@@ -125,6 +136,7 @@ def test_cc04_second_editor_gets_a_conflict_not_a_lost_update(data_dir: Path) ->
         window_b.close()
 
 
+@pytest.mark.sqlite_only("SQLite backups")
 @pytest.mark.slow
 def test_cc05_backups_while_another_process_writes_are_consistent(
     data_dir: Path, tmp_path: Path
@@ -161,3 +173,49 @@ def test_cc05_backups_while_another_process_writes_are_consistent(
     assert result["max_latency"] < 2.0
     assert counts == sorted(counts)
     assert counts[-1] > counts[0]
+
+
+def _start_at_once(task: str, count: int, tmp_path: Path, **args: object) -> list[dict]:
+    """Start ``count`` workers, wait until each is ready, then let them all go at once."""
+    go = tmp_path / f"go-{task}"
+    procs = [start_worker(task, go=str(go), **args) for _ in range(count)]
+    for proc in procs:
+        wait_for(proc, "ready")
+    go.touch()
+    return [finish(proc) for proc in procs]
+
+
+@pytest.mark.slow
+def test_rt14_workstations_starting_at_once_on_an_empty_library(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """RT-14: four processes open one empty library at the same moment (a missing SQLite file,
+    or an empty PostgreSQL database): every one succeeds, the schema is created once, and
+    exactly one of them loads the content."""
+    home = workspace.paths.data.parent
+    results = _start_at_once("start", 4, tmp_path, home=str(home))
+    assert all(r["ok"] for r in results), results
+    assert sum(r["loaded"] for r in results) == 1
+    services = make_workspace(home).open()
+    try:
+        loads = services.audit.events(100, action="load-shipped")
+        assert len(loads) == 1
+        assert services.content.status().counts["contraindications"] == 2
+    finally:
+        services.close()
+
+
+@pytest.mark.slow
+def test_cc07_one_pack_imported_twice_at_once_adds_once(
+    opened: Services, data_dir: Path, tmp_path: Path
+) -> None:
+    """CC-07: two processes import the same pack at the same moment: its new items are added
+    once, one import reports them as added and the other, truthfully, that nothing changed."""
+    pack = write_pack(tmp_path / "p.json", with_clones(export_payload(opened, tmp_path), 5))
+    before = opened.content.status().counts["side-effects"]
+    results = _start_at_once("import-pack", 2, tmp_path, home=str(data_dir), pack=str(pack))
+    assert sorted(r["added"] for r in results) == [0, 5]
+    assert sorted(r["imported"] for r in results) == [False, True]
+    assert opened.content.status().counts["side-effects"] == before + 5
+    imports = opened.audit.events(100, action="import-pack")
+    assert len(imports) == 1

@@ -126,6 +126,7 @@ def test_db01_import_that_returned_survives_a_kill(
 # --- DB-02, DB-03, DB-14: refused at start, recovery -----------------------------------------
 
 
+@pytest.mark.sqlite_only("SQLite files")
 def test_db02_truncated_library_offers_newest_backup_and_recovers(
     ws: Workspace, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -174,6 +175,7 @@ def test_db02_truncated_library_offers_newest_backup_and_recovers(
         services.close()
 
 
+@pytest.mark.sqlite_only("SQLite files")
 def test_restore_moves_the_current_library_aside_with_its_wal(
     ws: Workspace, tmp_path: Path
 ) -> None:
@@ -204,6 +206,7 @@ def test_restore_moves_the_current_library_aside_with_its_wal(
     kept.close()
 
 
+@pytest.mark.sqlite_only("SQLite files")
 def test_db02_damaged_library_without_backup_is_left_alone(ws: Workspace) -> None:
     """DB-02: with no verified backup, nothing is moved or created; the message says so."""
     database = ws.paths.database
@@ -243,6 +246,7 @@ def test_db03_another_programs_database_is_never_moved(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("notes")) == ["notes.db"]
 
 
+@pytest.mark.sqlite_only("SQLite files")
 def test_db14_newer_schema_is_refused_without_migration_or_backup(ws: Workspace) -> None:
     """DB-14: alembic_version from a newer ketref: "please update", no migration attempted,
     no backup written, the file unchanged, and recovery does not replace it."""
@@ -332,6 +336,7 @@ def test_db05_random_page_damage_is_detected_or_harmless(
         assert view == healthy_view
 
 
+@pytest.mark.sqlite_only("SQLite files")
 def test_db05_damage_found_while_open_stops_all_writes(opened: Any) -> None:
     """DB-05: damage that appears while the library is open (no start-up check in between) is
     reported as a typed error on first access, and after that nothing more is written."""
@@ -362,6 +367,7 @@ def _read_all(services: Any) -> None:
 # --- DB-07 ---------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("SQLite files")
 def test_db07_backup_includes_commits_still_in_the_wal(opened: Any, tmp_path: Path) -> None:
     """DB-07: with checkpoints off, 1,000 committed rows live only in the -wal file; the backup
     (temp name, integrity_check, rename) holds every one of them."""
@@ -389,6 +395,7 @@ def test_db07_backup_includes_commits_still_in_the_wal(opened: Any, tmp_path: Pa
 
 
 @posix_only
+@pytest.mark.sqlite_only("SQLite files")
 def test_db08_disk_full_during_the_daily_backup(ws: Workspace) -> None:
     """DB-08: the disk fills while the daily backup is written (RLIMIT_FSIZE in a child): a
     warning, older backups and the library untouched, no partial file, the failure recorded;
@@ -417,6 +424,7 @@ def test_db08_disk_full_during_the_daily_backup(ws: Workspace) -> None:
     assert ws.backups.failing_since() is None
 
 
+@pytest.mark.sqlite_only("SQLite files")
 @pytest.mark.slow
 def test_db08_sigkill_mid_backup_leaves_no_backup_and_the_library_unchanged(ws: Workspace) -> None:
     """DB-08 / DB-01: a child is SIGKILLed in the middle of copying a backup: no file under the
@@ -478,6 +486,7 @@ def _full_disk(services: Any) -> dict[str, bool]:
     return switch
 
 
+@pytest.mark.sqlite_only("SQLite files")
 def test_db10_disk_full_during_an_edit_changes_nothing_and_retry_works(opened: Any) -> None:
     """DB-10: the disk fills while an edit commits: "disk is full", the library exactly as
     before and intact; once space is freed the same save succeeds without a restart."""
@@ -494,6 +503,7 @@ def test_db10_disk_full_during_an_edit_changes_nothing_and_retry_works(opened: A
     assert detail.item.summary == long_text.strip()
 
 
+@pytest.mark.sqlite_only("SQLite files")
 def test_db10_disk_full_during_a_pack_import_rolls_it_all_back(opened: Any, tmp_path: Path) -> None:
     """DB-10 with CP-06: a 40-item import hits a full disk: nothing of it is stored."""
     pack = write_pack(tmp_path / "p.json", with_clones(export_payload(opened, tmp_path), 40))
@@ -603,6 +613,7 @@ def test_db12_every_released_schema_opens_with_content_preserved(
 # --- DB-16 ---------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("SQLite files")
 def test_db16_settings_hold_on_connections_from_worker_threads(opened: Any) -> None:
     """DB-16: pragmas are set on every pooled connection, also those made in worker threads."""
     seen: list[tuple[int, ...]] = []
@@ -624,6 +635,7 @@ def test_db16_settings_hold_on_connections_from_worker_threads(opened: Any) -> N
     assert seen == [(1, 5000, 1, 0)] * 4
 
 
+@pytest.mark.sqlite_only("SQLite files")
 def test_db16_rolled_back_ddl_leaves_no_table(opened: Any) -> None:
     """DB-16: DDL inside a transaction that is rolled back leaves no table behind."""
 

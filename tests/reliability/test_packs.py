@@ -17,7 +17,7 @@ from ketref.content.packs import MAX_PACK_BYTES, MAX_YAML_PACK_BYTES, checksum, 
 from ketref.domain.enums import ItemKind
 from ketref.domain.packs import ConflictReason, PackConflictError, PackError
 from ketref.services.workspace import Services
-from tests.conftest import make_workspace
+from tests.conftest import FIXTURE_CONTENT, make_workspace, use_backend_database
 from tests.reliability.harness import (
     export_payload,
     home_with,
@@ -40,12 +40,10 @@ def payload(opened: Services, tmp_path: Path) -> dict[str, Any]:
 
 def _refused(services: Services, pack: Path, match: str) -> PackError:
     """Import ``pack``, expect PackError matching ``match``, and prove nothing changed."""
-    database = services.db.target.path
-    assert database is not None
-    before = logical_snapshot(database)
+    before = logical_snapshot(services)
     with pytest.raises(PackError, match=match) as info:
         services.packs.import_pack(pack)
-    assert logical_snapshot(database) == before
+    assert logical_snapshot(services) == before
     return info.value
 
 
@@ -212,13 +210,11 @@ def test_cp05_mutated_packs_import_or_are_refused_cleanly(
     elif isinstance(node, dict):
         node[data.draw(st.text(min_size=1, max_size=8))] = data.draw(st.integers())
     pack = write_pack(tmp_path / "m.json", mutated)
-    database = opened.db.target.path
-    assert database is not None
-    before = logical_snapshot(database)
+    before = logical_snapshot(opened)
     try:
         opened.packs.import_pack(pack)
     except (PackError, PackConflictError):
-        assert logical_snapshot(database) == before
+        assert logical_snapshot(opened) == before
 
 
 # --- CP-06 ---------------------------------------------------------------------------------
@@ -437,12 +433,10 @@ def test_import_over_a_local_edit_reports_the_conflict_and_refuses(
     assert [(c.name, c.reason) for c in preview.conflicts] == [
         (f"{KIND.value}/{SLUG}", ConflictReason.LOCAL_EDIT)
     ]
-    database = opened.db.target.path
-    assert database is not None
-    before = logical_snapshot(database)
+    before = logical_snapshot(opened)
     with pytest.raises(PackConflictError, match=f"{KIND.value}/{SLUG}.*--overwrite-local"):
         opened.packs.import_pack(pack)
-    assert logical_snapshot(database) == before
+    assert logical_snapshot(opened) == before
     report = opened.packs.import_pack(pack, overwrite_local=True)
     assert report.updated == [f"{KIND.value}/{SLUG}"]
     assert opened.catalogue.get_item(KIND, SLUG).item.summary == "The other clinic's wording."
@@ -486,7 +480,14 @@ _text = st.text(
     fmt=st.sampled_from(["json", "yaml"]),
 )
 def test_cp13_export_then_import_into_a_fresh_library_is_identical(
-    summary: str, title: str, fmt: str, opened: Services, tmp_path: Path, seeded_template: Path
+    summary: str,
+    title: str,
+    fmt: str,
+    opened: Services,
+    tmp_path: Path,
+    seeded_template: Path,
+    request: pytest.FixtureRequest,
+    db_backend: str,
 ) -> None:
     """CP-13: any Unicode (markup like ``<img src=x>`` and ``&`` included) survives export and
     import into a fresh library exactly; two exports of the same library are byte-identical."""
@@ -498,6 +499,7 @@ def test_cp13_export_then_import_into_a_fresh_library_is_identical(
     opened.packs.export(second)
     assert first.read_bytes() == second.read_bytes()
     fresh_home = home_with(seeded_template, tmp_path / f"fresh-{abs(hash((summary, fmt)))}")
+    use_backend_database(request, db_backend, FIXTURE_CONTENT)  # a second server database
     fresh = make_workspace(fresh_home).open()
     try:
         report = fresh.packs.import_pack(first)

@@ -218,6 +218,7 @@ def test_pv05_existing_folders_are_tightened_to_owner_only(tmp_path: Path) -> No
 # --- deleting data really removes it (issue 7, PV) -------------------------------------------
 
 
+@pytest.mark.sqlite_only("SQLite free pages and WAL")
 def test_deleted_text_is_gone_from_the_files(opened: Services) -> None:
     """secure_delete plus a truncating checkpoint: a deleted row's text is in neither the
     database file nor its -wal afterwards."""

@@ -24,7 +24,7 @@ from ketref.db import migrate
 from ketref.db.engine import DatabaseTarget, inspect_sqlite_file
 from ketref.db.errors import DatabaseTooNewError, IndexDamageError
 from ketref.db.health import Integrity
-from ketref.domain.errors import BadInputError, ContentError
+from ketref.domain.errors import BadInputError, ContentError, PermissionRefusedError
 from ketref.domain.packs import PackError
 from ketref.domain.patient import template
 from ketref.domain.printing import ClinicProfile
@@ -33,8 +33,8 @@ from ketref.paths import AppPaths
 from ketref.services.recovery import DatabaseProblem, RecoveryNeededError
 from ketref.services.screening import load_patient_file
 from ketref.services.workspace import Services, Workspace
+from tests.backends import PgTemplates
 from tests.conftest import FIXTURE_CONTENT, file_hash, fixed_clock, make_workspace
-from tests.reliability import postgres
 from tests.reliability.harness import (
     damage_index,
     export_payload,
@@ -151,6 +151,7 @@ def test_rt01_content_folder_reads_are_bounded(tmp_path: Path, kind: str) -> Non
 # --- RT-04 -----------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("SQLite index pages")
 def test_rt04_index_only_damage_is_one_finding_everywhere_and_reindexed(ws: Workspace) -> None:
     """RT-04: a key changed in an index page (rows intact). quick_check passes; before, the
     start-up passed, `db check` said DAMAGED and `db recover` said "healthy". Now the start-up
@@ -178,6 +179,7 @@ def test_rt04_index_only_damage_is_one_finding_everywhere_and_reindexed(ws: Work
     assert len(copies) == 1 and not integrity_ok(copies[0])  # the file exactly as it was
 
 
+@pytest.mark.sqlite_only("SQLite index pages")
 def test_rt04_db_recover_rebuilds_indexes_instead_of_calling_them_healthy(ws: Workspace) -> None:
     """RT-04: `db recover` on index-only damage rebuilds the indexes (no backup restored)."""
     database = ws.paths.database
@@ -205,6 +207,7 @@ def test_rt04_a_check_that_fails_on_rows_is_damage_not_an_index_repair() -> None
 
 
 @posix_only
+@pytest.mark.sqlite_only("the library's file path")
 @pytest.mark.parametrize("kind", ["device", "fifo", "folder"])
 def test_rt05_non_regular_file_at_the_library_path_is_never_moved(ws: Workspace, kind: str) -> None:
     """RT-05: `db recover` renamed a device node aside and put a database in its place. Now a
@@ -296,6 +299,7 @@ def loose_umask() -> Iterator[None]:
 
 
 @posix_only
+@pytest.mark.sqlite_only("SQLite backups")
 @pytest.mark.usefixtures("loose_umask")
 def test_rt09_backup_partial_is_owner_only_from_the_first_byte(opened: Services) -> None:
     """RT-09: a backup's .partial file was created 0644 and chmod-ed only at the end; under a
@@ -342,6 +346,7 @@ def _set_schema(database: Path, revision: str, user_version: int | None = None) 
             conn.execute(f"PRAGMA user_version = {int(user_version)}")
 
 
+@pytest.mark.sqlite_only("a SQLite file's stamps (PostgreSQL: rt10 below)")
 def test_rt10_a_newer_revision_id_is_named_not_schema_2_of_2(ws: Workspace) -> None:
     """RT-10: an unknown (newer) revision id said "schema 2, this app knows up to 2". The
     message now names the revision and the newest one this version knows."""
@@ -366,6 +371,7 @@ def test_rt10_server_databases_are_not_called_schema_0() -> None:
     assert "'0009_newer'" in str(info.value)
 
 
+@pytest.mark.sqlite_only("a SQLite file's stamps")
 @pytest.mark.parametrize("argv", [["db", "check"], ["list", "indications"]], ids=" ".join)
 def test_rt10_old_alembic_version_on_a_newer_schema_is_a_clear_refusal(
     capsys: pytest.CaptureFixture[str], shipped_home: Path, argv: list[str]
@@ -384,6 +390,7 @@ def test_rt10_old_alembic_version_on_a_newer_schema_is_a_clear_refusal(
     assert file_hash(database) == before
 
 
+@pytest.mark.sqlite_only("a SQLite file's stamps and backup")
 def test_rt10_an_upgrade_that_fails_is_a_refusal_with_the_backup_named(
     capsys: pytest.CaptureFixture[str], shipped_home: Path
 ) -> None:
@@ -417,6 +424,7 @@ def test_rt10_one_bad_item_in_a_pack_is_one_problem(opened: Services, tmp_path: 
 # --- RT-11 -----------------------------------------------------------------------------------
 
 
+@pytest.mark.sqlite_only("SQLite triggers (PostgreSQL: rt11 below)")
 def test_rt11_audit_events_are_append_only_in_the_database(opened: Services) -> None:
     """RT-11 (PV-06): UPDATE and DELETE on audit events are refused by the database itself,
     through ketref's own sessions and by a hand-run SQL statement alike; inserts still work."""
@@ -436,13 +444,12 @@ def test_rt11_audit_events_are_append_only_in_the_database(opened: Services) -> 
             assert conn.execute("SELECT * FROM audit_event ORDER BY id").fetchall() == rows
 
 
-@pytest.fixture(scope="module")
-def postgres_url() -> Iterator[str]:
-    reason = postgres.unavailable()
-    if reason is not None:
-        pytest.skip(reason)
-    with postgres.throwaway_cluster() as url:
-        yield url
+@pytest.fixture
+def postgres_url(pg_templates: PgTemplates) -> Iterator[str]:
+    """A library holding the fixture content on the session's throwaway cluster."""
+    name = pg_templates.fresh(FIXTURE_CONTENT)
+    yield pg_templates.cluster.url(name)
+    pg_templates.drop(name)
 
 
 @pytest.mark.postgres
@@ -463,7 +470,7 @@ def test_rt11_audit_events_are_append_only_on_postgresql(postgres_url: str, tmp_
             "DELETE FROM audit_event",
             "TRUNCATE audit_event",
         ):
-            refused = pytest.raises(sqlalchemy.exc.DBAPIError, match="append-only")
+            refused = pytest.raises(PermissionRefusedError, match="append-only")
             with refused, services.db.write() as session:
                 session.execute(sqlalchemy.text(statement))
         with services.db.read() as session:

@@ -55,6 +55,7 @@ def _assert_not_called_damage(stderr: str, returncode: int) -> None:
 
 
 @posix_only
+@pytest.mark.sqlite_only("a full disk under a SQLite file")
 def test_rt02_full_disk_is_not_damage(shipped_home: Path, tmp_path: Path) -> None:
     """RT-02, as reported: the home on a tmpfs filled to the last byte. Every command says
     "could not write: the disk is full…; nothing was changed", never "damaged" or "db recover",
@@ -93,6 +94,7 @@ def test_rt02_full_disk_is_not_damage(shipped_home: Path, tmp_path: Path) -> Non
 
 
 @posix_only
+@pytest.mark.sqlite_only("the SQLite file's size limit")
 @pytest.mark.parametrize("argv", [*READ_COMMANDS, ["db", "backup"]], ids=" ".join)
 def test_rt02_file_size_limit_is_not_damage(shipped_home: Path, argv: list[str]) -> None:
     """RT-02: an RLIMIT_FSIZE below the library's size gives the same plain refusal."""
@@ -118,6 +120,7 @@ def _read_only_tree(root: Path) -> None:
 
 
 @posix_only
+@pytest.mark.sqlite_only("a read-only SQLite library")
 def test_rt03_read_only_home_reads_work_and_writes_are_one_line(shipped_home: Path) -> None:
     """RT-03, as reported: a read-only home (folders 0555, files 0444, as a non-root user).
     Logging set-up no longer ends in a traceback with exit 1: commands that only read work
@@ -207,6 +210,7 @@ HEADLESS_UNSET = {"DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"}
 
 
 @posix_only
+@pytest.mark.sqlite_only("SQLite restore")
 def test_rt12_restore_while_another_ketref_has_the_library_open_is_refused(
     data_dir: Path,
 ) -> None:

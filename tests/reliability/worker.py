@@ -53,12 +53,15 @@ def import_pack(
     ready_at: int | None = None,
     ready_on_commit: bool = False,
     hang_after: bool = False,
+    go: str | None = None,
 ) -> None:
     """Import ``pack``; hang before the ``ready_at``-th SQL statement, before COMMIT, or after
-    the import returned (services still open, nothing checkpointed)."""
+    the import returned (services still open, nothing checkpointed). With ``go``, start the
+    import when that file appears (concurrent imports)."""
     from sqlalchemy import event
 
     services = _open(home)
+    _wait_for_go(go)
     engine = services.db.engine
     count = 0
 
@@ -77,7 +80,34 @@ def import_pack(
     report = services.packs.import_pack(Path(pack))
     if hang_after:
         _ready_and_hang()
-    print(json.dumps({"ok": True, "added": len(report.added), "statements": count}))
+    print(
+        json.dumps(
+            {
+                "ok": True,
+                "added": len(report.added),
+                "imported": report.imported,
+                "statements": count,
+            }
+        )
+    )
+
+
+def start(home: str, go: str) -> None:
+    """RT-14: open the library (create, migrate, load the shipped content) when ``go`` appears;
+    report what the content load did, or the error."""
+    from ketref.domain.errors import KetrefError
+
+    print("ready", flush=True)
+    while not Path(go).exists():
+        time.sleep(0.005)
+    try:
+        services = _open(home)
+    except KetrefError as exc:
+        print(json.dumps(_error(exc)))
+        return
+    report = services.load_report
+    services.close()
+    print(json.dumps({"ok": True, "loaded": bool(report and report.loaded)}))
 
 
 def backup(home: str, dest: str, ready_at_step: int, pages_per_step: int = 8) -> None:
@@ -130,7 +160,19 @@ def edits(home: str, tag: str, n: int, kind: str, slug: str, go: str | None = No
 
 
 def hold_lock(db: str, seconds: float) -> None:
-    """CC-02: take the write lock (BEGIN IMMEDIATE) and keep it for ``seconds``."""
+    """CC-02: take the write lock (BEGIN IMMEDIATE; on a server URL ketref's writer lock) and
+    keep it for ``seconds``."""
+    if "://" in db:
+        from sqlalchemy import create_engine
+
+        from ketref.db.server import WRITER_LOCK
+
+        with create_engine(db).begin() as server:
+            server.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+            print("ready", flush=True)
+            time.sleep(seconds)
+        print(json.dumps({"ok": True}))
+        return
     conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("BEGIN IMMEDIATE")
     conn.execute("UPDATE ketref_meta SET value = value WHERE key = 'app'")
@@ -247,6 +289,7 @@ TASKS: dict[str, Callable[..., None]] = {
     "limited-backup": limited_backup,
     "read-only": read_only,
     "export-all": export_all,
+    "start": start,
 }
 
 

@@ -1,0 +1,124 @@
+"""ketref's roles as real PostgreSQL roles on the throwaway cluster: what each may do, and a
+refused write that names the role it needs."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from ketref.app import main
+from tests.pg_cluster import Cluster
+
+pytestmark = [pytest.mark.postgres, pytest.mark.cli]
+
+_people = itertools.count(1)
+
+
+def run(capsys, home: Path, url: str, *argv: str) -> tuple[int, str, str]:
+    code = main(["--home", str(home), "--db", url, *argv])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+@pytest.fixture
+def clinic(capsys, server_home: tuple[Path, str], pg_cluster: Cluster) -> dict[str, str]:
+    """init-roles on a shipped library, and one login per role (plus one with none): URLs."""
+    home, admin_url = server_home
+    code, out, err = run(capsys, home, admin_url, "server", "init-roles")
+    assert code == 0, err
+    assert "ketref_reader, ketref_editor, ketref_approver, ketref_owner" in out
+    database = admin_url.rsplit("/", 1)[1]
+    urls = {}
+    for role in ("reader", "editor", "owner", "nobody"):
+        person = f"{role}_{next(_people)}_{database}"
+        grant = [] if role == "nobody" else [f"GRANT ketref_{role} TO {person}"]
+        pg_cluster.execute(f"CREATE ROLE {person} LOGIN PASSWORD 'pw-{person}'", *grant)
+        urls[role] = pg_cluster.url(database, person, f"pw-{person}")
+    return urls
+
+
+def test_each_person_gets_their_role(capsys, server_home, clinic: dict[str, str]) -> None:
+    home, admin = server_home
+    for role in ("reader", "editor", "owner"):
+        code, out, err = run(capsys, home, clinic[role], "server", "whoami", "--json")
+        assert code == 0, err
+        assert json.loads(out)["role"] == role
+    code, out, _ = run(capsys, home, admin, "server", "whoami")
+    assert "Role: owner" in out
+
+
+def test_a_reader_reads_and_is_refused_writes_naming_the_role(
+    capsys, server_home, clinic: dict[str, str], tmp_path: Path
+) -> None:
+    home, _ = server_home
+    reader = clinic["reader"]
+    assert run(capsys, home, reader, "search", "blood pressure")[0] == 0
+    assert run(capsys, home, reader, "list", "contraindications")[0] == 0
+    code, out, err = run(capsys, home, reader, "db", "check")
+    assert code == 0, out + err
+    code, _, err = run(capsys, home, reader, "thresholds", "set", "--bp-delay", "150/95")
+    assert code == 2
+    assert err.count("\n") == 1
+    assert "needs the ketref_editor role" in err
+    assert "has ketref_reader" in err
+    code, _, err = run(capsys, home, reader, "clinic", "set", "--name", "Riverside")
+    assert code == 2
+    assert "needs the ketref_editor role" in err
+    code, _, err = run(capsys, home, reader, "server", "init-roles")
+    assert code == 2
+    assert "needs the ketref_owner role" in err
+
+
+def test_an_editor_saves_and_the_others_see_it(capsys, server_home, clinic: dict[str, str]) -> None:
+    home, _ = server_home
+    code, _, err = run(capsys, home, clinic["editor"], "thresholds", "set", "--bp-delay", "150/95")
+    assert code == 0, err
+    code, out, _ = run(capsys, home, clinic["reader"], "thresholds", "show")
+    assert code == 0
+    assert "150/95" in out
+
+
+def test_someone_without_a_ketref_role_gets_one_clear_line(
+    capsys, server_home, clinic: dict[str, str]
+) -> None:
+    home, _ = server_home
+    code, out, err = run(capsys, home, clinic["nobody"], "list", "contraindications")
+    assert (code, out) == (2, "")
+    assert err.count("\n") == 1
+    assert "permission denied" in err
+
+
+def test_the_server_privileges_hold_even_without_ketref(
+    server_home, clinic: dict[str, str], pg_cluster: Cluster
+) -> None:
+    """The roles are enforced by the server, not only by ketref's own check."""
+    import psycopg
+    from sqlalchemy.engine import make_url
+
+    url = make_url(clinic["reader"])
+    conninfo = (
+        f"host=127.0.0.1 port={pg_cluster.port} dbname={url.database} user={url.username} "
+        f"password={url.password}"
+    )
+    with psycopg.connect(conninfo) as conn:
+        assert conn.execute("SELECT count(*) FROM ketref_meta").fetchone()[0] >= 1
+        with pytest.raises(psycopg.errors.InsufficientPrivilege, match="permission denied"):
+            conn.execute("DELETE FROM ketref_meta")
+
+
+def test_roles_made_for_one_database_leave_another_alone(
+    capsys, server_home, clinic: dict[str, str], pg_cluster: Cluster, tmp_path: Path
+) -> None:
+    """PostgreSQL's roles are server-wide: a second library on the same server starts, and is
+    owned by whoever sets it up, until init-roles is run for it too."""
+    pg_cluster.execute("DROP DATABASE IF EXISTS second_library", "CREATE DATABASE second_library")
+    try:
+        home = tmp_path / "second"
+        code, out, err = run(capsys, home, pg_cluster.url("second_library"), "server", "whoami")
+        assert code == 0, err
+        assert "Role: owner" in out
+    finally:
+        pg_cluster.execute('DROP DATABASE "second_library" WITH (FORCE)')
