@@ -103,6 +103,7 @@ def save_local_edit(
     actor: str,
     now: datetime,
     reason: str = "edited in this library",
+    state: ContentState = ContentState.APPROVED,
 ) -> int:
     """Save a user's edit as the item's new approved version, marked local so releases never
     overwrite it; returns the new version's id."""
@@ -113,12 +114,17 @@ def save_local_edit(
     )
     saved = save_items(
         session,
-        [ItemSave(kind, item, row.content_version, origin=row.origin, locally_edited=True)],
+        [
+            ItemSave(
+                kind, item, row.content_version, origin=row.origin, locally_edited=True, state=state
+            )
+        ],
         SaveContext(actor=actor, now=now, reason=reason, release=release),
         {key: ref.id for key, ref in refs.items()},
     )
     session.expire(row)
-    replace_search_documents(session, [item_document(kind, item)])
+    if state is ContentState.APPROVED:  # a draft is never searched
+        replace_search_documents(session, [item_document(kind, item)])
     return saved[kind.value, item.slug]
 
 

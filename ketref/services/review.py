@@ -7,6 +7,7 @@ edit. The reviewer's note lives in the version's reason and the audit detail; th
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -23,7 +24,7 @@ from ketref.domain.document_diff import FieldChange, diff_documents
 from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.errors import BadInputError, NotFoundError
 from ketref.domain.roles import Role
-from ketref.services.catalogue import current_actor
+from ketref.services.catalogue import changed_item, current_actor
 
 DUE_WITHIN_DAYS = 90
 
@@ -112,6 +113,47 @@ class ReviewService:
                 slug=slug,
                 content_version=row.content_version,
                 detail={"reviewed": today.isoformat(), "review_due": due.isoformat(), "note": note},
+            )
+            return version
+
+    def save_draft(
+        self,
+        kind: ItemKind,
+        slug: str,
+        changes: Mapping[str, Any],
+        *,
+        expected: str | None = None,
+        actor: str | None = None,
+    ) -> int:
+        """Save ``changes`` to an item as a draft beside its current version; the draft's id.
+
+        Validated exactly like an edit; ``expected`` is the fingerprint the writer started from.
+
+        Raises:
+            NotFoundError, EditConflictError, BadInputError: as ``CatalogueService.edit_item``.
+        """
+        now = self._clock()
+        actor = actor or current_actor()
+        with self._db.write() as session:
+            row, _, after = changed_item(session, kind, slug, changes, expected)
+            version = repo.save_local_edit(
+                session,
+                row,
+                after,
+                actor=actor,
+                now=now,
+                reason="draft",
+                state=ContentState.DRAFT,
+            )
+            repo.audit(
+                session,
+                now=now,
+                actor=actor,
+                action="draft",
+                kind=kind,
+                slug=slug,
+                content_version=row.content_version,
+                detail={"fields": sorted(changes), "draft": version},
             )
             return version
 

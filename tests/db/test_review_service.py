@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from ketref.domain.enums import ContentState, ItemKind
-from ketref.domain.errors import BadInputError, NotFoundError
+from ketref.domain.errors import BadInputError, EditConflictError, NotFoundError
 from ketref.services.review import one_year_after
 from ketref.services.workspace import Services
 from tests.conftest import FIXED_NOW
@@ -94,3 +94,22 @@ def test_diff_against_shipped_and_bad_versions(services: Services) -> None:
     assert [(c.path, c.new) for c in changes] == [("summary", "Clinic wording.")]
     with pytest.raises(NotFoundError, match="no version 999999"):
         services.review.diff(*HANDOUT, against=999_999)
+
+
+def test_save_draft_validates_checks_the_hash_and_waits_for_approval(services: Services) -> None:
+    current = services.catalogue.get_item(*HANDOUT)
+    with pytest.raises(BadInputError):
+        services.review.save_draft(*HANDOUT, {"review_due": date(2000, 1, 1)})
+    with pytest.raises(EditConflictError):
+        services.review.save_draft(*HANDOUT, {"summary": "x"}, expected="0" * 64)
+    assert services.catalogue.history(*HANDOUT)[0].version_id == current.version_id
+
+    draft = services.review.save_draft(
+        *HANDOUT, {"summary": "Draft wording."}, expected=current.fingerprint, actor="dr-d"
+    )
+    assert services.catalogue.get_item(*HANDOUT).item == current.item
+    assert services.catalogue.get_version(draft).info.state is ContentState.DRAFT
+    assert not [h for h in services.catalogue.search("draft wording").hits if h.slug == HANDOUT[1]]
+    assert services.audit.events(limit=1)[0].action == "draft"
+    services.review.approve_draft(*HANDOUT)
+    assert services.catalogue.get_item(*HANDOUT).item.summary == "Draft wording."
