@@ -24,7 +24,9 @@ def test_an_edit_saved_elsewhere_replaces_the_item_on_screen(
         other.catalogue.edit_item(first.kind, first.slug, {"summary": "Saved at the front desk."})
     finally:
         other.close()
-    qtbot.waitUntil(lambda: "Saved at the front desk." in window.browser.detail.toPlainText(), timeout=5000)
+    qtbot.waitUntil(
+        lambda: "Saved at the front desk." in window.browser.detail.toPlainText(), timeout=5000
+    )
     assert window.browser.shown == first
     assert "changes saved elsewhere" in window.statusBar().currentMessage()
 
