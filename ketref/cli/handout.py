@@ -13,6 +13,8 @@ from pathlib import Path
 
 from ketref.cli.common import Context, Parser, Subparsers, dump
 from ketref.domain.errors import BadInputError
+from ketref.domain.handout_languages import MissingTranslationError
+from ketref.domain.print_language import Language
 from ketref.domain.printing import PaperSize, Personalisation, PrintOptions
 from ketref.domain.schedules import WEEKDAY_NAMES, parse_weekdays
 from ketref.services.handouts import HandoutRequest, ScheduleRequest
@@ -60,6 +62,19 @@ def register(sub: Subparsers) -> None:
     )
     p.add_argument("--paper", choices=[s.value for s in PaperSize], help="default: the clinic's")
     p.add_argument("--large-print", action="store_true", help="body text 14 pt")
+    p.add_argument(
+        "--lang",
+        choices=[lang.value for lang in Language],
+        help="print every handout in this language (default: each as named)",
+    )
+    p.add_argument(
+        "--bilingual", action="store_true", help="each handout in English, then in --lang"
+    )
+    p.add_argument(
+        "--fallback",
+        choices=[Language.EN.value],
+        help="print handouts with no translation in --lang in English instead of refusing",
+    )
     p.set_defaults(handler=_cmd_handout)
 
     p = sub.add_parser("schedules", help="list the treatment schedule templates")
@@ -78,9 +93,29 @@ def _schedule_request(args: argparse.Namespace) -> ScheduleRequest | None:
     return ScheduleRequest(template=args.schedule, start=args.start_date, weekdays=weekdays)
 
 
+def _language(args: argparse.Namespace) -> Language | None:
+    language = Language(args.lang) if args.lang else None
+    if args.bilingual and language in (None, Language.EN):
+        raise BadInputError("--bilingual needs --lang with a language other than English")
+    if args.fallback and language is None:
+        raise BadInputError("--fallback needs --lang")
+    return language
+
+
 def _cmd_handout(args: argparse.Namespace, ctx: Context) -> int:
     if args.all == bool(args.slugs):
         raise BadInputError("name one or more handouts, or use --all (not both)")
+    language = _language(args)
+    try:
+        return _export(args, ctx, language)
+    except MissingTranslationError as exc:
+        raise BadInputError(
+            f"No {exc.language.english_name} translation of: {', '.join(exc.missing)}. "
+            "Add --fallback en to print these in English. Nothing was written."
+        ) from None
+
+
+def _export(args: argparse.Namespace, ctx: Context, language: Language | None) -> int:
     personal = Personalisation.build(
         patient_name=args.patient_name,
         date=args.date,
@@ -96,11 +131,21 @@ def _cmd_handout(args: argparse.Namespace, ctx: Context) -> int:
     if args.all:
         if schedule is not None:
             raise BadInputError("--schedule prints with named handouts, not with --all")
-        written = service.export_all(args.output, options, personal)
+        if args.bilingual:
+            raise BadInputError("--bilingual prints with named handouts, not with --all")
+        written = service.export_all(
+            args.output, options, personal, language, fallback_english=bool(args.fallback)
+        )
         ctx.out.write(f"Wrote {len(written)} handouts to {args.output}\n")
         return 0
     request = HandoutRequest(
-        slugs=tuple(args.slugs), personal=personal, schedule=schedule, options=options
+        slugs=tuple(args.slugs),
+        personal=personal,
+        schedule=schedule,
+        options=options,
+        language=language,
+        bilingual=args.bilingual,
+        fallback_english=bool(args.fallback),
     )
     path = service.export(request, args.output)
     ctx.out.write(f"Wrote {path}\n")

@@ -13,6 +13,7 @@ PAGE_NAMES = (
     "interactions",
     "monitoring",
     "handouts",
+    "products",
     "screening",
     "references",
     "favourites",

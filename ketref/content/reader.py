@@ -21,6 +21,7 @@ from ketref.domain.content import (
     Indication,
     Interaction,
     MonitoringStep,
+    ProductPage,
     Reference,
     Release,
     ScreeningRule,
@@ -40,10 +41,12 @@ FOLDERS: dict[str, tuple[str, type[BaseModel]]] = {
     "interactions": ("interactions", Interaction),
     "monitoring": ("monitoring", MonitoringStep),
     "handouts": ("handouts", Handout),
+    "products": ("products", ProductPage),
     "screening-rules": ("screening_rules", ScreeningRule),
 }
-SEPARATE_FOLDERS = frozenset({"schedules"})
-"""Folders read by their own reader (see ketref.content.schedules), not into the bundle."""
+SEPARATE_FOLDERS = frozenset({"schedules", "monitoring-sheets"})
+"""Folders read by their own reader (ketref.content.schedules, .monitoring_sheets), not into
+the bundle."""
 
 
 def _items_in(data: Any) -> list[Any]:

@@ -34,6 +34,21 @@ def item_row(session: Session, kind: ItemKind, slug: str) -> t.ItemRow | None:
     return session.scalars(stmt).first()
 
 
+def handout_languages(session: Session) -> list[tuple[str, str, str | None]]:
+    """(slug, language, English source slug or None) of every current handout, read from the
+    head columns and one JSON path of the current document (no document parsed)."""
+    source = t.ItemVersionRow.document["translation_of"]["slug"].as_string()
+    stmt = (
+        select(t.ItemRow.slug, t.ItemRow.language, source)
+        .join(t.ItemVersionRow, t.ItemVersionRow.id == t.ItemRow.version_id)
+        .where(
+            t.ItemRow.kind == ItemKind.HANDOUT.value,
+            t.ItemRow.state == ContentState.APPROVED.value,
+        )
+    )
+    return [(slug, lang, src) for slug, lang, src in session.execute(stmt)]
+
+
 def reference_rows(session: Session) -> list[t.ReferenceRow]:
     return list(session.scalars(select(t.ReferenceRow).order_by(t.ReferenceRow.key)))
 

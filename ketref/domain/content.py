@@ -7,6 +7,7 @@ means a YAML ``no`` never becomes ``False`` where text is expected and unknown k
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Iterator
 from datetime import date
@@ -301,6 +302,18 @@ class HandoutSection(Model):
     blocks: Annotated[list[Block], Field(min_length=1)]
 
 
+class TranslationSource(Model):
+    """The English handout a translation was made from, as it was then.
+
+    ``text_hash`` is the source's ``text_fingerprint()``: when the source's words change, the
+    fingerprint no longer matches and the translation is shown as needing review.
+    """
+
+    slug: Slug
+    version: Annotated[str, StringConstraints(pattern=VERSION_PATTERN)]
+    text_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{16}$")]
+
+
 class Handout(Item):
     language: Annotated[str, StringConstraints(pattern=r"^[a-z]{2}(?:-[A-Z]{2})?$")] = "en"
     audience: AudienceT = e.Audience.PATIENT
@@ -308,6 +321,29 @@ class Handout(Item):
     products: Annotated[list[ProductT], Field(min_length=1)]
     main_message: Text
     sections: Annotated[list[HandoutSection], Field(min_length=1)]
+    translation_of: TranslationSource | None = None
+
+    @model_validator(mode="after")
+    def _translation_is_of_another_language(self) -> Self:
+        if self.translation_of is not None and self.language == "en":
+            raise ValueError("translation_of is for handouts in a language other than English")
+        return self
+
+    def text_fingerprint(self) -> str:
+        """A short hash of the patient-facing words (not dates or links): what a translation
+        records of its source, so only a change of wording asks for the translation's review."""
+        return hashlib.sha256(self.plain_text().encode("utf-8")).hexdigest()[:16]
+
+    def source_changed(self, source: Handout) -> bool:
+        """Whether ``source`` (this translation's English handout) differs from the version
+        this translation was made from."""
+        recorded = self.translation_of
+        if recorded is None:
+            return False
+        return (recorded.version, recorded.text_hash) != (
+            source.version,
+            source.text_fingerprint(),
+        )
 
     def plain_text(self) -> str:
         """All patient-facing words, in reading order (for readability scoring and search)."""
@@ -324,6 +360,62 @@ class Handout(Item):
                 else:
                     parts.extend(block.items)
         return "\n".join(parts)
+
+
+# --- Product pages -------------------------------------------------------------------------
+
+
+class Statement(Model):
+    """One referenced sentence or short paragraph on a product page."""
+
+    text: Text
+    references: RefIds
+    verified: bool = True
+    unverified_note: Text | None = None
+
+    @model_validator(mode="after")
+    def _unverified_needs_note(self) -> Self:
+        if not self.verified and not self.unverified_note:
+            raise ValueError("verified: false needs an unverified_note saying what is unverified")
+        return self
+
+
+class ProductStatus(Statement):
+    """The regulatory status of this product for one indication (linked by slug)."""
+
+    indication: Slug
+    status: RegulatoryStatusT
+
+
+class DosePhase(Statement):
+    """A dose and schedule for one phase, as the label or a named protocol gives it."""
+
+    phase: ShortText
+
+
+class ProductSection(Model):
+    """A titled group of statements (e.g. the Ketalar anaesthetic use as context)."""
+
+    heading: ShortText
+    statements: Annotated[list[Statement], Field(min_length=1)]
+
+
+class ProductPage(Item):
+    """One product: what it is, its status per indication, dosing, setting and warnings.
+
+    Every statement carries its own references, so a reader sees which source says what.
+    """
+
+    product: ProductT
+    what_it_is: Annotated[list[Statement], Field(min_length=1)]
+    statuses: Annotated[list[ProductStatus], Field(min_length=1)]
+    dosing: Annotated[list[DosePhase], Field(min_length=1)]
+    administration: Annotated[list[Statement], Field(min_length=1)]
+    observation: Annotated[list[Statement], Field(min_length=1)]
+    storage: Annotated[list[Statement], Field(min_length=1)]
+    pharmacology: Annotated[list[Statement], Field(min_length=1, max_length=2)]
+    warnings: Annotated[list[Statement], Field(min_length=1)]
+    context: list[ProductSection] = []
 
 
 # --- Screening rules -----------------------------------------------------------------------
@@ -401,7 +493,15 @@ def version_tuple(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
 
-ClinicalItem = Indication | Contraindication | SideEffect | Interaction | MonitoringStep | Handout
+ClinicalItem = (
+    Indication
+    | Contraindication
+    | SideEffect
+    | Interaction
+    | MonitoringStep
+    | Handout
+    | ProductPage
+)
 
 MODEL_BY_KIND: dict[ItemKind, type[Item]] = {
     ItemKind.INDICATION: Indication,
@@ -410,6 +510,7 @@ MODEL_BY_KIND: dict[ItemKind, type[Item]] = {
     ItemKind.INTERACTION: Interaction,
     ItemKind.MONITORING: MonitoringStep,
     ItemKind.HANDOUT: Handout,
+    ItemKind.PRODUCT: ProductPage,
 }
 """Catalogue kinds that are clinical items (references are stored and shown apart)."""
 
@@ -429,6 +530,7 @@ class ContentBundle(Model):
     interactions: list[Interaction] = []
     monitoring: list[MonitoringStep] = []
     handouts: list[Handout] = []
+    products: list[ProductPage] = []
     screening_rules: list[ScreeningRule] = []
     synonyms: list[Synonym] = []
 
@@ -447,6 +549,7 @@ _FIELD_BY_KIND = {
     ItemKind.INTERACTION: "interactions",
     ItemKind.MONITORING: "monitoring",
     ItemKind.HANDOUT: "handouts",
+    ItemKind.PRODUCT: "products",
 }
 
 

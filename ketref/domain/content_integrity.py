@@ -6,7 +6,7 @@ do not import each other.
 
 from __future__ import annotations
 
-from ketref.domain.content import MODEL_BY_KIND, ContentBundle, cited_reference_ids
+from ketref.domain.content import MODEL_BY_KIND, ContentBundle, Handout, cited_reference_ids
 from ketref.domain.enums import ItemKind
 from ketref.domain.rule_checks import rule_problems
 
@@ -29,6 +29,10 @@ def integrity_problems(bundle: ContentBundle) -> list[str]:
         cited |= item_refs
         for missing in sorted(item_refs - known_refs):
             problems.append(f"{kind.value}/{item.slug} cites unknown reference {missing!r}")
+        if isinstance(item, Handout) and item.translation_of is not None:
+            source = item.translation_of.slug
+            if source not in slugs[ItemKind.HANDOUT]:
+                problems.append(f"handouts/{item.slug} translates unknown handout {source!r}")
         for link in item.related:
             if link.slug not in slugs[link.kind]:
                 problems.append(

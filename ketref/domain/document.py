@@ -14,12 +14,10 @@ from typing import Literal
 
 from ketref.domain.content import Handout
 from ketref.domain.enums import CalloutStyle
+from ketref.domain.print_language import ENGLISH, Language
 from ketref.domain.schedules import DatedSchedule
 
-PATIENT_DISCLAIMER = (
-    "General information to go with advice from your care team, who know your health. "
-    "It does not replace their advice."
-)
+PATIENT_DISCLAIMER = ENGLISH.disclaimer
 CLINICIAN_DISCLAIMER = (
     "Supports, never replaces, clinical judgement. Check the sources and review dates."
 )
@@ -32,9 +30,11 @@ class DocHeading:
 
 @dataclass(frozen=True)
 class DocParagraph:
-    """Text; a blank line starts a new paragraph, a single line break stays a line break."""
+    """Text; a blank line starts a new paragraph, a single line break stays a line break.
+    ``small`` sets it in the small print used for sources and notes."""
 
     text: str
+    small: bool = False
 
 
 @dataclass(frozen=True)
@@ -70,13 +70,27 @@ class DocTable:
 
 
 @dataclass(frozen=True)
+class DocForm:
+    """A table to fill in by hand: a bold header, then rows whose cells are at least ``lines``
+    text lines tall (printed text, such as a time label, may fill some cells)."""
+
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    widths: tuple[float, ...] | None = None
+    lines: float = 2.0
+
+
+@dataclass(frozen=True)
 class DocSchedule:
     """Treatment dates laid out as a calendar, with the template's plain-language summary."""
 
     schedule: DatedSchedule
+    language: Language = Language.EN
 
 
-DocBlock = DocHeading | DocParagraph | DocList | DocCallout | DocFields | DocTable | DocSchedule
+DocBlock = (
+    DocHeading | DocParagraph | DocList | DocCallout | DocFields | DocTable | DocForm | DocSchedule
+)
 
 
 @dataclass(frozen=True)
@@ -94,6 +108,11 @@ class PrintDocument:
     due_for_review: bool = False
     disclaimer: str = PATIENT_DISCLAIMER
     keywords: tuple[str, ...] = ()
+    language: Language = Language.EN
+    compact_letterhead: bool = False
+    """One line (clinic name and phone) instead of the full letterhead: for staff forms."""
+    notices: tuple[str, ...] = ()
+    """Lines printed in the footer of every page, e.g. that a translation needs review."""
 
 
 @dataclass(frozen=True)
@@ -104,8 +123,9 @@ class PrintPacket:
     title: str
     parts: tuple[PrintDocument, ...]
     front: tuple[DocBlock, ...] = ()
-    label: str = "Patient information pack"
+    label: str = ENGLISH.packet_label
     disclaimer: str = PATIENT_DISCLAIMER
+    language: Language = Language.EN
 
 
 @dataclass(frozen=True)
@@ -115,3 +135,5 @@ class HandoutPrint:
     handout: Handout
     content_version: str
     due_for_review: bool
+    source_changed_on: date | None = None
+    """For a translation: when its English source changed after it was written."""

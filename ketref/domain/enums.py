@@ -31,6 +31,7 @@ class ItemKind(StrEnum):
     INTERACTION = "interactions"
     MONITORING = "monitoring"
     HANDOUT = "handouts"
+    PRODUCT = "products"
     REFERENCE = "references"
 
     @property
@@ -49,6 +50,7 @@ _SINGULAR = {
     ItemKind.INTERACTION: "Interaction",
     ItemKind.MONITORING: "Monitoring step",
     ItemKind.HANDOUT: "Handout",
+    ItemKind.PRODUCT: "Product page",
     ItemKind.REFERENCE: "Reference",
 }
 

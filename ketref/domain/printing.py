@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from ketref.domain.plaintext import optional_field
+from ketref.domain.print_language import Language, weekday_names
 
 NAME_MAX = 120
 ADDRESS_MAX = 300
@@ -134,13 +135,5 @@ class PrintOptions:
     large_print: bool = False
 
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-
-
-def format_date(value: dt.date, *, weekday: bool = False, year: bool = True) -> str:
-    """``2 Jan 2027`` (or ``Sat 2 Jan 2027``): unambiguous in every country, locale-free."""
-    text = f"{value.day} {MONTHS[value.month - 1]}"
-    if year:
-        text += f" {value.year}"
-    return f"{WEEKDAYS[value.weekday()]} {text}" if weekday else text
+WEEKDAYS = weekday_names(Language.EN)
+"""English weekday abbreviations (Mon first) for labels on screen and in messages."""

@@ -69,8 +69,20 @@ class MonthlyPhase(Model):
 Phase = Annotated[WeeklyPhase | EveryWeeksPhase | MonthlyPhase, Field(discriminator="type")]
 
 
+class ScheduleWording(Model):
+    """A template's patient-facing words in another language (one label per phase)."""
+
+    title: ShortText
+    summary: Text
+    after: Text | None = None
+    phase_labels: Annotated[list[ShortText], Field(min_length=1)]
+
+
 class ScheduleTemplate(Sourced):
-    """A schedule a clinic can print with real dates; ``summary`` and ``after`` are for patients."""
+    """A schedule a clinic can print with real dates; ``summary`` and ``after`` are for patients.
+
+    ``translations`` holds the same words in other languages, keyed by language code.
+    """
 
     id: Slug
     title: ShortText
@@ -80,9 +92,15 @@ class ScheduleTemplate(Sourced):
     after: Text | None = None
     default_days: Annotated[list[WeekdayName], Field(min_length=1, max_length=7)]
     phases: Annotated[list[Phase], Field(min_length=1)]
+    translations: dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], ScheduleWording] = Field(
+        default_factory=dict
+    )
 
     @model_validator(mode="after")
     def _days_fit_phases(self) -> Self:
+        for language, wording in self.translations.items():
+            if len(wording.phase_labels) != len(self.phases):
+                raise ValueError(f"translations.{language}.phase_labels needs one label per phase")
         if len(set(self.default_days)) != len(self.default_days):
             raise ValueError("default_days repeats a day")
         if len(self.default_days) < self.days_needed:
@@ -90,6 +108,22 @@ class ScheduleTemplate(Sourced):
         if self.total_sessions > MAX_SESSIONS:
             raise ValueError(f"at most {MAX_SESSIONS} sessions can be printed")
         return self
+
+    def in_language(self, language: str) -> ScheduleTemplate:
+        """This template with its words in ``language`` (unchanged when there is no translation,
+        see ``has_language``)."""
+        wording = self.translations.get(language)
+        if wording is None:
+            return self
+        phases = [
+            p.model_copy(update={"label": label})
+            for p, label in zip(self.phases, wording.phase_labels, strict=True)
+        ]
+        update = {"title": wording.title, "summary": wording.summary, "after": wording.after}
+        return self.model_copy(update={**update, "phases": phases})
+
+    def has_language(self, language: str) -> bool:
+        return language == "en" or language in self.translations
 
     @property
     def days_needed(self) -> int:

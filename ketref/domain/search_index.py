@@ -37,8 +37,9 @@ SYNONYM = TITLE - SYNONYM_LESS
 """A field matched through a synonym ("ptsd" -> "post-traumatic stress"): nearly the word."""
 COVERAGE = 4.0
 """Added times the share of the title the query covers: the title most about the query wins."""
-KIND_PRIOR = {"references": 0.25}
-"""Clinical items outrank the citations that support them."""
+KIND_PRIOR = {"references": 0.25, "products": 1.05}
+"""Clinical items outrank the citations that support them; a product page leads for its
+product's name, just ahead of a handout about the same product."""
 SHORT_TERM = 3
 """Terms shorter than this match the head only at the start of a word ("bp", not "subpar")."""
 SPELLING_CUTOFF = 0.75

@@ -284,6 +284,47 @@ def _handout(item: c.Handout, _cite: _Citations) -> str:
     return "".join(parts)
 
 
+def _statements(heading: str, statements: Sequence[c.Statement], cite: _Citations) -> str:
+    rows = "".join(
+        f"<li>{escape(st.text)}{cite.marks(st.references)}{_unverified(st.verified)}"
+        + (f"<br><i>Not yet verified: {escape(note)}</i>" if (note := st.unverified_note) else "")
+        + "</li>"
+        for st in statements
+    )
+    return f"<h3>{escape(heading)}</h3><ul>{rows}</ul>"
+
+
+def _product(item: c.ProductPage, cite: _Citations, titles: Mapping[str, str]) -> str:
+    """A product page: status per indication first, then dosing by phase, then the rest."""
+    statuses = "".join(
+        f'<tr><td><a href="{item_url(ItemKind.INDICATION, st.indication)}">'
+        f"{escape(titles.get(st.indication, st.indication))}</a></td>"
+        f"<td>{badge(_STATUS_LABEL[st.status], _STATUS_COLOUR[st.status])}</td>"
+        f"<td>{escape(st.text)}{cite.marks(st.references)}{_unverified(st.verified)}</td></tr>"
+        for st in item.statuses
+    )
+    dosing = "".join(
+        f'<tr><td width="30%"><b>{escape(d.phase)}</b></td><td>{escape(d.text)}'
+        f"{cite.marks(d.references)}{_unverified(d.verified)}</td></tr>"
+        for d in item.dosing
+    )
+    parts = [
+        f"<p><b>Product:</b> {escape(item.product.label)}</p>",
+        _statements("What it is", item.what_it_is, cite),
+        '<h3>Regulatory status by indication</h3><table width="100%"><tr>'
+        '<th width="26%">Indication</th><th width="14%">Status</th><th>Detail</th></tr>'
+        f"{statuses}</table>",
+        f'<h3>Dose and schedule by phase</h3><table width="100%">{dosing}</table>',
+        _statements("Administration and setting", item.administration, cite),
+        _statements("Observation and discharge", item.observation, cite),
+        _statements("Storage and handling", item.storage, cite),
+        _statements("Pharmacology", item.pharmacology, cite),
+        _statements("Key warnings", item.warnings, cite),
+    ]
+    parts += [_statements(section.heading, section.statements, cite) for section in item.context]
+    return "".join(parts)
+
+
 def _block(block: c.Block) -> str:
     if isinstance(block, c.ParagraphBlock):
         return _para(block.text)
@@ -344,7 +385,10 @@ def item_html(detail: ItemDetail) -> str:
     """The whole detail page of one clinical item."""
     item = detail.item
     cite = _Citations(detail.references)
-    body = _BODY[type(item)](item, cite)  # type: ignore[operator]
+    if isinstance(item, c.ProductPage):
+        body = _product(item, cite, {r.slug: r.title for r in detail.related})
+    else:
+        body = _BODY[type(item)](item, cite)  # type: ignore[operator]
     parts = [
         _header(detail),
         body,

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, QPointF, Qt, QTimer, QUrl
-from PySide6.QtGui import QDesktopServices, QPainter
+from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt, QTimer, QUrl
+from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -27,41 +27,32 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMenu,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from ketref.domain.enums import Product
 from ketref.domain.errors import KetrefError
-from ketref.domain.printing import PaperSize, Personalisation, PrintOptions
+from ketref.domain.print_language import Language
+from ketref.domain.printing import WEEKDAYS, PaperSize, Personalisation, PrintOptions
 from ketref.gui import dialogs
 from ketref.gui.background import BackgroundRunner, user_message
+from ketref.gui.pdf_printing import print_pdf
 from ketref.gui.ui_state import LAST_FOLDER, UiState
 from ketref.gui.widgets import form_beside_result
 from ketref.services.handouts import HandoutRequest, HandoutService, ScheduleRequest
+from ketref.services.monitoring_sheet import MonitoringSheetService
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 PREVIEW_DELAY_MS = 150
-
-
-def print_pdf(document: QPdfDocument, printer: QPrinter) -> int:
-    """Paint every page of ``document`` onto ``printer`` at its resolution; returns pages."""
-    painter = QPainter()
-    if not painter.begin(printer):
-        return 0
-    try:
-        target = printer.pageLayout().paintRectPixels(printer.resolution())
-        for page in range(document.pageCount()):
-            if page:
-                printer.newPage()
-            size = document.pagePointSize(page)
-            scale = min(target.width() / size.width(), target.height() / size.height())
-            image = document.render(page, (size * scale).toSize())
-            painter.drawImage(QPointF(0, 0), image)
-    finally:
-        painter.end()
-    return document.pageCount()
+LANGUAGE_CHOICES: tuple[tuple[str, Language, bool], ...] = (
+    ("English", Language.EN, False),
+    (f"{Language.ES.label} (Spanish)", Language.ES, False),
+    (f"English, then {Language.ES.label} (bilingual)", Language.ES, True),
+)
+"""(label, language, bilingual) of the language choice."""
 
 
 def _py_date(value: QDate) -> dt.date:
@@ -73,6 +64,7 @@ class HandoutsPage(QWidget):
         super().__init__()
         self.ui_state = ui_state
         self.service: HandoutService | None = None
+        self.sheets: MonitoringSheetService | None = None
         self.last_pdf: bytes | None = None
         self.last_export: Path | None = None
         self._renderer: BackgroundRunner | None = None
@@ -88,16 +80,27 @@ class HandoutsPage(QWidget):
         self.status = QLabel("Choose one or more handouts.")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
         self.status.setWordWrap(True)
+        self.notice = QLabel()
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet("font-weight: bold;")
+        self.notice.hide()
+        self._translations: dict[Language, dict[str, str]] = {}
+        self._titles: dict[str, str] = {}
 
         form = QWidget()
         self.form = QVBoxLayout(form)
         self.form.addWidget(self._build_choice())
+        self.form.addWidget(self._build_language())
         self.form.addWidget(self._build_personal())
         self.form.addWidget(self._build_schedule())
         self.form.addWidget(self._build_paper())
         self.form.addStretch(1)
         form_beside_result(
-            self, form, [self.status, self.preview, self._build_buttons()], (430, 650)
+            self,
+            form,
+            [self.status, self.notice, self.preview, self._build_buttons()],
+            (430, 650),
         )
         self._set_ready(False)
 
@@ -111,9 +114,21 @@ class HandoutsPage(QWidget):
         self.open_button = QPushButton("Open exported file")
         self.open_button.clicked.connect(self.open_export)
         self.open_button.setEnabled(False)
+        self.sheet_button = QPushButton("Monitoring sheet…")
+        self.sheet_button.setToolTip(
+            "A one-page session monitoring sheet to fill in, with the clinic's BP thresholds"
+        )
+        sheet_menu = QMenu(self.sheet_button)
+        for product in Product:
+            action = sheet_menu.addAction(product.label)
+            action.triggered.connect(lambda _checked=False, p=product: self.export_sheet(p))
+        self.sheet_button.setMenu(sheet_menu)
+        self.sheet_button.setEnabled(False)
         buttons = QHBoxLayout()
         for button in (self.export_button, self.print_button, self.open_button):
             buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.sheet_button)
         buttons.addStretch(1)
         return buttons
 
@@ -127,6 +142,30 @@ class HandoutsPage(QWidget):
         layout = QVBoxLayout(box)
         layout.addWidget(self.handouts)
         return box
+
+    def _build_language(self) -> QGroupBox:
+        box = QGroupBox("Language of the printout")
+        layout = QVBoxLayout(box)
+        self.language = QComboBox()
+        for label, _language, _bilingual in LANGUAGE_CHOICES:
+            self.language.addItem(label)
+        self.language.currentIndexChanged.connect(self._language_chosen)
+        self.fallback = QCheckBox("Print handouts with no translation in English")
+        self.fallback.setEnabled(False)
+        self.fallback.toggled.connect(self._changed)
+        layout.addWidget(self.language)
+        layout.addWidget(self.fallback)
+        return box
+
+    def language_choice(self) -> tuple[Language, bool]:
+        """The chosen (language, bilingual)."""
+        _label, language, bilingual = LANGUAGE_CHOICES[max(0, self.language.currentIndex())]
+        return language, bilingual
+
+    def _language_chosen(self) -> None:
+        language, _bilingual = self.language_choice()
+        self.fallback.setEnabled(language is not Language.EN)
+        self._changed()
 
     def _build_personal(self) -> QGroupBox:
         box = QGroupBox("For this printout only (not saved)")
@@ -200,8 +239,15 @@ class HandoutsPage(QWidget):
 
     # --- services arrive ----------------------------------------------------------------------
 
-    def attach(self, service: HandoutService, default_paper: PaperSize) -> None:
+    def attach(
+        self,
+        service: HandoutService,
+        default_paper: PaperSize,
+        sheets: MonitoringSheetService | None = None,
+    ) -> None:
         self.service = service
+        self.sheets = sheets
+        self.sheet_button.setEnabled(sheets is not None)
         if self._renderer is not None:  # re-attached (restore, import): one preview thread
             self._renderer.shutdown()
             self._renderer.deleteLater()
@@ -212,7 +258,9 @@ class HandoutsPage(QWidget):
         self._renderer.failed.connect(self._show_problem)
         self.handouts.blockSignals(True)
         self.handouts.clear()
-        for summary in service.list_handouts():
+        self._translations = {lang: service.translations(lang) for lang in Language}
+        self._titles = {s.slug: s.title for s in service.list_handouts()}
+        for summary in service.source_handouts():
             entry = QListWidgetItem(summary.title)
             entry.setData(Qt.ItemDataRole.UserRole, summary.slug)
             entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
@@ -229,7 +277,21 @@ class HandoutsPage(QWidget):
         self._set_ready(False)
 
     def select(self, slugs: list[str]) -> None:
-        """Tick ``slugs`` (in this order, first) and untick the rest."""
+        """Tick ``slugs`` (in this order, first) and untick the rest; a translation ticks its
+        English handout and chooses its language."""
+        sources = {
+            translated: (source, language)
+            for language, pairs in self._translations.items()
+            for source, translated in pairs.items()
+            if language is not Language.EN
+        }
+        languages = {sources[s][1] for s in slugs if s in sources}
+        slugs = [sources[s][0] if s in sources else s for s in slugs]
+        if len(languages) == 1:
+            wanted = (languages.pop(), False)
+            self.language.setCurrentIndex(
+                next(i for i, c in enumerate(LANGUAGE_CHOICES) if c[1:] == wanted)
+            )
         self.handouts.blockSignals(True)
         for row in range(self.handouts.count()):
             self.handouts.item(row).setCheckState(Qt.CheckState.Unchecked)
@@ -279,7 +341,33 @@ class HandoutsPage(QWidget):
         options = PrintOptions(
             paper=self.paper.currentData(), large_print=self.large_print.isChecked()
         )
-        return HandoutRequest(self.chosen_slugs(), personal, schedule, options)
+        language, bilingual = self.language_choice()
+        return HandoutRequest(
+            self.chosen_slugs(),
+            personal,
+            schedule,
+            options,
+            language=language,
+            bilingual=bilingual,
+            fallback_english=self.fallback.isChecked(),
+        )
+
+    def missing_translations(self) -> list[str]:
+        """Titles of the chosen handouts with no translation in the chosen language."""
+        language, _bilingual = self.language_choice()
+        have = self._translations.get(language, {})
+        return [self._titles.get(s, s) for s in self.chosen_slugs() if s not in have]
+
+    def printed_slugs(self) -> list[str]:
+        """The handout items the preview prints (translations where they exist)."""
+        language, bilingual = self.language_choice()
+        have = self._translations.get(language, {})
+        slugs: list[str] = []
+        for slug in self.chosen_slugs():
+            if bilingual:
+                slugs.append(slug)
+            slugs.append(have.get(slug, slug))
+        return slugs
 
     def _changed(self, *_args: object) -> None:
         self._timer.start()
@@ -289,6 +377,16 @@ class HandoutsPage(QWidget):
             return
         if not self.chosen_slugs():
             self.status.setText("Choose one or more handouts.")
+            self._set_ready(False)
+            return
+        missing = self.missing_translations()
+        if missing and not self.fallback.isChecked():
+            language, _bilingual = self.language_choice()
+            self.status.setText(
+                f"No {language.english_name} translation of: {', '.join(missing)}. Tick "
+                "“Print handouts with no translation in English” to print these in English, "
+                "or untick them."
+            )
             self._set_ready(False)
             return
         self.status.setText("Updating the preview…")
@@ -305,7 +403,17 @@ class HandoutsPage(QWidget):
         count = len(self.chosen_slugs())
         kind = "packet" if count > 1 else "handout"
         self.status.setText(f"Preview of the {kind}: {pages} page{'s' if pages != 1 else ''}.")
+        self._show_notices()
         self._set_ready(True)
+
+    def _show_notices(self) -> None:
+        """Name the translations whose English source changed since they were made."""
+        if self.service is None:
+            return
+        notices = self.service.translation_notices(self.printed_slugs())
+        lines = [f"{self._titles.get(slug, slug)}: {text}" for slug, text in notices.items()]
+        self.notice.setText("\n".join(lines))
+        self.notice.setVisible(bool(lines))
 
     def _show_problem(self, exc: BaseException) -> None:
         self.status.setText(user_message(exc))
@@ -339,6 +447,25 @@ class HandoutsPage(QWidget):
         self.ui_state.remember_folder(LAST_FOLDER, written.parent)
         self.open_button.setEnabled(True)
         self.status.setText(f"Saved {written.name} in {written.parent}.")
+
+    def export_sheet(self, product: Product) -> None:
+        """Save the session monitoring sheet for ``product`` on the chosen paper."""
+        if self.sheets is None:
+            return
+        suggested = self.ui_state.folder(LAST_FOLDER) / self.sheets.default_filename(product)
+        path = dialogs.ask_save_pdf(self, "Save monitoring sheet", suggested)
+        if path is None:
+            return
+        options = PrintOptions(paper=self.paper.currentData())
+        try:
+            written = self.sheets.export(product, path, options)
+        except KetrefError as exc:  # unwritable folder, bad name: one message, nothing written
+            self.status.setText(str(exc))
+            return
+        self.last_export = written
+        self.ui_state.remember_folder(LAST_FOLDER, written.parent)
+        self.open_button.setEnabled(True)
+        self.status.setText(f"Saved the {product.label} monitoring sheet as {written.name}.")
 
     def open_export(self) -> None:
         if self.last_export is not None:

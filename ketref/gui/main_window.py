@@ -61,6 +61,7 @@ PAGES: tuple[str, ...] = (
     ItemKind.INTERACTION.value,
     ItemKind.MONITORING.value,
     ItemKind.HANDOUT.value,
+    ItemKind.PRODUCT.value,
     SCREENING,
     ItemKind.REFERENCE.value,
 )
@@ -147,7 +148,7 @@ class MainWindow(QMainWindow):
             self.handouts_page = HandoutsPage(self.ui_state)
             self.pages.addWidget(self.handouts_page)
         self.screening_page.attach(services.screening, services.clinic)
-        self.handouts_page.attach(services.handouts, services.clinic.get().paper)
+        self.handouts_page.attach(services.handouts, services.clinic.get().paper, services.sheets)
 
     def _action(
         self, text: str, keys: list[str] | QKeySequence.StandardKey, slot: Callable[[], object]
@@ -212,7 +213,7 @@ class MainWindow(QMainWindow):
         go_menu.addSeparator()
         for page in (FAVOURITES, RECENT):
             go_menu.addAction(self._action(PAGE_LABELS[page], [], partial(self.show_page, page)))
-        for number, page in enumerate(PAGES[2:], start=1):  # Ctrl+1..8 in the sidebar's order
+        for number, page in enumerate(PAGES[2:], start=1):  # Ctrl+1..9 in the sidebar's order
             keys = [f"Ctrl+{number}"]
             go_menu.addAction(self._action(PAGE_LABELS[page], keys, partial(self.show_page, page)))
         self.tools_menu = menus.addMenu("&Tools")

@@ -20,6 +20,7 @@ from ketref.domain.document import (
     DocBlock,
     DocCallout,
     DocFields,
+    DocForm,
     DocHeading,
     DocList,
     DocParagraph,
@@ -60,7 +61,7 @@ def block_flowables(block: DocBlock, styles: Styles, layout: Layout) -> list[Flo
     if isinstance(block, DocHeading):
         return [Para(escape_text(block.text, multiline=False), styles.heading)]
     if isinstance(block, DocParagraph):
-        return list(paragraphs(block.text, styles.body))
+        return list(paragraphs(block.text, styles.small if block.small else styles.body))
     if isinstance(block, DocList):
         items: list[Flowable] = list(_list_items(block, styles))
         # A short list stays on one page; a long one may break, but never after one item.
@@ -73,10 +74,10 @@ def block_flowables(block: DocBlock, styles: Styles, layout: Layout) -> list[Flo
     if isinstance(block, DocFields):
         table = fields_table(block, styles, layout)
         return [table, Spacer(1, layout.body_size * 0.8)] if table else []
-    if isinstance(block, DocTable):
+    if isinstance(block, DocTable | DocForm):
         return [_table(block, styles, layout), Spacer(1, layout.body_size * 0.8)]
     if isinstance(block, DocSchedule):
-        return schedule_flowables(block.schedule, styles, layout)
+        return schedule_flowables(block.schedule, styles, layout, block.language)
     raise TypeError(f"unknown block {type(block).__name__}")
 
 
@@ -158,7 +159,8 @@ def fields_table(block: DocFields, styles: Styles, layout: Layout) -> Table | No
     )
 
 
-def _table(block: DocTable, styles: Styles, layout: Layout) -> Table:
+def _table(block: DocTable | DocForm, styles: Styles, layout: Layout) -> Table:
+    """A ruled table; a form's body rows get room to write in (``DocForm.lines``)."""
     columns = max([len(block.header), *(len(r) for r in block.rows)])
     weights = list(block.widths or ()) or [1.0] * columns
     weights += [1.0] * (columns - len(weights))
@@ -171,9 +173,14 @@ def _table(block: DocTable, styles: Styles, layout: Layout) -> Table:
         cells = list(row) + [""] * (columns - len(row))
         data.append([Para(escape_text(cell), styles.cell) for cell in cells])
     pad = layout.body_size * 0.4
+    heights: list[float | None] | None = None
+    if isinstance(block, DocForm):
+        row_height = block.lines * styles.cell.leading + 2 * pad
+        heights = [None] * (1 if block.header else 0) + [row_height] * len(block.rows)
     return Table(
         data,
         colWidths=widths,
+        rowHeights=heights,
         repeatRows=1 if block.header else 0,
         splitInRow=1,
         style=TableStyle(

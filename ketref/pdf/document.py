@@ -30,11 +30,12 @@ from reportlab.platypus.doctemplate import BaseDocTemplate, LayoutError
 
 from ketref import __version__
 from ketref.domain.document import DocBlock, DocHeading, PrintDocument, PrintPacket
-from ketref.domain.printing import ClinicProfile, PrintOptions, format_date
+from ketref.domain.print_language import format_date, messages
+from ketref.domain.printing import ClinicProfile, PrintOptions
 from ketref.pdf.blocks import block_flowables
 from ketref.pdf.flowables import KeepGroup, Para
 from ketref.pdf.fonts import REGULAR, register_fonts
-from ketref.pdf.letterhead import letterhead
+from ketref.pdf.letterhead import compact_letterhead, letterhead
 from ketref.pdf.markup import escape_text, printable
 from ketref.pdf.page import (
     FIRST_TEMPLATE,
@@ -56,21 +57,24 @@ class RenderError(RuntimeError):
 
 
 def footer_line(doc: PrintDocument) -> str:
-    """The footer's first line, e.g. ``Version 1.0 (content 2026.11.1) · Reviewed ...``."""
+    """The footer's first line, e.g. ``Version 1.0 (content 2026.11.1) · Reviewed ...``, in
+    the document's language, followed by its notices."""
+    text = messages(doc.language)
     parts: list[str] = []
-    if doc.version:
-        version = f"Version {doc.version}"
-        if doc.content_version:
-            version += f" (content {doc.content_version})"
-        parts.append(version)
+    if doc.version and doc.content_version:
+        parts.append(
+            text.version_with_content.format(version=doc.version, content=doc.content_version)
+        )
+    elif doc.version:
+        parts.append(text.version.format(version=doc.version))
     elif doc.content_version:
-        parts.append(f"Content {doc.content_version}")
+        parts.append(text.content_only.format(content=doc.content_version))
     if doc.reviewed:
-        parts.append(f"Reviewed {format_date(doc.reviewed)}")
+        parts.append(text.reviewed.format(date=format_date(doc.reviewed, doc.language, short=True)))
     if doc.review_due:
-        due = f"Review due {format_date(doc.review_due)}"
-        parts.append(due + (" (PASSED)" if doc.due_for_review else ""))
-    return " · ".join(parts)
+        due = text.review_due.format(date=format_date(doc.review_due, doc.language, short=True))
+        parts.append(text.review_passed.format(text=due) if doc.due_for_review else due)
+    return " · ".join([*parts, *doc.notices])
 
 
 def _title_block(doc: PrintDocument, styles: Styles, layout: Layout) -> list[Flowable]:
@@ -79,17 +83,14 @@ def _title_block(doc: PrintDocument, styles: Styles, layout: Layout) -> list[Flo
         Para(escape_text(doc.title), styles.title),
     ]
     if doc.due_for_review and doc.review_due:
-        story.append(_due_banner(doc.review_due, styles, layout))
+        story.append(_due_banner(doc, doc.review_due, styles, layout))
     if doc.main_message:
         story.append(Para(escape_text(doc.main_message), styles.lead))
     return story
 
 
-def _due_banner(review_due: date, styles: Styles, layout: Layout) -> Table:
-    text = (
-        f"DUE FOR REVIEW: the review date of this sheet ({format_date(review_due)}) has "
-        "passed. Staff: check it is still current before giving it out."
-    )
+def _due_banner(doc: PrintDocument, review_due: date, styles: Styles, layout: Layout) -> Table:
+    text = messages(doc.language).due_banner.format(date=format_date(review_due, doc.language))
     pad = layout.body_size * 0.5
     table = Table(
         [[Para(escape_text(text), styles.field_label)]],
@@ -157,7 +158,8 @@ def _contents(
             ]
         ),
     )
-    return [Para(escape_text("In this pack"), styles.heading), table]
+    heading = messages(packet.language).contents_heading
+    return [Para(escape_text(heading), styles.heading), table]
 
 
 def _part_footer(doc: PrintDocument) -> PartFooter:
@@ -166,6 +168,7 @@ def _part_footer(doc: PrintDocument) -> PartFooter:
         footer_line=footer_line(doc),
         disclaimer=doc.disclaimer,
         due_for_review=doc.due_for_review,
+        messages=messages(doc.language),
     )
 
 
@@ -197,7 +200,11 @@ def render_pdf(
     # the clinic's numbers, and lays out exactly as it does on its own.
     story: list[Flowable] = [
         NextPageTemplate(LATER_TEMPLATE),
-        letterhead(clinic, emergency_phone, styles, layout),
+        (
+            compact_letterhead(clinic, styles, layout, messages(cover.language))
+            if cover.compact_letterhead
+            else letterhead(clinic, emergency_phone, styles, layout, messages(cover.language))
+        ),
         PartStart(state, 0),
         *_title_block(cover, styles, layout),
         *_blocks(cover.blocks, styles, layout),
@@ -209,7 +216,7 @@ def render_pdf(
             NextPageTemplate(FIRST_TEMPLATE),
             PageBreak(),
             NextPageTemplate(LATER_TEMPLATE),
-            letterhead(clinic, emergency_phone, styles, layout),
+            letterhead(clinic, emergency_phone, styles, layout, messages(part.language)),
             PartStart(state, index),
             *_title_block(part, styles, layout),
             *_blocks(part.blocks, styles, layout),
@@ -217,6 +224,7 @@ def render_pdf(
 
     buffer = BytesIO()
     doc = _doc_template(buffer, layout, state, title=cover.title, clinic=clinic)
+    doc.lang = cover.language.value
     doc.subject = cover.label
     doc.keywords = list(cover.keywords)
     try:
@@ -312,6 +320,7 @@ def render_packet_document(
         content_version=", ".join(content_versions) or None,
         disclaimer=packet.disclaimer,
         keywords=tuple(k for p in packet.parts for k in p.keywords),
+        language=packet.language,
     )
     return render_pdf(
         cover, packet.parts, clinic, options, emergency_phone=emergency_phone, packet=packet

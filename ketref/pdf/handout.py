@@ -22,13 +22,12 @@ from ketref.domain.document import (
     PrintDocument,
     PrintPacket,
 )
-from ketref.domain.printing import ClinicProfile, Personalisation, PrintOptions, format_date
+from ketref.domain.print_language import Language, format_date, messages
+from ketref.domain.printing import ClinicProfile, Personalisation, PrintOptions
 from ketref.domain.schedules import DatedSchedule
 from ketref.pdf.document import render_packet_document, render_pdf
 
 SCHEDULE_HANDOUT = "your-treatment-schedule"
-PACKET_TITLE = "Information for your treatment"
-NOTES_HEADING = "Notes from your care team"
 
 
 def _content_block(block: c.Block) -> DocBlock:
@@ -43,27 +42,53 @@ def _content_block(block: c.Block) -> DocBlock:
     return DocCallout(block.style, block.title, block.text, tuple(block.items))
 
 
-def personal_blocks(personal: Personalisation | None) -> list[DocBlock]:
+def personal_blocks(
+    personal: Personalisation | None, language: Language = Language.EN
+) -> list[DocBlock]:
     """The "Prepared for" box and the clinician's notes; nothing at all when empty."""
     if personal is None:
         return []
+    text = messages(language)
     blocks: list[DocBlock] = []
     rows = (
-        ("Prepared for", personal.patient_name),
-        ("Date", format_date(personal.date) if personal.date else None),
-        ("Driver or escort", personal.escort),
+        (text.prepared_for, personal.patient_name),
+        (text.date, format_date(personal.date, language) if personal.date else None),
+        (text.escort, personal.escort),
     )
     if any(value for _, value in rows):
         blocks.append(DocFields(rows))
     if personal.notes:
-        blocks += [DocHeading(NOTES_HEADING), DocParagraph(personal.notes)]
+        blocks += [DocHeading(text.notes_heading), DocParagraph(personal.notes)]
     return blocks
+
+
+def handout_language(handout: c.Handout) -> Language:
+    """The printing language of a handout (its base language, e.g. ``es`` for ``es-MX``)."""
+    return Language(handout.language.split("-")[0])
+
+
+def _notices(item: HandoutPrint, language: Language) -> tuple[str, ...]:
+    """Footer lines for a translation whose English source changed since it was made."""
+    handout = item.handout
+    if handout.translation_of is None:
+        return ()
+    text = messages(language)
+    notices: list[str] = []
+    if item.source_changed_on is not None:
+        when = format_date(item.source_changed_on, language, short=True)
+        notices.append(text.source_changed.format(date=when))
+    return tuple(notices)
 
 
 def handout_document(item: HandoutPrint, front: Sequence[DocBlock] = ()) -> PrintDocument:
     """A handout as a printable document; ``front`` blocks come before its sections."""
     handout = item.handout
-    blocks: list[DocBlock] = list(front)
+    language = handout_language(handout)
+    text = messages(language)
+    blocks: list[DocBlock] = []
+    if handout.translation_of is not None and not handout.verified:
+        blocks.append(DocParagraph(text.translation_unreviewed, small=True))
+    blocks += front
     for section in handout.sections:
         blocks.append(DocHeading(section.heading))
         blocks += [_content_block(b) for b in section.blocks]
@@ -77,13 +102,23 @@ def handout_document(item: HandoutPrint, front: Sequence[DocBlock] = ()) -> Prin
         review_due=handout.review_due,
         due_for_review=item.due_for_review,
         keywords=(handout.slug,),
+        label=text.patient_label,
+        disclaimer=text.disclaimer,
+        language=language,
+        notices=_notices(item, language),
     )
 
 
+def _is_schedule(item: HandoutPrint) -> bool:
+    """Whether ``item`` is the schedule handout or a translation of it."""
+    handout = item.handout
+    source = handout.translation_of.slug if handout.translation_of else handout.slug
+    return source == SCHEDULE_HANDOUT
+
+
 def _schedule_home(items: Sequence[HandoutPrint]) -> int | None:
-    """Index of the schedule handout among ``items``, if it is there."""
-    slugs = [i.handout.slug for i in items]
-    return slugs.index(SCHEDULE_HANDOUT) if SCHEDULE_HANDOUT in slugs else None
+    """Index of the first schedule handout among ``items``, if one is there."""
+    return next((i for i, item in enumerate(items) if _is_schedule(item)), None)
 
 
 def render_handout(
@@ -95,9 +130,10 @@ def render_handout(
     schedule: DatedSchedule | None = None,
 ) -> bytes:
     """One handout as PDF bytes, on the clinic's letterhead, optionally personalised."""
-    front = personal_blocks(personal)
+    language = handout_language(item.handout)
+    front = personal_blocks(personal, language)
     if schedule is not None:
-        front.append(DocSchedule(schedule))
+        front.append(DocSchedule(schedule, language))
     emergency = personal.emergency_phone if personal else None
     return render_pdf(handout_document(item, front), [], clinic, options, emergency_phone=emergency)
 
@@ -109,20 +145,37 @@ def render_packet(
     *,
     personal: Personalisation | None = None,
     schedule: DatedSchedule | None = None,
-    title: str = PACKET_TITLE,
+    language: Language = Language.EN,
+    schedules: dict[Language, DatedSchedule] | None = None,
 ) -> bytes:
-    """Several handouts in one PDF in the given order: a cover with the personal details and a
-    contents list, then each handout from a new page; page numbers run across the packet."""
-    front = personal_blocks(personal)
+    """Several handouts in one PDF in the given order: a cover (in ``language``) with the
+    personal details and a contents list, then each handout from a new page in its own
+    language; page numbers run across the packet.
+
+    ``schedules`` holds the dated schedule worded in each language of the packet; ``schedule``
+    is the one for the cover when no schedule handout is included.
+    """
+    text = messages(language)
+    front = personal_blocks(personal, language)
     home = _schedule_home(items)
     if schedule is not None and home is None:
-        front.append(DocSchedule(schedule))
-    parts = tuple(
-        handout_document(
-            item, [DocSchedule(schedule)] if schedule is not None and index == home else []
-        )
-        for index, item in enumerate(items)
+        front.append(DocSchedule(schedule, language))
+    worded = schedules or {}
+    parts: list[PrintDocument] = []
+    for item in items:
+        part_language = handout_language(item.handout)
+        dated = worded.get(part_language, schedule)
+        front_of_part: list[DocBlock] = []
+        if dated is not None and home is not None and _is_schedule(item):
+            front_of_part.append(DocSchedule(dated, part_language))
+        parts.append(handout_document(item, front_of_part))
+    packet = PrintPacket(
+        title=text.packet_title,
+        parts=tuple(parts),
+        front=tuple(front),
+        label=text.packet_label,
+        disclaimer=text.disclaimer,
+        language=language,
     )
-    packet = PrintPacket(title=title, parts=parts, front=tuple(front))
     emergency = personal.emergency_phone if personal else None
     return render_packet_document(packet, clinic, options, emergency_phone=emergency)

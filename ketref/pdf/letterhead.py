@@ -14,6 +14,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import inch
 from reportlab.platypus import Flowable, Image, Table, TableStyle
 
+from ketref.domain.print_language import ENGLISH, PrintMessages
 from ketref.domain.printing import ClinicProfile
 from ketref.pdf.flowables import Para
 from ketref.pdf.fonts import REGULAR
@@ -42,21 +43,31 @@ def logo_flowable(data: bytes, max_width: float, max_height: float) -> Image | N
 
 
 def letterhead(
-    clinic: ClinicProfile, emergency_phone: str | None, styles: Styles, layout: Layout
+    clinic: ClinicProfile,
+    emergency_phone: str | None,
+    styles: Styles,
+    layout: Layout,
+    text: PrintMessages = ENGLISH,
 ) -> Table:
-    """The letterhead block, ruled off from the page below."""
-    lines: list[Flowable] = [
-        Para(escape_text(clinic.name or f"Clinic: {WRITE_IN}", multiline=False), styles.clinic_name)
-    ]
+    """The letterhead block, ruled off from the page below, labelled in ``text``'s language."""
+    name = clinic.name or text.clinic_write_in.format(blank=WRITE_IN)
+    lines: list[Flowable] = [Para(escape_text(name, multiline=False), styles.clinic_name)]
     if clinic.address:
         lines.append(Para(escape_text(clinic.address), styles.clinic_line))
     lines.append(
-        Para(escape_text(f"Phone: {clinic.phone or WRITE_IN}", multiline=False), styles.clinic_line)
+        Para(
+            escape_text(
+                text.phone_write_in.format(value=clinic.phone or WRITE_IN), multiline=False
+            ),
+            styles.clinic_line,
+        )
     )
     after_hours = emergency_phone or clinic.emergency_phone
     lines.append(
         Para(
-            escape_text(f"After hours or urgent: {after_hours or WRITE_IN}", multiline=False),
+            escape_text(
+                text.after_hours_write_in.format(value=after_hours or WRITE_IN), multiline=False
+            ),
             styles.clinic_line,
         )
     )
@@ -90,4 +101,28 @@ def letterhead(
         ),
     )
     table.spaceAfter = layout.body_size * 1.0
+    return table
+
+
+def compact_letterhead(
+    clinic: ClinicProfile, styles: Styles, layout: Layout, text: PrintMessages = ENGLISH
+) -> Table:
+    """The clinic's name and phone on one ruled line (no address, no logo), for staff forms."""
+    name = clinic.name or text.clinic_write_in.format(blank=WRITE_IN)
+    phone = text.phone_write_in.format(value=clinic.phone or WRITE_IN)
+    table = Table(
+        [[Para(escape_text(f"{name} · {phone}", multiline=False), styles.clinic_line)]],
+        colWidths=[layout.frame_width],
+        style=TableStyle(
+            [
+                ("FONT", (0, 0), (-1, -1), REGULAR),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), layout.body_size * 0.4),
+                ("LINEBELOW", (0, -1), (-1, -1), 1.0, colors.black),
+            ]
+        ),
+    )
+    table.spaceAfter = layout.body_size * 0.6
     return table

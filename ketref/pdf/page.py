@@ -19,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable
 from reportlab.platypus.doctemplate import BaseDocTemplate
 
+from ketref.domain.print_language import ENGLISH, PrintMessages
 from ketref.pdf.fonts import BOLD, ITALIC, REGULAR
 from ketref.pdf.markup import printable
 from ketref.pdf.styles import GREY, RULE, Layout
@@ -37,6 +38,7 @@ class PartFooter:
     footer_line: str
     disclaimer: str
     due_for_review: bool
+    messages: PrintMessages = ENGLISH
 
 
 @dataclass
@@ -50,6 +52,11 @@ class RenderState:
     part_start_page: dict[int, int] = field(default_factory=dict)
     page_refs: list[tuple[int, float, float, int, float]] = field(default_factory=list)
     """(page, right x, baseline y, part index, font size) of each contents page number."""
+
+    def part_of_page(self, page: int) -> int:
+        """The part a page belongs to (the last one started on or before it)."""
+        started = [part for part, first in self.part_start_page.items() if first <= page]
+        return max(started, default=0)
 
 
 @lru_cache(maxsize=512)
@@ -70,16 +77,25 @@ def fitted(
 
 @lru_cache(maxsize=256)
 def wrap_at_separators(
-    text: str, font: str, size: float, max_width: float, separator: str = " · "
+    text: str,
+    font: str,
+    size: float,
+    max_width: float,
+    *,
+    separator: str = " · ",
+    max_lines: int = 2,
 ) -> tuple[str, ...]:
-    """Break a "a · b · c" footer line between items so each line fits (at most two lines)."""
+    """Break a "a · b · c" footer line between items so each line fits (at most ``max_lines``;
+    the last line takes the rest and is shrunk or cut when drawn)."""
     lines: list[str] = []
     for item in printable(text, multiline=False).split(separator):
         if lines and stringWidth(lines[-1] + separator + item, font, size) <= max_width:
             lines[-1] += separator + item
         else:
             lines.append(item)
-    return tuple(lines) if len(lines) <= 2 else (lines[0], separator.join(lines[1:]))
+    if len(lines) <= max_lines:
+        return tuple(lines)
+    return (*lines[: max_lines - 1], separator.join(lines[max_lines - 1 :]))
 
 
 @lru_cache(maxsize=512)
@@ -147,16 +163,23 @@ def draw_page_furniture(canv: Canvas, doc: BaseDocTemplate, state: RenderState) 
         rule_y = base - lay.footer_size * 0.9
         canv.line(left, rule_y, right, rule_y)
     if part.due_for_review:
-        _draw_due_mark(canv, lay)
+        _draw_due_mark(canv, lay, part.messages.due_mark)
     size = lay.footer_size
     top = lay.margin_bottom + lay.footer_height - size * 0.6
     canv.setStrokeColor(RULE)
     canv.setLineWidth(0.6)
     canv.line(left, top, right, top)
     canv.setFillColor(colors.black)
-    page_label_room = stringWidth("Page 888 of 888", BOLD, size) + 14
+    page_label = part.messages.page_x_of_y.format(page=888, total=888)
+    page_label_room = stringWidth(page_label, BOLD, size) + 14
     y = top - size * 1.6
-    for line in wrap_at_separators(part.footer_line, REGULAR, size, width - page_label_room):
+    # Lines that fit above the disclaimer: two in normal print, three in large print.
+    room = lay.footer_height - size * 1.6 - size * 1.3
+    max_lines = max(1, int(room // (size * 1.3)) + 1)
+    lines = wrap_at_separators(
+        part.footer_line, REGULAR, size, width - page_label_room, max_lines=max_lines
+    )
+    for line in lines:
         _draw(canv, line, left, y, font=REGULAR, size=size, max_width=width - page_label_room)
         y -= size * 1.3
     canv.setFillColor(GREY)
@@ -172,9 +195,8 @@ def draw_page_furniture(canv: Canvas, doc: BaseDocTemplate, state: RenderState) 
     canv.restoreState()
 
 
-def _draw_due_mark(canv: Canvas, lay: Layout) -> None:
+def _draw_due_mark(canv: Canvas, lay: Layout, text: str) -> None:
     """A bordered, bold "DUE FOR REVIEW" in the top margin: plain in black and white."""
-    text = "DUE FOR REVIEW"
     size = lay.footer_size * 1.25
     pad = size * 0.45
     text_width = stringWidth(text, BOLD, size)
@@ -260,8 +282,9 @@ class DeferredCanvas(Canvas):
         self.saveState()
         self.setFillColor(colors.black)
         self.setFont(BOLD, size)
+        label = state.parts[state.part_of_page(page)].messages.page_x_of_y
         self.drawRightString(
-            lay.page_width - lay.margin_x, top - size * 1.6, f"Page {page} of {total}"
+            lay.page_width - lay.margin_x, top - size * 1.6, label.format(page=page, total=total)
         )
         for ref_page, x, y, part, font_size in state.page_refs:
             if ref_page == page and part in state.part_start_page:

@@ -15,7 +15,13 @@ from typing import Any
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Spacer, Table, TableStyle
 
-from ketref.domain.printing import MONTHS, WEEKDAYS, format_date
+from ketref.domain.print_language import (
+    Language,
+    format_date,
+    format_month,
+    messages,
+    weekday_names,
+)
 from ketref.domain.schedules import DatedSchedule, PlannedSession
 from ketref.pdf.flowables import KeepGroup, Para
 from ketref.pdf.fonts import REGULAR
@@ -30,16 +36,21 @@ def _week_of(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-def _months(sessions: list[PlannedSession]) -> str:
+def _months(sessions: list[PlannedSession], language: Language) -> str:
+    """``Jan 2027`` or ``Jan 2027 to Mar 2027`` (CLDR month names in ``language``)."""
     first, last = sessions[0].date, sessions[-1].date
+    text = messages(language)
     if (first.year, first.month) == (last.year, last.month):
-        return f"{MONTHS[first.month - 1]} {first.year}"
-    if first.year == last.year:
-        return f"{MONTHS[first.month - 1]} to {MONTHS[last.month - 1]} {last.year}"
-    return f"{MONTHS[first.month - 1]} {first.year} to {MONTHS[last.month - 1]} {last.year}"
+        return text.schedule_months_one.format(month=format_month(first, language))
+    return text.schedule_months_range.format(
+        first=format_month(first, language, year=first.year != last.year),
+        last=format_month(last, language),
+    )
 
 
-def calendar_tables(schedule: DatedSchedule, styles: Styles, layout: Layout) -> list[Flowable]:
+def calendar_tables(
+    schedule: DatedSchedule, styles: Styles, layout: Layout, language: Language = Language.EN
+) -> list[Flowable]:
     """One calendar grid per phase, each kept on one page when it fits.
 
     Saturday and Sunday columns appear only when a session falls on them, which leaves wider
@@ -62,16 +73,18 @@ def calendar_tables(schedule: DatedSchedule, styles: Styles, layout: Layout) -> 
         label: list(group) for label, group in groupby(schedule.sessions, key=lambda s: s.phase)
     }
     width = layout.frame_width / len(columns)
+    text = messages(language)
     tables: list[Flowable] = []
     for label, mondays in phases.items():
-        months = _months(sessions_of.get(label) or [by_day[d] for d in sorted(by_day)])
+        months = _months(sessions_of.get(label) or [by_day[d] for d in sorted(by_day)], language)
+        heading = text.schedule_phase.format(label=label, months=months)
         title: list[Flowable | str] = [
-            Para(escape_text(f"{label} ({months})"), styles.cell_bold),
+            Para(escape_text(heading), styles.cell_bold),
             *[""] * (len(columns) - 1),
         ]
         data: list[list[Flowable | str]] = [
             title,
-            [Para(escape_text(WEEKDAYS[d]), styles.cell_bold) for d in columns],
+            [Para(escape_text(weekday_names(language)[d]), styles.cell_bold) for d in columns],
         ]
         commands: list[tuple[Any, ...]] = [
             ("FONT", (0, 0), (-1, -1), REGULAR),
@@ -90,15 +103,16 @@ def calendar_tables(schedule: DatedSchedule, styles: Styles, layout: Layout) -> 
                 day = monday + timedelta(days=weekday)
                 session = by_day.get(day)
                 if session is None:
-                    text = format_date(day, year=False)
-                    cells.append(Para(escape_text(text), styles.cell_muted))
+                    cell = format_date(day, language, year=False)
+                    cells.append(Para(escape_text(cell), styles.cell_muted))
                     commands += [
                         ("BACKGROUND", (column, row), (column, row), QUIET_FILL),
                         ("BOX", (column, row), (column, row), 0.3, RULE),
                     ]
                 else:
-                    text = f"{format_date(day, year=False)}\nSession {session.number}"
-                    cells.append(Para(escape_text(text), styles.cell_bold))
+                    label_text = text.schedule_session.format(number=session.number)
+                    cell = f"{format_date(day, language, year=False)}\n{label_text}"
+                    cells.append(Para(escape_text(cell), styles.cell_bold))
                     commands.append(("BOX", (column, row), (column, row), 1.8, colors.black))
             data.append(cells)
         table = Table(
@@ -108,46 +122,32 @@ def calendar_tables(schedule: DatedSchedule, styles: Styles, layout: Layout) -> 
     return tables
 
 
-def schedule_flowables(schedule: DatedSchedule, styles: Styles, layout: Layout) -> list[Flowable]:
-    """Heading, plain-language summary, the calendar and what happens after the last date."""
+def schedule_flowables(
+    schedule: DatedSchedule, styles: Styles, layout: Layout, language: Language = Language.EN
+) -> list[Flowable]:
+    """Heading, plain-language summary, the calendar and what happens after the last date, in
+    ``language`` (the template's words should already be in it, see ``in_language``)."""
     template = schedule.template
+    text = messages(language)
     first = schedule.sessions[0].date
+    days = ", ".join(weekday_names(language)[d] for d in schedule.weekdays)
+    facts = text.schedule_facts.format(
+        first=format_date(first, language, weekday=True), days=days, count=len(schedule.sessions)
+    )
     intro: list[Flowable] = [
-        Para(escape_text("Your treatment dates"), styles.heading),
+        Para(escape_text(text.schedule_heading), styles.heading),
         Para(escape_text(template.summary), styles.body),
-        Para(
-            escape_text(
-                f"First session: {format_date(first, weekday=True)}. "
-                f"Session days: {schedule.weekday_labels}. "
-                f"Sessions shown: {len(schedule.sessions)}."
-            ),
-            styles.body,
-        ),
+        Para(escape_text(facts), styles.body),
     ]
-    tables = calendar_tables(schedule, styles, layout)
+    tables = calendar_tables(schedule, styles, layout, language)
     # The heading travels with the first table rather than being stranded above a page break.
     story: list[Flowable] = [KeepGroup([*intro, tables[0]])]
     story += [KeepGroup([t]) if isinstance(t, Table) else t for t in tables[1:]]
     if template.after:
         story.append(Para(escape_text(template.after), styles.body))
-    story.append(
-        Para(
-            escape_text(
-                "If you cannot come on a date, call your clinic to book a new time. "
-                f"Plan: {template.title}."
-            ),
-            styles.small,
-        )
-    )
+    story.append(Para(escape_text(text.schedule_missed.format(plan=template.title)), styles.small))
     if schedule.due_for_review:
-        story.append(
-            Para(
-                escape_text(
-                    f"DUE FOR REVIEW: this schedule plan was due for review on "
-                    f"{format_date(template.review_due)}."
-                ),
-                styles.field_label,
-            )
-        )
+        due = text.schedule_due.format(date=format_date(template.review_due, language))
+        story.append(Para(escape_text(due), styles.field_label))
     story.append(Spacer(1, layout.body_size * 0.8))
     return story

@@ -77,6 +77,7 @@ BUNDLED_PARTS = (
     BundledPart("platformdirs", "MIT", "https://pypi.org/project/platformdirs/"),
     BundledPart("Pillow", "MIT-CMU", "https://python-pillow.org"),
     BundledPart("charset-normalizer", "MIT", "https://pypi.org/project/charset-normalizer/"),
+    BundledPart("Babel (with Unicode CLDR data)", "BSD-3-Clause", "https://babel.pocoo.org"),
     BundledPart(
         "psycopg 3 (PostgreSQL driver), with libpq and OpenSSL in its binary wheel",
         "LGPL-3.0 (libpq: PostgreSQL Licence; OpenSSL: Apache-2.0)",

@@ -7,6 +7,7 @@ and never put into a file name or the PDF's metadata.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -23,6 +24,8 @@ from ketref.domain.content import Handout
 from ketref.domain.document import HandoutPrint
 from ketref.domain.enums import ItemKind, Product
 from ketref.domain.errors import BadInputError, NotFoundError
+from ketref.domain.handout_languages import HandoutKey, choose_handouts, translation_index
+from ketref.domain.print_language import ENGLISH, Language, format_date
 from ketref.domain.printing import ClinicProfile, Personalisation, PrintOptions
 from ketref.domain.schedules import (
     DatedSchedule,
@@ -30,7 +33,7 @@ from ketref.domain.schedules import (
     check_start_date,
     plan_schedule,
 )
-from ketref.pdf.handout import render_handout, render_packet
+from ketref.pdf.handout import handout_language, render_handout, render_packet
 from ketref.services.catalogue import CatalogueService
 from ketref.services.files import ExportError, write_atomic
 
@@ -55,6 +58,33 @@ class HandoutRequest:
     personal: Personalisation = field(default_factory=Personalisation)
     schedule: ScheduleRequest | None = None
     options: PrintOptions = field(default_factory=PrintOptions)
+    language: Language | None = None
+    """``None`` prints each handout as named; a language applies to every handout."""
+    bilingual: bool = False
+    """Each handout in English, then in ``language``."""
+    fallback_english: bool = False
+    """Print handouts that lack a translation in English instead of refusing."""
+
+
+@dataclass(frozen=True)
+class _Stored:
+    handout: Handout
+    content_version: str
+    due_for_review: bool
+    updated: date
+
+
+def _print_item(loaded: dict[str, _Stored], slug: str) -> HandoutPrint:
+    """The handout to print, with the date its English source changed if it is a stale
+    translation (the source's last change in this library)."""
+    stored = loaded[slug]
+    handout = stored.handout
+    changed: date | None = None
+    if handout.translation_of is not None:
+        source = loaded.get(handout.translation_of.slug)
+        if source is not None and handout.source_changed(source.handout):
+            changed = source.updated
+    return HandoutPrint(handout, stored.content_version, stored.due_for_review, changed)
 
 
 class HandoutService:
@@ -105,14 +135,15 @@ class HandoutService:
         names = ", ".join([p.value for p in Product] + [t.id for t in templates])
         raise NotFoundError(f"No schedule called {name!r}; choose one of: {names}.")
 
-    def plan(self, request: ScheduleRequest) -> DatedSchedule:
-        """The dated sessions for ``request``.
+    def plan(self, request: ScheduleRequest, language: Language = Language.EN) -> DatedSchedule:
+        """The dated sessions for ``request``, the template's words in ``language`` (English
+        where the template has no translation).
 
         Raises:
             NotFoundError: unknown template.
             BadInputError: start date out of range, or too few weekdays for the plan.
         """
-        template = self.schedule_template(request.template)
+        template = self.schedule_template(request.template).in_language(language.value)
         today = self._clock().date()
         check_start_date(request.start, today)
         schedule = plan_schedule(template, request.start, request.weekdays)
@@ -120,7 +151,41 @@ class HandoutService:
 
     # --- rendering ---------------------------------------------------------------------------
 
-    def _handouts(self, slugs: tuple[str, ...]) -> tuple[list[HandoutPrint], ClinicProfile]:
+    def _keys(self) -> dict[str, HandoutKey]:
+        """Slug, language and English source of every handout (cheap: no words loaded)."""
+        with self._db.read() as session:
+            rows = repo.handout_languages(session)
+        return {slug: HandoutKey.of(slug, lang, source) for slug, lang, source in rows}
+
+    def _load(self, slugs: Sequence[str], keys: dict[str, HandoutKey]) -> dict[str, _Stored]:
+        """The handouts ``slugs`` and the English sources of those that are translations (to
+        tell whether the source changed), with what printing needs to know about each."""
+        wanted = dict.fromkeys([*slugs, *(keys[s].source for s in slugs if s in keys)])
+        today = self._clock().date()
+        loaded: dict[str, _Stored] = {}
+        with self._db.read() as session:
+            for slug in wanted:
+                found = items_db.document_of_item(session, ItemKind.HANDOUT, slug)
+                if found is None:
+                    continue
+                row, document = found
+                handout = item_from_document(ItemKind.HANDOUT, slug, document)
+                assert isinstance(handout, Handout)
+                loaded[slug] = _Stored(
+                    handout,
+                    row.content_version,
+                    is_due(row.review_due, today),
+                    row.updated_at.date(),
+                )
+        return loaded
+
+    def translations(self, language: Language) -> dict[str, str]:
+        """``English slug -> slug of its translation`` in ``language`` (English: itself)."""
+        index = translation_index(self._keys())
+        return {source: slug for (source, lang), slug in index.items() if lang == language.value}
+
+    def _handouts(self, request: HandoutRequest) -> tuple[list[HandoutPrint], ClinicProfile]:
+        slugs = request.slugs
         if not slugs:
             raise BadInputError("choose at least one handout")
         if len(slugs) > MAX_HANDOUTS:
@@ -128,39 +193,76 @@ class HandoutService:
         repeated = sorted({s for s in slugs if slugs.count(s) > 1})
         if repeated:
             raise BadInputError(f"handout named more than once: {', '.join(repeated)}")
-        today = self._clock().date()
-        items: list[HandoutPrint] = []
+        keys = self._keys()
+        unknown = [s for s in slugs if s not in keys]
+        if unknown:
+            raise NotFoundError(
+                f"No handout called {unknown[0]!r} was found (see 'ketref list handouts')."
+            )
+        chosen = choose_handouts(
+            keys,
+            slugs,
+            request.language,
+            bilingual=request.bilingual,
+            fallback_english=request.fallback_english,
+        )
+        loaded = self._load(chosen, keys)
         with self._db.read() as session:
-            for slug in slugs:
-                found = items_db.document_of_item(session, ItemKind.HANDOUT, slug)
-                if found is None:
-                    raise NotFoundError(
-                        f"No handout called {slug!r} was found (see 'ketref list handouts')."
-                    )
-                row, document = found
-                handout = item_from_document(ItemKind.HANDOUT, slug, document)
-                assert isinstance(handout, Handout)
-                items.append(
-                    HandoutPrint(handout, row.content_version, is_due(row.review_due, today))
-                )
             clinic = load_clinic_profile(session)
-        return items, clinic
+        return [_print_item(loaded, slug) for slug in chosen], clinic
+
+    def source_handouts(self) -> list[ItemSummary]:
+        """The handouts to choose from: every handout that is not a translation of another."""
+        translated = {slug for slug, key in self._keys().items() if key.is_translation}
+        return [s for s in self.list_handouts() if s.slug not in translated]
+
+    def translation_notices(self, slugs: Sequence[str]) -> dict[str, str]:
+        """For each of ``slugs`` that is a translation whose English source changed since it
+        was made: "The English version changed on DATE; review this translation." (in English,
+        for staff; the PDF footer says it in the handout's language)."""
+        loaded = self._load(slugs, self._keys())
+        notices: dict[str, str] = {}
+        for slug in slugs:
+            changed = _print_item(loaded, slug).source_changed_on if slug in loaded else None
+            if changed is not None:
+                notices[slug] = ENGLISH.source_changed.format(date=format_date(changed))
+        return notices
 
     def render(self, request: HandoutRequest) -> bytes:
         """The PDF for ``request`` as bytes (the preview and the export are the same bytes).
 
         Raises:
             NotFoundError: an unknown handout or schedule.
+            MissingTranslationError: a chosen handout has no translation in the language asked
+                for (and English was not accepted instead).
             BadInputError: a repeated handout, bad dates or weekdays.
         """
-        items, clinic = self._handouts(request.slugs)
-        schedule = self.plan(request.schedule) if request.schedule else None
+        items, clinic = self._handouts(request)
+        languages = list(dict.fromkeys(handout_language(i.handout) for i in items))
+        cover = request.language or languages[0]
+        schedules = (
+            {lang: self.plan(request.schedule, lang) for lang in {*languages, cover}}
+            if request.schedule
+            else {}
+        )
         personal = None if request.personal.is_empty else request.personal
         if len(items) == 1:
             return render_handout(
-                items[0], clinic, request.options, personal=personal, schedule=schedule
+                items[0],
+                clinic,
+                request.options,
+                personal=personal,
+                schedule=schedules.get(languages[0]),
             )
-        return render_packet(items, clinic, request.options, personal=personal, schedule=schedule)
+        return render_packet(
+            items,
+            clinic,
+            request.options,
+            personal=personal,
+            schedule=schedules.get(cover),
+            language=cover,
+            schedules=schedules,
+        )
 
     def export(self, request: HandoutRequest, path: Path) -> Path:
         """Render and write atomically to ``path`` (an existing file survives any failure).
@@ -180,20 +282,31 @@ class HandoutService:
         folder: Path,
         options: PrintOptions = PrintOptions(),  # noqa: B008 - frozen dataclass
         personal: Personalisation = Personalisation(),  # noqa: B008 - frozen dataclass
+        language: Language | None = None,
+        *,
+        fallback_english: bool = False,
     ) -> list[Path]:
-        """One PDF per handout, named ``<slug>.pdf``, into an existing ``folder``.
+        """One PDF per handout, named ``<slug>.pdf``, into an existing ``folder``: every handout
+        item, or with ``language`` every English handout in that language.
 
         Raises:
             ExportError: the folder is missing or a file cannot be written.
+            MissingTranslationError: some handouts lack a translation (checked before any file
+                is written).
         """
         folder = Path(folder)
         if not folder.is_dir():
             reason = "it is not a folder" if folder.exists() else "the folder does not exist"
             raise ExportError(f"Cannot write to {folder}: {reason}.")
+        keys = self._keys()
+        slugs = sorted(keys)
+        if language is not None:
+            sources = [s for s in slugs if not keys[s].is_translation]
+            slugs = choose_handouts(keys, sources, language, fallback_english=fallback_english)
         written: list[Path] = []
-        for summary in self.list_handouts():
-            request = HandoutRequest(slugs=(summary.slug,), personal=personal, options=options)
-            written.append(self.export(request, folder / f"{summary.slug}.pdf"))
+        for slug in slugs:
+            request = HandoutRequest(slugs=(slug,), personal=personal, options=options)
+            written.append(self.export(request, folder / f"{slug}.pdf"))
         return written
 
     def default_filename(self, slugs: tuple[str, ...]) -> str:

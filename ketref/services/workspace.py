@@ -27,6 +27,7 @@ from ketref.services.clinic import ClinicService
 from ketref.services.content import ContentService
 from ketref.services.handouts import HandoutService
 from ketref.services.maintenance import MaintenanceService
+from ketref.services.monitoring_sheet import MonitoringSheetService
 from ketref.services.packs import PackService
 from ketref.services.review import ReviewService
 from ketref.services.screening import ScreeningService
@@ -47,6 +48,7 @@ class Services:
     clinic: ClinicService
     handouts: HandoutService
     review: ReviewService
+    sheets: MonitoringSheetService
     repaired: str | None = None
     """What start-up repaired (damaged indexes rebuilt), to tell the user once."""
 
@@ -120,18 +122,21 @@ class Workspace:
             db.dispose()
             raise
         catalogue = CatalogueService(db, self.clock)
+        clinic = ClinicService(db, self.clock)
+        screening = ScreeningService(db, self.clock)
         return Services(
             db=db,
             catalogue=catalogue,
             content=content,
             maintenance=MaintenanceService(db, self.backups, self.content_dir, self.clock),
             load_report=report,
-            screening=ScreeningService(db, self.clock),
+            screening=screening,
             packs=PackService(db, self.backups, self.clock),
             audit=AuditService(db),
-            clinic=ClinicService(db, self.clock),
+            clinic=clinic,
             handouts=HandoutService(db, self.content_dir, catalogue, self.clock),
             review=ReviewService(db, self.clock),
+            sheets=MonitoringSheetService(db, self.content_dir, clinic, screening, self.clock),
             repaired=repaired,
         )
 

@@ -62,8 +62,9 @@ def test_packet_and_all(capsys, shipped_home: Path, tmp_path: Path) -> None:
     folder.mkdir()
     code, stdout, err = run(capsys, shipped_home, "handout", "--all", "-o", str(folder))
     assert code == 0, err
-    assert stdout == f"Wrote 10 handouts to {folder}\n"
-    assert len(list(folder.glob("*.pdf"))) == 10
+    assert stdout == f"Wrote 20 handouts to {folder}\n"  # every item: English and Spanish
+    assert len(list(folder.glob("*.pdf"))) == 20
+    assert len(list(folder.glob("*-es.pdf"))) == 10
 
 
 @pytest.mark.parametrize(

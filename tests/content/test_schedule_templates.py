@@ -74,3 +74,21 @@ def test_unknown_reference_and_second_default_are_reported(tmp_path: Path) -> No
     assert "already has a default template" in problems
     assert "cites unknown reference 'phillips-2019'" in problems
     assert "schedules/c.yaml" in problems
+
+
+def test_every_shipped_template_is_worded_in_spanish(shipped) -> None:
+    for template in shipped:
+        assert template.has_language("es"), template.id
+        spanish = template.in_language("es")
+        assert spanish.summary != template.summary, template.id
+        assert [p.label for p in spanish.phases] != [p.label for p in template.phases]
+        assert spanish.in_language("fr") is spanish  # no translation: the words stay as they are
+
+
+def test_a_translation_needs_one_label_per_phase(shipped) -> None:
+    template = shipped[0]
+    data = template.model_dump(mode="json")
+    labels = ["a"] * (len(template.phases) + 1)
+    data["translations"] = {"es": {"title": "t", "summary": "s", "phase_labels": labels}}
+    with pytest.raises(ValueError, match="one label per phase"):
+        type(template).model_validate(data, strict=False)

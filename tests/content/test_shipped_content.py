@@ -72,7 +72,7 @@ def test_minimum_counts(bundle: ContentBundle) -> None:
     assert len(bundle.side_effects) >= 30
     assert len(bundle.interactions) >= 14
     assert len(bundle.monitoring) >= 30
-    assert len(bundle.handouts) >= 10
+    assert len([h for h in bundle.handouts if h.language == "en"]) >= 10
     assert len(bundle.references) >= 100
 
 
@@ -117,7 +117,8 @@ def test_handout_reading_grades(bundle: ContentBundle, capsys) -> None:
     grades = {}
     for handout in bundle.handouts:
         assert isinstance(handout, Handout)
-        grades[handout.slug] = measure(handout.plain_text()).grade
+        if handout.language == "en":  # Spanish: tests/content/test_spanish_handouts.py
+            grades[handout.slug] = measure(handout.plain_text()).grade
     with capsys.disabled():
         print("\nHandout Flesch-Kincaid grades (ketref pinned counter):")
         for slug, grade in sorted(grades.items()):
@@ -131,7 +132,7 @@ def test_handouts_have_structure_and_say_when_to_call(bundle: ContentBundle) -> 
         assert types & {"checklist", "steps"}, handout.slug
         text = handout.plain_text().lower()
         assert "911" in text or "emergency" in text, handout.slug
-        assert "clinic" in text, handout.slug
+        assert "clinic" in text or "clínica" in text, handout.slug
 
 
 def test_blood_pressure_thresholds_are_numbers(bundle: ContentBundle) -> None:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 
-from ketref.domain.enums import ItemKind
+from ketref.domain.enums import ItemKind, Product
+from ketref.domain.print_language import Language
+from ketref.domain.printing import PaperSize
 from ketref.gui import dialogs
-from ketref.gui.handouts_page import print_pdf
 from ketref.gui.history import Place
+from ketref.gui.pdf_printing import print_pdf
 from ketref.gui.ui_state import LAST_FOLDER
 
 pytestmark = [pytest.mark.gui, pytest.mark.pdf]
@@ -29,7 +33,7 @@ def wait_preview(qtbot, page) -> None:
 
 
 def test_lists_every_handout_and_starts_empty(page, shipped_services) -> None:
-    assert page.handouts.count() == len(shipped_services.handouts.list_handouts())
+    assert page.handouts.count() == len(shipped_services.handouts.source_handouts()) >= 10
     assert page.chosen_slugs() == ()
     assert not page.export_button.isEnabled()
 
@@ -130,3 +134,54 @@ def test_clinic_profile_dialog_saves_and_refuses_a_bad_logo(window, tmp_path, mo
     assert profile.name == "Clinique Nguyễn & <Fils>"
     assert profile.phone == "555-0100"
     assert profile.logo is None
+
+
+def test_spanish_printout_and_missing_translations(page, qtbot, monkeypatch) -> None:
+    page.select(["after-your-session"])
+    page.language.setCurrentIndex(1)  # Español
+    wait_preview(qtbot, page)
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(page.last_pdf)).pages)
+    assert "Después de su sesión" in text and "Página 1 de" in text
+    assert page.fallback.isEnabled()
+    assert not page.notice.isVisible()
+
+    page._translations[Language.ES].pop("after-your-session")  # as if it had none
+    page._changed()
+    qtbot.waitUntil(lambda: "No Spanish translation of: After your session" in page.status.text())
+    assert not page.export_button.isEnabled()
+    page.fallback.setChecked(True)
+    qtbot.waitUntil(page.export_button.isEnabled, timeout=15000)
+
+
+def test_a_spanish_item_opens_with_spanish_chosen(window) -> None:
+    window.open_place(Place(ItemKind.HANDOUT, "during-your-session-es"))
+    page = window.handouts_page
+    assert page.chosen_slugs() == ("during-your-session",)
+    assert page.language_choice() == (Language.ES, False)
+
+
+def test_a_changed_english_source_is_named_above_the_preview(page, qtbot, shipped_services) -> None:
+    shipped_services.catalogue.edit_item(
+        ItemKind.HANDOUT, "after-your-session", {"main_message": "Rest today. Do not drive."}
+    )
+    page.select(["after-your-session-es"])
+    wait_preview(qtbot, page)
+    qtbot.waitUntil(lambda: "review this translation" in page.notice.text())
+    assert page.notice.text().startswith("Después de su sesión: The English version changed on")
+
+
+def test_monitoring_sheet_button_saves_one_page_on_the_chosen_paper(
+    page, tmp_path, monkeypatch
+) -> None:
+    assert page.sheet_button.isEnabled()
+    products = [a.text() for a in page.sheet_button.menu().actions()]
+    assert products == [p.label for p in Product]
+    page.paper.setCurrentIndex(page.paper.findData(PaperSize.A4))
+    target = tmp_path / "sheet.pdf"
+    monkeypatch.setattr(dialogs, "ask_save_pdf", lambda *_a: target)
+    page.sheet_button.menu().actions()[1].trigger()
+    reader = PdfReader(target)
+    assert len(reader.pages) == 1
+    assert round(float(reader.pages[0].mediabox.width)) == 595
+    assert "Session monitoring" in reader.pages[0].extract_text()
+    assert "monitoring sheet" in page.status.text()

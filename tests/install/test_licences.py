@@ -34,6 +34,7 @@ PART_OF = {
     "psycopg": "psycopg",
     "psycopg-binary": "psycopg",
     "tzdata": "tzdata",
+    "babel": "Babel",
 }
 # The package set's build tools: they build the app but are not inside it.
 BUILD_TOOLS = {

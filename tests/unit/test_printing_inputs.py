@@ -11,7 +11,8 @@ from hypothesis import strategies as st
 
 from ketref.domain.errors import BadInputError
 from ketref.domain.plaintext import clean_text
-from ketref.domain.printing import ClinicProfile, PaperSize, Personalisation, format_date
+from ketref.domain.print_language import format_date
+from ketref.domain.printing import ClinicProfile, PaperSize, Personalisation
 
 pytestmark = pytest.mark.unit
 
