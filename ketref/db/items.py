@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from sqlalchemy import Select, Table, bindparam, delete, insert, select, update
@@ -300,3 +300,21 @@ def invalid_documents(session: Session) -> list[StoredItemInvalidError]:
         except StoredItemInvalidError as exc:
             found.append(exc)
     return found
+
+
+def due_by(session: Session, until: date, kind: ItemKind | None) -> list[t.ItemRow]:
+    """Approved items whose review falls on or before ``until``, earliest first."""
+    stmt = select(t.ItemRow).where(
+        t.ItemRow.state == ContentState.APPROVED.value, t.ItemRow.review_due <= until
+    )
+    if kind is not None:
+        stmt = stmt.where(t.ItemRow.kind == kind.value)
+    return list(
+        session.scalars(stmt.order_by(t.ItemRow.review_due, t.ItemRow.kind, t.ItemRow.slug))
+    )
+
+
+def head_row(session: Session, kind: ItemKind, slug: str) -> t.ItemRow | None:
+    """The ``item`` row of (kind, slug), approved or draft."""
+    stmt = select(t.ItemRow).where(t.ItemRow.kind == kind.value, t.ItemRow.slug == slug)
+    return session.scalars(stmt).first()

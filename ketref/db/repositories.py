@@ -118,6 +118,8 @@ def save_local_edit(
     *,
     actor: str,
     now: datetime,
+    reason: str = "edited in this library",
+    state: ContentState = ContentState.APPROVED,
 ) -> int:
     """Save a user's edit as the item's new approved version, marked local so releases never
     overwrite it; returns the new version's id."""
@@ -128,12 +130,17 @@ def save_local_edit(
     )
     saved = save_items(
         session,
-        [ItemSave(kind, item, row.content_version, origin=row.origin, locally_edited=True)],
-        SaveContext(actor=actor, now=now, reason="edited in this library", release=release),
+        [
+            ItemSave(
+                kind, item, row.content_version, origin=row.origin, locally_edited=True, state=state
+            )
+        ],
+        SaveContext(actor=actor, now=now, reason=reason, release=release),
         {key: ref.id for key, ref in refs.items()},
     )
     session.expire(row)
-    replace_search_documents(session, [item_document(kind, item)])
+    if state is ContentState.APPROVED:  # a draft is never searched
+        replace_search_documents(session, [item_document(kind, item)])
     return saved[kind.value, item.slug]
 
 

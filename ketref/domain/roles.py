@@ -17,7 +17,7 @@ class Role(IntEnum):
     EDITOR = 2
     """Also edit items, import packs, set the clinic profile and thresholds."""
     APPROVER = 3
-    """Also approve and mark reviewed (the review workflow; until it exists, as editor)."""
+    """Also approve drafts and mark items reviewed (``ketref review``)."""
     OWNER = 4
     """Also upgrade the schema and load new content releases."""
 
@@ -40,6 +40,7 @@ ROLES_LOW_TO_HIGH = (Role.READER, Role.EDITOR, Role.APPROVER, Role.OWNER)
 
 WHAT_NEEDS = {
     Role.EDITOR: "Saving changes (edits, pack imports, the clinic profile, thresholds)",
+    Role.APPROVER: "Approving drafts or marking items reviewed",
     Role.OWNER: "Upgrading the library or loading a new content release",
 }
 
@@ -47,6 +48,6 @@ ALLOWS = {
     Role.NONE: "nothing (ask for a ketref role)",
     Role.READER: "search, read, screen and print",
     Role.EDITOR: "also edit items, import packs, set the clinic profile and thresholds",
-    Role.APPROVER: "also approve and mark reviewed (as editor until that workflow exists)",
+    Role.APPROVER: "also approve drafts and mark items reviewed",
     Role.OWNER: "everything, including upgrades and loading content releases",
 }

@@ -252,31 +252,9 @@ class CatalogueService:
             EditConflictError: the item changed since ``expected`` was read.
             BadInputError: the changed item would not be valid (nothing is written).
         """
-        if "slug" in changes:
-            raise BadInputError("the slug of an item cannot be changed")
         now = self._clock()
         with self._db.write() as session:
-            found = items_db.document_of_item(session, kind, slug)
-            if found is None:
-                raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
-            row, document = found
-            before = item_from_document(kind, slug, document)
-            if expected is not None and row.content_hash != expected:
-                raise _conflict(session, kind, slug)
-            data = before.model_dump(mode="python", by_alias=True)
-            unknown = sorted(set(changes) - set(data))
-            if unknown:
-                raise BadInputError(f"unknown field(s) for {kind.value}: {', '.join(unknown)}")
-            data.update(changes)
-            try:
-                after = type(before).model_validate(data)
-            except ValidationError as exc:
-                raise BadInputError("; ".join(format_validation_error(exc))) from exc
-            missing = cited_reference_ids(after) - set(
-                repo.references_by_key(session, sorted(cited_reference_ids(after)))
-            )
-            if missing:
-                raise BadInputError(f"unknown reference(s): {', '.join(sorted(missing))}")
+            row, before, after = changed_item(session, kind, slug, changes, expected)
             actor = actor or current_actor()
             repo.save_local_edit(session, row, after, actor=actor, now=now)
             repo.audit(
@@ -290,6 +268,46 @@ class CatalogueService:
                 detail=_edit_detail(before, after, sorted(changes)),
             )
         return self.get_item(kind, slug)
+
+
+def changed_item(
+    session: Any,
+    kind: ItemKind,
+    slug: str,
+    changes: Mapping[str, Any],
+    expected: str | None,
+) -> tuple[t.ItemRow, c.Item, c.Item]:
+    """The current row and item, and the item with ``changes`` validated like shipped content.
+
+    Raises:
+        NotFoundError: no such approved item.
+        EditConflictError: its content hash is no longer ``expected``.
+        BadInputError: a slug change, unknown fields, invalid values or unknown references.
+    """
+    if "slug" in changes:
+        raise BadInputError("the slug of an item cannot be changed")
+    found = items_db.document_of_item(session, kind, slug)
+    if found is None:
+        raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
+    row, document = found
+    before = item_from_document(kind, slug, document)
+    if expected is not None and row.content_hash != expected:
+        raise _conflict(session, kind, slug)
+    data = before.model_dump(mode="python", by_alias=True)
+    unknown = sorted(set(changes) - set(data))
+    if unknown:
+        raise BadInputError(f"unknown field(s) for {kind.value}: {', '.join(unknown)}")
+    data.update(changes)
+    try:
+        after = type(before).model_validate(data)
+    except ValidationError as exc:
+        raise BadInputError("; ".join(format_validation_error(exc))) from exc
+    missing = cited_reference_ids(after) - set(
+        repo.references_by_key(session, sorted(cited_reference_ids(after)))
+    )
+    if missing:
+        raise BadInputError(f"unknown reference(s): {', '.join(sorted(missing))}")
+    return row, before, after
 
 
 def _edit_detail(before: c.Item, after: c.Item, fields: list[str]) -> dict[str, object]:

@@ -29,6 +29,7 @@ from ketref.services.handouts import HandoutService
 from ketref.services.maintenance import MaintenanceService
 from ketref.services.monitoring_sheet import MonitoringSheetService
 from ketref.services.packs import PackService
+from ketref.services.review import ReviewService
 from ketref.services.screening import ScreeningService
 
 
@@ -46,6 +47,7 @@ class Services:
     audit: AuditService
     clinic: ClinicService
     handouts: HandoutService
+    review: ReviewService
     sheets: MonitoringSheetService
     repaired: str | None = None
     """What start-up repaired (damaged indexes rebuilt), to tell the user once."""
@@ -133,6 +135,7 @@ class Workspace:
             audit=AuditService(db),
             clinic=clinic,
             handouts=HandoutService(db, self.content_dir, catalogue, self.clock),
+            review=ReviewService(db, self.clock),
             sheets=MonitoringSheetService(db, self.content_dir, clinic, screening, self.clock),
             repaired=repaired,
         )

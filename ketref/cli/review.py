@@ -1,0 +1,158 @@
+"""Reviewing content: ``review due|mark|approve``, ``history`` and ``diff``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from datetime import date
+
+from ketref.cli.catalogue import KIND_CHOICES
+from ketref.cli.common import Context, Parser, Subparsers, dump
+from ketref.domain.document_diff import MISSING
+from ketref.domain.enums import ItemKind
+from ketref.domain.errors import NotFoundError
+
+
+def iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
+
+
+def version_or_shipped(value: str) -> int | None:
+    """``shipped`` (None) or a version id from ``ketref history``."""
+    if value == "shipped":
+        return None
+    if value.isdigit() and int(value) > 0:
+        return int(value)
+    raise argparse.ArgumentTypeError(f"not 'shipped' or a version id: {value!r}")
+
+
+def register(sub: Subparsers) -> None:
+    p: Parser = sub.add_parser("review", help="content review: what is due, mark reviewed, approve")
+    review_sub = p.add_subparsers(dest="action", metavar="ACTION", required=True)
+    q = review_sub.add_parser("due", help="items overdue for review, then those due within 90 days")
+    q.add_argument("--kind", choices=KIND_CHOICES)
+    q.add_argument("--json", action="store_true", help="print JSON")
+    q.set_defaults(handler=_cmd_due, reads_only=True)
+    q = review_sub.add_parser("mark", help="record that you reviewed an item today")
+    q.add_argument("kind", choices=KIND_CHOICES)
+    q.add_argument("slug")
+    q.add_argument("--note", help="what you checked (kept in history and the audit log)")
+    q.add_argument("--next", type=iso_date, help="next review date (default: a year from today)")
+    q.set_defaults(handler=_cmd_mark)
+    q = review_sub.add_parser("approve", help="make the newest draft of an item current")
+    q.add_argument("kind", choices=KIND_CHOICES)
+    q.add_argument("slug")
+    q.set_defaults(handler=_cmd_approve)
+
+    p = sub.add_parser("history", help="every saved version of an item, newest first")
+    p.add_argument("kind", choices=KIND_CHOICES)
+    p.add_argument("slug")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(handler=_cmd_history, reads_only=True)
+
+    p = sub.add_parser("diff", help="what changed in an item since it shipped or since a version")
+    p.add_argument("kind", choices=KIND_CHOICES)
+    p.add_argument("slug")
+    p.add_argument(
+        "--against",
+        type=version_or_shipped,
+        default=None,
+        metavar="shipped|VERSION",
+        help="compare with the shipped version (default) or a version id from history",
+    )
+    p.set_defaults(handler=_cmd_diff, reads_only=True)
+
+
+def _cmd_due(args: argparse.Namespace, ctx: Context) -> int:
+    kind = ItemKind(args.kind) if args.kind else None
+    due = ctx.services.review.due(kind)
+    if args.json:
+        dump(
+            [
+                {
+                    "kind": d.kind.value,
+                    "slug": d.slug,
+                    "title": d.title,
+                    "review_due": d.review_due,
+                    "overdue": d.overdue,
+                }
+                for d in due
+            ],
+            ctx.out,
+        )
+        return 0
+    for d in due:
+        status = "OVERDUE" if d.overdue else "due"
+        ctx.out.write(f"{status}\t{d.review_due}\t{d.kind.value}\t{d.slug}\t{d.title}\n")
+    if not due:
+        ctx.out.write("Nothing is due for review in the next 90 days.\n")
+    return 0
+
+
+def _cmd_mark(args: argparse.Namespace, ctx: Context) -> int:
+    kind = ItemKind(args.kind)
+    version = ctx.services.review.mark_reviewed(
+        kind, args.slug, note=args.note, next_review=args.next
+    )
+    item = ctx.services.catalogue.get_item(kind, args.slug).item
+    ctx.out.write(
+        f"Marked {kind.value}/{args.slug} reviewed on {item.reviewed}; next review "
+        f"{item.review_due} (version {version}).\n"
+    )
+    return 0
+
+
+def _cmd_approve(args: argparse.Namespace, ctx: Context) -> int:
+    version = ctx.services.review.approve_draft(ItemKind(args.kind), args.slug)
+    ctx.out.write(f"Approved the draft of {args.kind}/{args.slug} (now version {version}).\n")
+    return 0
+
+
+def _cmd_history(args: argparse.Namespace, ctx: Context) -> int:
+    versions = ctx.services.catalogue.history(ItemKind(args.kind), args.slug)
+    if not versions:
+        raise NotFoundError(f"No saved versions of {args.kind}/{args.slug} were found.")
+    if args.json:
+        dump(
+            [
+                {
+                    "version": v.version_id,
+                    "state": v.state.value,
+                    "current": v.current,
+                    "saved_by": v.saved_by,
+                    "saved_at": v.saved_at,
+                    "reason": v.reason,
+                    "release": v.release,
+                    "content_hash": v.content_hash,
+                }
+                for v in versions
+            ],
+            ctx.out,
+        )
+        return 0
+    for v in versions:
+        mark = "*" if v.current else " "
+        ctx.out.write(
+            f"{mark}{v.version_id}\t{v.state.value}\t{v.saved_at:%Y-%m-%d %H:%M}\t"
+            f"{v.saved_by}\t{v.reason}\n"
+        )
+    return 0
+
+
+def _shown(value: object) -> str:
+    return "(absent)" if value is MISSING else json.dumps(value, ensure_ascii=False)
+
+
+def _cmd_diff(args: argparse.Namespace, ctx: Context) -> int:
+    diff = ctx.services.review.diff(ItemKind(args.kind), args.slug, args.against)
+    ctx.out.write(
+        f"{args.kind}/{args.slug}: version {diff.old_version} -> {diff.new_version} (current)\n"
+    )
+    for change in diff.changes:
+        ctx.out.write(f"{change.path}\n  - {_shown(change.old)}\n  + {_shown(change.new)}\n")
+    if not diff.changes:
+        ctx.out.write("No differences.\n")
+    return 0
