@@ -60,6 +60,8 @@ class ContentState(StrEnum):
 
     DRAFT = "draft"
     APPROVED = "approved"
+    RETIRED = "retired"
+    """Taken out of lists, search and printing; its versions stay as its history."""
 
 
 class ReferenceKind(StrEnum):

@@ -276,8 +276,12 @@ def changed_item(
     slug: str,
     changes: Mapping[str, Any],
     expected: str | None,
+    *,
+    base: tuple[t.ItemRow, dict[str, Any]] | None = None,
 ) -> tuple[t.ItemRow, c.Item, c.Item]:
     """The current row and item, and the item with ``changes`` validated like shipped content.
+
+    ``base`` is the row and document to change when it is not the approved one (a draft).
 
     Raises:
         NotFoundError: no such approved item.
@@ -286,13 +290,13 @@ def changed_item(
     """
     if "slug" in changes:
         raise BadInputError("the slug of an item cannot be changed")
-    found = items_db.document_of_item(session, kind, slug)
+    found = base or items_db.document_of_item(session, kind, slug)
     if found is None:
         raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
     row, document = found
     before = item_from_document(kind, slug, document)
     if expected is not None and row.content_hash != expected:
-        raise _conflict(session, kind, slug)
+        raise conflict_error(session, kind, slug)
     data = before.model_dump(mode="python", by_alias=True)
     unknown = sorted(set(changes) - set(data))
     if unknown:
@@ -343,7 +347,7 @@ def _version_info(row: t.ItemVersionRow, current_id: int | None) -> VersionInfo:
     )
 
 
-def _conflict(session: Any, kind: ItemKind, slug: str) -> EditConflictError:
+def conflict_error(session: Any, kind: ItemKind, slug: str) -> EditConflictError:
     latest = repo.audit_events(session, limit=1, kind=kind.value, slug=slug)
     who = latest[0].actor if latest else None
     when = latest[0].at if latest else None

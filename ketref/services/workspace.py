@@ -25,6 +25,7 @@ from ketref.services.backups import BackupStore
 from ketref.services.catalogue import CatalogueService
 from ketref.services.clinic import ClinicService
 from ketref.services.content import ContentService
+from ketref.services.editing import EditingService
 from ketref.services.handouts import HandoutService
 from ketref.services.maintenance import MaintenanceService
 from ketref.services.monitoring_sheet import MonitoringSheetService
@@ -49,6 +50,7 @@ class Services:
     handouts: HandoutService
     review: ReviewService
     sheets: MonitoringSheetService
+    editing: EditingService
     repaired: str | None = None
     """What start-up repaired (damaged indexes rebuilt), to tell the user once."""
 
@@ -124,6 +126,7 @@ class Workspace:
         catalogue = CatalogueService(db, self.clock)
         clinic = ClinicService(db, self.clock)
         screening = ScreeningService(db, self.clock)
+        review = ReviewService(db, self.clock)
         return Services(
             db=db,
             catalogue=catalogue,
@@ -135,8 +138,9 @@ class Workspace:
             audit=AuditService(db),
             clinic=clinic,
             handouts=HandoutService(db, self.content_dir, catalogue, self.clock),
-            review=ReviewService(db, self.clock),
+            review=review,
             sheets=MonitoringSheetService(db, self.content_dir, clinic, screening, self.clock),
+            editing=EditingService(db, review, self.clock),
             repaired=repaired,
         )
 
