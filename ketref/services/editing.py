@@ -169,9 +169,11 @@ class EditingService:
             assert isinstance(model, c.Reference)
             self._save_reference(model, expected=expected)
         else:
-            self._review.save_draft(
-                kind, slug, model.model_dump(mode="python", by_alias=True), expected=expected
-            )
+            before = self.start(kind, slug).data
+            after = model.model_dump(mode="json", by_alias=True)
+            values = model.model_dump(mode="python", by_alias=True)
+            changes = {k: values[k] for k in after if after[k] != before.get(k)}
+            self._review.save_draft(kind, slug, changes, expected=expected)
         return self.start(kind, slug)
 
     def add(self, kind: ItemKind, data: Mapping[str, Any]) -> str:
