@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import and_, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
@@ -38,6 +38,30 @@ def newest_draft(session: Session, row: t.ItemRow) -> t.ItemVersionRow | None:
         and (v.id > row.version_id or row.state == ContentState.DRAFT.value)
     ]
     return drafts[-1] if drafts else None
+
+
+def drafted_slugs(session: Session, kind: ItemKind) -> set[str]:
+    """Slugs of ``kind`` with a draft waiting for approval (new items that are drafts too)."""
+    item, version = t.ItemRow, t.ItemVersionRow
+    stmt = (
+        select(item.slug)
+        .join(version, and_(version.kind == item.kind, version.slug == item.slug))
+        .where(
+            item.kind == kind.value,
+            version.state == ContentState.DRAFT.value,
+            or_(version.id > item.version_id, item.state == ContentState.DRAFT.value),
+        )
+        .distinct()
+    )
+    return set(session.scalars(stmt))
+
+
+def new_drafts(session: Session, kind: ItemKind) -> list[t.ItemRow]:
+    """Items of ``kind`` that exist only as drafts (added, not yet approved)."""
+    stmt = select(t.ItemRow).where(
+        t.ItemRow.kind == kind.value, t.ItemRow.state == ContentState.DRAFT.value
+    )
+    return list(session.scalars(stmt.order_by(t.ItemRow.title)))
 
 
 def latest_release(session: Session) -> str | None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -77,6 +78,10 @@ class EditingService:
         self._clock = clock
 
     # --- reading ---------------------------------------------------------------------------
+
+    def today(self) -> date:
+        """Today by the library's clock (a new item's review dates start from it)."""
+        return self._clock().date()
 
     def context(self, kind: ItemKind) -> EditContext:
         with self._db.read() as session:
