@@ -175,3 +175,16 @@ def test_slugs_from_titles() -> None:
     assert slug_for("!!!") == "item"
     assert unique_slug("a", {"a", "a-2"}) == "a-3"
     assert len(unique_slug("x" * 80, {"x" * 80})) == 80
+
+
+def test_a_draft_never_screens(shipped_services: Services) -> None:
+    from tests.screening_support import clear_patient, run
+
+    patient = clear_patient(systolic_bp=185, medications=["lorazepam"])
+    kind, slug = ItemKind.CONTRAINDICATION, "uncontrolled-hypertension"
+    start = shipped_services.editing.start(kind, slug)
+    changed = {**start.data, "title": "Draft title", "detail": "Draft detail."}
+    shipped_services.editing.save(kind, slug, changed, expected=start.fingerprint)
+    result = shipped_services.screening.screen(patient)
+    assert result == run(patient)  # exactly what the approved, shipped content says
+    assert "Draft title" not in repr(result)

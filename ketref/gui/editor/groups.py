@@ -306,9 +306,9 @@ class BlockField(FieldWidget):
             return
         old = self.form.value()
         carried = dict(old)
-        if "items" not in old and old.get("text"):
+        if not old.get("items") and old.get("text"):
             carried["items"] = [old["text"]]
-        if "text" not in old and old.get("items"):
+        if not old.get("text") and old.get("items"):
             carried["text"] = "\n".join(old["items"])
         self._switch(tag, carried)
         self.context.changed()
