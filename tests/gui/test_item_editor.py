@@ -236,7 +236,6 @@ def test_handout_editor_previews_the_printout_and_offers_prose_boxes(qtbot, open
 
 def test_window_actions_edit_duplicate_and_retire(qtbot, window: MainWindow) -> None:
     actions = window.editor_actions
-    window.open_place_key = None
     from ketref.gui.history import Place
 
     window.open_place(Place(*HYPERTENSION))
