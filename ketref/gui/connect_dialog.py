@@ -9,6 +9,7 @@ window to the server's library (the session reopens it, as after a restore).
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -89,7 +90,14 @@ class ConnectDialog(QDialog):
         )
         self._tester.succeeded.connect(self._tested)
         self._tester.failed.connect(self._test_failed)
-        self.finished.connect(lambda _code: self._tester.shutdown(10_000))
+
+    def done(self, code: int) -> None:
+        self._tester.shutdown(10_000)  # a test in flight ends within its connect timeout
+        super().done(code)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._tester.shutdown(10_000)
+        super().closeEvent(event)
 
     def choice(self) -> ServerChoice:
         return ServerChoice(

@@ -131,6 +131,8 @@ class DataActions(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             self.tasks.wait_all()  # never quit halfway through a restore or an import
+            if self.connect_dialog is not None:
+                self.connect_dialog.reject()  # ends its connection test's thread
         return super().eventFilter(watched, event)
 
 
