@@ -43,6 +43,7 @@ class ConnectDialog(QDialog):
     def __init__(self, ui_state: UiState, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Connect to clinic server")
+        self.setMinimumWidth(480)
         self._ui_state = ui_state
         self.host = QLineEdit(ui_state.get(SERVER_HOST))
         self.host.setPlaceholderText("e.g. db.clinic.local")
