@@ -188,6 +188,7 @@ class LibrarySession(QObject):
         if services is not None:
             services.close()
         self.workspace = workspace
+        self.window.first_list = None  # the snapshot belongs to the library named at start
         self.window.statusBar().showMessage(f"Connecting to {workspace.target.display}…")
         self.window.browser.show_message("ketref", "Opening the library…")
         return self.open(daily_backup=False)
