@@ -253,11 +253,12 @@ class MainWindow(QMainWindow):
         may_edit = role >= Role.EDITOR
         self.clinic_action.setEnabled(may_edit)
         self.clinic_action.setToolTip("" if may_edit else Role.EDITOR.needed)
+        listen = services.catalogue.listen_for_changes  # LISTEN/NOTIFY on a server
         if self._watch is None:
-            self._watch = ChangeWatch(self._change_marker, self)
+            self._watch = ChangeWatch(self._change_marker, self, listen=listen)
             self._watch.changed.connect(self._changed_elsewhere)
         else:
-            self._watch.restart()
+            self._watch.restart(listen)
         self._review = review = services.catalogue.review_summary()
         version = services.content.status().content_version or "none"
         self.statusBar().showMessage(

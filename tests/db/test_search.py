@@ -30,7 +30,6 @@ def test_brand_name_synonym(shipped_services) -> None:
     assert "indications/anaesthesia" in _slugs(by_brand)
 
 
-@pytest.mark.sqlite_only("FTS5 ranking; PostgreSQL's LIKE fallback ranks 'bprs' high for 'bp'")
 def test_abbreviation_synonym(shipped_services) -> None:
     result = shipped_services.catalogue.search("CRPS")
     assert _slugs(result)[0] == "indications/complex-regional-pain-syndrome"
@@ -67,7 +66,6 @@ def test_miss_offers_the_closest_names(shipped_services) -> None:
     assert "Did you mean: " in result.message()
 
 
-@pytest.mark.sqlite_only("PostgreSQL search is a LIKE fallback without accent folding")
 def test_accents_are_ignored_both_ways(shipped_services) -> None:
     catalogue = shipped_services.catalogue
     catalogue.edit_item(
