@@ -34,9 +34,8 @@ def test_list_filter_and_reprint_after_an_edit(capsys, shipped_home: Path, tmp_p
     code, out, _ = run(capsys, shipped_home, "prints", "--since", "2999-01-01")
     assert out == "No printouts logged for that choice.\n"
 
-    code, out, err = run(
-        capsys, shipped_home, "prints", "reprint", "1", "-o", str(tmp_path / "r.pdf")
-    )
+    again = tmp_path / "r.pdf"
+    code, out, err = run(capsys, shipped_home, "prints", "reprint", "1", "-o", str(again))
     assert code == 0, err
     assert "Identical to the original" in out
     assert full_text(again.read_bytes()) == full_text(first.read_bytes())
@@ -45,9 +44,8 @@ def test_list_filter_and_reprint_after_an_edit(capsys, shipped_home: Path, tmp_p
 def test_reprint_of_an_unknown_entry_is_one_message(
     capsys, shipped_home: Path, tmp_path: Path
 ) -> None:
-    code, out, err = run(
-        capsys, shipped_home, "prints", "reprint", "99", "-o", str(tmp_path / "x.pdf")
-    )
+    target = tmp_path / "x.pdf"
+    code, _out, err = run(capsys, shipped_home, "prints", "reprint", "99", "-o", str(target))
     assert code == 2
     assert "No print log entry 99" in err
     assert not target.exists()
