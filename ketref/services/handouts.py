@@ -37,7 +37,7 @@ from ketref.domain.print_log import (
     PrintPlan,
     personal_fields_of,
 )
-from ketref.domain.printing import ClinicProfile, Personalisation, PrintOptions
+from ketref.domain.printing import ClinicProfile, PaperSize, Personalisation, PrintOptions
 from ketref.domain.schedules import (
     DatedSchedule,
     ScheduleTemplate,
@@ -285,7 +285,8 @@ class HandoutService:
             if request.schedule
             else {}
         )
-        options = PrintOptions(request.options.paper or clinic.paper, request.options.large_print)
+        paper = PaperSize(request.options.paper or clinic.paper)  # the GUI hands a plain str
+        options = PrintOptions(paper, request.options.large_print)
         plan = PrintPlan(
             handouts=tuple(
                 PrintedHandout(
@@ -296,7 +297,7 @@ class HandoutService:
             language=request.language,
             cover_language=cover,
             bilingual=request.bilingual,
-            paper=options.paper or clinic.paper,
+            paper=paper,
             large_print=options.large_print,
             letterhead=_letterhead(clinic),
             schedule=None

@@ -132,6 +132,9 @@ class PrintLogService:
         except KetrefError as exc:
             log.warning("print log entry not written: %s", type(exc).__name__)
             return Recorded(problem=str(exc))
+        except Exception as exc:  # a bug here must not turn a written PDF into a failure
+            log.error("print log entry not written: internal error %s", type(exc).__name__)
+            return Recorded(problem="internal error; details are in the log")
         return Recorded(entry_id)
 
     def entries(self, where: PrintLogFilter = PrintLogFilter()) -> list[PrintLogEntry]:  # noqa: B008
