@@ -27,7 +27,12 @@ from ketref.domain.content import Handout
 from ketref.domain.document import HandoutPrint
 from ketref.domain.enums import ItemKind, Product
 from ketref.domain.errors import BadInputError, NotFoundError
-from ketref.domain.handout_languages import HandoutKey, choose_handouts, translation_index
+from ketref.domain.handout_languages import (
+    HandoutKey,
+    choose_handouts,
+    source_changed_on,
+    translation_index,
+)
 from ketref.domain.print_language import ENGLISH, Language, format_date
 from ketref.domain.print_log import (
     Letterhead,
@@ -112,8 +117,8 @@ def _print_item(loaded: dict[str, _Stored], slug: str) -> HandoutPrint:
     changed: date | None = None
     if handout.translation_of is not None:
         source = loaded.get(handout.translation_of.slug)
-        if source is not None and handout.source_changed(source.handout):
-            changed = source.updated
+        if source is not None:
+            changed = source_changed_on(handout, source.handout, source.updated)
     return HandoutPrint(handout, stored.content_version, stored.due_for_review, changed)
 
 
