@@ -69,6 +69,7 @@ def entry_json(entry: PrintLogEntry) -> dict[str, Any]:
         "at": entry.at.isoformat(),
         "user": entry.printed_by,
         "output": entry.output.value,
+        "reprint_of": plan.reprint_of,
         "handouts": [
             {"slug": h.slug, "version_id": h.version_id, "title": title}
             for h, title in zip(plan.handouts, entry.titles, strict=True)
@@ -101,7 +102,7 @@ def _cmd_list(args: argparse.Namespace, ctx: Context) -> int:
         pages = f"{e.page_count} page{'s' if e.page_count != 1 else ''}"
         lang = e.plan.language.value if e.plan.language else "as named"
         ctx.out.write(
-            f"{e.id}\t{when}\t{e.printed_by}\t{e.output.value}\t{', '.join(e.slugs)}\t"
+            f"{e.id}\t{when}\t{e.printed_by}\t{e.output_label}\t{', '.join(e.slugs)}\t"
             f"{lang}\t{e.plan.paper.value}{' large' if e.plan.large_print else ''}\t{pages}\n"
         )
     if not found:

@@ -84,6 +84,8 @@ class PrintPlan:
     schedule: PlannedSchedule | None = None
     personal_fields: tuple[str, ...] = ()
     """Which personal fields the printout carried (names only, never values)."""
+    reprint_of: int | None = None
+    """The print-log entry this printout reprinted, if it is a reprint."""
 
     @property
     def options(self) -> PrintOptions:
@@ -111,6 +113,7 @@ class PrintPlan:
                 "due_for_review": schedule.due_for_review,
             },
             "personal_fields": list(self.personal_fields),
+            "reprint_of": self.reprint_of,
             "handouts": [
                 {
                     "content_version": h.content_version,
@@ -168,6 +171,7 @@ def plan_from_json(
         letterhead=Letterhead(**{k: head.get(k) for k in Letterhead.__dataclass_fields__}),
         schedule=schedule,
         personal_fields=tuple(settings.get("personal_fields", ())),
+        reprint_of=settings.get("reprint_of"),
     )
 
 
@@ -195,6 +199,12 @@ class PrintLogEntry:
     @property
     def slugs(self) -> tuple[str, ...]:
         return tuple(h.slug for h in self.plan.handouts)
+
+    @property
+    def output_label(self) -> str:
+        """``export``, ``print`` or ``export (reprint of 3)``."""
+        again = self.plan.reprint_of
+        return self.output.value + (f" (reprint of {again})" if again is not None else "")
 
 
 @dataclass(frozen=True)

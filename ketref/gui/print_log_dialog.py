@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -63,6 +64,7 @@ def ask_erase_names(parent: QWidget) -> bool:
 def _date_edit(day: QDate) -> QDateEdit:
     edit = QDateEdit(day)
     edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
     return edit
 
 
@@ -99,9 +101,11 @@ def entry_html(entry: PrintLogEntry) -> str:
             )
         )
     return (
-        f"<p><b>Entry {entry.id}</b>, {escape(entry.output.value)} by {escape(entry.printed_by)}"
+        f"<p><b>Entry {entry.id}</b>, {escape(entry.output_label)} by {escape(entry.printed_by)}"
         f" on {entry.at:%Y-%m-%d %H:%M} UTC — {entry.page_count} page(s), "
-        f"{escape(plan.paper.label)}{', large print' if plan.large_print else ''}</p>"
+        f"{escape(plan.paper.label)}{', large print' if plan.large_print else ''}, language: "
+        f"{escape(plan.language.label if plan.language else 'each handout as named')}"
+        f"{' (bilingual)' if plan.bilingual else ''}</p>"
         f"<ol>{rows}</ol><p>Personal details printed: {escape(printed)}</p>{stored}"
         f"<p>PDF SHA-256: <code>{entry.pdf_sha256}</code></p>"
     )
@@ -257,7 +261,7 @@ class PrintLogDialog(QDialog):
             cells = (
                 f"{entry.at:%Y-%m-%d %H:%M}",
                 entry.printed_by,
-                entry.output.value,
+                entry.output_label,
                 ", ".join(entry.titles),
                 (plan.language.label if plan.language else "as named")
                 + (" (bilingual)" if plan.bilingual else ""),
@@ -269,7 +273,7 @@ class PrintLogDialog(QDialog):
                 item.setToolTip(text)
                 self.table.setItem(row, column, item)
         self.table.resizeColumnsToContents()
-        self.table.setColumnWidth(3, min(self.table.columnWidth(3), 420))
+        self.table.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         if self.entries:
             self.table.selectRow(0)
         self.reprint_button.setEnabled(bool(self.entries))

@@ -70,7 +70,9 @@ def reprint(
     personal = typed if not typed.is_empty else (entry.personal or Personalisation())
     data, differs = handouts.render_plan(entry.plan, personal)
     written = write_atomic(path, data)
-    plan = dataclasses.replace(entry.plan, personal_fields=personal_fields_of(personal))
+    plan = dataclasses.replace(
+        entry.plan, personal_fields=personal_fields_of(personal), reprint_of=entry.id
+    )
     recorded = handouts.record(RenderedHandouts(data, plan, personal), PrintOutput.EXPORT)
     printed = set(personal_fields_of(personal))
     return Reprinted(

@@ -87,7 +87,12 @@ def test_reprint_after_an_edit_prints_the_logged_version(
     assert "Título cambiado después" not in full_text(again)
     assert again == original and done.identical
     assert done.not_typed == ()
-    assert len(shipped_services.handouts.log.entries()) == 2  # the reprint is a printout too
+    newest = shipped_services.handouts.log.entries()[0]  # the reprint is a printout too
+    assert (newest.plan.reprint_of, newest.output_label) == (
+        entry.id,
+        f"export (reprint of {entry.id})",
+    )
+    assert newest.pdf_sha256 == entry.pdf_sha256
 
 
 def test_reprint_without_typed_names_says_what_the_original_carried(
