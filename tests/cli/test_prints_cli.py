@@ -7,10 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_handout_cli import run
+from tests.cli_support import run_main
 from tests.pdf.pdf_inspect import full_text
 
 pytestmark = pytest.mark.cli
+
+
+def run(capsys, home: Path, *argv: str) -> tuple[int, str, str]:
+    return run_main(capsys, *argv, home=home)
 
 
 def test_list_filter_and_reprint_after_an_edit(capsys, shipped_home: Path, tmp_path: Path) -> None:
