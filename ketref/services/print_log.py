@@ -9,11 +9,8 @@ clinic keeps names in the log; switching that off can erase the stored ones.
 from __future__ import annotations
 
 import hashlib
-import io
 import logging
 from dataclasses import dataclass
-
-from pypdf import PdfReader
 
 from ketref.db import print_log as log_db
 from ketref.db.engine import Database
@@ -28,6 +25,7 @@ from ketref.domain.print_log import (
 )
 from ketref.domain.printing import Personalisation
 from ketref.domain.roles import Role
+from ketref.pdf.document import page_count
 from ketref.services.catalogue import current_actor
 
 log = logging.getLogger(__name__)
@@ -54,11 +52,6 @@ class NamesErased:
     wal_emptied: bool
     """False when another process was reading, so old pages may sit in the WAL until the next
     checkpoint (SQLite); always True on PostgreSQL, where see ``PrintLogService.erase_names``."""
-
-
-def page_count(data: bytes) -> int:
-    """Pages of a PDF that ketref rendered."""
-    return len(PdfReader(io.BytesIO(data)).pages)
 
 
 class PrintLogService:
