@@ -78,6 +78,7 @@ def _cmd_due(args: argparse.Namespace, ctx: Context) -> int:
                     "title": d.title,
                     "review_due": d.review_due,
                     "overdue": d.overdue,
+                    "source_changed_on": d.source_changed_on,
                 }
                 for d in due
             ],
@@ -86,7 +87,14 @@ def _cmd_due(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     for d in due:
         status = "OVERDUE" if d.overdue else "due"
-        ctx.out.write(f"{status}\t{d.review_due}\t{d.kind.value}\t{d.slug}\t{d.title}\n")
+        if d.source_changed_on is not None:
+            status = "TRANSLATION"  # its English source changed: review it now
+        changed = (
+            f"\tthe English version changed on {d.source_changed_on}; review this translation"
+            if d.source_changed_on
+            else ""
+        )
+        ctx.out.write(f"{status}\t{d.review_due}\t{d.kind.value}\t{d.slug}\t{d.title}{changed}\n")
     if not due:
         ctx.out.write("Nothing is due for review in the next 90 days.\n")
     return 0

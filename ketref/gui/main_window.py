@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ketref.gui.change_watch import ChangeWatch
     from ketref.gui.clinic_dialog import ClinicDialog
     from ketref.gui.handouts_page import HandoutsPage
+    from ketref.gui.print_log_dialog import PrintLogDialog
     from ketref.gui.screening_page import ScreeningPage
     from ketref.services.workspace import Services
 
@@ -215,6 +216,7 @@ class MainWindow(QMainWindow):
         self.tools_menu = menus.addMenu("&Tools")
         self.clinic_action = self._action("Clinic profile…", [], self.edit_clinic)
         self.tools_menu.addAction(self.clinic_action)
+        self.tools_menu.addAction(self._action("Print log…", [], self.show_print_log))
         self.tools_menu.addAction(
             self._action("Forget recent folders", [], self.forget_recent_folders)
         )
@@ -406,6 +408,15 @@ class MainWindow(QMainWindow):
         dialog = ClinicDialog(self.services.clinic, self)
         dialog.accepted.connect(self.handouts_page.refresh_preview)
         dialog.open()
+        return dialog
+
+    def show_print_log(self) -> PrintLogDialog | None:
+        if self.services is None:
+            return None
+        from ketref.gui.print_log_dialog import PrintLogDialog
+
+        dialog = PrintLogDialog(self.services.handouts, self.ui_state, self)
+        dialog.show()  # the window stays usable beside it
         return dialog
 
     def show_about(self) -> dialogs.AboutDialog:
