@@ -8,6 +8,7 @@ rather than the whole handout twice.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -78,3 +79,18 @@ def readable_path(path: str) -> str:
         else:
             words.append(name.replace("_", " ").capitalize())
     return " › ".join(words) or "Whole item"
+
+
+def changes_as_dicts(changes: Sequence[FieldChange]) -> list[dict[str, Any]]:
+    """JSON-ready changes; a side without the field is ``null`` with ``*_present`` false."""
+    return [
+        {
+            "path": c.path,
+            "field": readable_path(c.path),
+            "old": None if c.old is MISSING else c.old,
+            "new": None if c.new is MISSING else c.new,
+            "old_present": c.old is not MISSING,
+            "new_present": c.new is not MISSING,
+        }
+        for c in changes
+    ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ketref.domain.document_diff import MISSING, FieldChange, readable_path
+from ketref.domain.document_diff import FieldChange, changes_as_dicts
 from ketref.domain.enums import ItemKind
 
 
@@ -46,18 +46,3 @@ class ReleaseConflict:
             "release_version": self.release_version,
             "changes": changes_as_dicts(self.changes),
         }
-
-
-def changes_as_dicts(changes: tuple[FieldChange, ...] | list[FieldChange]) -> list[dict[str, Any]]:
-    """JSON-ready changes; a side without the field is ``null`` with ``*_present`` false."""
-    return [
-        {
-            "path": c.path,
-            "field": readable_path(c.path),
-            "old": None if c.old is MISSING else c.old,
-            "new": None if c.new is MISSING else c.new,
-            "old_present": c.old is not MISSING,
-            "new_present": c.new is not MISSING,
-        }
-        for c in changes
-    ]

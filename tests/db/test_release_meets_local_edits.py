@@ -3,48 +3,27 @@ its field differences and never overwritten; the editor keeps theirs or takes th
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from ketref.domain.enums import ContentState, ItemKind
+from ketref.domain.enums import ContentState
 from ketref.domain.errors import NotFoundError
 from ketref.domain.release_updates import Resolution
 from ketref.services.workspace import Workspace
 from tests.backends import use_backend_database
-from tests.conftest import FIXTURE_CONTENT, make_workspace
+from tests.release_edits import CI, EDITED, LOCAL_SUMMARY, UNEDITED, release_over_local_edit
 
 pytestmark = pytest.mark.db
-
-CI = ItemKind.CONTRAINDICATION
-EDITED = "uncontrolled-hypertension"
-UNEDITED = "aneurysmal-vascular-disease"
-LOCAL_SUMMARY = "Clinic policy: withhold if resting BP is above 160/100 mmHg & <b>recheck</b>."
 
 
 @pytest.fixture
 def released(
     tmp_path: Path, request: pytest.FixtureRequest, db_backend: str
 ) -> tuple[Workspace, Path]:
-    """Release 1.0.0 loaded, one contraindication edited here, then release 2.0.0 changing both
-    that item's threshold and an item nobody edited."""
     use_backend_database(request, db_backend, None)
-    root = tmp_path / "content"
-    shutil.copytree(FIXTURE_CONTENT, root)
-    ws = make_workspace(tmp_path / "home", root)
-    services = ws.open()
-    services.catalogue.edit_item(CI, EDITED, {"summary": LOCAL_SUMMARY}, actor="dr-local")
-    services.close()
-    path = root / "contraindications" / "contraindications.yaml"
-    body = path.read_text()
-    body = body.replace("comparison: \">\", value: 180,", "comparison: \">\", value: 170,")
-    body = body.replace("A known aneurysm of the aorta", "A known aneurysm of the thoracic aorta")
-    path.write_text(body)
-    release = root / "release.yaml"
-    release.write_text(release.read_text().replace('version: "1.0.0"', 'version: "2.0.0"'))
-    return ws, root
+    return release_over_local_edit(tmp_path)
 
 
 def test_edited_item_is_reported_not_overwritten_and_unedited_item_updates(
