@@ -11,9 +11,11 @@ import pytest
 from ketref.cli import build_parser, run_command
 from ketref.services.workspace import Workspace
 from tests.backends import use_backend_database
+from tests.cli.test_edit_cli import editor, editor_seen
 from tests.release_edits import EDITED, release_over_local_edit
 
 pytestmark = pytest.mark.cli
+__all__ = ["editor"]  # the fake $EDITOR fixture
 
 
 @pytest.fixture
@@ -49,3 +51,20 @@ def test_take_then_nothing_waits(released: Workspace) -> None:
     assert "No item edited here is waiting" in out
     code, out = ketref(released, "show", "contraindications", EDITED, "--json")
     assert "170" in out and "Clinic policy" not in out
+
+
+def test_merge_by_hand_starts_from_the_release_and_ends_when_approved(
+    released: Workspace, editor
+) -> None:
+    script = editor({"set": {"summary": "Merged: our policy plus the release's new limit."}})
+    code, out = ketref(released, "edit", "contraindications", EDITED, "--release")
+    assert code == 0 and "as draft version" in out
+    shown = editor_seen(script)[0]
+    assert "value: 170.0" in shown and "Clinic policy" not in shown  # the release's text
+    code, out = ketref(released, "updates", "list")
+    assert f"contraindications/{EDITED}" in out  # a draft does not settle it yet
+    code, _ = ketref(released, "review", "approve", "contraindications", EDITED)
+    code, out = ketref(released, "updates", "list")
+    assert "No item edited here is waiting" in out
+    code, out = ketref(released, "show", "contraindications", EDITED, "--json")
+    assert "Merged: our policy" in out and "170" in out
