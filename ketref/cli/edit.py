@@ -16,11 +16,16 @@ import shlex
 import subprocess
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from ketref.cli.catalogue import KIND_CHOICES
 from ketref.cli.common import Context, Subparsers
-from ketref.content.item_yaml import item_yaml, read_item_yaml, with_notes, without_notes
+from ketref.content.item_yaml import (
+    document_changes,
+    item_yaml,
+    read_item_yaml,
+    with_notes,
+    without_notes,
+)
 from ketref.content.safe_yaml import YamlError
 from ketref.domain.catalogue import VersionInfo
 from ketref.domain.enums import ItemKind
@@ -55,14 +60,6 @@ def editor_command() -> list[str]:
         if value:
             return shlex.split(value)
     raise BadInputError(NO_EDITOR)
-
-
-def document_changes(current: dict[str, Any], edited: dict[str, Any]) -> dict[str, Any]:
-    """The fields whose value differs from ``current``; a field deleted from the file is None
-    (the schema then says whether it may be empty)."""
-    changes = {key: value for key, value in edited.items() if current.get(key) != value}
-    changes.update({key: None for key in current if key not in edited})
-    return changes
 
 
 def _newest(ctx: Context, kind: ItemKind, slug: str) -> VersionInfo:

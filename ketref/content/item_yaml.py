@@ -50,3 +50,11 @@ def read_item_yaml(text: str) -> dict[str, Any] | None:
     if not isinstance(data, dict):
         raise YamlError("the file must hold the item's fields (name: value), not a list or text")
     return data
+
+
+def document_changes(current: dict[str, Any], edited: dict[str, Any]) -> dict[str, Any]:
+    """The fields whose value differs from ``current``; a field deleted from the file is None
+    (the schema then says whether it may be empty)."""
+    changes = {key: value for key, value in edited.items() if current.get(key) != value}
+    changes.update({key: None for key in current if key not in edited})
+    return changes

@@ -32,6 +32,7 @@ from ketref.gui import dialogs
 from ketref.gui.browser_pane import FAVOURITES, RECENT, SECTION_LABELS, BrowserPane
 from ketref.gui.first_list import FirstList
 from ketref.gui.history import Place
+from ketref.gui.item_compare import ItemCompare
 from ketref.gui.search_controller import SearchController
 from ketref.gui.ui_state import (
     BROWSER_SPLIT,
@@ -218,6 +219,9 @@ class MainWindow(QMainWindow):
         self.tools_menu.addAction(
             self._action("Forget recent folders", [], self.forget_recent_folders)
         )
+        self.compare = ItemCompare(self, lambda: self.browser.shown)
+        self.tools_menu.addSeparator()
+        self.tools_menu.addActions(self.compare.actions())
         help_menu = menus.addMenu("&Help")
         help_menu.addAction(self.about_action)
         self._update_actions()
@@ -268,6 +272,7 @@ class MainWindow(QMainWindow):
         if self.first_list is not None:
             self.first_list.write(self.browser.items_model.rows())
         self.search.setFocus()
+        self.compare.attach(services)  # shows the release updates a load left to decide
 
     def _change_marker(self) -> tuple[int | None, int | None] | None:
         # None while detached (a restore may be moving the files): nothing is read then
@@ -284,6 +289,7 @@ class MainWindow(QMainWindow):
         """The library is being closed (for a restore): searching and pages wait."""
         self.search_controller.detach()
         self.services = None
+        self.compare.attach(None)
         self.new_patient()  # the restored library is another state: no name carried across it
         self.browser.attach(None)
 
@@ -391,6 +397,8 @@ class MainWindow(QMainWindow):
         self.favourite_action.setChecked(favourite)
         self.favourite_action.setText("★ Favourite" if favourite else "☆ Favourite")
         self.copy_action.setEnabled(shown is not None)
+        self.compare.shipped_action.setEnabled(shown is not None)
+        self.compare.version_action.setEnabled(shown is not None)
 
     def forget_recent_folders(self) -> None:
         """Privacy: the next save dialog starts in the home folder and no folder is listed."""
