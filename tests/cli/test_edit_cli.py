@@ -70,7 +70,7 @@ def test_errors_reopen_the_file_with_them_on_top_until_valid(capsys, shipped_hom
         {"set": {"references": ["spravato-uspi-2026"]}},
     )
     versions = len(_history(capsys, shipped_home))
-    code, out, err = run(capsys, "--home", str(shipped_home), "edit", KIND, SLUG)
+    code, _out, err = run(capsys, "--home", str(shipped_home), "edit", KIND, SLUG)
     assert code == 0, err
     first, second, third = editor_seen(script)
     assert "#! NOT SAVED" not in first
