@@ -85,7 +85,10 @@ def test_keep_mine_ends_the_report_and_keeps_the_local_text(
         with pytest.raises(NotFoundError, match="no newer release version"):
             services.releases.resolve(CI, EDITED, Resolution.TAKE_RELEASE)
         events = services.audit.events(kind=CI, slug=EDITED)
-        assert any(e.action == "release-keep-mine" and e.actor == "dr-a" for e in events)
+        kept = [e for e in events if e.action == "release-keep-mine" and e.actor == "dr-a"]
+        assert len(kept) == 1 and kept[0].describe().startswith("now version ")
+        (met,) = [e for e in events if e.action == "release-kept-local"]
+        assert "thresholds[0].value" in met.describe() and met.content_version == "2.0.0"
     finally:
         services.close()
 
