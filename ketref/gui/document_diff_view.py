@@ -24,6 +24,8 @@ from ketref.gui.notice_html import STYLE
 REMOVED = "background-color: #f9d0d0; color: #7a0000; text-decoration: line-through;"
 ADDED = "background-color: #c9efc9; color: #00520f;"
 _WORDS = re.compile(r"\s+|[^\s]+")
+REWRITTEN = 0.4
+"""Below this share of words in common, the whole text is marked as replaced."""
 
 DIFF_STYLE = """
 <style>
@@ -60,9 +62,12 @@ def highlighted(old: object, new: object) -> tuple[str, str]:
         )
         return (absent, present) if old is MISSING else (present, absent)
     left, right = _WORDS.findall(_text(old)), _WORDS.findall(_text(new))
+    matcher = SequenceMatcher(None, left, right, autojunk=False)
+    if matcher.ratio() < REWRITTEN:  # a rewrite: a few shared words marked apart only confuse
+        return _marked(left, REMOVED), _marked(right, ADDED)
     old_html: list[str] = []
     new_html: list[str] = []
-    for op, i1, i2, j1, j2 in SequenceMatcher(None, left, right, autojunk=False).get_opcodes():
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             same = escape("".join(left[i1:i2])).replace("\n", "<br>")
             old_html.append(same)

@@ -151,3 +151,9 @@ def test_take_the_release_and_edit_by_hand(qtbot, released_services) -> None:
     assert detail.item.thresholds[0].value == 170 and not detail.locally_edited
     history = released_services.catalogue.history(ItemKind.CONTRAINDICATION, EDITED)
     assert [v.version_id for v in history if v.state is ContentState.DRAFT] == [merge_text.draft]
+
+
+def test_a_rewritten_text_is_marked_whole_not_word_by_word() -> None:
+    old, new = highlighted("Clinic policy: withhold if resting BP is high.", "Blood pressure at rest")
+    assert old.count(REMOVED) == 1 and new.count(ADDED) == 1
+    assert "Clinic policy: withhold if resting BP is high." in old
