@@ -154,6 +154,8 @@ def test_take_the_release_and_edit_by_hand(qtbot, released_services) -> None:
 
 
 def test_a_rewritten_text_is_marked_whole_not_word_by_word() -> None:
-    old, new = highlighted("Clinic policy: withhold if resting BP is high.", "Blood pressure at rest")
+    old, new = highlighted(
+        "Clinic policy: withhold if resting BP is high.", "Blood pressure at rest"
+    )
     assert old.count(REMOVED) == 1 and new.count(ADDED) == 1
     assert "Clinic policy: withhold if resting BP is high." in old
