@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from tests.cli.test_cli import run
+from tests.cli_support import run_main as run
 
 pytestmark = pytest.mark.cli
 KIND, SLUG = "contraindications", "uncontrolled-hypertension"
