@@ -193,5 +193,12 @@ class ReleaseUpdatesDialog(QDialog):
         if conflict is None:
             return None
         dialog = MergeDialog(self._services, conflict, self)
+        dialog.accepted.connect(
+            lambda: self.heading.setText(
+                f"{conflict.title}: your merge is saved as draft version {dialog.draft}. It "
+                "settles this item once approved (ketref review approve); until then your "
+                "earlier version stays current."
+            )
+        )
         dialog.open()
         return dialog

@@ -145,6 +145,7 @@ def test_take_the_release_and_edit_by_hand(qtbot, released_services) -> None:
     )
     merge_text.save()
     assert merge_text.draft is not None and merge_text.errors.text() == ""
+    assert f"saved as draft version {merge_text.draft}" in dialog.heading.text()
     dialog.take_button.click()
     assert dialog.items.count() == 0
     detail = released_services.catalogue.get_item(CI, EDITED)
