@@ -46,6 +46,7 @@ if TYPE_CHECKING:
     from ketref.gui.change_watch import ChangeWatch
     from ketref.gui.clinic_dialog import ClinicDialog
     from ketref.gui.handouts_page import HandoutsPage
+    from ketref.gui.item_compare import ItemCompare
     from ketref.gui.print_log_dialog import PrintLogDialog
     from ketref.gui.screening_page import ScreeningPage
     from ketref.services.workspace import Services
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self._watch: ChangeWatch | None = None
         self.screening_page: ScreeningPage | None = None
         self.handouts_page: HandoutsPage | None = None
+        self.compare: ItemCompare | None = None  # Tools → Compare…, added with the library
         self.setWindowTitle("ketref — ketamine therapy reference")
         self.resize(1280, 800)
 
@@ -271,6 +273,14 @@ class MainWindow(QMainWindow):
         if self.first_list is not None:
             self.first_list.write(self.browser.items_model.rows())
         self.search.setFocus()
+        if self.compare is None:
+            from ketref.gui.item_compare import ItemCompare
+
+            self.compare = ItemCompare(self, lambda: self.browser.shown)
+            self.tools_menu.addSeparator()
+            self.tools_menu.addActions(self.compare.actions())
+            self._update_actions()
+        self.compare.attach(services)  # shows the release updates a load left to decide
 
     def _change_marker(self) -> tuple[int | None, int | None] | None:
         # None while detached (a restore may be moving the files): nothing is read then
@@ -287,6 +297,8 @@ class MainWindow(QMainWindow):
         """The library is being closed (for a restore): searching and pages wait."""
         self.search_controller.detach()
         self.services = None
+        if self.compare is not None:
+            self.compare.attach(None)
         self.new_patient()  # the restored library is another state: no name carried across it
         self.browser.attach(None)
 
@@ -394,6 +406,9 @@ class MainWindow(QMainWindow):
         self.favourite_action.setChecked(favourite)
         self.favourite_action.setText("★ Favourite" if favourite else "☆ Favourite")
         self.copy_action.setEnabled(shown is not None)
+        if self.compare is not None:
+            self.compare.shipped_action.setEnabled(shown is not None)
+            self.compare.version_action.setEnabled(shown is not None)
 
     def forget_recent_folders(self) -> None:
         """Privacy: the next save dialog starts in the home folder and no folder is listed."""

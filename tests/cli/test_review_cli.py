@@ -43,9 +43,14 @@ def test_mark_then_history_and_diff_show_the_review(capsys, shipped_home: Path) 
 
     code, out, _ = run(capsys, *home, "diff", *ITEM)
     assert code == 0
-    assert "review_due\n" in out and f'+ "{next_date}"' in out
+    assert "Review due (review_due)\n" in out and f'+ "{next_date}"' in out
     code, out2, _ = run(capsys, *home, "diff", *ITEM, "--against", str(first))
-    assert code == 0 and "review_due\n" in out2
+    assert code == 0 and "Review due (review_due)\n" in out2
+    code, out3, _ = run(capsys, *home, "diff", *ITEM, "--json")
+    changes = json.loads(out3)["changes"]
+    assert code == 0
+    due = next(c for c in changes if c["path"] == "review_due")
+    assert due["field"] == "Review due" and due["new"] == next_date and due["old_present"]
 
 
 @pytest.mark.parametrize(
