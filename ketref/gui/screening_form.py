@@ -107,12 +107,15 @@ class MedicationCompleter(QCompleter):
         return ", ".join([*(p.strip() for p in done if p.strip()), chosen])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (
-            watched is self.popup()
-            and event.type() == QEvent.Type.KeyPress
-            and isinstance(event, QKeyEvent)
+        escape = (
+            isinstance(event, QKeyEvent)
             and event.key() == Qt.Key.Key_Escape
-        ):
+            and self.popup().isVisible()
+        )
+        if escape and event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # the window's Escape (clear search) must not take it from the list
+            return True
+        if escape and event.type() == QEvent.Type.KeyPress:
             self.popup().hide()
             widget = self.widget()
             if widget is not None:

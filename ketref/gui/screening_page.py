@@ -107,7 +107,7 @@ class ScreeningPage(QWidget):
         for spec in PATIENT_FIELDS:
             title = _group_of(spec)
             if title not in self.sections:
-                self.sections[title] = FormSection(title, self.confirm)
+                self.sections[title] = FormSection(title, lambda *text: self.confirm(*text))
                 self.form.addWidget(self.sections[title].box)
             self.sections[title].add(spec, _label(spec), self._field_widget(spec))
         for section in self.sections.values():
@@ -170,7 +170,9 @@ class ScreeningPage(QWidget):
         assert self.service is not None
         self.medications = QLineEdit(placeholderText="generic or brand names, comma-separated")
         self.medications.setAccessibleName(spec.label)
-        completer = MedicationCompleter(QStringListModel(self.service.medication_names(), self))
+        names = QStringListModel(self.service.medication_names(), self)
+        # parented, so the Python overrides (after-the-comma completion, Escape) stay alive
+        completer = MedicationCompleter(names, self.medications)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.medications.setCompleter(completer)
         self.medications.textChanged.connect(self._timer.start)
