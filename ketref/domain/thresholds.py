@@ -144,6 +144,6 @@ class Thresholds:
         """One sentence for people: the values used and where they came from."""
         return (
             f"Consider delaying above {self.bp_delay} mmHg; do not give above {self.bp_stop} mmHg "
-            f"at rest ({self.source.label}; local policy, not evidence-derived limits; 'above' means either "
-            "value strictly greater)."
+            f"at rest ({self.source.label}; local policy, not evidence-derived limits; 'above' "
+            "means either value strictly greater)."
         )

@@ -107,7 +107,7 @@ class ScreeningPage(QWidget):
         for spec in PATIENT_FIELDS:
             title = _group_of(spec)
             if title not in self.sections:
-                self.sections[title] = FormSection(title, lambda *text: self.confirm(*text))
+                self.sections[title] = FormSection(title, self._ask)
                 self.form.addWidget(self.sections[title].box)
             self.sections[title].add(spec, _label(spec), self._field_widget(spec))
         for section in self.sections.values():
@@ -212,6 +212,9 @@ class ScreeningPage(QWidget):
             QMessageBox.StandardButton.Cancel,
         )
         return answer == QMessageBox.StandardButton.Yes
+
+    def _ask(self, title: str, text: str) -> bool:
+        return self.confirm(title, text)  # looked up on each call, so a test may replace it
 
     def bulk_no(self) -> tuple[str, ...]:
         """Field names whose No was set with "Mark the rest No" and not changed since."""

@@ -96,7 +96,7 @@ def test_tab_reaches_each_question_and_arrows_choose_the_answer(page, qtbot) -> 
     assert breastfeeding.value() is None  # back to Unknown by keyboard
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Backtab)
     assert QApplication.focusWidget() is pregnant.group.button(0)
-    flags = [w for w in page.findChildren(TriState)]
+    flags = list(page.findChildren(TriState))
     assert all(
         sum(b.focusPolicy() == Qt.FocusPolicy.StrongFocus for b in t.group.buttons()) == 1
         for t in flags
