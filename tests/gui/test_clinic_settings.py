@@ -67,7 +67,8 @@ def test_stop_must_be_above_delay_and_nothing_is_saved(fresh) -> None:
 
 def test_use_documented_defaults_resets_and_audits(fresh) -> None:
     window = fresh
-    window.services.screening.save_clinic_thresholds(BloodPressure(150, 95), BloodPressure(190, 110))
+    screening = window.services.screening
+    screening.save_clinic_thresholds(BloodPressure(150, 95), BloodPressure(190, 110))
     before = audits(window, "reset-screening-thresholds")
     dialog = window.edit_clinic()
     dialog.thresholds.use_defaults()
