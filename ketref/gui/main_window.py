@@ -398,7 +398,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Recent folders forgotten.", 8000)
 
     def edit_clinic(self) -> ClinicDialog | None:
-        if self.services is None or self.handouts_page is None:
+        if self.services is None or self.handouts_page is None or self.screening_page is None:
             return None
         from ketref.gui.clinic_dialog import ClinicDialog
 

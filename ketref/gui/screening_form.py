@@ -9,6 +9,7 @@ mistaken for one asked of the patient.
 from __future__ import annotations
 
 from collections.abc import Callable
+from html import escape
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
@@ -107,16 +108,18 @@ class MedicationCompleter(QCompleter):
         return ", ".join([*(p.strip() for p in done if p.strip()), chosen])
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        popup = self.popup()
         escape = (
             isinstance(event, QKeyEvent)
             and event.key() == Qt.Key.Key_Escape
-            and self.popup().isVisible()
+            and popup is not None
+            and popup.isVisible()
         )
         if escape and event.type() == QEvent.Type.ShortcutOverride:
             event.accept()  # the window's Escape (clear search) must not take it from the list
             return True
-        if escape and event.type() == QEvent.Type.KeyPress:
-            self.popup().hide()
+        if escape and event.type() == QEvent.Type.KeyPress and popup is not None:
+            popup.hide()
             widget = self.widget()
             if widget is not None:
                 widget.setFocus(Qt.FocusReason.PopupFocusReason)
@@ -141,7 +144,7 @@ class FormSection:
         self.rest_no.setAutoDefault(False)
         self.rest_no.clicked.connect(self.mark_rest_no)
 
-    def add(self, spec: FieldSpec, label: str, widget: QWidget) -> None:
+    def add(self, spec: FieldSpec, label: str, widget: QWidget, hint: str | None = None) -> None:
         # The label spans the whole row, so it wraps only where the form is too narrow for it
         # (a form layout would squeeze it into a narrow label column first).
         text = QLabel(label)
@@ -149,6 +152,10 @@ class FormSection:
         text.setBuddy(widget)
         self.layout.addRow(text)
         self.layout.addRow(widget)
+        if hint:
+            note = QLabel(f"<small>{escape(hint)}</small>")
+            note.setWordWrap(True)
+            self.layout.addRow(note)
         if isinstance(widget, TriState):
             self.flags.append((spec, widget))
             widget.changed.connect(self.refresh)

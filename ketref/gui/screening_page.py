@@ -109,7 +109,8 @@ class ScreeningPage(QWidget):
             if title not in self.sections:
                 self.sections[title] = FormSection(title, self._ask)
                 self.form.addWidget(self.sections[title].box)
-            self.sections[title].add(spec, _label(spec), self._field_widget(spec))
+            widget = self._field_widget(spec)
+            self.sections[title].add(spec, _label(spec), widget, _HINTS.get(spec.name))
         for section in self.sections.values():
             section.finish()
         self.form.addStretch(1)
@@ -309,6 +310,15 @@ _GROUPS = {
     "medications": "Medicines",
     "lorazepam_equivalent_mg_per_day": "Medicines",
 }
+
+
+_HINTS = {
+    "lorazepam_equivalent_mg_per_day": (
+        "Lorazepam equivalents, as the Benzodiazepines interaction asks: 10 mg diazepam is about "
+        "1 mg lorazepam (WHO 2009 equivalence table; approximate, some tables differ)."
+    ),
+}
+"""Unit conversions shown under a field; the same wording and reference as the content."""
 
 
 def _group_of(spec: FieldSpec) -> str:

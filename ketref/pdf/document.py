@@ -146,7 +146,8 @@ def _heading_on_table(heading: list[Flowable], table: Table, layout: Layout) -> 
     """
     width = layout.frame_width
     table.wrap(width, 1e6)
-    needed = sum(h.wrap(width, 1e6)[1] for h in heading) + sum(table._rowHeights[:2])
+    rows: list[float] = table._rowHeights  # type: ignore[attr-defined]  # set by wrap()
+    needed = sum(h.wrap(width, 1e6)[1] for h in heading) + sum(rows[:2])
     for part in heading:
         part.keepWithNext = 0  # reportlab would otherwise keep the whole table with it
     return [CondPageBreak(needed), *heading, table]

@@ -89,9 +89,9 @@ def summary_document(
     answers = [f"{row.label}: {row.value}" for row in summary.inputs if row.known]
     blocks.append(DocParagraph("; ".join(answers) + "." if answers else "None."))
     if bulk_no:
-        labels = ", ".join(FIELD_BY_NAME[n].label if n in FIELD_BY_NAME else n for n in bulk_no)
+        bulk = ", ".join(FIELD_BY_NAME[n].label if n in FIELD_BY_NAME else n for n in bulk_no)
         blocks.append(
-            DocParagraph(f"Set to No with “Mark the rest No” (not asked one by one): {labels}.")
+            DocParagraph(f"Set to No with “Mark the rest No” (not asked one by one): {bulk}.")
         )
     if unknown:
         blocks.append(DocHeading("Not known at the time of screening"))
