@@ -6,9 +6,9 @@ import pytest
 from pypdf import PdfReader
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QLabel
 
-from ketref.domain.enums import ScreeningStatus
+from ketref.domain.enums import ItemKind, ScreeningStatus
 from ketref.gui import dialogs
 from ketref.gui.main_window import SCREENING
 from ketref.gui.screening_cards import status_why
@@ -146,3 +146,22 @@ def test_every_status_has_a_one_line_why(page, qtbot) -> None:
     )
     why = status_why(page.result.results[0])
     assert "blood pressure" in why.lower()
+
+
+def test_the_form_and_the_benzodiazepine_advice_use_one_equivalent(window, page) -> None:
+    conversion = "10 mg diazepam is about 1 mg lorazepam"
+    hint = page.sections["Medicines"].box.findChildren(QLabel)
+    assert any(conversion in label.text() for label in hint)
+    item = window.services.catalogue.get_item(ItemKind.INTERACTION, "benzodiazepines").item
+    assert "lorazepam equivalents" in item.rule and "10 mg diazepam = about 1 mg" in item.rule
+    assert "diazepam equivalents" not in item.rule
+    assert "who-2009-withdrawal-management" in item.references
+
+
+def test_handout_schedule_fields_say_what_they_are(window) -> None:
+    handouts = window.handouts_page
+    labels = [w.text() for w in handouts.schedule_box.findChildren(QLabel)]
+    assert "Start date (first session on or after)" in labels
+    choices = [handouts.template.itemText(i) for i in range(handouts.template.count())]
+    assert any("3-2-1" in c and c.endswith("· Unverified") for c in choices)
+    assert all("Unverified" not in c for c in choices if "3-2-1" not in c)
