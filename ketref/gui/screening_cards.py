@@ -98,7 +98,7 @@ def status_why(result: ProductResult) -> str:
     found = result.findings_with(deciding)
     if result.status is ScreeningStatus.CANNOT_DETERMINE:
         names = _field_labels([m for f in found for m in f.missing])
-        return f"Why: {len(names)} unanswered question(s) could rule it out: {_first(names)}."
+        return f"Why: {len(found)} unanswered question(s) could rule it out: {_first(names)}."
     facts = [f.message.rstrip(".") for f in found if not f.is_unknown]
     if facts:
         return f"Why: {_first(facts)}."

@@ -186,6 +186,10 @@ class FormSection:
             "printed summary until you change them.",
         ):
             return []
+        # Focus stays in this section: the button is disabled once nothing is Unknown, and Qt
+        # would otherwise move focus (and scroll the form) to a question further down.
+        last = rest[-1][1]
+        last.group.button(NO).setFocus(Qt.FocusReason.OtherFocusReason)
         for _spec, tri in rest:
             tri.set_value(False, bulk=True)
         return [spec.name for spec, _ in rest]

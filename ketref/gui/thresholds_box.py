@@ -36,6 +36,12 @@ class ThresholdsBox(QGroupBox):
             edit.textEdited.connect(self._show_source)
         self.source = QLabel()
         self.source.setWordWrap(True)
+        # room for two lines, so a longer status never overlaps the rows below it
+        self.source.setMinimumHeight(self.source.fontMetrics().lineSpacing() * 2 + 4)
+        rule = QLabel(
+            "The do-not-give pair must be above the consider-delaying pair in both values."
+        )
+        rule.setWordWrap(True)
         self.defaults = QPushButton("Use documented defaults")
         self.defaults.setAutoDefault(False)
         self.defaults.clicked.connect(self.use_defaults)
@@ -43,6 +49,7 @@ class ThresholdsBox(QGroupBox):
         form = QFormLayout(self)
         form.addRow("Consider delaying above (mmHg)", self.delay)
         form.addRow("Do not give at rest above (mmHg)", self.stop)
+        form.addRow(rule)
         form.addRow(self.source)
         form.addRow(self.defaults)
         self._show_source()
@@ -56,9 +63,7 @@ class ThresholdsBox(QGroupBox):
             text = f"In use: {ThresholdSource.CLINIC.label}."
         if self.changed():
             text += " Your changes apply when you save."
-        self.source.setText(
-            text + " The do-not-give pair must be above the consider-delaying pair in both values."
-        )
+        self.source.setText(text)
 
     def use_defaults(self) -> None:
         """Show the documented defaults; saving then forgets the clinic's own values."""
