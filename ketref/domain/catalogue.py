@@ -59,6 +59,8 @@ class ItemDetail:
     """The saved version shown (``CatalogueService.get_version`` reads it again, exactly)."""
     draft: bool = False
     """Read for an editor: a draft waits for approval (for a new item, the draft is shown)."""
+    source_changed_on: date | None = None
+    """A translated handout whose English source changed since: the day it changed."""
 
 
 @dataclass(frozen=True)

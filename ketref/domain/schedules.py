@@ -26,7 +26,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from ketref.domain.content import Model, ProductT, ShortText, Slug, Sourced, Text
+from ketref.domain.content import ProductT
+from ketref.domain.content_base import Model, ShortText, Slug, Sourced, Text
 from ketref.domain.errors import BadInputError
 from ketref.domain.printing import WEEKDAYS
 
@@ -108,6 +109,12 @@ class ScheduleTemplate(Sourced):
         if self.total_sessions > MAX_SESSIONS:
             raise ValueError(f"at most {MAX_SESSIONS} sessions can be printed")
         return self
+
+    @property
+    def choice_label(self) -> str:
+        """Title and product for a list to choose from, marked "Unverified" as on paper."""
+        mark = "" if self.verified else " · Unverified"
+        return f"{self.title} ({self.product.label}){mark}"
 
     def in_language(self, language: str) -> ScheduleTemplate:
         """This template with its words in ``language`` (unchanged when there is no translation,

@@ -47,6 +47,8 @@ if TYPE_CHECKING:
     from ketref.gui.change_watch import ChangeWatch
     from ketref.gui.clinic_dialog import ClinicDialog
     from ketref.gui.handouts_page import HandoutsPage
+    from ketref.gui.item_compare import ItemCompare
+    from ketref.gui.print_log_dialog import PrintLogDialog
     from ketref.gui.screening_page import ScreeningPage
     from ketref.services.workspace import Services
 
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
         self._watch: ChangeWatch | None = None
         self.screening_page: ScreeningPage | None = None
         self.handouts_page: HandoutsPage | None = None
+        self.compare: ItemCompare | None = None  # Tools → Compare…, added with the library
         self.setWindowTitle("ketref — ketamine therapy reference")
         self.resize(1280, 800)
 
@@ -216,8 +219,9 @@ class MainWindow(QMainWindow):
             keys = [f"Ctrl+{number}"]
             go_menu.addAction(self._action(PAGE_LABELS[page], keys, partial(self.show_page, page)))
         self.tools_menu = menus.addMenu("&Tools")
-        self.clinic_action = self._action("Clinic profile…", [], self.edit_clinic)
+        self.clinic_action = self._action("Clinic settings…", [], self.edit_clinic)
         self.tools_menu.addAction(self.clinic_action)
+        self.tools_menu.addAction(self._action("Print log…", [], self.show_print_log))
         self.tools_menu.addAction(
             self._action("Forget recent folders", [], self.forget_recent_folders)
         )
@@ -258,11 +262,12 @@ class MainWindow(QMainWindow):
         self.clinic_action.setToolTip("" if may_edit else Role.EDITOR.needed)
         self.browser.include_drafts = may_edit  # editors see drafts, badged
         self.editor_actions.attach(services, may_edit)
+        listen = services.catalogue.listen_for_changes  # LISTEN/NOTIFY on a server
         if self._watch is None:
-            self._watch = ChangeWatch(self._change_marker, self)
+            self._watch = ChangeWatch(self._change_marker, self, listen=listen)
             self._watch.changed.connect(self._changed_elsewhere)
         else:
-            self._watch.restart()
+            self._watch.restart(listen)
         self._review = review = services.catalogue.review_summary()
         version = services.content.status().content_version or "none"
         self.statusBar().showMessage(
@@ -273,6 +278,14 @@ class MainWindow(QMainWindow):
         if self.first_list is not None:
             self.first_list.write(self.browser.items_model.rows())
         self.search.setFocus()
+        if self.compare is None:
+            from ketref.gui.item_compare import ItemCompare
+
+            self.compare = ItemCompare(self, lambda: self.browser.shown)
+            self.tools_menu.addSeparator()
+            self.tools_menu.addActions(self.compare.actions())
+            self._update_actions()
+        self.compare.attach(services)  # shows the release updates a load left to decide
 
     def _change_marker(self) -> tuple[int | None, int | None] | None:
         # None while detached (a restore may be moving the files): nothing is read then
@@ -290,6 +303,8 @@ class MainWindow(QMainWindow):
         self.search_controller.detach()
         self.services = None
         self.editor_actions.attach(None, False)
+        if self.compare is not None:
+            self.compare.attach(None)
         self.new_patient()  # the restored library is another state: no name carried across it
         self.browser.attach(None)
 
@@ -399,6 +414,9 @@ class MainWindow(QMainWindow):
         self.favourite_action.setText("★ Favourite" if favourite else "☆ Favourite")
         self.copy_action.setEnabled(shown is not None)
         self.editor_actions.update()
+        if self.compare is not None:
+            self.compare.shipped_action.setEnabled(shown is not None)
+            self.compare.version_action.setEnabled(shown is not None)
 
     def forget_recent_folders(self) -> None:
         """Privacy: the next save dialog starts in the home folder and no folder is listed."""
@@ -406,13 +424,23 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Recent folders forgotten.", 8000)
 
     def edit_clinic(self) -> ClinicDialog | None:
-        if self.services is None or self.handouts_page is None:
+        if self.services is None or self.handouts_page is None or self.screening_page is None:
             return None
         from ketref.gui.clinic_dialog import ClinicDialog
 
-        dialog = ClinicDialog(self.services.clinic, self)
+        dialog = ClinicDialog(self.services.clinic, self.services.screening, self)
         dialog.accepted.connect(self.handouts_page.refresh_preview)
+        dialog.accepted.connect(self.screening_page.rescreen)  # thresholds may have changed
         dialog.open()
+        return dialog
+
+    def show_print_log(self) -> PrintLogDialog | None:
+        if self.services is None:
+            return None
+        from ketref.gui.print_log_dialog import PrintLogDialog
+
+        dialog = PrintLogDialog(self.services.handouts, self.ui_state, self)
+        dialog.show()  # the window stays usable beside it
         return dialog
 
     def show_about(self) -> dialogs.AboutDialog:

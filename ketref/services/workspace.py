@@ -30,6 +30,7 @@ from ketref.services.handouts import HandoutService
 from ketref.services.maintenance import MaintenanceService
 from ketref.services.monitoring_sheet import MonitoringSheetService
 from ketref.services.packs import PackService
+from ketref.services.release_updates import ReleaseUpdateService
 from ketref.services.review import ReviewService
 from ketref.services.screening import ScreeningService
 
@@ -51,6 +52,7 @@ class Services:
     review: ReviewService
     sheets: MonitoringSheetService
     editing: EditingService
+    releases: ReleaseUpdateService
     repaired: str | None = None
     """What start-up repaired (damaged indexes rebuilt), to tell the user once."""
 
@@ -141,6 +143,7 @@ class Workspace:
             review=review,
             sheets=MonitoringSheetService(db, self.content_dir, clinic, screening, self.clock),
             editing=EditingService(db, review, self.clock),
+            releases=ReleaseUpdateService(db, self.clock),
             repaired=repaired,
         )
 
