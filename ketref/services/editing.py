@@ -115,14 +115,6 @@ class EditingService:
                 version.saved_by,
             )
 
-    def has_draft(self, kind: ItemKind, slug: str) -> bool:
-        """Whether a draft of the item waits for approval (the window shows a Draft badge)."""
-        if kind is ItemKind.REFERENCE:
-            return False
-        with self._db.read() as session:
-            row = items_db.head_row(session, kind, slug)
-            return row is not None and lifecycle.newest_draft(session, row) is not None
-
     def preview_detail(self, kind: ItemKind, item: c.Item) -> ItemDetail:
         """``item`` (not saved) as the detail page will show it, its sources resolved."""
         today = self._clock().date()

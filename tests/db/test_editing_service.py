@@ -34,7 +34,7 @@ def test_saving_an_edit_makes_a_draft_that_neither_lists_nor_prints(services: Se
 
     assert saved.draft_version is not None and saved.data["main_message"] == data["main_message"]
     assert services.catalogue.get_version(saved.draft_version).info.state is ContentState.DRAFT
-    assert services.editing.has_draft(*HANDOUT)
+    assert services.catalogue.get_item(*HANDOUT, include_drafts=True).draft
     shown = services.catalogue.get_item(*HANDOUT).item
     assert isinstance(shown, c.Handout) and shown.main_message != data["main_message"]
     pdf = services.handouts.render(HandoutRequest(slugs=(HANDOUT[1],)))
@@ -75,7 +75,7 @@ def test_invalid_edits_are_refused_at_their_field_and_save_nothing(services: Ser
     by_field = {p.loc: p.message for p in caught.value.problems}
     assert "after the last review" in by_field["review_due",]
     assert "no-such-source" in by_field["references",]
-    assert not services.editing.has_draft(*HYPERTENSION)
+    assert not services.catalogue.get_item(*HYPERTENSION, include_drafts=True).draft
 
 
 def test_a_handout_without_a_when_to_get_help_section_is_refused(services: Services) -> None:

@@ -65,7 +65,7 @@ def test_an_invalid_field_shows_its_reason_inline_and_blocks_save(
     assert not title.problem.isHidden() and title.problem.text() == "Required."
     assert not editor.save_button.isEnabled()
     assert not editor.save()
-    assert not shipped_services.editing.has_draft(*HYPERTENSION)
+    assert not shipped_services.catalogue.get_item(*HYPERTENSION, include_drafts=True).draft
 
 
 def test_bad_input_gets_one_clear_message_at_its_field(open_editor) -> None:
