@@ -18,6 +18,7 @@ from html import escape
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
+from typing_extensions import override
 
 from ketref.domain.readability import (
     LONG_SENTENCE_WORDS,
@@ -81,7 +82,8 @@ class ReadabilityHighlighter(QSyntaxHighlighter):
         self._hard.setUnderlineStyle(QTextCharFormat.UnderlineStyle.WaveUnderline)
         self._hard.setUnderlineColor(HARD_WORD_UNDERLINE)
 
-    def highlightBlock(self, text: str) -> None:  # noqa: N802 - Qt's name
+    @override
+    def highlightBlock(self, text: str) -> None:
         if not prepared(self.language):
             return
         threshold = hard_word_syllables(self.language)
