@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -54,6 +54,18 @@ class DueItem:
 
 
 @dataclass(frozen=True)
+class WaitingDraft:
+    """A draft saved after its item's current version: it shows nowhere until approved."""
+
+    kind: ItemKind
+    slug: str
+    title: str
+    draft: int
+    saved_by: str
+    saved_at: datetime
+
+
+@dataclass(frozen=True)
 class ItemDiff:
     """What changed from ``old_version`` to the item's current version."""
 
@@ -68,6 +80,10 @@ class ReviewService:
     def __init__(self, db: Database, clock: Clock = system_clock) -> None:
         self._db = db
         self._clock = clock
+
+    def today(self) -> date:
+        """The review date a review recorded now would carry."""
+        return self._clock().date()
 
     def due(
         self, kind: ItemKind | None = None, within_days: int = DUE_WITHIN_DAYS
@@ -88,6 +104,23 @@ class ReviewService:
                     found[item.kind.value, item.slug] = item
         return sorted(found.values(), key=lambda d: (not d.overdue, d.review_due, d.slug))
 
+    def waiting_drafts(self, kind: ItemKind | None = None) -> list[WaitingDraft]:
+        """Drafts waiting for approval, newest draft per item, oldest first."""
+        with self._db.read() as session:
+            found = {
+                (row.kind, row.slug): WaitingDraft(
+                    ItemKind(row.kind),
+                    row.slug,
+                    str(version.document.get("title") or row.title),
+                    version.id,
+                    version.saved_by,
+                    repo.aware(version.saved_at),
+                )
+                for row, version in items_db.waiting_drafts(session)
+                if kind is None or row.kind == kind.value
+            }
+        return sorted(found.values(), key=lambda d: d.draft)
+
     def mark_reviewed(
         self,
         kind: ItemKind,
@@ -96,18 +129,22 @@ class ReviewService:
         note: str | None = None,
         next_review: date | None = None,
         reviewer: str | None = None,
+        reviewed_on: date | None = None,
     ) -> int:
-        """Record today's review: a new approved version with new review dates; its id.
+        """Record a review (``reviewed_on``, default today): a new approved version with new
+        review dates; its id.
 
         Only the dates change, so a shipped item stays shipped (not locally edited): a newer
         release may still replace it, and a pack export leaves it out.
 
         Raises:
             NotFoundError: no such item.
-            BadInputError: ``next_review`` is not after today.
+            BadInputError: ``reviewed_on`` is in the future, or ``next_review`` is not after it.
         """
         now = self._clock()
-        today = now.date()
+        today = reviewed_on or now.date()
+        if today > now.date():
+            raise BadInputError(f"the review date {today} is in the future")
         due = next_review or one_year_after(today)
         if due <= today:
             raise BadInputError(f"the next review date {due} must be after the review date {today}")

@@ -120,3 +120,29 @@ def test_a_translation_whose_source_changed_is_due(shipped_services: Services) -
     assert len(stale) == 1 and stale[0].source_changed and stale[0].overdue
     assert due.index(stale[0]) < len([d for d in due if d.overdue])  # in the overdue group
     assert ES[1] not in {d.slug for d in shipped_services.review.due(ItemKind.INDICATION)}
+
+
+def test_waiting_drafts_lists_only_drafts_newer_than_the_current_version(
+    services: Services,
+) -> None:
+    assert services.review.waiting_drafts() == []
+    draft = services.review.save_draft(*HANDOUT, {"title": "Draft title"}, actor="dr-a")
+    waiting = services.review.waiting_drafts()
+    assert [(w.slug, w.draft, w.saved_by, w.title) for w in waiting] == [
+        (HANDOUT[1], draft, "dr-a", "Draft title")
+    ]
+    assert services.review.waiting_drafts(ItemKind.INDICATION) == []
+    services.review.approve_draft(*HANDOUT, approver="dr-b")
+    assert services.review.waiting_drafts() == []
+
+
+def test_a_review_may_be_recorded_for_an_earlier_day_but_not_a_later_one(
+    services: Services,
+) -> None:
+    today = services.review.today()
+    yesterday = date.fromordinal(today.toordinal() - 1)
+    services.review.mark_reviewed(*HANDOUT, reviewed_on=yesterday)
+    item = services.catalogue.get_item(*HANDOUT).item
+    assert item.reviewed == yesterday and item.review_due == date(2027, 11, 20)
+    with pytest.raises(BadInputError, match="in the future"):
+        services.review.mark_reviewed(*HANDOUT, reviewed_on=date(2030, 1, 1))
