@@ -118,6 +118,10 @@ class QueueModel(QAbstractTableModel):
         return None
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def queue_rows(services: Services, kind: ItemKind | None) -> list[QueueRow]:
     """Drafts waiting first, then the due list in the service's order."""
     review = services.review
@@ -211,7 +215,7 @@ class ReviewQueueDialog(QDialog):
             overdue = sum(r.status in (OVERDUE, SOURCE_CHANGED) for r in rows)
             drafts = sum(r.status == DRAFT for r in rows)
             self.count.setText(
-                f"{drafts} drafts to approve · {overdue} overdue · "
+                f"{_count(drafts, 'draft')} to approve · {overdue} overdue · "
                 f"{len(rows) - overdue - drafts} due within 90 days"
                 if rows
                 else "Nothing is due for review in the next 90 days, and no draft is waiting."
