@@ -156,10 +156,5 @@ def measure(text: str, language: str = "en") -> Readability:
     )
 
 
-def fk_grade(text: str) -> float:
-    """Flesch–Kincaid grade of English ``text``."""
-    return measure(text, "en").grade
-
-
 def _lang(language: str) -> str:
     return "es_ES" if language == "es" else "en_US"

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ketref.domain.enums import ItemKind
-from ketref.domain.readability import Level, fk_grade, measure, syllables
+from ketref.domain.readability import Level, measure, syllables
 from ketref.domain.search import (
     HIGHLIGHT_CLOSE,
     HIGHLIGHT_OPEN,
@@ -62,8 +62,8 @@ def test_grade_ranges() -> None:
         "Intravenous administration of subanaesthetic ketamine necessitates comprehensive "
         "haemodynamic monitoring, particularly regarding hypertensive complications."
     )
-    assert fk_grade(easy) < 3
-    assert fk_grade(hard) > 14
+    assert measure(easy).grade < 3
+    assert measure(hard).grade > 14
     assert measure("One. Two three.").sentences == 1  # textstat skips sentences of 1-2 words
     assert measure("Take your pills.\nCall the clinic today").sentences == 2  # a line ends one
 
