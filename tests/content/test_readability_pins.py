@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from ketref.content.reader import read_content_folder
-from ketref.domain.content import Handout
+from ketref.domain.content import ContentBundle, Handout
 from ketref.domain.readability import Level, measure
-from tests.conftest import SHIPPED_CONTENT
 
 PINNED = {
     "about-esketamine-nasal-spray": (3.8, 7.4, 80, 661, 907, 0, 44),
@@ -38,8 +36,7 @@ PINNED = {
 
 
 @pytest.fixture(scope="module")
-def handouts() -> dict[str, Handout]:
-    bundle = read_content_folder(SHIPPED_CONTENT)
+def handouts(bundle: ContentBundle) -> dict[str, Handout]:
     return {h.slug: h for h in bundle.handouts if isinstance(h, Handout)}
 
 

@@ -8,10 +8,8 @@ import re
 
 import pytest
 
-from ketref.content.reader import read_content_folder
 from ketref.domain.content import ContentBundle, Handout
 from ketref.domain.readability import INFLESZ_GOAL, measure
-from tests.conftest import SHIPPED_CONTENT
 
 pytestmark = pytest.mark.content
 
@@ -28,11 +26,6 @@ UNSUPPORTED_CLAIMS_ES = [
     r"funciona para todo",
     r"si se disocia,? (?:está|es que) funciona",
 ]
-
-
-@pytest.fixture(scope="module")
-def bundle() -> ContentBundle:
-    return read_content_folder(SHIPPED_CONTENT)
 
 
 def _pairs(bundle: ContentBundle) -> list[tuple[Handout, Handout]]:

@@ -6,11 +6,10 @@ import pytest
 from PySide6.QtGui import QTextCharFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit
 
-from ketref.content.reader import read_content_folder
 from ketref.domain.content import Handout
 from ketref.domain.readability import Level, measure
 from ketref.gui.readability_panel import DEBOUNCE_MS, LEVEL_COLOURS, ReadabilityPanel
-from tests.conftest import SHIPPED_CONTENT
+from tests.conftest import shipped_bundle
 
 HARD = (
     "Intravenous administration of subanaesthetic ketamine necessitates comprehensive "
@@ -20,8 +19,7 @@ HARD = (
 
 
 def _handout(slug: str) -> Handout:
-    bundle = read_content_folder(SHIPPED_CONTENT)
-    return next(h for h in bundle.handouts if h.slug == slug)
+    return next(h for h in shipped_bundle().handouts if h.slug == slug)
 
 
 def _watched(qtbot, text: str, language: str = "en", editor_class=QPlainTextEdit):
