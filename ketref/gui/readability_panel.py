@@ -11,11 +11,13 @@ panel says so.
 
 from __future__ import annotations
 
+import logging
+import threading
 from collections import Counter
 from collections.abc import Callable, Sequence
 from html import escape
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
 from typing_extensions import override
@@ -30,10 +32,10 @@ from ketref.domain.readability import (
     syllables,
     word_spans,
 )
-from ketref.gui.background import Progress
-from ketref.gui.tasks import TaskRunner
 
 DEBOUNCE_MS = 150
+POLL_MS = 100
+"""How often a widget waiting for the dictionaries looks whether they are loaded."""
 LONG_SENTENCE_BACKGROUND = QColor(255, 200, 0, 70)
 HARD_WORD_UNDERLINE = QColor(214, 90, 0)
 LEVEL_COLOURS = {Level.GOAL: "#1b7f3b", Level.ABOVE_GOAL: "#a15c00", Level.TOO_HARD: "#b3261e"}
@@ -42,29 +44,52 @@ SHOWN_HARD_WORDS = 8
 
 _prepared: set[str] = set()
 """Languages whose dictionaries are loaded in this process (textstat caches them)."""
+_loading: set[str] = set()
+_lock = threading.Lock()
+log = logging.getLogger(__name__)
 
 
 def prepared(language: str) -> bool:
     return language in _prepared
 
 
-def prepare(language: str, tasks: TaskRunner, done: Callable[[], None] | None = None) -> None:
-    """Load ``language``'s syllable dictionaries on a worker thread; then call ``done()``."""
+def prepare(language: str) -> None:
+    """Load ``language``'s syllable dictionaries once per process, on a plain daemon thread
+    (no Qt object, so closing the widget that asked never meets a running QThread)."""
+    with _lock:
+        if language in _prepared or language in _loading:
+            return
+        _loading.add(language)
+
+    def load() -> None:
+        try:
+            measure("Warm up the dictionaries.", language)
+        except Exception:  # a damaged install: scoring on the GUI thread will say so
+            log.exception("loading the %s readability dictionaries failed", language)
+        with _lock:
+            _loading.discard(language)
+            _prepared.add(language)
+
+    threading.Thread(target=load, name=f"readability-{language}", daemon=True).start()
+
+
+def when_prepared(language: str, owner: QObject, done: Callable[[], None]) -> None:
+    """Call ``done()`` on the GUI thread once ``language`` is ready; never after ``owner``
+    is destroyed (the polling timer is its child)."""
     if prepared(language):
-        if done is not None:
-            done()
+        done()
         return
+    prepare(language)
+    timer = QTimer(owner, interval=POLL_MS)
 
-    def job(_progress: Progress) -> str:
-        measure("Warm up the dictionaries.", language)
-        return language
-
-    def ready(lang: str) -> None:
-        _prepared.add(lang)
-        if done is not None:
+    def check() -> None:
+        if prepared(language):
+            timer.stop()
+            timer.deleteLater()
             done()
 
-    tasks.start(job, f"readability-{language}", ready, lambda _exc: None)
+    timer.timeout.connect(check)
+    timer.start()
 
 
 class ReadabilityHighlighter(QSyntaxHighlighter):
@@ -113,7 +138,6 @@ class ReadabilityPanel(QWidget):
         self.highlighters: list[ReadabilityHighlighter] = []
         self.language = "en"
         self.result: Readability | None = None
-        self._tasks = TaskRunner(self)
         self._timer = QTimer(self, singleShot=True, interval=DEBOUNCE_MS)
         self._timer.timeout.connect(self.update_now)
         self.grade = QLabel("Reading level: nothing to measure yet.")
@@ -147,7 +171,7 @@ class ReadabilityPanel(QWidget):
             editor.textChanged.connect(self._changed)
         if not prepared(self.language):
             self.grade.setText("Reading level: loading the dictionaries…")
-        prepare(self.language, self._tasks, self._ready)
+        when_prepared(self.language, self, self._ready)
 
     def _changed(self) -> None:
         self._timer.start()
