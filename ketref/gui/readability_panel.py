@@ -84,9 +84,8 @@ def when_prepared(language: str, owner: QObject, done: Callable[[], None]) -> No
 
     def check() -> None:
         if prepared(language):
-            timer.stop()
-            timer.deleteLater()
-            done()
+            timer.stop()  # kept (stopped) until its owner goes: deleting it from its own
+            done()  # timeout, with this closure holding it, crashed PySide 6.12
 
     timer.timeout.connect(check)
     timer.start()
