@@ -62,6 +62,8 @@ class QueueRow:
     draft: int | None = None
     """The waiting draft's version id (``DRAFT`` rows)."""
     draft_by: str = ""
+    changed_on: date | None = None
+    """When the English source of a stale translation changed (``SOURCE_CHANGED`` rows)."""
 
 
 class QueueModel(QAbstractTableModel):
@@ -122,16 +124,18 @@ def _count(n: int, noun: str) -> str:
 
 
 def queue_rows(services: Services, kind: ItemKind | None) -> list[QueueRow]:
-    """Drafts waiting first, then the due list in the service's order."""
+    """Drafts waiting first, then stale translations, then the due list in the service's
+    order (overdue first)."""
     review = services.review
     rows = [
         QueueRow(d.kind, d.slug, d.title, DRAFT, None, d.draft, d.saved_by)
         for d in review.waiting_drafts(kind)
     ]
     for d in review.due(kind):
-        status = SOURCE_CHANGED if d.source_changed else OVERDUE if d.overdue else DUE
-        rows.append(QueueRow(d.kind, d.slug, d.title, status, d.review_due))
-    return rows
+        changed = d.source_changed_on
+        status = SOURCE_CHANGED if changed else OVERDUE if d.overdue else DUE
+        rows.append(QueueRow(d.kind, d.slug, d.title, status, d.review_due, changed_on=changed))
+    return sorted(rows, key=lambda r: (r.status != DRAFT, r.status != SOURCE_CHANGED))
 
 
 class ReviewQueueDialog(QDialog):
@@ -211,11 +215,13 @@ class ReviewQueueDialog(QDialog):
             rows = []
             self.count.setText(f"The review list could not be read: {user_message(exc)}")
         else:
-            overdue = sum(r.status in (OVERDUE, SOURCE_CHANGED) for r in rows)
             drafts = sum(r.status == DRAFT for r in rows)
+            stale = sum(r.status == SOURCE_CHANGED for r in rows)
+            overdue = sum(r.status == OVERDUE for r in rows)
             self.count.setText(
-                f"{_count(drafts, 'draft')} to approve · {overdue} overdue · "
-                f"{len(rows) - overdue - drafts} due within 90 days"
+                f"{_count(drafts, 'draft')} to approve · {_count(stale, 'translation')} to "
+                f"check · {overdue} overdue · {len(rows) - overdue - drafts - stale} due "
+                "within 90 days"
                 if rows
                 else "Nothing is due for review in the next 90 days, and no draft is waiting."
             )
@@ -271,8 +277,8 @@ class ReviewQueueDialog(QDialog):
             )
         if row.status == SOURCE_CHANGED:
             parts.append(
-                "<p>The English handout this translates changed after the translation was "
-                "made: check the translation, then mark it reviewed.</p>"
+                f"<p>The English handout this translates changed on {row.changed_on}, after "
+                "the translation was made: check the translation, then mark it reviewed.</p>"
             )
         if isinstance(item, Handout):
             parts.append(self._reading_html(item))

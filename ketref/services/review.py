@@ -8,6 +8,7 @@ person to approve a draft (a setting kept in ``ketref_meta``).
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -20,8 +21,8 @@ from ketref.db import repositories as repo
 from ketref.db import tables as t
 from ketref.db.engine import Database
 from ketref.db.mapping import item_from_document
+from ketref.db.stale_translations import stale_translations
 from ketref.domain.clock import Clock, system_clock
-from ketref.domain.content import Handout
 from ketref.domain.document_diff import FieldChange, diff_documents
 from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.errors import BadInputError, NotFoundError
@@ -48,9 +49,8 @@ class DueItem:
     title: str
     review_due: date
     overdue: bool
-    """Past its review date, or a translation whose English source changed: review it now."""
-    source_changed: bool = False
-    """A translated handout whose English source changed since it was translated."""
+    source_changed_on: date | None = None
+    """A translation whose English source changed on this day: review it whatever its date."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +76,30 @@ class ItemDiff:
     changes: tuple[FieldChange, ...]
 
 
+def _with_stale_translations(session: Session, due: list[DueItem], today: date) -> list[DueItem]:
+    """``due`` with every stale translation flagged (and added, after the others, when its
+    own review date is not near): "the English version changed on DATE"."""
+    stale = stale_translations(session)
+    if not stale:
+        return due
+    flagged = [
+        dataclasses.replace(d, source_changed_on=stale.get(d.slug))
+        if d.kind is ItemKind.HANDOUT
+        else d
+        for d in due
+    ]
+    listed = {d.slug for d in due if d.kind is ItemKind.HANDOUT}
+    extra = [
+        r for r in repo.item_rows(session, ItemKind.HANDOUT) if r.slug in stale.keys() - listed
+    ]
+    return flagged + [
+        DueItem(
+            ItemKind.HANDOUT, r.slug, r.title, r.review_due, r.review_due <= today, stale[r.slug]
+        )
+        for r in sorted(extra, key=lambda r: r.slug)
+    ]
+
+
 class ReviewService:
     def __init__(self, db: Database, clock: Clock = system_clock) -> None:
         self._db = db
@@ -88,21 +112,18 @@ class ReviewService:
     def due(
         self, kind: ItemKind | None = None, within_days: int = DUE_WITHIN_DAYS
     ) -> list[DueItem]:
-        """What needs review: overdue items and translations whose English source changed
-        (earliest review date first), then items due within ``within_days``."""
+        """Overdue items first (earliest first), then those due within ``within_days``, then
+        translations whose English source changed (flagged wherever they are listed)."""
         today = self._clock().date()
         with self._db.read() as session:
             rows = items_db.due_by(session, today + timedelta(days=within_days), kind)
-            found = {
-                (r.kind, r.slug): DueItem(
-                    ItemKind(r.kind), r.slug, r.title, r.review_due, r.review_due <= today
-                )
+            due = [
+                DueItem(ItemKind(r.kind), r.slug, r.title, r.review_due, r.review_due <= today)
                 for r in rows
-            }
-            if kind in (None, ItemKind.HANDOUT):
-                for item in _stale_translations(session):
-                    found[item.kind.value, item.slug] = item
-        return sorted(found.values(), key=lambda d: (not d.overdue, d.review_due, d.slug))
+            ]
+            if kind not in (None, ItemKind.HANDOUT):
+                return due
+            return _with_stale_translations(session, due, today)
 
     def waiting_drafts(self, kind: ItemKind | None = None) -> list[WaitingDraft]:
         """Drafts waiting for approval, newest draft per item, oldest first."""
@@ -327,20 +348,3 @@ def _version(
     if not found:
         raise NotFoundError(f"{kind.singular} {slug!r} has no version {version}.")
     return found[0]
-
-
-def _stale_translations(session: Session) -> list[DueItem]:
-    """Approved translated handouts whose English source changed since they were made."""
-    handouts: dict[str, tuple[t.ItemRow, Handout]] = {}
-    for row, document in items_db.documents_of_kind(session, ItemKind.HANDOUT):
-        if row.state != ContentState.APPROVED.value:
-            continue
-        item = item_from_document(ItemKind.HANDOUT, row.slug, document)
-        if isinstance(item, Handout):
-            handouts[row.slug] = (row, item)
-    stale = []
-    for row, handout in handouts.values():
-        source = handouts.get(handout.translation_of.slug) if handout.translation_of else None
-        if source is not None and handout.source_changed(source[1]):
-            stale.append(DueItem(ItemKind.HANDOUT, row.slug, row.title, row.review_due, True, True))
-    return stale
