@@ -39,14 +39,27 @@ def _fold_char(char: str) -> str:
     return folded
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds each character the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """``text`` lowercased, without accents and with hyphens as spaces, of the same length.
 
     The same length means a position found in the folded text marks the original text.
+    ``str.translate`` folds in C: a body with one accent costs no Python call per character
+    (snippets fold every hit's body at every key).
     """
     if text.isascii():
         return text.lower().replace("-", " ")
-    return "".join(map(_fold_char, text))
+    return text.translate(_FOLD_TABLE)
 
 
 @dataclass(frozen=True)
