@@ -22,6 +22,8 @@ CACHE_LIMIT = 4000
 """Laid-out lines kept (a few screenfuls of results at a few widths)."""
 DETAIL_ALPHA = 190
 """The second line is the text colour at this opacity: quieter than the title, still dark."""
+FOCUS_ALPHA = 70
+"""The keyboard's place on a row that cannot be selected (a heading): a tint of the highlight."""
 
 Piece = tuple[QStaticText, float, bool]
 """Prepared text, its x offset from the line's start, bold or not."""
@@ -150,8 +152,12 @@ class HighlightDelegate(QStyledItemDelegate):
             widget.style().drawPrimitive(
                 QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget
             )
-        self._use_font(option.font)
         rect = option.rect
+        if state & QStyle.StateFlag.State_HasFocus and not selected:  # e.g. a group heading
+            focus = QColor(option.palette.color(QPalette.ColorRole.Highlight))
+            focus.setAlpha(FOCUS_ALPHA)
+            painter.fillRect(rect, focus)
+        self._use_font(option.font)
         width = int(rect.width() - 2 * PADDING)
         color = option.palette.color(
             QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
