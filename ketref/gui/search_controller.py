@@ -2,8 +2,9 @@
 
 The query runs on a worker thread, so typing and painting never wait for it; only the newest
 text's results are shown. Results update the model in place (groups and rows inserted, moved
-or changed), so the view keeps its expanded groups and repaints only what changed. The browser
-pane hosts ``view``; the controller says what to show through its signals.
+or changed), so the view keeps its expanded groups; they are painted at once (from layouts the
+delegate keeps) and only then reported as shown. The browser pane hosts ``view``; the
+controller says what to show through its signals.
 """
 
 from __future__ import annotations
