@@ -17,7 +17,7 @@ def one_by_one(text: str) -> str:
 
 
 @pytest.mark.parametrize(
-    "text, folded",
+    ("text", "folded"),
     [
         ("Sesión de KETAMINA", "sesion de ketamina"),
         ("Blood-pressure ≥ 140 – check", "blood pressure ≥ 140   check"),
