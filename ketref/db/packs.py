@@ -136,25 +136,32 @@ def _newer(local: str | None, other: str | None) -> bool:
 
 
 def _link_problems(session: Session, pack: ContentPack) -> list[str]:
-    in_pack = {(e.kind.value, e.item.slug) for e in pack.entries}
-    problems = []
-    for i, entry in enumerate(pack.entries):
-        for link in entry.item.related:
-            key = (link.kind.value, link.slug)
-            if key in in_pack:
-                continue
-            if link.kind is ItemKind.REFERENCE:
-                found = repo.reference_row(session, link.slug) is not None or any(
-                    r.id == link.slug for r in pack.references
-                )
-            else:
-                found = repo.item_row(session, link.kind, link.slug) is not None
-            if not found:
-                problems.append(
-                    f"/payload/items/{i}/item/related: {entry.name} links to "
-                    f"{link.kind.value}/{link.slug}, which is neither in the pack nor here"
-                )
-    return problems
+    """Links to items that are neither in the pack nor here (one query per kind linked to)."""
+    known = {(e.kind.value, e.item.slug) for e in pack.entries}
+    known |= {(ItemKind.REFERENCE.value, r.id) for r in pack.references}
+    outside = {
+        (link.kind.value, link.slug)
+        for entry in pack.entries
+        for link in entry.item.related
+        if (link.kind.value, link.slug) not in known
+    }
+    known |= _existing_here(session, outside)
+    return [
+        f"/payload/items/{i}/item/related: {entry.name} links to "
+        f"{link.kind.value}/{link.slug}, which is neither in the pack nor here"
+        for i, entry in enumerate(pack.entries)
+        for link in entry.item.related
+        if (link.kind.value, link.slug) not in known
+    ]
+
+
+def _existing_here(session: Session, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those of ``keys`` (kind, slug) that name an approved item or a reference here."""
+    refs = sorted(slug for kind, slug in keys if kind == ItemKind.REFERENCE.value)
+    found = {(ItemKind.REFERENCE.value, key) for key in _references_here(session, refs)}
+    items = [key for key in keys if key[0] != ItemKind.REFERENCE.value]
+    ids = items_db.existing_ids(session, items, approved_only=True)
+    return found | set(ids)
 
 
 def _references_here(session: Session, keys: list[str]) -> dict[str, t.ReferenceRow]:
