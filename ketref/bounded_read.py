@@ -12,6 +12,8 @@ from __future__ import annotations
 import errno
 import os
 import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ketref.domain.errors import BadInputError
@@ -68,22 +70,32 @@ class NotRegularFileError(UnreadableFileError):
     """A folder, device, FIFO or socket where a file was expected."""
 
 
-def _open_regular(path: Path) -> tuple[int, os.stat_result]:
-    """An fd opened for reading (never blocking on a FIFO) and proven to be a regular file."""
+def _cannot_read(path: Path, exc: OSError, fallback: str) -> UnreadableFileError:
+    reason = _REASONS.get(exc.errno or 0, exc.strerror or fallback)
+    return UnreadableFileError(f"Cannot read {path}: {reason}.")
+
+
+@contextmanager
+def _opened_regular(path: Path) -> Iterator[tuple[int, os.stat_result]]:
+    """An fd opened for reading (never blocking on a FIFO), proven to be a regular file, closed
+    on exit; an OSError while reading it becomes one UnreadableFileError naming the reason."""
     try:
         fd = os.open(path, _FLAGS)
     except OSError as exc:
-        reason = _REASONS.get(exc.errno or 0, exc.strerror or "the system refused")
-        raise UnreadableFileError(f"Cannot read {path}: {reason}.") from None
-    info = os.fstat(fd)
-    if not stat.S_ISREG(info.st_mode):
+        raise _cannot_read(path, exc, "the system refused") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegularFileError(
+                f"Cannot read {path}: it is {_kind(info.st_mode)}, not a regular file."
+            )
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        yield fd, info
+    except OSError as exc:
+        raise _cannot_read(path, exc, "read failed") from None
+    finally:
         os.close(fd)
-        raise NotRegularFileError(
-            f"Cannot read {path}: it is {_kind(info.st_mode)}, not a regular file."
-        )
-    if hasattr(os, "set_blocking"):
-        os.set_blocking(fd, True)
-    return fd, info
 
 
 def read_head(path: Path | str, size: int) -> bytes:
@@ -93,14 +105,8 @@ def read_head(path: Path | str, size: int) -> bytes:
         UnreadableFileError: missing or unreadable; NotRegularFileError: not a regular file.
     """
     path = Path(path)
-    fd, _ = _open_regular(path)
-    try:
+    with _opened_regular(path) as (fd, _):
         return os.read(fd, size)
-    except OSError as exc:
-        reason = _REASONS.get(exc.errno or 0, exc.strerror or "read failed")
-        raise UnreadableFileError(f"Cannot read {path}: {reason}.") from None
-    finally:
-        os.close(fd)
 
 
 def read_bounded(path: Path | str, limit: int) -> bytes:
@@ -111,8 +117,7 @@ def read_bounded(path: Path | str, limit: int) -> bytes:
         UnreadableFileError: missing, unreadable, or a folder, device, FIFO or socket.
     """
     path = Path(path)
-    fd, info = _open_regular(path)
-    try:
+    with _opened_regular(path) as (fd, info):
         if info.st_size > limit:
             raise FileTooLargeError(path, info.st_size, limit)
         chunks: list[bytes] = []
@@ -127,11 +132,6 @@ def read_bounded(path: Path | str, limit: int) -> bytes:
         if len(data) > limit:
             raise FileTooLargeError(path, len(data), limit)
         return data
-    except OSError as exc:
-        reason = _REASONS.get(exc.errno or 0, exc.strerror or "read failed")
-        raise UnreadableFileError(f"Cannot read {path}: {reason}.") from None
-    finally:
-        os.close(fd)
 
 
 def read_bounded_text(path: Path | str, limit: int) -> str:

@@ -8,13 +8,16 @@ import shutil
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from functools import lru_cache
 from pathlib import Path
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from ketref.content.reader import read_content_folder
 from ketref.db.engine import DatabaseTarget
+from ketref.domain.content import ContentBundle
 from ketref.paths import DATABASE_ENV, AppPaths, resources_dir
 from ketref.services.workspace import Services, Workspace
 
@@ -105,6 +108,17 @@ def shipped_services(shipped_home: Path) -> Iterator[Services]:
     opened = make_workspace(shipped_home, SHIPPED_CONTENT).open()
     yield opened
     opened.close()
+
+
+@lru_cache(maxsize=1)
+def shipped_bundle() -> ContentBundle:
+    """The shipped content, read and validated once per test run (the models are frozen)."""
+    return read_content_folder(SHIPPED_CONTENT)
+
+
+@pytest.fixture(scope="session")
+def bundle() -> ContentBundle:
+    return shipped_bundle()
 
 
 def shipped_version() -> str:

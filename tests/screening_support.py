@@ -5,23 +5,16 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from ketref.content.reader import read_content_folder
-from ketref.domain.content import ContentBundle
 from ketref.domain.enums import Product
 from ketref.domain.patient import PATIENT_FIELDS, FieldKind, Patient
 from ketref.domain.screening import screen
 from ketref.domain.screening_knowledge import MedicationIndex, RuleSet
 from ketref.domain.screening_result import ScreeningResult
 from ketref.domain.thresholds import Thresholds
-from tests.conftest import SHIPPED_CONTENT
+from tests.conftest import shipped_bundle
 
 IV = Product.IV_KETAMINE
 ESK = Product.ESKETAMINE_NASAL
-
-
-@lru_cache(maxsize=1)
-def shipped_bundle() -> ContentBundle:
-    return read_content_folder(SHIPPED_CONTENT)
 
 
 @lru_cache(maxsize=1)

@@ -9,25 +9,27 @@ from __future__ import annotations
 
 import hashlib
 import re
-from datetime import date
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, StringConstraints, model_validator
+from pydantic import ConfigDict, Field, Strict, StringConstraints, model_validator
 
 from ketref.domain import enums as e
 from ketref.domain import rule_conditions as rc
+from ketref.domain.content_base import (
+    VERSION_PATTERN,
+    LooseDate,
+    RefIds,
+    ShortText,
+    Slug,
+    Sourced,
+    Text,
+)
+from ketref.domain.content_base import Item as Item
+from ketref.domain.content_base import Link as Link
+from ketref.domain.content_base import Model as Model
+from ketref.domain.content_base import Reference as Reference
 from ketref.domain.enums import ItemKind, Product
 from ketref.domain.rule_conditions import Condition
-
-SLUG_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
-Slug = Annotated[str, StringConstraints(pattern=SLUG_PATTERN, min_length=1, max_length=80)]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=6000)]
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=300)]
-RefIds = Annotated[list[Slug], Field(min_length=1)]
-LooseDate = Annotated[date, Field(strict=False)]
-"""Dates come as YAML dates or as ISO strings from JSON packs; both are accepted."""
-
-VERSION_PATTERN = r"^\d+\.\d+(?:\.\d+)?$"
 
 # Enums arrive as their text values (YAML, JSON); strict mode would demand enum instances.
 AudienceT = Annotated[e.Audience, Strict(False)]
@@ -35,83 +37,12 @@ CalloutStyleT = Annotated[e.CalloutStyle, Strict(False)]
 ContraindicationClassT = Annotated[e.ContraindicationClass, Strict(False)]
 EvidenceStrengthT = Annotated[e.EvidenceStrength, Strict(False)]
 InteractionLevelT = Annotated[e.InteractionLevel, Strict(False)]
-ItemKindT = Annotated[e.ItemKind, Strict(False)]
 MonitoringPhaseT = Annotated[e.MonitoringPhase, Strict(False)]
 ProductT = Annotated[e.Product, Strict(False)]
-ReferenceKindT = Annotated[e.ReferenceKind, Strict(False)]
 RegulatoryStatusT = Annotated[e.RegulatoryStatus, Strict(False)]
 RuleOutcomeT = Annotated[e.RuleOutcome, Strict(False)]
 SeverityT = Annotated[e.Severity, Strict(False)]
 SideEffectCategoryT = Annotated[e.SideEffectCategory, Strict(False)]
-
-
-class Model(BaseModel):
-    """Base for every content model: strict types, unknown keys rejected, immutable.
-
-    Validators are built on first use (``defer_build``), so starting the window does not pay
-    for the models it never validates.
-    """
-
-    model_config = ConfigDict(strict=True, extra="forbid", frozen=True, defer_build=True)
-
-
-class Reference(Model):
-    """A source that clinical statements cite."""
-
-    id: Slug
-    kind: ReferenceKindT
-    citation: Text
-    title: Text
-    authors: ShortText | None = None
-    source: ShortText | None = None
-    year: Annotated[int, Field(ge=1900, le=2100)] | None = None
-    doi: Annotated[str, StringConstraints(pattern=r"^10\.\d{4,9}/\S+$")] | None = None
-    pmid: Annotated[str, StringConstraints(pattern=r"^\d{1,9}$")] | None = None
-    pmcid: Annotated[str, StringConstraints(pattern=r"^PMC\d{1,9}$")] | None = None
-    set_id: ShortText | None = None
-    url: Annotated[str, StringConstraints(pattern=r"^https?://\S+$")] | None = None
-    verified: bool = True
-    note: Text | None = None
-
-    @model_validator(mode="after")
-    def _unverified_needs_note(self) -> Self:
-        if not self.verified and not self.note:
-            raise ValueError("an unverified reference needs a note saying what is unverified")
-        return self
-
-
-class Link(Model):
-    """A cross-link from one item to another (e.g. a side effect to the check that catches it)."""
-
-    kind: ItemKindT
-    slug: Slug
-
-
-class Sourced(Model):
-    """Fields every clinical statement carries: sources, review dates, verification."""
-
-    references: RefIds
-    reviewed: LooseDate
-    review_due: LooseDate
-    verified: bool = True
-    unverified_note: Text | None = None
-
-    @model_validator(mode="after")
-    def _check_review_and_verification(self) -> Self:
-        if self.review_due <= self.reviewed:
-            raise ValueError("review_due must be after reviewed")
-        if not self.verified and not self.unverified_note:
-            raise ValueError("verified: false needs an unverified_note saying what is unverified")
-        return self
-
-
-class Item(Sourced):
-    """Common head of every catalogue item."""
-
-    slug: Slug
-    title: ShortText
-    summary: Text
-    related: list[Link] = []
 
 
 def _both_products(mapping: dict[Product, object], what: str) -> None:

@@ -11,7 +11,8 @@ from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
-from ketref.domain.content import VERSION_PATTERN, Model, ProductT, ShortText, Sourced, Text
+from ketref.domain.content import ProductT
+from ketref.domain.content_base import VERSION_PATTERN, Model, ShortText, Sourced, Text
 
 
 class SheetTimepoint(Model):

@@ -16,7 +16,7 @@ from typing import Annotated, Any
 from pydantic import Field, StringConstraints
 
 from ketref.domain.audit import AuditEvent
-from ketref.domain.content import VERSION_PATTERN, Item, ItemKindT, Model, Reference, ShortText
+from ketref.domain.content_base import VERSION_PATTERN, Item, ItemKindT, Model, Reference, ShortText
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import BadInputError, ContentError
 

@@ -26,7 +26,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from ketref.domain.content import Model, ProductT, ShortText, Slug, Sourced, Text
+from ketref.domain.content import ProductT
+from ketref.domain.content_base import Model, ShortText, Slug, Sourced, Text
 from ketref.domain.errors import BadInputError
 from ketref.domain.printing import WEEKDAYS
 

@@ -14,7 +14,7 @@ import pytest
 
 from ketref.content.reader import folder_digest, read_content_folder
 from tests.benchmarks import generate, harness
-from tests.conftest import SHIPPED_CONTENT
+from tests.conftest import shipped_bundle
 
 
 @pytest.fixture(scope="module")
@@ -111,7 +111,7 @@ def test_generator_is_deterministic_and_validates(tmp_path: Path) -> None:
     second = generate.generate_folder(tmp_path / "b", scale=2, seed=7)
     assert folder_digest(first) == folder_digest(second)
     bundle = read_content_folder(first)  # the reader's full validation, cross-references too
-    shipped = read_content_folder(SHIPPED_CONTENT)
+    shipped = shipped_bundle()
     for field in ("references", "indications", "side_effects", "interactions", "handouts"):
         assert len(getattr(bundle, field)) == 2 * len(getattr(shipped, field)), field
     shipped_titles = {i.title for _, i in shipped.clinical_items()}

@@ -14,15 +14,14 @@ from ketref import __version__
 from ketref.app import main
 from ketref.paths import AppPaths
 from ketref.services.about import schema_version
+from tests.cli_support import run_main
 from tests.conftest import file_hash, shipped_version
 
 pytestmark = pytest.mark.cli
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_main(capsys, *argv)
 
 
 def test_list_json_has_slug_and_title(capsys, shipped_home: Path) -> None:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from ketref.app import main
 from ketref.paths import AppPaths
+from tests.cli_support import run_main
 from tests.conftest import file_hash
 from tests.pdf.pdf_inspect import normalize, page_sizes, page_texts
 
@@ -18,12 +18,7 @@ pytestmark = pytest.mark.cli
 
 
 def run(capsys, home: Path, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(["--home", str(home), *argv])
-    except SystemExit as exc:  # argparse usage errors
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_main(capsys, *argv, home=home)
 
 
 def test_one_handout_personalised_with_a_schedule(

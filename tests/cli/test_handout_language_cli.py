@@ -8,20 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from ketref.app import main
 from ketref.paths import resources_dir
+from tests.cli_support import run_main
 from tests.pdf.pdf_inspect import normalize, page_texts
 
 pytestmark = pytest.mark.cli
 
 
 def run(capsys, home: Path, *argv: str) -> tuple[int, str, str]:
-    try:
-        code = main(["--home", str(home), *argv])
-    except SystemExit as exc:  # argparse usage errors
-        code = int(exc.code or 0)
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_main(capsys, *argv, home=home)
 
 
 def test_lang_es_prints_spanish_that_extracts_with_accents(

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from ketref.app import main
 from ketref.domain.enums import ItemKind
+from tests.cli_support import run_main
 from tests.conftest import FIXTURE_CONTENT, make_workspace
 
 pytestmark = pytest.mark.cli
@@ -24,9 +24,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def run(capsys: pytest.CaptureFixture[str], home: Path, *argv: str) -> tuple[int, str, str]:
-    code = main(["--home", str(home), *argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_main(capsys, *argv, home=home)
 
 
 def test_db_backups_lists_dates_sizes_and_checks(capsys, home: Path) -> None:

@@ -11,6 +11,7 @@ import pytest
 from ketref.app import main
 from ketref.domain.patient import PATIENT_FIELDS
 from ketref.paths import AppPaths
+from tests.cli_support import run_main
 from tests.conftest import logical_snapshot
 from tests.screening_support import clear_values
 
@@ -18,9 +19,7 @@ pytestmark = pytest.mark.cli
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = main(list(argv))
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_main(capsys, *argv)
 
 
 def write(tmp_path: Path, data: Any, name: str = "patient.json") -> Path:

@@ -10,19 +10,18 @@ import pytest
 from pydantic import ValidationError
 
 from ketref.app import main
-from ketref.content.reader import read_content_folder
 from ketref.domain.content import ProductPage, Statement
 from ketref.domain.enums import ItemKind, Product, RegulatoryStatus
 from ketref.domain.model_walk import cited_reference_ids
 from ketref.gui.detail_html import item_html
-from tests.conftest import SHIPPED_CONTENT
+from tests.conftest import shipped_bundle
 
 SECTIONS = ("what_it_is", "administration", "observation", "storage", "pharmacology", "warnings")
 
 
 @pytest.fixture(scope="module")
 def pages() -> dict[str, ProductPage]:
-    return {p.slug: p for p in read_content_folder(SHIPPED_CONTENT).products}
+    return {p.slug: p for p in shipped_bundle().products}
 
 
 def _minimal() -> dict[str, Any]:
@@ -69,7 +68,7 @@ def test_both_products_have_a_page(pages: dict[str, ProductPage]) -> None:
 def test_every_statement_is_referenced_and_every_flag_explained(
     pages: dict[str, ProductPage],
 ) -> None:
-    bundle = read_content_folder(SHIPPED_CONTENT)
+    bundle = shipped_bundle()
     known = {r.id for r in bundle.references}
     for page in pages.values():
         assert cited_reference_ids(page) <= known
@@ -85,7 +84,7 @@ def test_every_statement_is_referenced_and_every_flag_explained(
 def test_status_rows_link_real_indications_and_off_label_is_never_approved(
     pages: dict[str, ProductPage],
 ) -> None:
-    indications = {i.slug for i in read_content_folder(SHIPPED_CONTENT).indications}
+    indications = {i.slug for i in shipped_bundle().indications}
     for page in pages.values():
         assert {s.indication for s in page.statuses} <= indications
         linked = {link.slug for link in page.related if link.kind is ItemKind.INDICATION}

@@ -7,20 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from ketref.content.reader import read_content_folder
 from ketref.content.schedules import read_schedule_templates
 from ketref.domain.enums import Product
 from ketref.domain.errors import ContentError
 from ketref.domain.readability import fk_grade
 from ketref.domain.schedules import plan_schedule
-from tests.conftest import SHIPPED_CONTENT
+from tests.conftest import SHIPPED_CONTENT, shipped_bundle
 
 pytestmark = pytest.mark.content
 
 
 @pytest.fixture(scope="module")
 def shipped():
-    known = {r.id for r in read_content_folder(SHIPPED_CONTENT).references}
+    known = {r.id for r in shipped_bundle().references}
     return read_schedule_templates(SHIPPED_CONTENT, known)
 
 

@@ -19,8 +19,9 @@ from ketref.domain.rule_conditions import (
 )
 from ketref.domain.screening import Truth, evaluate_condition
 from ketref.domain.thresholds import Thresholds
+from tests.conftest import shipped_bundle
 from tests.content.test_shipped_content import UNSUPPORTED_CLAIMS
-from tests.screening_support import shipped_bundle, shipped_medicines
+from tests.screening_support import shipped_medicines
 
 pytestmark = pytest.mark.content
 

@@ -7,12 +7,10 @@ from datetime import date
 
 import pytest
 
-from ketref.content.reader import read_content_folder
 from ketref.domain.content import ContentBundle, Handout
 from ketref.domain.enums import Product
 from ketref.domain.model_walk import cited_reference_ids
 from ketref.domain.readability import measure
-from tests.conftest import SHIPPED_CONTENT
 
 pytestmark = pytest.mark.content
 
@@ -53,11 +51,6 @@ UNSUPPORTED_CLAIMS = [
     r"as safe as (in[- ]clinic|clinic)",
     r"no weight gain",
 ]
-
-
-@pytest.fixture(scope="module")
-def bundle() -> ContentBundle:
-    return read_content_folder(SHIPPED_CONTENT)
 
 
 def _all_text(bundle: ContentBundle) -> list[tuple[str, str]]:

@@ -9,9 +9,7 @@ import re
 import pytest
 import textstat
 
-from ketref.content.reader import read_content_folder
 from ketref.domain.content import ContentBundle, Handout
-from tests.conftest import SHIPPED_CONTENT
 
 pytestmark = pytest.mark.content
 
@@ -30,11 +28,6 @@ UNSUPPORTED_CLAIMS_ES = [
     r"funciona para todo",
     r"si se disocia,? (?:está|es que) funciona",
 ]
-
-
-@pytest.fixture(scope="module")
-def bundle() -> ContentBundle:
-    return read_content_folder(SHIPPED_CONTENT)
 
 
 def _pairs(bundle: ContentBundle) -> list[tuple[Handout, Handout]]:

@@ -16,8 +16,8 @@ from ketref.domain.errors import BadInputError
 from ketref.domain.thresholds import BloodPressure, Thresholds, ThresholdSource
 from ketref.services.screening import CLINIC_THRESHOLDS_KEY, LOCAL_EDITS_SUFFIX
 from ketref.services.workspace import Services
-from tests.conftest import logical_snapshot
-from tests.screening_support import ESK, IV, clear_patient, run, shipped_bundle
+from tests.conftest import logical_snapshot, shipped_bundle
+from tests.screening_support import ESK, IV, clear_patient, run
 
 pytestmark = pytest.mark.db
 

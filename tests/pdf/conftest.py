@@ -4,18 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from ketref.content.reader import read_content_folder
 from ketref.content.schedules import read_schedule_templates
 from ketref.domain.content import ContentBundle
 from ketref.domain.document import HandoutPrint
 from ketref.domain.printing import ClinicProfile
 from ketref.domain.schedules import ScheduleTemplate
 from tests.conftest import SHIPPED_CONTENT
-
-
-@pytest.fixture(scope="session")
-def bundle() -> ContentBundle:
-    return read_content_folder(SHIPPED_CONTENT)
 
 
 @pytest.fixture(scope="session")

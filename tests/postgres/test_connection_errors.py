@@ -15,9 +15,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import text
 
-from ketref.app import main
 from ketref.db.engine import DatabaseTarget, open_database
 from ketref.domain.errors import ServerUnreachableError
+from tests.cli_support import run_main
 from tests.pg_cluster import Cluster
 
 pytestmark = [pytest.mark.postgres, pytest.mark.cli]
@@ -33,9 +33,7 @@ def library(pg_cluster: Cluster) -> str:
 
 
 def run(capsys, tmp_path: Path, url: str, *argv: str) -> tuple[int, str, str]:
-    code = main(["--home", str(tmp_path / "home"), "--db", url, *argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_main(capsys, *argv, home=tmp_path / "home", db=url)
 
 
 def refused(capsys, tmp_path: Path, url: str, secret: str | None = None) -> str:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from ketref.app import main
+from tests.cli_support import run_main
 from tests.pg_cluster import Cluster
 
 pytestmark = [pytest.mark.postgres, pytest.mark.cli]
@@ -18,9 +18,7 @@ _people = itertools.count(1)
 
 
 def run(capsys, home: Path, url: str, *argv: str) -> tuple[int, str, str]:
-    code = main(["--home", str(home), "--db", url, *argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_main(capsys, *argv, home=home, db=url)
 
 
 @pytest.fixture

@@ -10,16 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from ketref.app import main
+from tests.cli_support import run_main
 from tests.pg_cluster import Cluster
 
 pytestmark = [pytest.mark.postgres, pytest.mark.cli]
 
 
 def run(capsys, home: Path, *argv: str) -> tuple[int, str, str]:
-    code = main(["--home", str(home), *argv])
-    captured = capsys.readouterr()
-    return code, captured.out, captured.err
+    return run_main(capsys, *argv, home=home)
 
 
 def tools_only(tmp_path: Path, *names: str) -> str:
