@@ -46,11 +46,11 @@ LINUX = sys.platform.startswith("linux")
 # The exported sets: name -> what `uv export` includes beyond the runtime dependencies.
 EXPORTS = {
     "runtime": [],
-    "test": ["--extra", "test", "--extra", "postgres", "--group", "build"],
-    "dev": ["--extra", "test", "--extra", "postgres", "--extra", "dev", "--group", "build"],
-    "package": ["--extra", "postgres", "--group", "package"],
+    "test": ["--extra", "test", "--group", "build"],
+    "dev": ["--extra", "test", "--extra", "dev", "--group", "build"],
+    "package": ["--group", "package"],
 }
-LATEST_EXTRAS = ".[test,dev,postgres]"
+LATEST_EXTRAS = ".[test,dev]"
 UV_REQUIREMENT = "uv>=0.9,<1"  # only for `dev.py lock`; everything else is installed by pip
 PYPROJECT_STAMP = "# ketref-pyproject-dependencies-sha256: "
 LOCK_STAMP = "# ketref-uv-lock-sha256: "

@@ -1,7 +1,8 @@
 """One parametrised fixture runs the database tests on SQLite and on PostgreSQL.
 
-The database-touching tests (tests/db, tests/cli, tests/reliability, tests/postgres) that use
-``db_backend`` (directly or through ``workspace``, ``shipped_home`` or ``data_dir``) run twice:
+The database-touching tests (tests/db, tests/cli, tests/reliability, tests/postgres,
+tests/search) that use ``db_backend`` (directly or through ``workspace``, ``shipped_home`` or
+``data_dir``) run twice:
 ``[sqlite]`` and ``[postgres]``. On PostgreSQL each test gets a fresh database, created from a
 template that already holds the migrated library (CREATE DATABASE ... TEMPLATE is a file copy,
 tens of milliseconds), and the test sees it the way the app does: through
@@ -24,7 +25,7 @@ import pytest
 from ketref.paths import DATABASE_ENV
 from tests.pg_cluster import Cluster, ClusterUnavailableError, find_bindir, start_cluster
 
-BOTH_BACKENDS_UNDER = ("db", "cli", "reliability", "postgres")
+BOTH_BACKENDS_UNDER = ("db", "cli", "reliability", "postgres", "search")
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 SKIP_REASON = "PostgreSQL tests skipped: {}"
 TESTS = Path(__file__).resolve().parent
@@ -41,7 +42,7 @@ def _unavailable_reason() -> str | None:
     try:
         import psycopg  # noqa: F401
     except ImportError:
-        return "the psycopg driver is not installed (pip install -e .[postgres])"
+        return "the psycopg driver is not installed (python3 dev.py setup installs it)"
     if find_bindir() is None:
         return "initdb/pg_ctl not found (install the 'postgresql' package; dev.py test does)"
     return None

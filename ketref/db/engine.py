@@ -15,7 +15,7 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ from ketref.db.errors import (
     is_busy,
     translate_error,
 )
+from ketref.db.server_url import masked, server_url
 from ketref.domain.backups import BackupKind
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.errors import DatabaseRefusedError, KetrefError, PermissionRefusedError
@@ -67,15 +68,23 @@ DEFAULT_SETTINGS = ConnectionSettings()
 
 @dataclass(frozen=True)
 class DatabaseTarget:
-    """What to open: a SQLite file (``path`` set) or any SQLAlchemy URL."""
+    """What to open: a SQLite file (``path`` set) or any SQLAlchemy URL.
+
+    ``password`` is one typed into the connection dialog: kept in memory only, never in
+    ``url`` (which may be shown, logged or remembered).
+    """
 
     url: str
     path: Path | None
+    password: str | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def parse(cls, value: str | os.PathLike[str]) -> DatabaseTarget:
-        """Accept a file path or a URL (``sqlite:///x.db``, ``postgresql+psycopg://...``)."""
+        """Accept a file path, a URL (``sqlite:///x.db``, ``postgresql+psycopg://...``,
+        libpq's ``postgresql://...``) or a libpq keyword string (``service=clinic``)."""
         raw = os.fspath(value)
+        if (server := server_url(raw)) is not None:
+            return cls(url=server, path=None)
         if "://" not in raw:
             path = Path(raw).expanduser().resolve()
             return cls(url=f"sqlite:///{path}", path=path)
@@ -92,7 +101,7 @@ class DatabaseTarget:
         """Safe to show and log: a file path, or the URL with its password hidden."""
         if self.path is not None:
             return str(self.path)
-        return make_url(self.url).render_as_string(hide_password=True)
+        return masked(self.url)
 
 
 @dataclass(frozen=True)
@@ -139,7 +148,10 @@ def make_engine(target: DatabaseTarget, settings: ConnectionSettings = DEFAULT_S
         engine = create_engine(target.url, hide_parameters=True)
         configure_sqlite(engine, settings)
         return engine
-    engine = create_engine(target.url, hide_parameters=True, pool_pre_ping=True)
+    url = make_url(target.url)
+    if target.password:
+        url = url.set(password=target.password)
+    engine = create_engine(url, hide_parameters=True, pool_pre_ping=True)
     if engine.dialect.name == "postgresql":
         from ketref.db.server import configure_server
 

@@ -1,5 +1,6 @@
 """Running a search plan: candidates from SQLite FTS5 (trigram) and the heads held in memory,
-ordered by the ranking in ``ketref.domain.search_index``; plain LIKE where FTS5 is missing.
+ordered by the ranking in ``ketref.domain.search_index``; on PostgreSQL, accent-folding regular
+expressions (``ketref.db.search_server``) in place of FTS5.
 
 Search runs on every keystroke, so its cost is bounded even at 100 times the shipped content:
 
@@ -20,9 +21,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select, text
+from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from ketref.db import search_server
 from ketref.db import tables as t
 from ketref.db.search_writer import is_sqlite, stored_heads, stored_vocabulary
 from ketref.domain.enums import ItemKind
@@ -77,7 +79,7 @@ class SearchCache:
             if stored is None:  # indexed before heads were stored: titles only
                 doc = t.SearchDocumentRow
                 rows = session.execute(select(doc.id, doc.kind, doc.title))
-                stored = {i: (kind, fold(title), "", "") for i, kind, title in rows}
+                stored = {i: (kind, fold(title), "", "", "") for i, kind, title in rows}
             self._heads = HeadIndex([Head(i, *stored[i]) for i in sorted(stored)])
         return self._heads
 
@@ -127,12 +129,19 @@ def _body_matches(
     per_group: Sequence[dict[int, float]],
 ) -> list[tuple[int, float]]:
     """Up to ``need`` further matches (some group only in the body), in ranking order."""
-    if not is_sqlite(session):
-        return _in_index_order(_like_ids(session, plan), need, taken)
     groups = [
         tuple(a for a in g if len(a) >= MIN_TRIGRAM) or g  # "bp" searches by "blood pressure"
         for g in plan.groups
     ]
+    if not is_sqlite(session):
+        found = list(search_server.matching_rows(session, groups, RANK_CAP + 1))
+        if len(found) > RANK_CAP:
+            return _in_index_order(search_server.matching_rows(session, groups), need, taken)
+        ids = [doc_id for doc_id, _kind in found if doc_id not in taken]
+        relevance = search_server.relevance(session, ids, [g[0] for g in groups])
+        return _ranked(
+            relevance.items(), need=need, taken=taken, heads=heads, plan=plan, per_group=per_group
+        )
     fts_groups = [g for g in groups if all(len(a) >= MIN_TRIGRAM for a in g)]
     params: dict[str, object] = {}
     # Only generated parameter names are interpolated; every user string is a bound parameter.
@@ -154,13 +163,34 @@ def _body_matches(
     if len(probe) > RANK_CAP:
         sql = f"SELECT d.id, d.kind {where} ORDER BY search_fts.rowid"
         return _in_index_order(_rows(session, sql, params), need, taken)
+    # FTS5's bm25 is lower for better matches
+    return _ranked(
+        ((doc_id, -float(bm25)) for doc_id, bm25 in probe),
+        need=need,
+        taken=taken,
+        heads=heads,
+        plan=plan,
+        per_group=per_group,
+    )
+
+
+def _ranked(
+    matches: Iterable[tuple[int, float]],
+    *,
+    need: int,
+    taken: set[int],
+    heads: HeadIndex,
+    plan: QueryPlan,
+    per_group: Sequence[dict[int, float]],
+) -> list[tuple[int, float]]:
+    """Body matches by score, then relevance (higher is better), then age: the first ``need``."""
     scored = []
-    for doc_id, bm25 in probe:
+    for doc_id, relevance in matches:
         i = heads.position.get(doc_id)
         if doc_id not in taken and i is not None:
-            scored.append((heads.body_score(i, plan, per_group), -float(bm25), doc_id))
+            scored.append((heads.body_score(i, plan, per_group), relevance, doc_id))
     scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
-    return [(doc_id, score) for score, _bm25, doc_id in scored[:need]]
+    return [(doc_id, score) for score, _relevance, doc_id in scored[:need]]
 
 
 def _rows(session: Session, sql: str, params: dict[str, object]) -> Iterable[Any]:
@@ -187,25 +217,6 @@ def _in_index_order(rows: Iterable[Any], need: int, taken: set[int]) -> list[tup
             if len(clinical) >= need:
                 break
     return (clinical + references)[:need]
-
-
-def _like_ids(session: Session, plan: QueryPlan) -> Iterable[Any]:
-    """(id, kind) of every document matching ``plan`` by LIKE, in index order (no FTS5)."""
-    doc = t.SearchDocumentRow
-
-    def group(alternatives: Sequence[str]) -> Any:
-        return or_(
-            *(
-                or_(
-                    func.lower(doc.title).like(_like(a), escape="\\"),
-                    func.lower(doc.body).like(_like(a), escape="\\"),
-                )
-                for a in alternatives
-            )
-        )
-
-    stmt = select(doc.id, doc.kind).where(and_(*(group(g) for g in plan.groups)))
-    return session.execute(stmt.order_by(doc.id))
 
 
 def _quote(term: str) -> str:

@@ -11,8 +11,9 @@ module alone knows how they are stored:
   (which checks FTS5 tables from SQLite 3.44) still says ok (checked with SQLite 3.54), but
   FTS5's own ``'integrity-check'`` with rank 1 and ``'rebuild'`` must not be used on it;
 - ``ketref_meta`` keeps what search holds in memory, ready to load in one read: the spelling
-  vocabulary and each document's kind and folded title, aliases and summary ("heads"), with
-  the format version of all this, so a library indexed by an older ketref is re-indexed.
+  vocabulary and each document's kind, folded title, aliases, summary and topic words (the
+  words its body repeats most: ``search_index.topic_words``) ("heads"), with the format
+  version of all this, so a library indexed by an older ketref is re-indexed.
 """
 
 from __future__ import annotations
@@ -26,13 +27,14 @@ from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
 from ketref.domain.search import fold
-from ketref.domain.search_index import words_of
+from ketref.domain.search_index import topic_words, words_of
 
 VOCABULARY_KEY = "search_vocabulary"
 HEADS_KEY = "search_heads"
 FORMAT_KEY = "search_format"
-FORMAT = "2"
-"""2: folded FTS text, heads stored. Bump it to re-index every library at its next open."""
+FORMAT = "3"
+"""2: folded FTS text, heads stored; 3: heads hold topic words. Bump it to re-index every
+library at its next open."""
 
 
 @dataclass(frozen=True)
@@ -145,16 +147,21 @@ def _store_vocabulary(session: Session, words: Iterable[str]) -> None:
     _store(session, VOCABULARY_KEY, "\n".join(sorted(words)))
 
 
-def _head(document: SearchDocument) -> tuple[str, str, str, str]:
+StoredHead = tuple[str, str, str, str, str]
+"""kind, and the folded title, aliases, summary and topic words."""
+
+
+def _head(document: SearchDocument) -> StoredHead:
     return (
         document.kind,
         fold(document.title),
         fold(document.aliases),
         fold(document.summary),
+        " ".join(topic_words(fold(document.body))),
     )
 
 
-def _store_heads(session: Session, heads: dict[int, tuple[str, str, str, str]]) -> None:
+def _store_heads(session: Session, heads: dict[int, StoredHead]) -> None:
     data = {str(doc_id): list(head) for doc_id, head in heads.items()}
     _store(session, HEADS_KEY, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
 
@@ -165,10 +172,13 @@ def stored_vocabulary(session: Session) -> set[str] | None:
     return None if stored is None else set(filter(None, stored.value.split("\n")))
 
 
-def stored_heads(session: Session) -> dict[int, tuple[str, str, str, str]] | None:
-    """Each document's kind and folded title, aliases and summary by id, or None when none
-    are stored."""
+def stored_heads(session: Session) -> dict[int, StoredHead] | None:
+    """Each document's kind and folded title, aliases, summary and topic words by id, or None
+    when none are stored (or stored by an older format, which the next open re-indexes)."""
     stored = session.get(t.MetaRow, HEADS_KEY)
     if stored is None:
         return None
-    return {int(k): (v[0], v[1], v[2], v[3]) for k, v in json.loads(stored.value).items()}
+    heads = json.loads(stored.value)
+    if any(len(v) != 5 for v in heads.values()):
+        return None
+    return {int(k): (v[0], v[1], v[2], v[3], v[4]) for k, v in heads.items()}

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Engine, event, inspect, text
 
 from ketref.db import migrate
+from ketref.db.change_listener import CHANGES_CHANNEL
 from ketref.db.engine import (
     APPLICATION_ID,
     ConnectionSettings,
@@ -32,7 +33,9 @@ def configure_server(engine: Engine, settings: ConnectionSettings) -> None:
     loads, imports and edits from every workstation run one after another, each seeing what the
     one before committed (READ COMMITTED takes a new snapshot per statement): the fingerprint
     check then catches a concurrent edit, and a second import of a pack finds the first one's
-    items. Waiting is bounded like SQLite's busy timeout; past it the write is "busy".
+    items. Waiting is bounded like SQLite's busy timeout; past it the write is "busy". Each
+    write also queues a NOTIFY on ``CHANGES_CHANNEL``, sent by the server when (and only if) the
+    transaction commits, so other windows show an edit, approval or import within a second.
     """
 
     @event.listens_for(engine, "begin")
@@ -40,6 +43,8 @@ def configure_server(engine: Engine, settings: ConnectionSettings) -> None:
         if conn.get_execution_options().get("ketref_write", False):
             conn.exec_driver_sql(f"SET LOCAL lock_timeout = {int(settings.busy_timeout_ms)}")
             conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITER_LOCK})")
+            # Delivered to the other workstations' listeners only if this transaction commits.
+            conn.exec_driver_sql(f"NOTIFY {CHANGES_CHANNEL}")
             ddl_role = conn.get_execution_options().get("ketref_ddl_role")
             if ddl_role:  # migrations create tables owned by the owner role, not the person
                 conn.exec_driver_sql(f"SET LOCAL ROLE {ddl_role}")

@@ -7,8 +7,12 @@ Ranking (one order whatever the limit; the limit only cuts):
    spelling correction), +1 at the start of a word, but only 4 inside a word; the aliases (an
    interaction's agents and class) 5; the summary 3; through a synonym, each 0.5 less. A title
    equal to the query adds 16, and up to 4 more goes by how much of the title the query
-   covers. A reference's score counts a quarter, so a clinical item comes before the reference
-   that supports it. Ties: the shorter title, then the older document.
+   covers; 1 more for a title that starts with a query of several words, 2 when the query's
+   words stand whole in the title, and up to 1 by how high the query stands among the words
+   the document's body repeats most (its topic words), so of two equal titles the one whose
+   text is about the query comes first. A reference's score counts a fifth, so a clinical
+   item comes before the reference that supports it. Ties: the shorter title, then the older
+   document.
 2. Then documents that need their body for some group (a body match counts 1): by the same
    score, then bm25 - or, when the query matches more than the query layer's cap, clinical
    items before references in index order, which needs no scoring of every match.
@@ -37,13 +41,101 @@ SYNONYM = TITLE - SYNONYM_LESS
 """A field matched through a synonym ("ptsd" -> "post-traumatic stress"): nearly the word."""
 COVERAGE = 4.0
 """Added times the share of the title the query covers: the title most about the query wins."""
-KIND_PRIOR = {"references": 0.25, "products": 1.05}
+TOPIC = 1.0
+"""Added times how high the query stands among a document's topic words (averaged over the
+query's groups): the body's evidence of what the document is about, known without reading it."""
+TOPIC_WORDS = 12
+TITLE_STARTS = 1.0
+"""Added when the title starts with a query of several words: typing "blood pres" means a
+title that does (one word at a word's start already counts in the title weight)."""
+WHOLE_WORD = 2.0
+"""Added times the share of the query's typed words standing whole in the title: "mania"
+is more about "Transient mania" than about "Maniacal laughter"."""
+KIND_PRIOR = {"references": 0.2, "products": 1.05}
 """Clinical items outrank the citations that support them; a product page leads for its
 product's name, just ahead of a handout about the same product."""
 SHORT_TERM = 3
 """Terms shorter than this match the head only at the start of a word ("bp", not "subpar")."""
 SPELLING_CUTOFF = 0.75
 _WORD = re.compile(r"[a-z][a-z\-']{3,}")
+_COMMON = frozenset(
+    (
+        "about",
+        "after",
+        "also",
+        "been",
+        "before",
+        "being",
+        "both",
+        "could",
+        "does",
+        "during",
+        "each",
+        "from",
+        "have",
+        "into",
+        "just",
+        "like",
+        "more",
+        "most",
+        "much",
+        "must",
+        "only",
+        "other",
+        "over",
+        "same",
+        "should",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "under",
+        "until",
+        "very",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "with",
+        "would",
+        "your",
+        "yours",
+        "para",
+        "como",
+        "esta",
+        "este",
+        "estas",
+        "estos",
+        "pero",
+        "puede",
+        "pueden",
+        "sobre",
+        "cuando",
+        "donde",
+        "desde",
+        "hasta",
+        "entre",
+        "usted",
+        "ustedes",
+        "tiene",
+        "tienen",
+        "tambien",
+        "porque",
+    )
+)
+"""Words too common in any text to say what it is about (English and Spanish)."""
 
 
 def words_of(texts: Iterable[str]) -> set[str]:
@@ -52,6 +144,14 @@ def words_of(texts: Iterable[str]) -> set[str]:
     for value in texts:
         words.update(_WORD.findall(value))
     return words
+
+
+def topic_words(folded_body: str) -> list[str]:
+    """The words (4+ letters) a folded body repeats most, most repeated first: at most
+    ``TOPIC_WORDS``, each said at least twice, common words left out."""
+    counts = Counter(w for w in _WORD.findall(folded_body) if w not in _COMMON)
+    repeated = sorted((-n, w) for w, n in counts.items() if n >= 2)
+    return [w for _n, w in repeated[:TOPIC_WORDS]]
 
 
 class Vocabulary:
@@ -137,12 +237,12 @@ class _Field:
                 self._scan(before + term, 1, found)
             if whole_word:
                 values = self.values
-                found = {i: True for i in found if self._first_word(values[i], term) >= 0}
+                found = {i: True for i in found if self.first_word(values[i], term) >= 0}
             known = self._short[term, whole_word] = found
         return known
 
     @staticmethod
-    def _first_word(value: str, term: str) -> int:
+    def first_word(value: str, term: str) -> int:
         """Where ``term`` first stands as a whole word in ``value`` (-1: nowhere)."""
         pos, end = value.find(term), len(term)
         while pos >= 0:
@@ -178,6 +278,8 @@ class Head:
     title: str
     aliases: str = ""
     summary: str = ""
+    topics: str = ""
+    """The topic words, space-separated, most repeated first."""
 
 
 class HeadIndex:
@@ -189,6 +291,7 @@ class HeadIndex:
         self.titles = _Field([h.title for h in heads], short_terms=True)
         self.aliases = _Field([h.aliases for h in heads], short_terms=True)
         self.summaries = _Field([h.summary for h in heads], short_terms=False)
+        self.topics = tuple(h.topics for h in heads)
         self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
         self.priors = tuple(KIND_PRIOR.get(kind, 1.0) for kind in self.kinds)
         by_title: dict[str, list[int]] = {}
@@ -241,8 +344,40 @@ class HeadIndex:
         covered = sum(title.count(alt) * len(alt) for group in plan.groups for alt in group)
         return min(covered / max(len(title), 1), 1.0)
 
-    def coverage_bonus(self, i: int, plan: QueryPlan) -> float:
-        return COVERAGE * self.coverage(i, plan) * self.priors[i]
+    def topic(self, i: int, plan: QueryPlan) -> float:
+        """How high each group's typed word (or its spelling correction) stands among document
+        ``i``'s topic words (1 for the first, falling by rank; 0 where absent), averaged over
+        the groups. Synonyms do not count: "ketalar" must not favour every text on ketamine."""
+        words = self.topics[i].split()
+        if not words:
+            return 0.0
+        total = 0.0
+        for group in plan.groups:
+            typed = group[0]
+            if len(typed) < SHORT_TERM:
+                continue
+            rank = next((r for r, word in enumerate(words) if typed in word), None)
+            if rank is not None:
+                total += 1.0 - rank / TOPIC_WORDS
+        return total / len(plan.groups)
+
+    def whole_words(self, i: int, plan: QueryPlan) -> float:
+        """The share of the query's groups whose typed word stands whole in the title."""
+        title = self.titles.values[i]
+        whole = sum(_Field.first_word(title, group[0]) >= 0 for group in plan.groups)
+        return whole / len(plan.groups)
+
+    def tie_bonus(self, i: int, plan: QueryPlan) -> float:
+        """What decides between close head scores: coverage, a title starting with the query,
+        whole words, topic words."""
+        starts = len(plan.groups) > 1 and self.titles.values[i].startswith(plan.folded)
+        bonus = (
+            COVERAGE * self.coverage(i, plan)
+            + TITLE_STARTS * starts
+            + WHOLE_WORD * self.whole_words(i, plan)
+            + TOPIC * self.topic(i, plan)
+        )
+        return bonus * self.priors[i]
 
     def ranked(
         self, plan: QueryPlan, scored: Sequence[tuple[int, float]], limit: int
@@ -250,13 +385,14 @@ class HeadIndex:
         """The first ``limit`` of ``scored`` (position, score before coverage) as (position,
         final score): by final score, then the shorter title, then the older document.
 
-        Coverage adds at most ``COVERAGE``, so it is computed only for the candidates within
-        that of the last place.
+        The tie bonus adds at most ``COVERAGE + TITLE_STARTS + WHOLE_WORD + TOPIC``, so it is
+        computed only for the candidates within that of the last place.
         """
         if len(scored) > limit:
-            cut = sorted((score for _i, score in scored), reverse=True)[limit - 1] - COVERAGE
+            band = COVERAGE + TITLE_STARTS + WHOLE_WORD + TOPIC
+            cut = sorted((score for _i, score in scored), reverse=True)[limit - 1] - band
             scored = [(i, score) for i, score in scored if score >= cut]
-        final = [(i, score + self.coverage_bonus(i, plan)) for i, score in scored]
+        final = [(i, score + self.tie_bonus(i, plan)) for i, score in scored]
         titles, ids = self.titles.values, self.ids
         return sorted(final, key=lambda s: (-s[1], len(titles[s[0]]), ids[s[0]]))[:limit]
 
@@ -280,4 +416,4 @@ class HeadIndex:
     def body_score(self, i: int, plan: QueryPlan, per_group: Sequence[dict[int, float]]) -> float:
         """The score of a document matched through its body for at least one group."""
         base = self.score(i, plan, [w.get(i, BODY) for w in per_group])
-        return base + self.coverage_bonus(i, plan)
+        return base + self.tie_bonus(i, plan)

@@ -1,8 +1,9 @@
 """Hooks the data-safety features into the main window: menus, notices, start-up and recovery.
 
-``install_data_actions(window, workspace)`` adds File → Import/Export content pack… and
-Tools → Backups… / Audit trail…, the notice bar, and the library session that opens, recovers
-and reopens the library. The window itself only needs ``attach`` and its menus.
+``install_data_actions(window, workspace)`` adds File → Connect to clinic server… and
+Import/Export content pack…, Tools → Backups… / Audit trail…, the notice bar, and the library
+session that opens, recovers, reopens and switches the library. The window itself only needs
+``attach`` and its menus.
 """
 
 from __future__ import annotations
@@ -16,12 +17,14 @@ from ketref.domain.enums import ItemKind
 from ketref.domain.roles import Role
 from ketref.gui.audit_view import AuditDialog
 from ketref.gui.backups_dialog import BackupsDialog
+from ketref.gui.connect_dialog import ConnectDialog
 from ketref.gui.library_session import LibrarySession
 from ketref.gui.main_window import MainWindow
 from ketref.gui.notice_bar import NoticeBar
 from ketref.gui.packs_ui import PackActions
 from ketref.gui.prompts import Prompts
 from ketref.gui.tasks import TaskRunner
+from ketref.services.server_connection import ServerChoice, workspace_on
 from ketref.services.workspace import Workspace
 
 
@@ -44,6 +47,8 @@ class DataActions(QObject):
         self.backups_dialog: BackupsDialog | None = None
         self.audit_dialog: AuditDialog | None = None
 
+        self.connect_dialog: ConnectDialog | None = None
+        self.connect_action = self._action("Connect to clinic server…", self.show_connect)
         self.import_action = self._action("Import content pack…", self.packs.import_pack)
         self.export_action = self._action("Export content pack…", self.packs.export_pack)
         self.backups_action = self._action("Backups…", self.show_backups)
@@ -53,7 +58,7 @@ class DataActions(QObject):
         before = separators[-1] if separators else None  # above Quit
         if before is not None and file_menu.actions()[0] is not before:
             file_menu.insertSeparator(before)
-        for action in (self.import_action, self.export_action):
+        for action in (self.connect_action, self.import_action, self.export_action):
             if before is None:
                 file_menu.addAction(action)
             else:
@@ -104,6 +109,17 @@ class DataActions(QObject):
         dialog.open()
         return dialog
 
+    def show_connect(self) -> ConnectDialog:
+        """The clinic-server dialog; Connect reopens the window on the server's library."""
+        dialog = ConnectDialog(self.window.ui_state, self.window)
+        dialog.connect_requested.connect(self.connect_to)
+        self.connect_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def connect_to(self, choice: ServerChoice, password: str) -> None:
+        self.session.switch(workspace_on(self.session.workspace, choice, password or None))
+
     def show_audit(self) -> AuditDialog | None:
         services = self.window.services
         if services is None:
@@ -115,6 +131,8 @@ class DataActions(QObject):
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.window and event.type() == QEvent.Type.Close:
             self.tasks.wait_all()  # never quit halfway through a restore or an import
+            if self.connect_dialog is not None:
+                self.connect_dialog.reject()  # ends its connection test's thread
         return super().eventFilter(watched, event)
 
 

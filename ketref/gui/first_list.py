@@ -10,6 +10,7 @@ appears when the library opens. It holds titles and summaries of items, nothing 
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from dataclasses import dataclass
@@ -35,6 +36,11 @@ class FirstList:
     path: Path
     source: str
 
+    @property
+    def source_key(self) -> str:
+        """What the file records of ``source``: a digest, as a URL given may hold a password."""
+        return hashlib.sha256(self.source.encode()).hexdigest()
+
     def read(self, today: date | None = None) -> list[ItemSummary]:
         """The listed items, or [] when the file is missing, damaged or for another database."""
         try:
@@ -43,7 +49,7 @@ class FirstList:
             if len(raw) > MAX_BYTES:
                 raise ValueError("too large")
             data = json.loads(raw)
-            if data["format"] != FORMAT or data["source"] != self.source:
+            if data["format"] != FORMAT or data["source"] != self.source_key:
                 return []
             kind = ItemKind(data["kind"])
             day = today or date.today()
@@ -69,7 +75,7 @@ class FirstList:
             }
             for i in items
         ]
-        payload = {"format": FORMAT, "source": self.source, "kind": items[0].kind.value}
+        payload = {"format": FORMAT, "source": self.source_key, "kind": items[0].kind.value}
         data = json.dumps(payload | {"items": rows}, ensure_ascii=False).encode()
         try:
             if self.path.read_bytes() == data:

@@ -1,8 +1,8 @@
 """The Handouts page: choose handouts, personalise one printout, preview it live, export, print.
 
-Personal details live in the form only; they go into one render request and are never stored,
-logged or put into the file name or the PDF's metadata. Rendering runs off the GUI thread, so
-typing a name never waits for the preview.
+Personal details live in the form; they go into one render request, never into the file name
+or the PDF's metadata, and into the print log only when the clinic keeps names there.
+Rendering runs off the GUI thread, so typing a name never waits for the preview.
 """
 
 from __future__ import annotations
@@ -14,7 +14,6 @@ from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt, QTimer, QU
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,15 +34,18 @@ from PySide6.QtWidgets import (
 )
 
 from ketref.domain.enums import Product
-from ketref.domain.errors import KetrefError
 from ketref.domain.print_language import Language
 from ketref.domain.printing import WEEKDAYS, PaperSize, Personalisation, PrintOptions
-from ketref.gui import dialogs
+from ketref.gui import handout_output
 from ketref.gui.background import BackgroundRunner, user_message
-from ketref.gui.pdf_printing import new_printer, print_with_progress
-from ketref.gui.ui_state import LAST_FOLDER, UiState
+from ketref.gui.ui_state import UiState
 from ketref.gui.widgets import form_beside_result
-from ketref.services.handouts import HandoutRequest, HandoutService, ScheduleRequest
+from ketref.services.handouts import (
+    HandoutRequest,
+    HandoutService,
+    RenderedHandouts,
+    ScheduleRequest,
+)
 from ketref.services.monitoring_sheet import MonitoringSheetService
 
 PREVIEW_DELAY_MS = 150
@@ -66,6 +68,8 @@ class HandoutsPage(QWidget):
         self.service: HandoutService | None = None
         self.sheets: MonitoringSheetService | None = None
         self.last_pdf: bytes | None = None
+        self.last_rendered: RenderedHandouts | None = None
+        """The previewed PDF and its plan: what Print sends and logs."""
         self.last_export: Path | None = None
         self._renderer: BackgroundRunner | None = None
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
@@ -252,7 +256,10 @@ class HandoutsPage(QWidget):
             self._renderer.shutdown()
             self._renderer.deleteLater()
         self._renderer = BackgroundRunner(
-            lambda request, _progress: service.render(request), "preview", self, latest_only=True
+            lambda request, _progress: service.render_planned(request),
+            "preview",
+            self,
+            latest_only=True,
         )
         self._renderer.succeeded.connect(self._show_preview)
         self._renderer.failed.connect(self._show_problem)
@@ -403,8 +410,9 @@ class HandoutsPage(QWidget):
         self.status.setText("Updating the preview…")
         self._renderer.submit(self.request())
 
-    def _show_preview(self, data: bytes) -> None:
-        self.last_pdf = data
+    def _show_preview(self, rendered: RenderedHandouts) -> None:
+        self.last_rendered = rendered
+        data = self.last_pdf = rendered.data
         self.pdf.close()
         self._buffer = QBuffer(self)
         self._buffer.setData(QByteArray(data))
@@ -441,60 +449,18 @@ class HandoutsPage(QWidget):
     # --- export, print, open ------------------------------------------------------------------
 
     def export(self) -> None:
-        if self.service is None or not self.chosen_slugs():
-            return
-        suggested = self.ui_state.folder(LAST_FOLDER) / self.service.default_filename(
-            self.chosen_slugs()
-        )
-        path = dialogs.ask_save_pdf(self, "Export PDF", suggested)
-        if path is None:
-            return
-        try:
-            written = self.service.export(self.request(), path)
-        except KetrefError as exc:  # unwritable folder or bad input: one message, nothing written
-            self.status.setText(str(exc))
-            return
-        self.last_export = written
-        self.ui_state.remember_folder(LAST_FOLDER, written.parent)
-        self.open_button.setEnabled(True)
-        self.status.setText(f"Saved {written.name} in {written.parent}.")
+        handout_output.export_handouts(self)
 
     def export_sheet(self, product: Product) -> None:
         """Save the session monitoring sheet for ``product`` on the chosen paper."""
-        if self.sheets is None:
-            return
-        suggested = self.ui_state.folder(LAST_FOLDER) / self.sheets.default_filename(product)
-        path = dialogs.ask_save_pdf(self, "Save monitoring sheet", suggested)
-        if path is None:
-            return
-        options = PrintOptions(paper=self.paper.currentData())
-        try:
-            written = self.sheets.export(product, path, options)
-        except KetrefError as exc:  # unwritable folder, bad name: one message, nothing written
-            self.status.setText(str(exc))
-            return
-        self.last_export = written
-        self.ui_state.remember_folder(LAST_FOLDER, written.parent)
-        self.open_button.setEnabled(True)
-        self.status.setText(f"Saved the {product.label} monitoring sheet as {written.name}.")
+        handout_output.export_sheet(self, product)
 
     def open_export(self) -> None:
         if self.last_export is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_export)))
 
     def print_(self) -> None:
-        if self.pdf.pageCount() == 0 or self.last_pdf is None:
-            return
-        printer = new_printer()
-        dialog = QPrintDialog(printer, self)
-        dialog.setMinMax(1, self.pdf.pageCount())
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            try:
-                printed = print_with_progress(self, self.pdf, self.last_pdf, printer)
-            except KetrefError as exc:  # an unwritable print-to-file target: one message
-                self.status.setText(str(exc))
-                return
-            self.status.setText(printed.message())
+        handout_output.print_handouts(self)
 
     def shutdown(self) -> None:
         if self._renderer is not None:

@@ -178,6 +178,21 @@ class LibrarySession(QObject):
         if self.recovery_dialog is not None:
             self.recovery_dialog.show_failure(f"The backup was not restored: {user_message(exc)}")
 
+    def switch(self, workspace: Workspace) -> BackgroundRunner:
+        """Close the library on screen and open ``workspace``'s instead (File → Connect to
+        clinic server…); a refusal is shown like one at start, with nothing open."""
+        services = self.services
+        self.window.detach()
+        self._set_usable(False)
+        self.detached.emit()
+        if services is not None:
+            services.close()
+        self.workspace = workspace
+        self.window.first_list = None  # the snapshot belongs to the library named at start
+        self.window.statusBar().showMessage(f"Connecting to {workspace.target.display}…")
+        self.window.browser.show_message("ketref", "Opening the library…")
+        return self.open(daily_backup=False)
+
     # --- restoring a backup while the window is open ---------------------------------------
 
     def detach(self) -> None:

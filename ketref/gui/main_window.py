@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from ketref.gui.change_watch import ChangeWatch
     from ketref.gui.clinic_dialog import ClinicDialog
     from ketref.gui.handouts_page import HandoutsPage
+    from ketref.gui.item_compare import ItemCompare
+    from ketref.gui.print_log_dialog import PrintLogDialog
     from ketref.gui.screening_page import ScreeningPage
     from ketref.services.workspace import Services
 
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self._watch: ChangeWatch | None = None
         self.screening_page: ScreeningPage | None = None
         self.handouts_page: HandoutsPage | None = None
+        self.compare: ItemCompare | None = None  # Tools → Compare…, added with the library
         self.setWindowTitle("ketref — ketamine therapy reference")
         self.resize(1280, 800)
 
@@ -215,6 +218,7 @@ class MainWindow(QMainWindow):
         self.tools_menu = menus.addMenu("&Tools")
         self.clinic_action = self._action("Clinic profile…", [], self.edit_clinic)
         self.tools_menu.addAction(self.clinic_action)
+        self.tools_menu.addAction(self._action("Print log…", [], self.show_print_log))
         self.tools_menu.addAction(
             self._action("Forget recent folders", [], self.forget_recent_folders)
         )
@@ -253,11 +257,12 @@ class MainWindow(QMainWindow):
         may_edit = role >= Role.EDITOR
         self.clinic_action.setEnabled(may_edit)
         self.clinic_action.setToolTip("" if may_edit else Role.EDITOR.needed)
+        listen = services.catalogue.listen_for_changes  # LISTEN/NOTIFY on a server
         if self._watch is None:
-            self._watch = ChangeWatch(self._change_marker, self)
+            self._watch = ChangeWatch(self._change_marker, self, listen=listen)
             self._watch.changed.connect(self._changed_elsewhere)
         else:
-            self._watch.restart()
+            self._watch.restart(listen)
         self._review = review = services.catalogue.review_summary()
         version = services.content.status().content_version or "none"
         self.statusBar().showMessage(
@@ -268,6 +273,14 @@ class MainWindow(QMainWindow):
         if self.first_list is not None:
             self.first_list.write(self.browser.items_model.rows())
         self.search.setFocus()
+        if self.compare is None:
+            from ketref.gui.item_compare import ItemCompare
+
+            self.compare = ItemCompare(self, lambda: self.browser.shown)
+            self.tools_menu.addSeparator()
+            self.tools_menu.addActions(self.compare.actions())
+            self._update_actions()
+        self.compare.attach(services)  # shows the release updates a load left to decide
 
     def _change_marker(self) -> tuple[int | None, int | None] | None:
         # None while detached (a restore may be moving the files): nothing is read then
@@ -284,6 +297,8 @@ class MainWindow(QMainWindow):
         """The library is being closed (for a restore): searching and pages wait."""
         self.search_controller.detach()
         self.services = None
+        if self.compare is not None:
+            self.compare.attach(None)
         self.new_patient()  # the restored library is another state: no name carried across it
         self.browser.attach(None)
 
@@ -391,6 +406,9 @@ class MainWindow(QMainWindow):
         self.favourite_action.setChecked(favourite)
         self.favourite_action.setText("★ Favourite" if favourite else "☆ Favourite")
         self.copy_action.setEnabled(shown is not None)
+        if self.compare is not None:
+            self.compare.shipped_action.setEnabled(shown is not None)
+            self.compare.version_action.setEnabled(shown is not None)
 
     def forget_recent_folders(self) -> None:
         """Privacy: the next save dialog starts in the home folder and no folder is listed."""
@@ -405,6 +423,15 @@ class MainWindow(QMainWindow):
         dialog = ClinicDialog(self.services.clinic, self)
         dialog.accepted.connect(self.handouts_page.refresh_preview)
         dialog.open()
+        return dialog
+
+    def show_print_log(self) -> PrintLogDialog | None:
+        if self.services is None:
+            return None
+        from ketref.gui.print_log_dialog import PrintLogDialog
+
+        dialog = PrintLogDialog(self.services.handouts, self.ui_state, self)
+        dialog.show()  # the window stays usable beside it
         return dialog
 
     def show_about(self) -> dialogs.AboutDialog:

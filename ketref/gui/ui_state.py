@@ -61,6 +61,15 @@ class IntSetting(Setting[int]):
 
 
 @dataclass(frozen=True)
+class TextSetting(Setting[str]):
+    default: str = ""
+    max_length: int = 300
+
+    def load(self, raw: object) -> str:
+        return raw[: self.max_length] if isinstance(raw, str) else self.default
+
+
+@dataclass(frozen=True)
 class FolderSetting(Setting[Path | None]):
     """A folder last saved to; None until the first save (callers then suggest the home)."""
 
@@ -102,6 +111,13 @@ LAST_FOLDER = FolderSetting("files/last_folder")
 PACKS_FOLDER = FolderSetting("packs/folder")
 LEGACY_PDF_FOLDER = FolderSetting("handouts/last_folder")
 """Where earlier versions kept LAST_FOLDER; only ever forgotten."""
+SERVER_HOST = TextSetting("server/host")
+"""The clinic server last connected to from File → Connect to clinic server… (never a
+password: that is asked each time, or read by libpq from .pgpass)."""
+SERVER_PORT = IntSetting("server/port", 5432, minimum=1, maximum=65535)
+SERVER_DATABASE = TextSetting("server/database", "ketref")
+SERVER_USER = TextSetting("server/user")
+SERVER_SSLMODE = TextSetting("server/sslmode", "prefer")
 
 
 class UiState:

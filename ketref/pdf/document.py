@@ -4,11 +4,13 @@ The first page of the document and of each packet part carries the letterhead; e
 page a slim header (clinic name, part title). Every page has the footer: the part's version and
 review dates, "Page x of y" across the whole file and a one-line disclaimer. PDF metadata comes
 only from titles, labels and keywords, never from personal details, and the fonts are the
-bundled TTFs, all embedded.
+bundled TTFs, all embedded. Rendering is deterministic (reportlab's invariant mode: the PDF's
+creation date is its fixed 2000-01-01), so the same inputs give byte-identical files.
 """
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Sequence
 from datetime import date
@@ -50,6 +52,17 @@ from ketref.pdf.page import (
 from ketref.pdf.styles import RULE, Layout, Styles, layout_for, styles_for
 
 CREATOR = f"ketref {__version__}"
+
+
+_PAGE_TREE = re.compile(rb"/Count (\d+) /Kids")
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages of a PDF this module rendered (the count of reportlab's one flat page tree)."""
+    found = _PAGE_TREE.search(pdf)
+    if found is None:
+        raise ValueError("not a PDF rendered by ketref")
+    return int(found.group(1))
 
 
 class RenderError(RuntimeError):
@@ -251,6 +264,7 @@ def _doc_template(
         producer=CREATOR,
         initialFontName=REGULAR,
         lang="en",
+        invariant=1,  # same inputs, same bytes: a reprint's SHA-256 matches the print log's
     )
     body_bottom = layout.margin_bottom + layout.footer_height
     tops = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import getpass
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from pydantic import ValidationError
@@ -13,8 +13,10 @@ from ketref.db import items as items_db
 from ketref.db import repositories as repo
 from ketref.db import search_query
 from ketref.db import tables as t
+from ketref.db.change_listener import ChangeListener, listen_for_changes
 from ketref.db.engine import Database
 from ketref.db.mapping import item_from_document, model_hash, reference_to_domain
+from ketref.db.stale_translations import stale_translations
 from ketref.domain import content as c
 from ketref.domain.catalogue import (
     ItemDetail,
@@ -131,6 +133,9 @@ class CatalogueService:
                 linked_from=linked_from,
                 fingerprint=row.content_hash,
                 version_id=row.version_id,
+                source_changed_on=stale_translations(session, {slug}).get(slug)
+                if isinstance(item, c.Handout) and item.translation_of is not None
+                else None,
             )
 
     def get_version(self, version_id: int) -> ItemVersion:
@@ -179,6 +184,11 @@ class CatalogueService:
         window or workstation: two indexed MAX() reads, cheap enough to poll every few seconds."""
         with self._db.read() as session:
             return repo.content_fingerprint(session)
+
+    def listen_for_changes(self, on_change: Callable[[], object]) -> ChangeListener | None:
+        """On a server: call ``on_change`` (from another thread) soon after any workstation
+        commits a write. None on a SQLite file, where polling ``changes`` is the way."""
+        return listen_for_changes(self._db.engine, on_change)
 
     def search(self, text: str, limit: int = 20) -> SearchResult:
         """Ranked matches over every kind; a miss is an empty result, never "no risk".

@@ -29,6 +29,7 @@ from ketref.services.handouts import HandoutService
 from ketref.services.maintenance import MaintenanceService
 from ketref.services.monitoring_sheet import MonitoringSheetService
 from ketref.services.packs import PackService
+from ketref.services.release_updates import ReleaseUpdateService
 from ketref.services.review import ReviewService
 from ketref.services.screening import ScreeningService
 
@@ -49,6 +50,7 @@ class Services:
     handouts: HandoutService
     review: ReviewService
     sheets: MonitoringSheetService
+    releases: ReleaseUpdateService
     repaired: str | None = None
     """What start-up repaired (damaged indexes rebuilt), to tell the user once."""
 
@@ -137,6 +139,7 @@ class Workspace:
             handouts=HandoutService(db, self.content_dir, catalogue, self.clock),
             review=ReviewService(db, self.clock),
             sheets=MonitoringSheetService(db, self.content_dir, clinic, screening, self.clock),
+            releases=ReleaseUpdateService(db, self.clock),
             repaired=repaired,
         )
 

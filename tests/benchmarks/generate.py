@@ -2,11 +2,11 @@
 
 The whole app, not just SQL, has to be measured at scale, so the generated content looks like the
 shipped content to every layer: each generated item is a variant of a shipped item (same kind,
-same structure, same enums and products), with new slugs, titles and text produced by a word-level
-Markov chain trained on the shipped text, its own generated references (valid DOIs, PMIDs, years)
-and cross-links inside its copy. Every item is built as a pydantic model from
-``ketref.domain.content`` and written as YAML that ``read_content_folder`` validates like any
-content folder; nothing goes around validation.
+same structure, same enums and products), with made-up titles and names in the template's shape,
+text produced by a word-level Markov chain trained on the shipped text (``vocabulary``), its own
+generated references (valid DOIs, PMIDs, years) and cross-links inside its copy. Every item is
+built as a pydantic model from ``ketref.domain.content`` and written as YAML that
+``read_content_folder`` validates like any content folder; nothing goes around validation.
 
 Copy 0 is the shipped content itself, so real queries still find real items; copies 1..N-1 are
 synthetic. The text is nonsense clinically: it only ever lives in a cache folder for benchmarks
@@ -27,7 +27,7 @@ import shutil
 import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,8 @@ import yaml
 from ketref.content.reader import FOLDERS, folder_digest, read_content_folder
 from ketref.domain import content as c
 from ketref.paths import resources_dir
+from tests.benchmarks import vocabulary
+from tests.benchmarks.vocabulary import KEEP, Vocabulary, dump_model
 
 SHIPPED = resources_dir() / "content"
 DEFAULT_SEED = 20261121
@@ -47,161 +49,13 @@ SYNTHETIC_NOTE = (
     "Not clinical content; never load it into a real library."
 )
 
+
 # Fields copied unchanged from the template: enums, products, numbers, dates, identifiers the
 # code interprets (screening factors and parameters) and units.
-KEEP = frozenset(
-    {
-        "when",  # a screening rule's condition names patient fields and shipped slugs
-        "kind",
-        "status",
-        "evidence",
-        "class",
-        "category",
-        "products",
-        "product",
-        "severity",
-        "level",
-        "phase",
-        "order",
-        "language",
-        "audience",
-        "version",
-        "type",
-        "style",
-        "parameter",
-        "comparison",
-        "value",
-        "unit",
-        "factor",
-        "parameters",
-        "outcome",
-        "reviewed",
-        "review_due",
-        "verified",
-    }
-)
-SHORT_WORDS = 4
-"""Text of this many words or fewer ("41%", "placebo") is drawn from the same field's values."""
-
-_TOKEN = re.compile(r"\S+")
-_TITLE_WORD = re.compile(r"^[A-Za-z][a-z]{3,}$")
-_SURNAME = re.compile(r"^[A-Z][a-z]{2,}(?:-[A-Z][a-z]+)?$")
-
-
 def cache_root() -> Path:
     """Where generated folders and databases are kept between runs ($KETREF_BENCH_CACHE)."""
     configured = os.environ.get(CACHE_ENV)
     return Path(configured) if configured else Path(tempfile.gettempdir()) / "ketref-bench-cache"
-
-
-# --- Vocabulary learnt from the shipped content --------------------------------------------
-
-
-def _strings(value: Any, key: str = "") -> Iterator[tuple[str, str]]:
-    """(field name, text) for every free-text string in a dumped model."""
-    if isinstance(value, dict):
-        for name, nested in value.items():
-            if name not in KEEP and name not in {"slug", "references", "related", "agents"}:
-                yield from _strings(nested, str(name))
-    elif isinstance(value, list):
-        for nested in value:
-            yield from _strings(nested, key)
-    elif isinstance(value, str) and key:
-        yield key, value
-
-
-class Vocabulary:
-    """Words, field values and a word-level Markov chain of the shipped text."""
-
-    def __init__(self, bundle: c.ContentBundle) -> None:
-        self.chain: dict[tuple[str, str], list[str]] = defaultdict(list)
-        self.starts: list[tuple[str, str]] = []
-        self.pools: dict[str, list[str]] = defaultdict(list)
-        self.title_words: list[str] = []
-        for _kind, item in bundle.clinical_items():
-            self.title_words += [w for w in item.title.split() if _TITLE_WORD.match(w)]
-            for key, text in _strings(_dump(item)):
-                self.pools[key].append(text)
-                self._learn(text)
-        refs = [_dump(r) for r in bundle.references]
-        for ref in refs:
-            for key in ("title", "source", "note"):
-                if key in ref:
-                    self.pools[f"reference.{key}"].append(ref[key])
-            self._learn(ref["title"])
-        self.surnames = sorted(
-            {
-                part.split()[0]
-                for ref in refs
-                for part in str(ref.get("authors", "")).split(",")
-                if part.split() and _SURNAME.match(part.split()[0])
-            }
-        )
-        self.agents = sorted({a for i in bundle.interactions for a in i.agents})
-
-    def _learn(self, text: str) -> None:
-        tokens = _TOKEN.findall(text)
-        if len(tokens) < 3:
-            return
-        self.starts.append((tokens[0], tokens[1]))
-        for a, b, nxt in zip(tokens, tokens[1:], tokens[2:], strict=False):
-            self.chain[(a, b)].append(nxt)
-            if a.endswith((".", "?", "!")) and b[:1].isupper():
-                self.starts.append((b, nxt))
-
-    def sentences(self, rng: random.Random, words: int) -> str:
-        """About ``words`` words of chained text, ending at a sentence end where one is near."""
-        pick, chain, starts = rng.random, self.chain, self.starts
-        state = starts[int(pick() * len(starts))]
-        out = list(state)
-        while len(out) < words or (len(out) < words + 12 and not out[-1].endswith((".", "?"))):
-            following = chain.get(state)
-            if not following:
-                state = starts[int(pick() * len(starts))]
-                out += state
-                continue
-            nxt = following[int(pick() * len(following))]
-            out.append(nxt)
-            state = (state[1], nxt)
-        return " ".join(out)
-
-    def text_like(self, rng: random.Random, key: str, original: str) -> str:
-        """New text for field ``key`` shaped like ``original`` (length, terminal punctuation)."""
-        words = len(original.split())
-        if words <= SHORT_WORDS and self.pools.get(key):
-            return rng.choice(self.pools[key])
-        text = self.sentences(rng, max(3, round(words * rng.uniform(0.8, 1.2))))
-        limit = max(len(original), 40) - 1  # room for a final full stop
-        if len(text) > limit:
-            text = text[:limit].rsplit(" ", 1)[0]
-        text = text.rstrip(",;:")
-        if original.rstrip().endswith(".") and not text.endswith((".", "?", "!")):
-            text += "."
-        return text[0].upper() + text[1:]
-
-    def title_like(self, rng: random.Random, title: str) -> str:
-        """The template title with one word swapped for another shipped title word."""
-        words = title.split()
-        candidates = [i for i, w in enumerate(words) if _TITLE_WORD.match(w)]
-        new = rng.choice(self.title_words)
-        if not candidates:
-            return f"{new.capitalize()} {title}"
-        index = rng.choice(candidates)
-        words[index] = new.capitalize() if words[index][0].isupper() else new.lower()
-        return " ".join(words)
-
-    def agent(self, rng: random.Random) -> str:
-        """A drug-like name: the start of one shipped agent and the end of another."""
-        head = rng.choice(self.agents)
-        tail = rng.choice(self.agents)
-        return head[: rng.randint(3, 5)].rstrip(" -'") + tail[-rng.randint(4, 6) :].lstrip(" -'")
-
-
-def _dump(model: c.Model) -> dict[str, Any]:
-    data: dict[str, Any] = model.model_dump(
-        mode="json", by_alias=True, exclude_none=True, exclude_defaults=True
-    )
-    return data
 
 
 def _slugify(text: str) -> str:
@@ -241,7 +95,7 @@ class Generator:
             titles[(kind.value, item.slug)] = title
         items: dict[str, list[c.Model]] = defaultdict(list)
         for kind, item in self.bundle.clinical_items():
-            rewritten = self._rewrite(rng, _dump(item), ref_ids, slugs, "")
+            rewritten = self._rewrite(rng, dump_model(item), ref_ids, slugs, "")
             data = {
                 **rewritten,
                 "slug": slugs[kind.value][item.slug],
@@ -250,7 +104,7 @@ class Generator:
             items[kind.value].append(c.MODEL_BY_KIND[kind].model_validate(data))
         rules = []
         for rule in self.bundle.screening_rules:
-            data = self._rewrite(rng, _dump(rule), ref_ids, slugs, "")
+            data = self._rewrite(rng, dump_model(rule), ref_ids, slugs, "")
             data["id"] = f"{rule.id}-s{number}"
             if rule.contraindication:
                 data["contraindication"] = slugs["contraindications"][rule.contraindication]
@@ -281,6 +135,8 @@ class Generator:
                         {"kind": link["kind"], "slug": slugs[link["kind"]][link["slug"]]}
                         for link in nested
                     ]
+                elif name == "drug_class":
+                    out[name] = self.vocab.title_like(rng, nested)
                 elif name == "agents":
                     out[name] = sorted({self.vocab.agent(rng) for _ in nested})
                 else:
@@ -338,7 +194,7 @@ class Generator:
 
 def _write_yaml(path: Path, models: Iterable[c.Model]) -> None:
     dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-    data = [_dump(m) for m in models]
+    data = [dump_model(m) for m in models]
     text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, width=100)
     path.write_text(text, encoding="utf-8")
 
@@ -369,7 +225,7 @@ def generate_folder(
         }
     )
     (out / "release.yaml").write_text(
-        yaml.safe_dump(_dump(release), sort_keys=False), encoding="utf-8"
+        yaml.safe_dump(dump_model(release), sort_keys=False), encoding="utf-8"
     )
     generator = Generator(bundle, seed)
     for number in range(1, scale):
@@ -402,7 +258,9 @@ def _code_digest(*roots: Path) -> str:
 
 def folder_key(scale: int, seed: int, source: Path = SHIPPED) -> str:
     """Cache key of a generated folder: the source content, this generator, scale and seed."""
-    return _source_key(folder_digest(source), _code_digest(Path(__file__)), scale, seed)[:16]
+    return _source_key(
+        folder_digest(source), _code_digest(Path(__file__), Path(vocabulary.__file__)), scale, seed
+    )[:16]
 
 
 def _publish(build: Path, final: Path) -> None:

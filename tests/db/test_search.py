@@ -30,7 +30,6 @@ def test_brand_name_synonym(shipped_services) -> None:
     assert "indications/anaesthesia" in _slugs(by_brand)
 
 
-@pytest.mark.sqlite_only("FTS5 ranking; PostgreSQL's LIKE fallback ranks 'bprs' high for 'bp'")
 def test_abbreviation_synonym(shipped_services) -> None:
     result = shipped_services.catalogue.search("CRPS")
     assert _slugs(result)[0] == "indications/complex-regional-pain-syndrome"
@@ -67,7 +66,6 @@ def test_miss_offers_the_closest_names(shipped_services) -> None:
     assert "Did you mean: " in result.message()
 
 
-@pytest.mark.sqlite_only("PostgreSQL search is a LIKE fallback without accent folding")
 def test_accents_are_ignored_both_ways(shipped_services) -> None:
     catalogue = shipped_services.catalogue
     catalogue.edit_item(
@@ -76,10 +74,10 @@ def test_accents_are_ignored_both_ways(shipped_services) -> None:
         {"summary": "Después de la sesión: descanse el resto del día."},
         actor="dr-test",
     )
-    # The Spanish handouts match these words too; the edited English handout must be among the
-    # top hits whichever way the accents are typed.
+    # The Spanish handouts hold "sesión" in their titles and come first; the English handout,
+    # which has it only in its edited summary, must follow whichever way the accents are typed.
     for text in ("sesion", "SESIÓN", "despues de la sesion: descanse", "descanse"):
-        hits = {h.slug: h for h in catalogue.search(text).hits[:5]}
+        hits = {h.slug: h for h in catalogue.search(text).hits[:10]}
         assert "after-your-session" in hits, text
         assert "\ue000" in hits["after-your-session"].snippet
     marked = {h.slug: h.marked_snippet() for h in catalogue.search("sesion").hits}

@@ -62,7 +62,6 @@ def test_vocabulary_is_stored_with_the_index_and_follows_edits(shipped_services)
     assert _slugs(result) == ["side-effects/dissociation"]
 
 
-@pytest.mark.sqlite_only("FTS5 ranking; PostgreSQL uses the LIKE fallback")
 def test_common_query_takes_body_matches_in_index_order(shipped_services, monkeypatch) -> None:
     """Past RANK_CAP matches, head matches still come first by score; body-only matches follow,
     clinical items before references, and the limit still only cuts."""

@@ -73,7 +73,14 @@ def test_menus_hold_the_data_actions_and_wait_for_the_library(qtbot, shipped_wor
     window = build_window(shipped_workspace)
     qtbot.addWidget(window)
     file_items = [a.text() for a in window.file_menu.actions()]
-    assert file_items[:5] == ["New patient", "", "Import content pack…", "Export content pack…", ""]
+    assert file_items[:6] == [
+        "New patient",
+        "",
+        "Connect to clinic server…",
+        "Import content pack…",
+        "Export content pack…",
+        "",
+    ]
     assert file_items[-1] == "Quit"
     tools = [a.text() for a in window.tools_menu.actions()]
     assert tools[-2:] == ["Backups…", "Audit trail…"]

@@ -48,3 +48,26 @@ def test_a_reader_finds_the_editing_actions_disabled(window, make_window, shippe
     reader_window = make_window()
     assert not reader_window.clinic_action.isEnabled()
     assert "ketref_editor" in reader_window.clinic_action.toolTip()
+
+
+@pytest.mark.parametrize(
+    "db_backend", [pytest.param("postgres", marks=pytest.mark.postgres)], indirect=True
+)
+def test_a_second_workstation_hears_an_edit_without_polling(
+    window, shipped_home: Path, qtbot
+) -> None:
+    """On a server the window listens (LISTEN/NOTIFY): its 30 s safety-net poll is not what
+    brings the other workstation's edit on screen within seconds."""
+    watch = window._watch
+    assert watch.listening
+    assert watch._timer.interval() >= 30000
+    first = window.browser.shown
+    assert first is not None
+    qtbot.waitUntil(watch._listener.listening.is_set, timeout=10000)
+    other = make_workspace(shipped_home, SHIPPED_CONTENT).open()  # the other workstation
+    try:
+        other.catalogue.edit_item(first.kind, first.slug, {"summary": "Saved in room 2."})
+    finally:
+        other.close()
+    qtbot.waitUntil(lambda: "Saved in room 2." in window.browser.detail.toPlainText(), timeout=5000)
+    assert "changes saved elsewhere" in window.statusBar().currentMessage()

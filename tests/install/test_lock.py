@@ -57,6 +57,7 @@ def test_every_pin_is_exact_and_hashed(name: str) -> None:
 def test_sets_hold_what_they_should() -> None:
     runtime, test, dev_set, package = (pins(name) for name in SETS)
     assert {"pyside6-essentials", "sqlalchemy", "reportlab", "pyyaml"} <= runtime.keys()
+    assert {"psycopg", "psycopg-binary"} <= runtime.keys()  # an installed app reaches a server
     assert not {"pytest", "mypy", "ruff", "pyinstaller", "hatchling"} & runtime.keys()
     assert {"pytest", "pytest-qt", "psycopg", "psycopg-binary", "hatchling"} <= test.keys()
     assert not {"mypy", "ruff"} & test.keys()
@@ -70,7 +71,7 @@ def test_sets_hold_what_they_should() -> None:
 def test_lock_has_wheels_for_linux_windows_and_macos() -> None:
     lock = tomllib.loads((ROOT / "uv.lock").read_text(encoding="utf-8"))
     packages = {package["name"]: package for package in lock["package"]}
-    for name in ("pyside6-essentials", "pyside6-pdf", "pydantic-core", "pillow"):
+    for name in ("pyside6-essentials", "pyside6-pdf", "pydantic-core", "pillow", "psycopg-binary"):
         wheels = " ".join(wheel["url"] for wheel in packages[name]["wheels"])
         for platform in ("manylinux", "win_amd64", "macosx"):
             assert platform in wheels, (name, platform)

@@ -124,6 +124,11 @@ def test_service_file_and_pgpass(
     assert code == 0, err
     assert "Database: postgresql+psycopg:///?service=clinic" in out
     assert pg_cluster.password not in out + err
+    for libpq_form in ("service=clinic", "postgresql:///?service=clinic"):  # as psql takes them
+        code, out, err = run(capsys, tmp_path, libpq_form, "content", "status")
+        assert code == 0, (libpq_form, err)
+        assert "Content version:" in out
+        assert pg_cluster.password not in out + err
     monkeypatch.setenv("PGSERVICE", "clinic")
     monkeypatch.setenv("KETREF_DATABASE_URL", "postgresql+psycopg://")
     code, out, err = run(capsys, tmp_path, "postgresql+psycopg://", "content", "status")
@@ -131,6 +136,25 @@ def test_service_file_and_pgpass(
     assert "Content version:" in out
     logs = "".join(p.read_text() for p in (tmp_path / "home" / "logs").glob("*"))
     assert pg_cluster.password not in logs
+
+
+def test_a_password_in_a_keyword_string_is_never_shown(
+    capsys, tmp_path: Path, pg_cluster: Cluster, library: str
+) -> None:
+    """``--db "host=... password=..."`` connects, and no message or log shows the password."""
+    conninfo = (
+        f"host=127.0.0.1 port={pg_cluster.port} dbname={library} user=postgres "
+        f"password={pg_cluster.password} sslmode=disable"
+    )
+    code, out, err = run(capsys, tmp_path, conninfo, "db", "check")
+    assert code == 0, err
+    assert pg_cluster.password not in out + err
+    assert "***" in out
+    logs = "".join(p.read_text() for p in (tmp_path / "home" / "logs").glob("*"))
+    assert pg_cluster.password not in logs
+    wrong = conninfo.replace(pg_cluster.password, "not-the-password")
+    err = refused(capsys, tmp_path, wrong, "not-the-password")
+    assert "refused the password" in err
 
 
 def test_sslmode_reaches_libpq(capsys, tmp_path: Path, pg_cluster: Cluster, library: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ketref.domain.search import QueryPlan, fold, plan_query
-from ketref.domain.search_index import Head, HeadIndex
+from ketref.domain.search_index import Head, HeadIndex, topic_words
 
 pytestmark = pytest.mark.unit
 
@@ -87,3 +87,39 @@ def test_empty_and_odd_terms_find_nothing() -> None:
     index = _index(("side-effects", "Nausea", "", ""))
     assert index.head_ranked(QueryPlan("x", (("\x00",),)), 5)[0] == []
     assert _ranked(index, "zzz") == []
+
+
+def test_topic_words_are_what_a_body_repeats_most() -> None:
+    body = fold("Dissociation is common. Dissociation fades; with rest and calm it fades fast.")
+    assert topic_words(body) == ["dissociation", "fades"]  # "with" is too common to count
+    assert topic_words(fold("Every word here differs.")) == []
+
+
+def test_between_equal_titles_the_text_about_the_query_comes_first() -> None:
+    index = HeadIndex(
+        [
+            Head(1, "side-effects", fold("Dissociation and gloubi changes"), topics="session"),
+            Head(
+                2,
+                "side-effects",
+                fold("Dissociation and perceptual changes"),
+                topics="dose dissociation",
+            ),
+        ]
+    )
+    assert _ranked(index, "dissociation") == [2, 1]
+
+
+def test_a_whole_word_beats_the_start_of_a_longer_one() -> None:
+    index = _index(
+        ("side-effects", "Maniacal", "", ""), ("side-effects", "Transient mania", "", "")
+    )
+    assert _ranked(index, "mania") == [2, 1]
+
+
+def test_a_title_starting_with_the_typed_phrase_comes_first() -> None:
+    index = _index(
+        ("monitoring", "IV ketamine - blood pressure after", "", ""),
+        ("monitoring", "Blood pressure thresholds for action", "", ""),
+    )
+    assert _ranked(index, "blood pres") == [2, 1]
