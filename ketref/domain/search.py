@@ -19,24 +19,18 @@ HIGHLIGHT_OPEN = "\ue000"
 HIGHLIGHT_CLOSE = "\ue001"
 _TOKEN = re.compile(r"[\w][\w'’\-/.+]*", re.UNICODE)
 _HYPHENS = frozenset("-\u2010\u2011\u2012\u2013")
-_FOLDED: dict[str, str] = {}
 
 
 def _fold_char(char: str) -> str:
-    folded = _FOLDED.get(char)
-    if folded is None:
-        lower = char.lower()
-        base = "".join(
-            c for c in unicodedata.normalize("NFD", lower) if not unicodedata.combining(c)
-        )
-        if char in _HYPHENS:
-            folded = " "
-        elif len(base) == 1:
-            folded = base
-        else:  # e.g. "İ" lowers to two characters: keep one so positions still line up
-            folded = lower if len(lower) == 1 else char
-        _FOLDED[char] = folded
-    return folded
+    """One character folded (uncached: ``_FOLD_TABLE`` keeps each result)."""
+    if char in _HYPHENS:
+        return " "
+    lower = char.lower()
+    base = "".join(c for c in unicodedata.normalize("NFD", lower) if not unicodedata.combining(c))
+    if len(base) == 1:
+        return base
+    # e.g. "İ" lowers to two characters: keep one so positions still line up
+    return lower if len(lower) == 1 else char
 
 
 class _FoldTable(dict[int, str]):
