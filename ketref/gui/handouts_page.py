@@ -223,7 +223,7 @@ class HandoutsPage(QWidget):
             self.weekdays.append(check)
             days.addWidget(check)
         form.addRow("Template", self.template)
-        form.addRow("First session", self.start)
+        form.addRow("Start date (first session on or after)", self.start)
         form.addRow("Session days", days)
         return self.schedule_box
 
@@ -277,7 +277,7 @@ class HandoutsPage(QWidget):
         self.template.blockSignals(True)
         self.template.clear()
         for template in service.list_schedules():
-            self.template.addItem(f"{template.title} ({template.product.label})", template.id)
+            self.template.addItem(template.choice_label, template.id)
         self.template.blockSignals(False)
         self._template_chosen()
         self.paper.setCurrentIndex(max(0, self.paper.findData(default_paper)))

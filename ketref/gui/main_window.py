@@ -217,7 +217,7 @@ class MainWindow(QMainWindow):
             keys = [f"Ctrl+{number}"]
             go_menu.addAction(self._action(PAGE_LABELS[page], keys, partial(self.show_page, page)))
         self.tools_menu = menus.addMenu("&Tools")
-        self.clinic_action = self._action("Clinic profile…", [], self.edit_clinic)
+        self.clinic_action = self._action("Clinic settings…", [], self.edit_clinic)
         self.tools_menu.addAction(self.clinic_action)
         self.review_action = self._action("Due for review…", [], self.show_review_queue)
         self.tools_menu.addAction(self.review_action)
@@ -419,12 +419,13 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Recent folders forgotten.", 8000)
 
     def edit_clinic(self) -> ClinicDialog | None:
-        if self.services is None or self.handouts_page is None:
+        if self.services is None or self.handouts_page is None or self.screening_page is None:
             return None
         from ketref.gui.clinic_dialog import ClinicDialog
 
-        dialog = ClinicDialog(self.services.clinic, self)
+        dialog = ClinicDialog(self.services.clinic, self.services.screening, self)
         dialog.accepted.connect(self.handouts_page.refresh_preview)
+        dialog.accepted.connect(self.screening_page.rescreen)  # thresholds may have changed
         dialog.open()
         return dialog
 

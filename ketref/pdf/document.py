@@ -20,6 +20,7 @@ from io import BytesIO
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     Frame,
     NextPageTemplate,
@@ -139,12 +140,30 @@ def _blocks(blocks: Sequence[DocBlock], styles: Styles, layout: Layout) -> list[
         if isinstance(block, DocHeading):
             heading += flowables
             continue
-        if heading and flowables:
+        if heading and flowables and isinstance(flowables[0], Table):
+            flowables = [*_heading_on_table(heading, flowables[0], layout), *flowables[1:]]
+            heading = []
+        elif heading and flowables:
             flowables = [KeepGroup(heading + _unwrap(flowables[0])), *flowables[1:]]
             heading = []
         story += heading + flowables
         heading = []
     return story + heading
+
+
+def _heading_on_table(heading: list[Flowable], table: Table, layout: Layout) -> list[Flowable]:
+    """A heading with at least a table's first two rows; the rest of the table may break.
+
+    Keeping a long table together with its heading moved it whole to the next page and left
+    most of the page before it blank; the table repeats its header row on every page instead.
+    """
+    width = layout.frame_width
+    table.wrap(width, 1e6)
+    rows: list[float] = table._rowHeights  # type: ignore[attr-defined]  # set by wrap()
+    needed = sum(h.wrap(width, 1e6)[1] for h in heading) + sum(rows[:2])
+    for part in heading:
+        part.keepWithNext = 0  # reportlab would otherwise keep the whole table with it
+    return [CondPageBreak(needed), *heading, table]
 
 
 def _contents(
