@@ -21,7 +21,7 @@ PINNED = {
     "preparing-for-your-session": (3.3, 6.8, 83, 696, 922, 0, 34),
     "questions-people-ask": (4.8, 8.1, 87, 817, 1160, 0, 67),
     "side-effects-and-when-to-get-help": (4.0, 6.2, 99, 832, 1148, 1, 29),
-    "your-treatment-schedule": (3.6, 7.2, 54, 497, 655, 0, 27),
+    "your-treatment-schedule": (3.5, 7.2, 54, 498, 655, 0, 27),
     "about-esketamine-nasal-spray-es": (89.1, 85.1, 83, 746, 1350, 2, 42),
     "about-iv-ketamine-es": (86.8, 82.8, 79, 829, 1511, 2, 56),
     "after-your-session-es": (94.2, 90.5, 55, 493, 850, 2, 26),
@@ -31,7 +31,7 @@ PINNED = {
     "preparing-for-your-session-es": (87.0, 82.9, 88, 760, 1407, 0, 48),
     "questions-people-ask-es": (84.3, 80.2, 88, 923, 1721, 3, 65),
     "side-effects-and-when-to-get-help-es": (90.6, 86.7, 101, 988, 1750, 2, 57),
-    "your-treatment-schedule-es": (89.9, 86.0, 55, 553, 983, 0, 28),
+    "your-treatment-schedule-es": (89.8, 85.9, 55, 552, 983, 0, 28),
 }
 
 
