@@ -322,3 +322,22 @@ def head_row(session: Session, kind: ItemKind, slug: str) -> t.ItemRow | None:
     """The ``item`` row of (kind, slug), approved or draft."""
     stmt = select(t.ItemRow).where(t.ItemRow.kind == kind.value, t.ItemRow.slug == slug)
     return session.scalars(stmt).first()
+
+
+def waiting_drafts(session: Session) -> list[tuple[t.ItemRow, t.ItemVersionRow]]:
+    """Drafts saved after their item's current version (or of an item never approved),
+    with the item row, oldest first."""
+    stmt = (
+        select(t.ItemRow, t.ItemVersionRow)
+        .join(
+            t.ItemVersionRow,
+            (t.ItemVersionRow.kind == t.ItemRow.kind) & (t.ItemVersionRow.slug == t.ItemRow.slug),
+        )
+        .where(
+            t.ItemVersionRow.state == ContentState.DRAFT.value,
+            (t.ItemVersionRow.id > t.ItemRow.version_id)
+            | (t.ItemRow.state == ContentState.DRAFT.value),
+        )
+        .order_by(t.ItemVersionRow.id)
+    )
+    return [(row, version) for row, version in session.execute(stmt)]
