@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any, TextIO, TypeAlias
 
 from ketref.services.workspace import Services, Workspace
@@ -64,6 +66,19 @@ def positive_int(value: str) -> int:
     if number < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
     return number
+
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def iso_date(value: str) -> date:
+    """argparse type: a real calendar date written YYYY-MM-DD (no two-digit years)."""
+    if not _ISO_DATE.match(value):
+        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}")
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"no such date: {value!r}") from None
 
 
 def dump(data: object, out: TextIO) -> None:

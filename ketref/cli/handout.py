@@ -7,29 +7,15 @@ log only when the clinic keeps names there; the confirmation line names the file
 from __future__ import annotations
 
 import argparse
-import re
-from datetime import date
 from pathlib import Path
 
-from ketref.cli.common import Context, Parser, Subparsers, dump
+from ketref.cli.common import Context, Parser, Subparsers, dump, iso_date
 from ketref.domain.errors import BadInputError
 from ketref.domain.handout_languages import MissingTranslationError
 from ketref.domain.print_language import Language
 from ketref.domain.printing import PaperSize, Personalisation, PrintOptions
 from ketref.domain.schedules import WEEKDAY_NAMES, parse_weekdays
 from ketref.services.handouts import HandoutRequest, ScheduleRequest
-
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-
-
-def iso_date(value: str) -> date:
-    """argparse type: a real calendar date written YYYY-MM-DD (no two-digit years)."""
-    if not _ISO_DATE.match(value):
-        raise argparse.ArgumentTypeError(f"not a date in YYYY-MM-DD form: {value!r}")
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"no such date: {value!r}") from None
 
 
 def register(sub: Subparsers) -> None:

@@ -7,8 +7,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from ketref.cli.common import Context, Parser, Subparsers, dump
-from ketref.cli.handout import iso_date
+from ketref.cli.common import Context, Parser, Subparsers, dump, iso_date
 from ketref.domain.errors import BadInputError
 from ketref.domain.print_log import (
     PERSONAL_FIELDS,

@@ -1,32 +1,30 @@
-"""Reviewing content: ``review due|mark|approve``, ``history`` and ``diff``."""
+"""Reviewing content: ``review due|mark|approve|revert|second-person``, ``history``, ``diff``."""
 
 from __future__ import annotations
 
 import argparse
-from datetime import date
 
 from ketref.cli.catalogue import KIND_CHOICES
-from ketref.cli.common import Context, Parser, Subparsers, dump
+from ketref.cli.common import Context, Parser, Subparsers, dump, iso_date, positive_int
 from ketref.cli.diff_text import write_changes
 from ketref.domain.document_diff import changes_as_dicts
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import NotFoundError
 
 
-def iso_date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {value!r}") from None
-
-
 def version_or_shipped(value: str) -> int | None:
     """``shipped`` (None) or a version id from ``ketref history``."""
     if value == "shipped":
         return None
-    if value.isdigit() and int(value) > 0:
-        return int(value)
-    raise argparse.ArgumentTypeError(f"not 'shipped' or a version id: {value!r}")
+    try:
+        return positive_int(value)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"not 'shipped' or a version id: {value!r}") from None
+
+
+def _item(p: Parser) -> None:
+    p.add_argument("kind", choices=KIND_CHOICES)
+    p.add_argument("slug")
 
 
 def register(sub: Subparsers) -> None:
@@ -37,25 +35,39 @@ def register(sub: Subparsers) -> None:
     q.add_argument("--json", action="store_true", help="print JSON")
     q.set_defaults(handler=_cmd_due, reads_only=True)
     q = review_sub.add_parser("mark", help="record that you reviewed an item today")
-    q.add_argument("kind", choices=KIND_CHOICES)
-    q.add_argument("slug")
+    _item(q)
     q.add_argument("--note", help="what you checked (kept in history and the audit log)")
     q.add_argument("--next", type=iso_date, help="next review date (default: a year from today)")
     q.set_defaults(handler=_cmd_mark)
     q = review_sub.add_parser("approve", help="make the newest draft of an item current")
-    q.add_argument("kind", choices=KIND_CHOICES)
-    q.add_argument("slug")
+    _item(q)
     q.set_defaults(handler=_cmd_approve)
+    q = review_sub.add_parser(
+        "revert", help="make an earlier version (or the shipped one) current, as a new version"
+    )
+    _item(q)
+    q.add_argument(
+        "--to",
+        type=version_or_shipped,
+        required=True,
+        metavar="VERSION|shipped",
+        help="a version id from 'ketref history', or 'shipped'",
+    )
+    q.add_argument("--note", help="why (kept in history and the audit log)")
+    q.set_defaults(handler=_cmd_revert)
+    q = review_sub.add_parser(
+        "second-person", help="show or set: approving a draft needs someone other than its author"
+    )
+    q.add_argument("state", nargs="?", choices=["on", "off"], help="omit to show the setting")
+    q.set_defaults(handler=_cmd_second_person)
 
     p = sub.add_parser("history", help="every saved version of an item, newest first")
-    p.add_argument("kind", choices=KIND_CHOICES)
-    p.add_argument("slug")
+    _item(p)
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_cmd_history, reads_only=True)
 
     p = sub.add_parser("diff", help="what changed in an item since it shipped or since a version")
-    p.add_argument("kind", choices=KIND_CHOICES)
-    p.add_argument("slug")
+    _item(p)
     p.add_argument(
         "--against",
         type=version_or_shipped,
@@ -117,6 +129,26 @@ def _cmd_mark(args: argparse.Namespace, ctx: Context) -> int:
 def _cmd_approve(args: argparse.Namespace, ctx: Context) -> int:
     version = ctx.services.review.approve_draft(ItemKind(args.kind), args.slug)
     ctx.out.write(f"Approved the draft of {args.kind}/{args.slug} (now version {version}).\n")
+    return 0
+
+
+def _cmd_revert(args: argparse.Namespace, ctx: Context) -> int:
+    version = ctx.services.review.revert(ItemKind(args.kind), args.slug, args.to, note=args.note)
+    target = "the shipped version" if args.to is None else f"version {args.to}"
+    ctx.out.write(f"Reverted {args.kind}/{args.slug} to {target} (now version {version}).\n")
+    return 0
+
+
+def _cmd_second_person(args: argparse.Namespace, ctx: Context) -> int:
+    review = ctx.services.review
+    if args.state is not None:
+        review.require_second_person(args.state == "on")
+    required = review.second_person_required()
+    ctx.out.write(
+        "Approving a draft needs a second person (not the draft's author).\n"
+        if required
+        else "The author of a draft may approve it.\n"
+    )
     return 0
 
 

@@ -25,6 +25,7 @@ import codecs
 import hashlib
 import json
 import math
+import re
 import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime
@@ -141,7 +142,8 @@ def size_problem(size: int, fmt: str) -> str | None:
     return f"pack too large: {size:,} bytes, the limit is {limit:,}{hint}"
 
 
-def _parse(data: bytes, fmt: str) -> Any:
+def _parse(data: bytes, fmt: str) -> tuple[Any, bool]:
+    """The parsed document, and whether its strings must each be checked for bad characters."""
     problem = size_problem(len(data), fmt)
     if problem:
         raise PackError([problem])
@@ -155,16 +157,17 @@ def _parse(data: bytes, fmt: str) -> Any:
     text = _decode(data)
     if fmt == "yaml":
         try:
-            return load_yaml(
+            document = load_yaml(
                 text, max_bytes=MAX_YAML_PACK_BYTES, max_collections=MAX_YAML_COLLECTIONS
             )
+            return document, True
         except YamlError as exc:
             raise PackError([f"not a readable YAML pack: {exc}"]) from None
     collections = data.count(b"{") + data.count(b"[")  # an upper bound: braces in text count
     if collections > MAX_COLLECTIONS:
         raise PackError([f"pack too large: more than {MAX_COLLECTIONS:,} lists and objects"])
     try:
-        return parse_strict_json(text)
+        return parse_strict_json(text), _may_hide_bad_characters(text, fmt)
     except StrictJsonError as exc:
         if exc.reason == "nested too deeply":
             raise PackError([f"the pack is nested too deeply (limit {MAX_DEPTH})"]) from None
@@ -182,30 +185,51 @@ def _pointer(parts: tuple[str | int, ...]) -> str:
     return "/" + "/".join(str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def _clean(value: Any, path: tuple[str | int, ...], problems: list[str]) -> Any:
-    """Return ``value`` with text NFC-normalised; append a problem for each bad part."""
+_JSON_ESCAPES = re.compile(r"\\[ubf]")
+"""The JSON escapes that can stand for a refused character (tab, CR and LF are fine)."""
+
+
+def _may_hide_bad_characters(text: str, fmt: str) -> bool:
+    """Whether any string of the parsed pack could hold a character ``text_problem`` refuses.
+
+    JSON can only carry one as itself or as an escape (``\\u``, ``\\b``, ``\\f``), so a JSON
+    text with neither spares checking each of its million strings; YAML has more escapes and
+    is always checked.
+    """
+    return fmt != "json" or bool(_JSON_ESCAPES.search(text) or BAD_CHARACTER.search(text))
+
+
+def _nfc(text: str) -> str:
+    return text if text.isascii() else unicodedata.normalize("NFC", text)
+
+
+def _clean(value: Any, path: tuple[str | int, ...], problems: list[str], check: bool) -> Any:
+    """Return ``value`` with text NFC-normalised; append a problem for each bad part.
+
+    ``check``: look for refused characters in each string (see ``_may_hide_bad_characters``).
+    """
     if type(value) is str:  # most of a pack, so tested first
-        if BAD_CHARACTER.search(value):
+        if check and BAD_CHARACTER.search(value):
             problems.append(f"{_pointer(path)}: the text contains {text_problem(value)}")
-        return unicodedata.normalize("NFC", value)
+        return _nfc(value)
     if len(path) > MAX_DEPTH:
         problems.append(f"{_pointer(path)}: nested more than {MAX_DEPTH} levels deep")
         return None
     if isinstance(value, dict):
-        for dup in getattr(value, "duplicates", []):
+        for dup in getattr(value, "duplicates", ()):
             problems.append(f"{_pointer((*path, dup))}: duplicate key {dup!r}")
         cleaned: dict[str, Any] = {}
         for key, item in value.items():
             if not isinstance(key, str):
                 problems.append(f"{_pointer((*path, str(key)))}: keys must be text")
                 continue
-            bad = text_problem(key)
+            bad = text_problem(key) if check else None
             if bad:
                 problems.append(f"{_pointer((*path, key))}: the key contains {bad}")
-            cleaned[unicodedata.normalize("NFC", key)] = _clean(item, (*path, key), problems)
+            cleaned[_nfc(key)] = _clean(item, (*path, key), problems, check)
         return cleaned
     if isinstance(value, list):
-        return [_clean(item, (*path, i), problems) for i, item in enumerate(value)]
+        return [_clean(item, (*path, i), problems, check) for i, item in enumerate(value)]
     if isinstance(value, NonFinite):
         problems.append(f"{_pointer(path)}: {value.text} is not a finite number")
         return None
@@ -358,10 +382,10 @@ def read_pack(data: bytes, fmt: str) -> ContentPack:
     Raises:
         PackError: listing every problem found; nothing has been written anywhere.
     """
-    document = _parse(data, fmt)
+    document, check = _parse(data, fmt)
     payload, stated = _envelope(document)
     problems: list[str] = []
-    cleaned = _clean(payload, ("payload",), problems)
+    cleaned = _clean(payload, ("payload",), problems, check)
     if problems:
         raise PackError(problems)
     if checksum(payload) != stated.lower():

@@ -100,8 +100,10 @@ def chunks(values: Sequence[Any], size: int = CHUNK) -> Iterator[Sequence[Any]]:
         yield values[start : start + size]
 
 
-def existing_ids(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    """``item.id`` by (kind, slug) for those of ``keys`` that exist."""
+def existing_ids(
+    session: Session, keys: Iterable[tuple[str, str]], *, approved_only: bool = False
+) -> dict[tuple[str, str], int]:
+    """``item.id`` by (kind, slug) for those of ``keys`` that exist (approved, if asked)."""
     by_kind: dict[str, list[str]] = {}
     for kind, slug in keys:
         by_kind.setdefault(kind, []).append(slug)
@@ -111,6 +113,8 @@ def existing_ids(session: Session, keys: Iterable[tuple[str, str]]) -> dict[tupl
             stmt = select(t.ItemRow.slug, t.ItemRow.id).where(
                 t.ItemRow.kind == kind, t.ItemRow.slug.in_(part)
             )
+            if approved_only:
+                stmt = stmt.where(t.ItemRow.state == ContentState.APPROVED.value)
             found.update({(kind, slug): id_ for slug, id_ in session.execute(stmt)})
     return found
 
@@ -318,3 +322,22 @@ def head_row(session: Session, kind: ItemKind, slug: str) -> t.ItemRow | None:
     """The ``item`` row of (kind, slug), approved or draft."""
     stmt = select(t.ItemRow).where(t.ItemRow.kind == kind.value, t.ItemRow.slug == slug)
     return session.scalars(stmt).first()
+
+
+def waiting_drafts(session: Session) -> list[tuple[t.ItemRow, t.ItemVersionRow]]:
+    """Drafts saved after their item's current version (or of an item never approved),
+    with the item row, oldest first."""
+    stmt = (
+        select(t.ItemRow, t.ItemVersionRow)
+        .join(
+            t.ItemVersionRow,
+            (t.ItemVersionRow.kind == t.ItemRow.kind) & (t.ItemVersionRow.slug == t.ItemRow.slug),
+        )
+        .where(
+            t.ItemVersionRow.state == ContentState.DRAFT.value,
+            (t.ItemVersionRow.id > t.ItemRow.version_id)
+            | (t.ItemRow.state == ContentState.DRAFT.value),
+        )
+        .order_by(t.ItemVersionRow.id)
+    )
+    return [(row, version) for row, version in session.execute(stmt)]

@@ -43,7 +43,7 @@ from ketref.db.seed import latest_release, reindex
 from ketref.domain import content as c
 from ketref.domain.audit import AuditEvent
 from ketref.domain.document_diff import diff_documents
-from ketref.domain.enums import ItemKind
+from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.model_walk import cited_reference_ids
 from ketref.domain.packs import (
     Conflict,
@@ -77,17 +77,23 @@ class ExportSet:
 
 def gather_export(session: Session, *, everything: bool) -> ExportSet:
     """Items to export (local edits and local items, or all), their references and history."""
-    stmt = items_db.current_with_documents().order_by(t.ItemRow.kind, t.ItemRow.slug)
+    item, version = t.ItemRow, t.ItemVersionRow
+    stmt = (  # plain columns, no ORM objects: a whole library is tens of thousands of rows
+        select(item.kind, item.slug, item.content_version, item.updated_at, version.document)
+        .join(version, version.id == item.version_id)
+        .where(item.state == ContentState.APPROVED.value)
+        .order_by(item.kind, item.slug)
+    )
     if not everything:
-        stmt = stmt.where(or_(t.ItemRow.locally_edited.is_(True), t.ItemRow.origin != "shipped"))
+        stmt = stmt.where(or_(item.locally_edited.is_(True), item.origin != "shipped"))
     items = [
         ExportedItem(
-            ItemKind(row.kind),
-            item_from_document(ItemKind(row.kind), row.slug, document),
-            row.content_version,
-            repo.aware(row.updated_at),
+            ItemKind(kind),
+            item_from_document(ItemKind(kind), slug, document),
+            content_version,
+            repo.aware(updated_at),
         )
-        for row, document in session.execute(stmt)
+        for kind, slug, content_version, updated_at, document in session.execute(stmt)
     ]
     cited = set().union(*(cited_reference_ids(e.item) for e in items)) if items else set()
     references = [reference_to_domain(r) for r in repo.reference_rows(session) if r.key in cited]
@@ -132,25 +138,32 @@ def _newer(local: str | None, other: str | None) -> bool:
 
 
 def _link_problems(session: Session, pack: ContentPack) -> list[str]:
-    in_pack = {(e.kind.value, e.item.slug) for e in pack.entries}
-    problems = []
-    for i, entry in enumerate(pack.entries):
-        for link in entry.item.related:
-            key = (link.kind.value, link.slug)
-            if key in in_pack:
-                continue
-            if link.kind is ItemKind.REFERENCE:
-                found = repo.reference_row(session, link.slug) is not None or any(
-                    r.id == link.slug for r in pack.references
-                )
-            else:
-                found = repo.item_row(session, link.kind, link.slug) is not None
-            if not found:
-                problems.append(
-                    f"/payload/items/{i}/item/related: {entry.name} links to "
-                    f"{link.kind.value}/{link.slug}, which is neither in the pack nor here"
-                )
-    return problems
+    """Links to items that are neither in the pack nor here (one query per kind linked to)."""
+    known = {(e.kind.value, e.item.slug) for e in pack.entries}
+    known |= {(ItemKind.REFERENCE.value, r.id) for r in pack.references}
+    outside = {
+        (link.kind.value, link.slug)
+        for entry in pack.entries
+        for link in entry.item.related
+        if (link.kind.value, link.slug) not in known
+    }
+    known |= _existing_here(session, outside)
+    return [
+        f"/payload/items/{i}/item/related: {entry.name} links to "
+        f"{link.kind.value}/{link.slug}, which is neither in the pack nor here"
+        for i, entry in enumerate(pack.entries)
+        for link in entry.item.related
+        if (link.kind.value, link.slug) not in known
+    ]
+
+
+def _existing_here(session: Session, keys: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those of ``keys`` (kind, slug) that name an approved item or a reference here."""
+    refs = sorted(slug for kind, slug in keys if kind == ItemKind.REFERENCE.value)
+    found = {(ItemKind.REFERENCE.value, key) for key in _references_here(session, refs)}
+    items = [key for key in keys if key[0] != ItemKind.REFERENCE.value]
+    ids = items_db.existing_ids(session, items, approved_only=True)
+    return found | set(ids)
 
 
 def _references_here(session: Session, keys: list[str]) -> dict[str, t.ReferenceRow]:
@@ -266,13 +279,16 @@ def _field_changes(
     }
 
 
-def _history(pack: ContentPack, entry: PackEntry) -> list[dict[str, Any]]:
-    events = [
-        e.model_dump(exclude={"detail"})
-        for e in pack.audit
-        if e.kind == entry.kind.value and e.slug == entry.item.slug
-    ]
-    return events[-HISTORY_PER_ITEM:]
+def _histories(pack: ContentPack) -> dict[tuple[str | None, str | None], list[Any]]:
+    """The pack's audit events by (kind, slug), oldest first: grouped once, not per item."""
+    grouped: dict[tuple[str | None, str | None], list[Any]] = {}
+    for event in pack.audit:
+        grouped.setdefault((event.kind, event.slug), []).append(event)
+    return grouped
+
+
+def _history(events: list[Any]) -> list[dict[str, Any]]:
+    return [e.model_dump(exclude={"detail"}) for e in events[-HISTORY_PER_ITEM:]]
 
 
 def apply_import(
@@ -299,20 +315,21 @@ def apply_import(
         )
     ref_ids = dict(session.execute(select(t.ReferenceRow.key, t.ReferenceRow.id)).all())
     existing = _rows_for(session, pack)
+    histories = _histories(pack)
     saves = []
     events = []
     for entry in plan.write_items:
         row = existing.get(entry.name)
-        saves.append(
-            ItemSave(
-                entry.kind,
-                entry.item,
-                entry.content_version,
-                origin="pack" if row is None else row.origin,
-                locally_edited=True,
-            )
+        save = ItemSave(
+            entry.kind,
+            entry.item,
+            entry.content_version,
+            origin="pack" if row is None else row.origin,
+            locally_edited=True,
         )
-        events.append(_audit_entry(pack, plan, entry, row, actor=actor, now=now))
+        saves.append(save)
+        history = _history(histories.get((entry.kind.value, entry.item.slug), []))
+        events.append(_audit_entry(pack, plan, save, row, history, actor=actor, now=now))
     release = latest_release(session)
     context = SaveContext(
         actor=actor,
@@ -379,8 +396,9 @@ def _reraise_storage_failure(exc: Exception) -> None:
 def _audit_entry(
     pack: ContentPack,
     plan: ImportPlan,
-    entry: PackEntry,
+    save: ItemSave,
     row: t.ItemRow | None,
+    history: list[dict[str, Any]],
     *,
     actor: str,
     now: datetime,
@@ -391,16 +409,16 @@ def _audit_entry(
         "at": now,
         "actor": actor,
         "action": "import",
-        "kind": entry.kind.value,
-        "slug": entry.item.slug,
+        "kind": save.kind.value,
+        "slug": save.item.slug,
         "content_version": row.content_version if row is not None else None,
         "detail": {
             "pack": pack.checksum,
             "change": "added" if new else "updated",
-            "replaced_local_edit": entry.name in plan.replaced_local,
-            "pack_content_version": entry.content_version,
+            "replaced_local_edit": f"{save.kind.value}/{save.item.slug}" in plan.replaced_local,
+            "pack_content_version": save.content_version,
             "before_hash": row.content_hash if row is not None else None,
-            "after_hash": model_hash(entry.item),
-            "history": _history(pack, entry),
+            "after_hash": save.content_hash,
+            "history": history,
         },
     }

@@ -120,9 +120,11 @@ def save_local_edit(
     now: datetime,
     reason: str = "edited in this library",
     state: ContentState = ContentState.APPROVED,
+    locally_edited: bool = True,
 ) -> int:
-    """Save a user's edit as the item's new approved version, marked local so releases never
-    overwrite it; returns the new version's id."""
+    """Save a user's edit as the item's new version, marked local so releases never overwrite
+    it (``locally_edited=False``: a review or a revert to the shipped content, which a newer
+    release may replace); returns the new version's id."""
     kind = ItemKind(row.kind)
     refs = references_by_key(session, sorted(cited_reference_ids(item)))
     release = session.scalar(
@@ -132,7 +134,12 @@ def save_local_edit(
         session,
         [
             ItemSave(
-                kind, item, row.content_version, origin=row.origin, locally_edited=True, state=state
+                kind,
+                item,
+                row.content_version,
+                origin=row.origin,
+                locally_edited=locally_edited,
+                state=state,
             )
         ],
         SaveContext(actor=actor, now=now, reason=reason, release=release),

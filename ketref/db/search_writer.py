@@ -75,11 +75,12 @@ def rebuild_search_index(session: Session, documents: Sequence[SearchDocument]) 
             select(t.SearchDocumentRow.id, t.SearchDocumentRow.kind, t.SearchDocumentRow.slug)
         )
     }
+    folded = [(ids[d.kind, d.slug], fold(d.title), fold(d.body)) for d in documents]
     if is_sqlite(session):
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES('delete-all')"))
-        _fts_insert(session, [(ids[d.kind, d.slug], d.title, d.body) for d in documents])
+        _fts_insert_folded(session, folded)
     _store_heads(session, {ids[d.kind, d.slug]: _head(d) for d in documents})
-    _store_vocabulary(session, words_of(fold(d.title + "\n" + d.body) for d in documents))
+    _store_vocabulary(session, words_of(f"{title}\n{body}" for _, title, body in folded))
     _store(session, FORMAT_KEY, FORMAT)
 
 
@@ -147,7 +148,12 @@ def remove_search_document(session: Session, kind: str, slug: str) -> None:
 
 
 def _fts_insert(session: Session, rows: Iterable[tuple[int, str, str]]) -> None:
-    params = [{"id": doc_id, "t": fold(title), "b": fold(body)} for doc_id, title, body in rows]
+    _fts_insert_folded(session, [(doc_id, fold(title), fold(body)) for doc_id, title, body in rows])
+
+
+def _fts_insert_folded(session: Session, rows: Iterable[tuple[int, str, str]]) -> None:
+    """Index rows whose title and body are folded already (each document folded once)."""
+    params = [{"id": doc_id, "t": title, "b": body} for doc_id, title, body in rows]
     if params:
         session.execute(
             text("INSERT INTO search_fts(rowid, title, body) VALUES(:id, :t, :b)"), params

@@ -38,6 +38,15 @@ DOCUMENT = JSON().with_variant(JSONB(), "postgresql")
 
 
 class ReferenceRow(Base):
+    """A reference stays a row, not a versioned document (issue 12 asked "where it simplifies").
+
+    Items and rules point at it by foreign key (``item_reference``, ``screening_rule_reference``,
+    ON DELETE RESTRICT), so "what cites this" and "may this go" are indexed queries; it is read
+    by ``key`` for every citation; and it is flat (no child tables), so a document would add a
+    JSON parse to each lookup without removing any table or conversion code. Should reference
+    edits need a history, their versions fit ``item_version`` under kind "references".
+    """
+
     __tablename__ = "reference"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -165,6 +174,16 @@ class ScreeningRuleReferenceRow(Base):
 
 
 class ScreeningRuleRow(Base):
+    """A screening rule stays a row: the factor, products and outcome are columns, its typed
+    condition is JSON (``parameters``).
+
+    Rules are replaced as a whole with each release and never edited or kept in versions, so
+    ``item_version`` would add history nobody reads; screening reads them all at once and
+    re-validates each (``rule_to_domain``); and their citations are rows beside the items',
+    so "what cites this reference" covers rules in the same indexed query. Schedule templates
+    are not stored at all: they are read from the content folder when used.
+    """
+
     __tablename__ = "screening_rule"
 
     id: Mapped[int] = mapped_column(primary_key=True)

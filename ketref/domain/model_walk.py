@@ -5,7 +5,8 @@ Apart from the content models so that module stays about what the content is.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from datetime import date
 
 from pydantic import BaseModel
 
@@ -29,6 +30,9 @@ def iter_values(value: object, skip: frozenset[str] = frozenset()) -> Iterator[o
             stack.extend(reversed(node))
 
 
+_SCALARS = (str, int, float, date, type(None))
+
+
 def cited_reference_ids(item: BaseModel) -> set[str]:
     """Every reference id an item cites, at any depth (product uses, outcomes, frequencies)."""
     found: set[str] = set()
@@ -39,9 +43,14 @@ def cited_reference_ids(item: BaseModel) -> set[str]:
             refs = node.__dict__.get("references")
             if isinstance(refs, list):
                 found.update(str(r) for r in refs)
-            stack.extend(node.__dict__.values())
+            values: Iterable[object] = node.__dict__.values()
         elif isinstance(node, dict):
-            stack.extend(node.values())
+            values = node.values()
         elif isinstance(node, list | tuple):
-            stack.extend(node)
+            values = node
+        else:
+            continue
+        # Scalars (most values are text) are not stacked: each would cost a loop turn and an
+        # isinstance against BaseModel, whose metaclass makes that check slow.
+        stack.extend(v for v in values if not isinstance(v, _SCALARS))
     return found

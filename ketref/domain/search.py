@@ -19,34 +19,51 @@ HIGHLIGHT_OPEN = "\ue000"
 HIGHLIGHT_CLOSE = "\ue001"
 _TOKEN = re.compile(r"[\w][\w'’\-/.+]*", re.UNICODE)
 _HYPHENS = frozenset("-\u2010\u2011\u2012\u2013")
-_FOLDED: dict[str, str] = {}
 
 
 def _fold_char(char: str) -> str:
-    folded = _FOLDED.get(char)
-    if folded is None:
-        lower = char.lower()
-        base = "".join(
-            c for c in unicodedata.normalize("NFD", lower) if not unicodedata.combining(c)
-        )
-        if char in _HYPHENS:
-            folded = " "
-        elif len(base) == 1:
-            folded = base
-        else:  # e.g. "İ" lowers to two characters: keep one so positions still line up
-            folded = lower if len(lower) == 1 else char
-        _FOLDED[char] = folded
-    return folded
+    """One character folded (uncached: ``_FOLD_TABLE`` keeps each result)."""
+    if char in _HYPHENS:
+        return " "
+    lower = char.lower()
+    base = "".join(c for c in unicodedata.normalize("NFD", lower) if not unicodedata.combining(c))
+    if len(base) == 1:
+        return base
+    # e.g. "İ" lowers to two characters: keep one so positions still line up
+    return lower if len(lower) == 1 else char
+
+
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds each character the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def fold(text: str) -> str:
     """``text`` lowercased, without accents and with hyphens as spaces, of the same length.
 
     The same length means a position found in the folded text marks the original text.
+    Snippets fold every hit's body at every key, so only the non-ASCII characters of the
+    lowercased text are looked up one by one (a regular expression finds them in C).
     """
     if text.isascii():
         return text.lower().replace("-", " ")
-    return "".join(map(_fold_char, text))
+    lower = text.lower()
+    if len(lower) != len(text):  # a character lowercases to two: fold each on its own
+        return text.translate(_FOLD_TABLE)
+    return _NON_ASCII.sub(_fold_match, lower).replace("-", " ")
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return _FOLD_TABLE[ord(match.group())]
 
 
 @dataclass(frozen=True)

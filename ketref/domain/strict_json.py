@@ -16,7 +16,8 @@ from typing import Any
 class JsonObject(dict[str, Any]):
     """A JSON object that remembers the keys it saw twice (JSON would keep the last silently)."""
 
-    duplicates: list[str]
+    duplicates: tuple[str, ...] = ()
+    """Set on the object only when it has some (a pack holds about a million objects)."""
 
 
 class NonFinite:
@@ -37,12 +38,13 @@ class StrictJsonError(ValueError):
 
 
 def _object(pairs: list[tuple[str, Any]]) -> JsonObject:
-    obj = JsonObject()
-    obj.duplicates = []
-    for key, value in pairs:
-        if key in obj:
-            obj.duplicates.append(key)
-        obj[key] = value
+    obj = JsonObject(pairs)
+    if len(obj) < len(pairs):  # the last of equal keys wins, as in json; the others are kept
+        seen: set[str] = set()
+        repeated: list[str] = []
+        for key, _ in pairs:
+            (repeated.append if key in seen else seen.add)(key)
+        obj.duplicates = tuple(repeated)
     return obj
 
 

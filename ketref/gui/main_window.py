@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from ketref.gui.handouts_page import HandoutsPage
     from ketref.gui.item_compare import ItemCompare
     from ketref.gui.print_log_dialog import PrintLogDialog
+    from ketref.gui.review_queue import ReviewQueueDialog
     from ketref.gui.screening_page import ScreeningPage
     from ketref.services.workspace import Services
 
@@ -221,6 +222,8 @@ class MainWindow(QMainWindow):
         self.tools_menu = menus.addMenu("&Tools")
         self.clinic_action = self._action("Clinic settings…", [], self.edit_clinic)
         self.tools_menu.addAction(self.clinic_action)
+        self.review_action = self._action("Due for review…", [], self.show_review_queue)
+        self.tools_menu.addAction(self.review_action)
         self.tools_menu.addAction(self._action("Print log…", [], self.show_print_log))
         self.tools_menu.addAction(
             self._action("Forget recent folders", [], self.forget_recent_folders)
@@ -433,6 +436,21 @@ class MainWindow(QMainWindow):
         dialog.accepted.connect(self.screening_page.rescreen)  # thresholds may have changed
         dialog.open()
         return dialog
+
+    def show_review_queue(self) -> ReviewQueueDialog | None:
+        """The review queue; what it saves shows at once in the item on screen."""
+        if self.services is None:
+            return None
+        from ketref.gui.review_queue import ReviewQueueDialog
+
+        dialog = ReviewQueueDialog(self.services, self)
+        dialog.changed.connect(self._reshow_item)
+        dialog.open()
+        return dialog
+
+    def _reshow_item(self) -> None:
+        if self.browser.shown is not None:
+            self.browser.show_place(self.browser.shown, visit=False)
 
     def show_print_log(self) -> PrintLogDialog | None:
         if self.services is None:

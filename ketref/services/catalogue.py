@@ -35,6 +35,7 @@ from ketref.domain.errors import BadInputError, EditConflictError, NotFoundError
 from ketref.domain.model_walk import cited_reference_ids
 from ketref.domain.search import SearchResult, plan_query
 from ketref.domain.validation import format_validation_error
+from ketref.services.audited_save import Save, save_audited
 
 MAX_QUERY_LENGTH = 200
 SUGGESTION_CUTOFF = 0.7
@@ -285,16 +286,9 @@ class CatalogueService:
         with self._db.write() as session:
             row, before, after = changed_item(session, kind, slug, changes, expected)
             actor = actor or current_actor()
-            repo.save_local_edit(session, row, after, actor=actor, now=now)
-            repo.audit(
-                session,
-                now=now,
-                actor=actor,
-                action="edit",
-                kind=kind,
-                slug=slug,
-                content_version=row.content_version,
-                detail=_edit_detail(before, after, sorted(changes)),
+            detail = _edit_detail(before, after, sorted(changes))
+            save_audited(
+                session, row, after, Save(actor, now, "edit", "edited in this library", detail)
             )
         return self.get_item(kind, slug)
 

@@ -1,8 +1,9 @@
-"""Clinical review of items: what is due, marking an item reviewed, approving drafts, diffs.
+"""Clinical review of items: what is due, marking reviewed, approving drafts, reverting, diffs.
 
-Every write is a new approved version (history keeps the old one) and an audit event, like an
-edit. The reviewer's note lives in the version's reason and the audit detail; the item's own
-``reviewed`` and ``review_due`` dates are what lists and printouts show.
+Every write is a new version (history is append-only) and an audit event, like an edit. The
+reviewer's note lives in the version's reason and the audit detail; the item's own ``reviewed``
+and ``review_due`` dates are what lists and printouts show. A clinic may require a second
+person to approve a draft (a setting kept in ``ketref_meta``).
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
@@ -27,9 +28,11 @@ from ketref.domain.document_diff import FieldChange, diff_documents
 from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.errors import BadInputError, NotFoundError
 from ketref.domain.roles import Role
+from ketref.services.audited_save import Save, save_audited
 from ketref.services.catalogue import changed_item, conflict_error, current_actor
 
 DUE_WITHIN_DAYS = 90
+SECOND_PERSON_KEY = "review.approval_needs_second_person"
 
 
 def one_year_after(day: date) -> date:
@@ -49,6 +52,18 @@ class DueItem:
     overdue: bool
     source_changed_on: date | None = None
     """A translation whose English source changed on this day: review it whatever its date."""
+
+
+@dataclass(frozen=True)
+class WaitingDraft:
+    """A draft saved after its item's current version: it shows nowhere until approved."""
+
+    kind: ItemKind
+    slug: str
+    title: str
+    draft: int
+    saved_by: str
+    saved_at: datetime
 
 
 @dataclass(frozen=True)
@@ -91,10 +106,15 @@ class ReviewService:
         self._db = db
         self._clock = clock
 
+    def today(self) -> date:
+        """The review date a review recorded now would carry."""
+        return self._clock().date()
+
     def due(
         self, kind: ItemKind | None = None, within_days: int = DUE_WITHIN_DAYS
     ) -> list[DueItem]:
-        """Overdue items first (earliest first), then those due within ``within_days``."""
+        """Overdue items first (earliest first), then those due within ``within_days``, then
+        translations whose English source changed (flagged wherever they are listed)."""
         today = self._clock().date()
         with self._db.read() as session:
             rows = items_db.due_by(session, today + timedelta(days=within_days), kind)
@@ -106,6 +126,23 @@ class ReviewService:
                 return due
             return _with_stale_translations(session, due, today)
 
+    def waiting_drafts(self, kind: ItemKind | None = None) -> list[WaitingDraft]:
+        """Drafts waiting for approval, newest draft per item, oldest first."""
+        with self._db.read() as session:
+            found = {
+                (row.kind, row.slug): WaitingDraft(
+                    ItemKind(row.kind),
+                    row.slug,
+                    str(version.document.get("title") or row.title),
+                    version.id,
+                    version.saved_by,
+                    repo.aware(version.saved_at),
+                )
+                for row, version in items_db.waiting_drafts(session)
+                if kind is None or row.kind == kind.value
+            }
+        return sorted(found.values(), key=lambda d: d.draft)
+
     def mark_reviewed(
         self,
         kind: ItemKind,
@@ -114,15 +151,22 @@ class ReviewService:
         note: str | None = None,
         next_review: date | None = None,
         reviewer: str | None = None,
+        reviewed_on: date | None = None,
     ) -> int:
-        """Record today's review: a new approved version with new review dates; its id.
+        """Record a review (``reviewed_on``, default today): a new approved version with new
+        review dates; its id.
+
+        Only the dates change, so a shipped item stays shipped (not locally edited): a newer
+        release may still replace it, and a pack export leaves it out.
 
         Raises:
             NotFoundError: no such item.
-            BadInputError: ``next_review`` is not after today.
+            BadInputError: ``reviewed_on`` is in the future, or ``next_review`` is not after it.
         """
         now = self._clock()
-        today = now.date()
+        today = reviewed_on or now.date()
+        if today > now.date():
+            raise BadInputError(f"the review date {today} is in the future")
         due = next_review or one_year_after(today)
         if due <= today:
             raise BadInputError(f"the next review date {due} must be after the review date {today}")
@@ -133,20 +177,18 @@ class ReviewService:
             data = {**before.model_dump(by_alias=True), "reviewed": today, "review_due": due}
             after = type(before).model_validate(data)
             reason = f"reviewed by {reviewer}" + (f": {note}" if note else "")
-            version = repo.save_local_edit(
-                session, row, after, actor=reviewer, now=now, reason=reason
-            )
-            repo.audit(
+            detail: dict[str, object] = {
+                "reviewed": today.isoformat(),
+                "review_due": due.isoformat(),
+                "note": note,
+            }
+            return save_audited(
                 session,
-                now=now,
-                actor=reviewer,
-                action="review",
-                kind=kind,
-                slug=slug,
-                content_version=row.content_version,
-                detail={"reviewed": today.isoformat(), "review_due": due.isoformat(), "note": note},
+                row,
+                after,
+                Save(reviewer, now, "review", reason, detail),
+                locally_edited=row.locally_edited,
             )
-            return version
 
     def save_draft(
         self,
@@ -180,32 +222,43 @@ class ReviewService:
             row, _, after = changed_item(
                 session, kind, slug, changes, None, base=(head, base.document)
             )
-            version = repo.save_local_edit(
+            detail: dict[str, object] = {"fields": sorted(changes)}
+            return save_audited(
                 session,
                 row,
                 after,
-                actor=actor,
-                now=now,
-                reason="draft",
+                Save(actor, now, "draft", "draft", detail),
                 state=ContentState.DRAFT,
             )
+
+    def second_person_required(self) -> bool:
+        """Whether the clinic requires someone other than a draft's author to approve it."""
+        with self._db.read() as session:
+            return repo.get_meta(session, SECOND_PERSON_KEY) == "on"
+
+    def require_second_person(self, required: bool, actor: str | None = None) -> None:
+        """Turn the clinic's second-person approval rule on or off (audited)."""
+        now = self._clock()
+        actor = actor or current_actor()
+        with self._db.write(needs=Role.APPROVER) as session:
+            repo.set_meta(session, SECOND_PERSON_KEY, "on" if required else "off")
             repo.audit(
                 session,
                 now=now,
                 actor=actor,
-                action="draft",
-                kind=kind,
-                slug=slug,
-                content_version=row.content_version,
-                detail={"fields": sorted(changes), "draft": version},
+                action="setting",
+                kind=None,
+                slug=None,
+                content_version=None,
+                detail={"approval_needs_second_person": required},
             )
-            return version
 
     def approve_draft(self, kind: ItemKind, slug: str, approver: str | None = None) -> int:
         """Make the newest draft saved after the current version current; the new version id.
 
         Raises:
             NotFoundError: no such item, or no draft newer than its current version.
+            BadInputError: the clinic requires a second person and ``approver`` saved the draft.
             StoredItemInvalidError: the draft no longer fits the schema.
         """
         now = self._clock()
@@ -217,21 +270,56 @@ class ReviewService:
             draft = newest_draft(session, row)
             if draft is None:
                 raise NotFoundError(f"{kind.singular} {slug!r} has no draft waiting for approval.")
+            if draft.saved_by == approver and repo.get_meta(session, SECOND_PERSON_KEY) == "on":
+                raise BadInputError(
+                    f"This clinic requires a second person to approve drafts, and {approver} "
+                    f"saved this draft of {kind.value}/{slug}: someone else must approve it."
+                )
             item = item_from_document(kind, slug, draft.document)
-            version = repo.save_local_edit(
-                session, row, item, actor=approver, now=now, reason=f"approved draft {draft.id}"
-            )
-            repo.audit(
+            return save_audited(
                 session,
-                now=now,
-                actor=approver,
-                action="approve",
-                kind=kind,
-                slug=slug,
-                content_version=row.content_version,
-                detail={"draft": draft.id, "version": version},
+                row,
+                item,
+                Save(approver, now, "approve", f"approved draft {draft.id}", {"draft": draft.id}),
             )
-            return version
+
+    def revert(
+        self,
+        kind: ItemKind,
+        slug: str,
+        to: int | None,
+        *,
+        note: str | None = None,
+        actor: str | None = None,
+    ) -> int:
+        """Make an earlier approved version (``None``: the shipped one) current again, as a new
+        version; its id. Back at the shipped content, the item is no longer locally edited.
+
+        Raises:
+            NotFoundError: no such item or version, or nothing shipped to go back to.
+            BadInputError: the version is a draft, or already the current content.
+            StoredItemInvalidError: that version no longer fits the schema.
+        """
+        now = self._clock()
+        actor = actor or current_actor()
+        with self._db.write(needs=Role.APPROVER) as session:
+            row, _ = _current(session, kind, slug)
+            old = _version(session, row, kind, slug, to)
+            if old.state == ContentState.DRAFT.value:
+                raise BadInputError(f"version {old.id} is a draft: approve it instead")
+            if old.content_hash == row.content_hash:
+                raise BadInputError(f"version {old.id} has the same content as the current version")
+            item = item_from_document(kind, slug, old.document)
+            target = "the shipped version" if to is None else f"version {old.id}"
+            reason = f"reverted to {target} by {actor}" + (f": {note}" if note else "")
+            detail: dict[str, object] = {"to": old.id, "from": row.version_id, "note": note}
+            return save_audited(
+                session,
+                row,
+                item,
+                Save(actor, now, "revert", reason, detail),
+                locally_edited=old.content_hash != row.shipped_hash,
+            )
 
     def diff(self, kind: ItemKind, slug: str, against: int | None = None) -> ItemDiff:
         """Changes from version ``against`` (default: as shipped) to the current version.
@@ -241,17 +329,7 @@ class ReviewService:
         """
         with self._db.read() as session:
             row, document = _current(session, kind, slug)
-            versions = items_db.version_rows(session, kind, slug)
-            if against is None:
-                shipped = [v for v in versions if v.content_hash == row.shipped_hash]
-                if not shipped:
-                    raise NotFoundError(f"{kind.singular} {slug!r} has no shipped version.")
-                old = shipped[-1]
-            else:
-                found = [v for v in versions if v.id == against]
-                if not found:
-                    raise NotFoundError(f"{kind.singular} {slug!r} has no version {against}.")
-                old = found[0]
+            old = _version(session, row, kind, slug, against)
             changes = tuple(diff_documents(old.document, document))
             return ItemDiff(kind, slug, old.id, row.version_id, changes)
 
@@ -261,3 +339,19 @@ def _current(session: Session, kind: ItemKind, slug: str) -> tuple[t.ItemRow, di
     if found is None:
         raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
     return found
+
+
+def _version(
+    session: Session, row: t.ItemRow, kind: ItemKind, slug: str, version: int | None
+) -> t.ItemVersionRow:
+    """Version ``version`` of the item, or (``None``) its newest version as shipped."""
+    versions = items_db.version_rows(session, kind, slug)
+    if version is None:
+        shipped = [v for v in versions if v.content_hash == row.shipped_hash]
+        if not shipped:
+            raise NotFoundError(f"{kind.singular} {slug!r} has no shipped version.")
+        return shipped[-1]
+    found = [v for v in versions if v.id == version]
+    if not found:
+        raise NotFoundError(f"{kind.singular} {slug!r} has no version {version}.")
+    return found[0]

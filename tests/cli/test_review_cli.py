@@ -8,10 +8,14 @@ from pathlib import Path
 
 import pytest
 
+from ketref.domain.enums import ItemKind
+from ketref.services.catalogue import current_actor
 from tests.cli.test_cli import run
+from tests.conftest import SHIPPED_CONTENT, make_workspace
 
 pytestmark = pytest.mark.cli
 ITEM = ("contraindications", "uncontrolled-hypertension")
+ITEM_KIND = ItemKind.CONTRAINDICATION
 
 
 def test_review_due_json_is_overdue_first_and_within_90_days(capsys, shipped_home: Path) -> None:
@@ -64,6 +68,11 @@ def test_mark_then_history_and_diff_show_the_review(capsys, shipped_home: Path) 
         (("diff", *ITEM, "--against", "999999"), "no version 999999"),
         (("history", "contraindications", "no-such-item"), "No saved versions"),
         (("review", "approve", *ITEM), "no draft"),
+        (("review", "revert", *ITEM, "--to", "v7"), "not 'shipped' or a version id"),
+        (("review", "revert", *ITEM, "--to", "999999"), "no version 999999"),
+        (("review", "revert", *ITEM, "--to", "shipped"), "same content"),
+        (("review", "revert", *ITEM), "--to"),
+        (("review", "second-person", "maybe"), "invalid choice"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, shipped_home: Path, argv, message) -> None:
@@ -73,6 +82,42 @@ def test_bad_input_is_one_line_and_exit_2(capsys, shipped_home: Path, argv, mess
         code, err = exc.code, capsys.readouterr().err
     assert code == 2
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_revert_to_a_version_then_to_shipped(capsys, shipped_home: Path) -> None:
+    home = ("--home", str(shipped_home))
+    assert run(capsys, *home, "review", "mark", *ITEM, "--note", "checked")[0] == 0
+    first = json.loads(run(capsys, *home, "history", *ITEM, "--json")[1])[-1]["version"]
+
+    code, out, err = run(capsys, *home, "review", "revert", *ITEM, "--to", str(first))
+    assert code == 0, err
+    assert f"Reverted contraindications/{ITEM[1]} to version {first}" in out
+    versions = json.loads(run(capsys, *home, "history", *ITEM, "--json")[1])
+    assert len(versions) == 3 and versions[0]["reason"].startswith(f"reverted to version {first}")
+    assert "No differences." in run(capsys, *home, "diff", *ITEM)[1]
+
+
+def test_second_person_setting_is_honoured_by_approve(capsys, shipped_home: Path) -> None:
+    home = ("--home", str(shipped_home))
+    code, out, _ = run(capsys, *home, "review", "second-person", "on")
+    assert code == 0 and "needs a second person" in out
+    services = make_workspace(shipped_home, SHIPPED_CONTENT).open()
+    try:
+        services.review.save_draft(
+            ITEM_KIND, ITEM[1], {"summary": "Draft wording."}, actor=current_actor()
+        )
+    finally:
+        services.close()
+
+    code, _, err = run(capsys, *home, "review", "approve", *ITEM)
+    assert code == 2 and "someone else must approve it" in err
+
+    assert run(capsys, *home, "review", "second-person", "off")[0] == 0
+    code, out, err = run(capsys, *home, "review", "approve", *ITEM)
+    assert code == 0, err
+    assert (
+        "The author of a draft may approve it." in run(capsys, *home, "review", "second-person")[1]
+    )
 
 
 def test_review_due_names_a_translation_whose_english_source_changed(

@@ -10,7 +10,7 @@ import pytest
 from ketref.content.schedules import read_schedule_templates
 from ketref.domain.enums import Product
 from ketref.domain.errors import ContentError
-from ketref.domain.readability import fk_grade
+from ketref.domain.readability import measure
 from ketref.domain.schedules import plan_schedule
 from tests.conftest import SHIPPED_CONTENT, shipped_bundle
 
@@ -56,7 +56,7 @@ def test_templates_are_reviewed_sourced_and_plainly_worded(shipped) -> None:
         assert t.references
         assert t.review_due > date(2026, 11, 21)
         for text in (t.summary, t.after or ""):
-            assert fk_grade(text) <= 8, (t.id, text)
+            assert measure(text).grade <= 8, (t.id, text)
         assert t.verified or t.unverified_note
 
 

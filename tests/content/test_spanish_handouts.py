@@ -7,15 +7,13 @@ from __future__ import annotations
 import re
 
 import pytest
-import textstat
 
 from ketref.domain.content import ContentBundle, Handout
+from ketref.domain.readability import INFLESZ_GOAL, measure
 
 pytestmark = pytest.mark.content
 
 UNREVIEWED_NOTE = "Translation not yet reviewed by a qualified medical translator."
-INFLESZ_FAIRLY_EASY = 65.0
-"""INFLESZ scale (Barrio-Cantalejo 2008): 65-80 "bastante fácil", above 80 "muy fácil"."""
 
 UNSUPPORTED_CLAIMS_ES = [
     r"sin efectos secundarios",
@@ -87,30 +85,25 @@ def test_spanish_handouts_say_when_to_call_and_make_no_unsupported_claims(
 
 
 def test_spanish_readability_is_fairly_easy_or_easier(bundle: ContentBundle, capsys) -> None:
-    textstat.set_lang("es")
-    scores = {
-        es.slug: (
-            textstat.szigriszt_pazos(es.plain_text()),
-            textstat.fernandez_huerta(es.plain_text()),
-        )
-        for _, es in _pairs(bundle)
-    }
+    scores = {}
+    for _, es in _pairs(bundle):
+        r = measure(es.plain_text(), "es")
+        scores[es.slug] = (r.second, r.grade)
     with capsys.disabled():
         print("\nSpanish handouts (textstat 0.7.8, pyphen syllables):")
         print("  INFLESZ  F-Huerta  handout")
         for slug, (inflesz, huerta) in sorted(scores.items()):
             print(f"  {inflesz:7.1f}  {huerta:8.1f}  {slug}")
     assert len(scores) >= 10
-    assert all(inflesz >= INFLESZ_FAIRLY_EASY for inflesz, _ in scores.values()), scores
+    assert all(inflesz >= INFLESZ_GOAL for inflesz, _ in scores.values()), scores
 
 
 def test_the_spanish_formula_tells_hard_text_from_easy() -> None:
-    textstat.set_lang("es")
     easy = "No maneje hoy. Descanse en casa. Llame a su clínica si se siente mal."
     hard = (
         "La administración intranasal de esketamina, antagonista no competitivo del receptor "
         "N-metil-D-aspartato, requiere monitorización hemodinámica y vigilancia "
         "neuropsiquiátrica prolongada posterior a la dosificación."
     )
-    assert textstat.szigriszt_pazos(easy) >= INFLESZ_FAIRLY_EASY
-    assert textstat.szigriszt_pazos(hard) < 40
+    assert measure(easy, "es").second >= INFLESZ_GOAL
+    assert measure(hard, "es").second < 40

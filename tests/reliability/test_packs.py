@@ -171,6 +171,35 @@ def test_cp05_links_to_unknown_items_and_missing_references_are_refused(
     _refused(opened, write_pack(tmp_path / "b.json", payload), "does not include")
 
 
+def _cited(node: Any) -> set[str]:
+    if isinstance(node, dict):
+        found = set(node.get("references", []))
+        return found.union(*(_cited(v) for v in node.values()))
+    if isinstance(node, list):
+        return set().union(*(_cited(v) for v in node))
+    return set()
+
+
+def test_cp05_links_to_items_and_references_only_here_are_accepted(
+    opened: Services, payload: dict[str, Any], tmp_path: Path
+) -> None:
+    """CP-05: a pack of one item may link to items and references that are not in the pack
+    but exist in this library (they are looked up together, one query per kind)."""
+    first, other = payload["items"][0], payload["items"][1]
+    item = first["item"]
+    spare = sorted({r["id"] for r in payload["references"]} - _cited(item))[0]
+    item["related"] = [
+        *item["related"],
+        {"kind": other["kind"], "slug": other["item"]["slug"]},
+        {"kind": "references", "slug": spare},
+    ]
+    payload["items"] = [first]
+    payload["references"] = [r for r in payload["references"] if r["id"] in _cited(item)]
+    report = opened.packs.import_pack(write_pack(tmp_path / "one.json", payload))
+    assert report.imported
+    assert f"{first['kind']}/{item['slug']}" in report.updated
+
+
 _mutation = st.sampled_from(["delete", "retype", "add"])
 
 
@@ -340,6 +369,29 @@ def test_cp09_control_characters_and_broken_text_are_refused(
     document = _document(payload)
     document["payload"]["items"][0]["item"]["summary"] = text
     raw = json.dumps(document)  # escapes keep the surrogate representable
+    error = _refused(opened, _raw(tmp_path / "p.json", raw), message)
+    assert "/payload/items/0/item/summary" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("Back\bspace", "control character \\(U\\+0008\\)"),
+        ("Form\ffeed", "control character \\(U\\+000C\\)"),
+        ("Next line \x85", "control character \\(U\\+0085\\)"),
+        ("evil\u202etxt.exe", "bidirectional override"),
+        ("mojibake \ufffd", "replacement character"),
+    ],
+)
+def test_cp09_refused_characters_written_as_themselves_or_short_escapes(
+    opened: Services, payload: dict[str, Any], tmp_path: Path, text: str, message: str
+) -> None:
+    """CP-09: the same refusals when the JSON holds the character itself (UTF-8) or as
+    ``\\b``/``\\f``: reading skips the per-string check only for a text without either."""
+    document = _document(payload)
+    document["payload"]["items"][0]["item"]["summary"] = text
+    raw = json.dumps(document, ensure_ascii=False)
+    assert "\\u" not in raw
     error = _refused(opened, _raw(tmp_path / "p.json", raw), message)
     assert "/payload/items/0/item/summary" in str(error)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from ketref.domain.enums import ItemKind
-from ketref.domain.readability import count_syllables, fk_grade, measure
+from ketref.domain.readability import Level, measure, syllables
 from ketref.domain.search import (
     HIGHLIGHT_CLOSE,
     HIGHLIGHT_OPEN,
@@ -49,10 +49,11 @@ def test_hit_marks_highlights() -> None:
 
 
 @pytest.mark.parametrize(
-    ("word", "syllables"), [("cat", 1), ("table", 2), ("medicine", 3), ("ketamine", 3)]
+    ("word", "language", "count"),
+    [("cat", "en", 1), ("table", "en", 2), ("medicine", "en", 3), ("clínica", "es", 3)],
 )
-def test_syllables(word: str, syllables: int) -> None:
-    assert count_syllables(word) == syllables
+def test_syllables(word: str, language: str, count: int) -> None:
+    assert syllables(word, language) == count
 
 
 def test_grade_ranges() -> None:
@@ -61,6 +62,29 @@ def test_grade_ranges() -> None:
         "Intravenous administration of subanaesthetic ketamine necessitates comprehensive "
         "haemodynamic monitoring, particularly regarding hypertensive complications."
     )
-    assert fk_grade(easy) < 3
-    assert fk_grade(hard) > 14
-    assert measure("One. Two three.").sentences == 2
+    assert measure(easy).grade < 3
+    assert measure(hard).grade > 14
+    assert measure("One. Two three.").sentences == 1  # textstat skips sentences of 1-2 words
+    assert measure("Take your pills.\nCall the clinic today").sentences == 2  # a line ends one
+
+
+def test_hard_words_and_long_sentences_are_located() -> None:
+    text = "Rest today.\n" + " ".join(["Please"] * 21) + " rest.\nAvoid medication."
+    r = measure(text)
+    assert [(text[s.start : s.end], s.words) for s in r.long_sentences] == [
+        (" ".join(["Please"] * 21) + " rest.", 22)
+    ]
+    assert [(text[w.start : w.end], w.syllables) for w in r.hard_words] == [("medication", 4)]
+    assert r.level is Level.TOO_HARD  # the 22-word sentence alone lifts the grade past 8
+
+
+def test_levels_against_the_goal() -> None:
+    hard = (
+        "Intravenous administration of subanaesthetic ketamine necessitates comprehensive "
+        "haemodynamic monitoring, particularly regarding hypertensive complications."
+    )
+    assert measure(hard).level is Level.TOO_HARD
+    assert measure(hard).second > 8  # SMOG
+    assert measure("").level is Level.GOAL and measure("").words == 0
+    spanish = measure("No maneje hoy. Descanse en casa.", "es")
+    assert spanish.spanish and spanish.second >= 65 and spanish.level is Level.GOAL
