@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from html import escape
 
+import shiboken6
 from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextDocument
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QTextEdit, QVBoxLayout, QWidget
@@ -160,9 +161,11 @@ class ReadabilityPanel(QWidget):
     def watch(self, editors: Sequence[QPlainTextEdit | QTextEdit], language: str) -> None:
         """Score the text of ``editors`` (together) as they change; highlight in each one."""
         for editor in self.editors:
-            editor.textChanged.disconnect(self._changed)
+            if shiboken6.isValid(editor):  # a form row may have been removed with its box
+                editor.textChanged.disconnect(self._changed)
         for highlighter in self.highlighters:
-            highlighter.setDocument(None)
+            if shiboken6.isValid(highlighter):  # it dies with its document
+                highlighter.setDocument(None)
         self.language = "es" if language == "es" else "en"
         self.editors = list(editors)
         self.highlighters = [ReadabilityHighlighter(e.document(), self.language) for e in editors]
@@ -181,11 +184,16 @@ class ReadabilityPanel(QWidget):
 
     def _ready(self) -> None:
         for highlighter in self.highlighters:
-            highlighter.rehighlight()
+            if shiboken6.isValid(highlighter):
+                highlighter.rehighlight()
         self.update_now()
 
+    def live_editors(self) -> list[QPlainTextEdit | QTextEdit]:
+        """The watched boxes still alive (a form may delete one after ``watch``)."""
+        return [e for e in self.editors if shiboken6.isValid(e)]
+
     def text(self) -> str:
-        return "\n".join(e.toPlainText() for e in self.editors)
+        return "\n".join(e.toPlainText() for e in self.live_editors())
 
     def update_now(self) -> None:
         """Score the watched text now (the debounce timer calls this)."""

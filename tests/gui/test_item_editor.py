@@ -231,7 +231,11 @@ def test_handout_editor_previews_the_printout_and_offers_prose_boxes(qtbot, open
     assert "As it will print" in editor.preview.pdf_status.text()
     prose = editor.prose_editors()
     assert prose and all(isinstance(p, QPlainTextEdit) for p in prose)
-    assert editor.readability_slot.objectName() == "readabilitySlot"
+    # The reading level watches the same boxes and scores what is typed into them.
+    editor.check()  # rows rebuilt since the last check are watched from the next one
+    assert editor.readability.live_editors() == prose
+    prose[0].setPlainText("Rest today. Do not drive until tomorrow.")
+    qtbot.waitUntil(lambda: "Grade" in editor.readability.grade.text(), timeout=20000)
 
 
 def test_window_actions_edit_duplicate_and_retire(qtbot, window: MainWindow) -> None:

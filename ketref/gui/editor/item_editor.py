@@ -40,6 +40,7 @@ from ketref.gui.editor.groups import ModelForm
 from ketref.gui.editor.preview import EditorPreview
 from ketref.gui.editor.reference_picker import ReferencePicker
 from ketref.gui.editor.schema import Spec
+from ketref.gui.readability_panel import ReadabilityPanel
 from ketref.services.review import one_year_after
 
 if TYPE_CHECKING:
@@ -136,7 +137,9 @@ class ItemEditor(QDialog):
         self._check_timer = QTimer(self, singleShot=True, interval=CHECK_DELAY_MS)
         self._check_timer.timeout.connect(self.check)
         self.preview = EditorPreview(editing, kind)
+        self.readability = ReadabilityPanel()
         self._build()
+        self.prose_changed.connect(self._watch_readability)
         self.apply(start.data if start else blank_item(kind, editing.today()))
         self.undo_stack.setClean()
         self.context.edited.connect(self._edited)
@@ -200,16 +203,12 @@ class ItemEditor(QDialog):
         self.summary.setObjectName("problemSummary")
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.readability_slot = QWidget()
-        self.readability_slot.setObjectName("readabilitySlot")
-        QVBoxLayout(self.readability_slot).setContentsMargins(0, 0, 0, 0)
-        self.readability_slot.hide()  # shown when a readability panel is attached
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.tabs, 1)
         left_layout.addWidget(self.summary)
-        left_layout.addWidget(self.readability_slot)
+        left_layout.addWidget(self.readability)
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(self.preview)
@@ -246,18 +245,19 @@ class ItemEditor(QDialog):
                 )
         self.setWindowTitle(f"{self.heading.text()} — ketref editor")
 
-    # --- the readability panel attaches here (built on another branch) ----------------------
+    # --- reading level of the prose being written ------------------------------------------
 
     def prose_editors(self) -> list[QPlainTextEdit]:
         """The multi-line text boxes of the form, in form order (live ones only)."""
         return [e for e in self.context.prose if shiboken6.isValid(e)]
 
-    def attach_readability(self, panel: QWidget) -> None:
-        """Put ``panel`` in the place kept for it under the form."""
-        layout = self.readability_slot.layout()
-        assert layout is not None
-        layout.addWidget(panel)
-        self.readability_slot.show()
+    def _watch_readability(self) -> None:
+        """Score (and highlight) the prose boxes there are now, in the item's language (again
+        only when the boxes or the language changed: list rows are rebuilt after edits)."""
+        language = str(self._snapshot.get("language") or "en")
+        editors = self.prose_editors()
+        if editors != self.readability.live_editors() or language != self.readability.language:
+            self.readability.watch(editors, language)
 
     # --- editing ---------------------------------------------------------------------------
 
@@ -296,6 +296,7 @@ class ItemEditor(QDialog):
         """Validate now with the loading schema and the editor's rules; show each problem at
         its field; Save is enabled only when there is none."""
         self._check_timer.stop()
+        self._watch_readability()
         data = self.current_data()
         taken = self._taken if self.is_new else None
         model, problems = check_item(
