@@ -46,6 +46,11 @@ def register(sub: Subparsers) -> None:
         action="store_true",
         help="start from the newer release's version of an item edited here (merge by hand)",
     )
+    p.add_argument(
+        "--accept-reading-level",
+        action="store_true",
+        help="save a handout that reads past the limit (grade 8); recorded in the audit trail",
+    )
     p.set_defaults(handler=_cmd_edit)
 
 
@@ -124,7 +129,11 @@ def _cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
             raise _conflict(ctx, kind, args.slug, started, path)
         try:
             draft = ctx.services.review.save_draft(
-                kind, args.slug, document_changes(current, edited), expected=detail.fingerprint
+                kind,
+                args.slug,
+                document_changes(current, edited),
+                expected=detail.fingerprint,
+                accept_reading_level=args.accept_reading_level,
             )
         except EditConflictError:
             raise _conflict(ctx, kind, args.slug, started, path) from None

@@ -25,6 +25,11 @@ class ContentError(BadInputError):
         super().__init__("; ".join(shown) + more)
 
 
+class ReadingLevelError(BadInputError):
+    """A handout reads above the limit (grade 8, or INFLESZ below "fairly easy"): saved only
+    when the writer accepts it, which the audit trail records."""
+
+
 class NotFoundError(BadInputError):
     """The requested item does not exist (which says nothing about clinical risk)."""
 

@@ -147,12 +147,19 @@ class EditingService:
     # --- writing ---------------------------------------------------------------------------
 
     def save(
-        self, kind: ItemKind, slug: str, data: Mapping[str, Any], *, expected: str
+        self,
+        kind: ItemKind,
+        slug: str,
+        data: Mapping[str, Any],
+        *,
+        expected: str,
+        accept_reading_level: bool = False,
     ) -> EditStart:
         """Save the edited ``data`` as a draft (a reference: as current); what to edit next.
 
         Raises:
             InvalidEditError: the data does not validate (each problem at its field).
+            ReadingLevelError: a handout above the reading-level limit, not accepted.
             EditConflictError: someone saved the item after ``expected`` was read.
             NotFoundError: the item is gone (retired).
         """
@@ -170,7 +177,9 @@ class EditingService:
             after = model.model_dump(mode="json", by_alias=True)
             values = model.model_dump(mode="python", by_alias=True)
             changes = {k: values[k] for k in after if after[k] != before.get(k)}
-            self._review.save_draft(kind, slug, changes, expected=expected)
+            self._review.save_draft(
+                kind, slug, changes, expected=expected, accept_reading_level=accept_reading_level
+            )
         return self.start(kind, slug)
 
     def add(self, kind: ItemKind, data: Mapping[str, Any]) -> str:

@@ -23,16 +23,35 @@ from ketref.db.engine import Database
 from ketref.db.item_lifecycle import newest_draft
 from ketref.db.mapping import item_from_document
 from ketref.db.stale_translations import stale_translations
+from ketref.domain import content as c
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.document_diff import FieldChange, diff_documents
 from ketref.domain.enums import ContentState, ItemKind
-from ketref.domain.errors import BadInputError, NotFoundError
+from ketref.domain.errors import BadInputError, NotFoundError, ReadingLevelError
+from ketref.domain.readability import Level, measure
 from ketref.domain.roles import Role
 from ketref.services.audited_save import Save, save_audited
 from ketref.services.catalogue import changed_item, conflict_error, current_actor
 
 DUE_WITHIN_DAYS = 90
 SECOND_PERSON_KEY = "review.approval_needs_second_person"
+
+
+def _reading_level(handout: c.Handout, *, accepted: bool) -> dict[str, object]:
+    """The handout's reading level for the audit detail; refused above the limit unless the
+    writer accepted it."""
+    reading = measure(handout.plain_text(), handout.language)
+    score = reading.second if reading.spanish else reading.grade
+    name = "INFLESZ" if reading.spanish else "grade"
+    if reading.level is Level.TOO_HARD:
+        if not accepted:
+            raise ReadingLevelError(
+                f"{handout.title!r} reads at {name} {score:.1f}, past the limit "
+                f"({reading.goal}). Simplify it, or save it anyway: accepting is recorded in "
+                "the audit trail."
+            )
+        return {"reading_level": f"{name} {score:.1f}", "reading_level_accepted": True}
+    return {"reading_level": f"{name} {score:.1f}"}
 
 
 def one_year_after(day: date) -> date:
@@ -198,6 +217,7 @@ class ReviewService:
         *,
         expected: str | None = None,
         actor: str | None = None,
+        accept_reading_level: bool = False,
     ) -> int:
         """Save ``changes`` to an item as a draft beside its current version; the draft's id.
 
@@ -206,8 +226,12 @@ class ReviewService:
         second writer who started from the same text gets a conflict, never a lost update.
         A new item (still a draft itself) is drafted on too.
 
+        A handout that reads above the limit is saved only with ``accept_reading_level``; its
+        reading level, and that it was accepted, go into the audit detail.
+
         Raises:
             NotFoundError, EditConflictError, BadInputError: as ``CatalogueService.edit_item``.
+            ReadingLevelError: a handout above the reading-level limit, not accepted.
         """
         now = self._clock()
         actor = actor or current_actor()
@@ -223,6 +247,8 @@ class ReviewService:
                 session, kind, slug, changes, None, base=(head, base.document)
             )
             detail: dict[str, object] = {"fields": sorted(changes)}
+            if isinstance(after, c.Handout):
+                detail.update(_reading_level(after, accepted=accept_reading_level))
             return save_audited(
                 session,
                 row,

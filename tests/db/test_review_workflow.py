@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from ketref.domain.enums import ContentState, ItemKind
-from ketref.domain.errors import BadInputError, NotFoundError
+from ketref.domain.errors import BadInputError, NotFoundError, ReadingLevelError
 from ketref.services.workspace import Services
 from tests.db.test_item_versions import HANDOUT
 
@@ -145,3 +145,27 @@ def test_a_review_may_be_recorded_for_an_earlier_day_but_not_a_later_one(
     assert item.reviewed == yesterday and item.review_due == date(2027, 11, 20)
     with pytest.raises(BadInputError, match="in the future"):
         services.review.mark_reviewed(*HANDOUT, reviewed_on=date(2030, 1, 1))
+
+
+HARD_READING = (
+    "Intravenous ketamine administration necessitates comprehensive cardiovascular "
+    "monitoring, considering hypertensive complications, tachycardia and dissociative "
+    "phenomena, particularly among individuals with cardiovascular comorbidities, and "
+    "documentation of haemodynamic parameters throughout the observation period."
+)
+
+
+def test_a_handout_past_the_reading_level_is_saved_only_when_accepted(
+    services: Services,
+) -> None:
+    kind, slug = HANDOUT
+    sections = [
+        {"heading": "When to get help", "blocks": [{"type": "paragraph", "text": HARD_READING}]}
+    ]
+    with pytest.raises(ReadingLevelError, match="past the limit"):
+        services.review.save_draft(kind, slug, {"sections": sections})
+    assert services.review.waiting_drafts() == []  # nothing stored
+    services.review.save_draft(kind, slug, {"sections": sections}, accept_reading_level=True)
+    event = services.audit.events(1, kind=kind, slug=slug)[0]
+    assert event.detail["reading_level_accepted"] is True
+    assert str(event.detail["reading_level"]).startswith("grade ")

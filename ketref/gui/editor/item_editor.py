@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 from ketref.domain import content as c
 from ketref.domain.editing import Problem, check_item, model_for, slug_for
 from ketref.domain.enums import ItemKind, Product
-from ketref.domain.errors import EditConflictError, KetrefError
+from ketref.domain.errors import EditConflictError, KetrefError, ReadingLevelError
 from ketref.gui import dialogs
 from ketref.gui.editor.conflict_dialog import KEEP_MINE, TAKE_THEIRS, ConflictDialog
 from ketref.gui.editor.fields import PROBLEM_STYLE, FormContext, TextField
@@ -343,8 +343,9 @@ class ItemEditor(QDialog):
 
     # --- saving ----------------------------------------------------------------------------
 
-    def save(self) -> bool:
-        """Save as a draft (a source: at once); refused while any field has a problem."""
+    def save(self, *, accept_reading_level: bool = False) -> bool:
+        """Save as a draft (a source: at once); refused while any field has a problem. A
+        handout past the reading-level limit is saved only when the writer accepts it."""
         if self.check():
             self.summary.setText(f"Not saved. {self.summary.text()}")
             return False
@@ -357,8 +358,19 @@ class ItemEditor(QDialog):
                 self._lock_id()
             else:
                 self.start = self.editing.save(
-                    self.kind, self.start.slug, data, expected=self.start.fingerprint
+                    self.kind,
+                    self.start.slug,
+                    data,
+                    expected=self.start.fingerprint,
+                    accept_reading_level=accept_reading_level,
                 )
+        except ReadingLevelError as exc:
+            answer = QMessageBox.question(
+                self, "Reading level past the limit", f"{exc}\n\nSave it anyway?"
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                return self.save(accept_reading_level=True)
+            return False
         except EditConflictError as exc:
             self._show_conflict(str(exc), data)
             return False
