@@ -126,6 +126,27 @@ def replace_search_documents(session: Session, documents: Sequence[SearchDocumen
         _store_vocabulary(session, vocabulary | added)
 
 
+def remove_search_document(session: Session, kind: str, slug: str) -> None:
+    """Take one item out of search (a retired item); its words may stay in the vocabulary."""
+    doc = t.SearchDocumentRow
+    row = session.scalars(select(doc).where(doc.kind == kind, doc.slug == slug)).first()
+    if row is None:
+        return
+    if is_sqlite(session):
+        session.execute(
+            text(
+                "INSERT INTO search_fts(search_fts, rowid, title, body) "
+                "VALUES('delete', :id, :t, :b)"
+            ),
+            {"id": row.id, "t": fold(row.title), "b": fold(row.body)},
+        )
+    heads = stored_heads(session)
+    if heads is not None:
+        heads.pop(row.id, None)
+        _store_heads(session, heads)
+    session.delete(row)
+
+
 def _fts_insert(session: Session, rows: Iterable[tuple[int, str, str]]) -> None:
     _fts_insert_folded(session, [(doc_id, fold(title), fold(body)) for doc_id, title, body in rows])
 

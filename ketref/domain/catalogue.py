@@ -24,6 +24,8 @@ class ItemSummary:
     due_for_review: bool
     verified: bool
     locally_edited: bool
+    draft: bool = False
+    """A draft of it waits for approval, or it is itself a new draft (listed for editors)."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +57,8 @@ class ItemDetail:
     concurrent edit instead of silently overwriting it."""
     version_id: int | None = None
     """The saved version shown (``CatalogueService.get_version`` reads it again, exactly)."""
+    draft: bool = False
+    """Read for an editor: a draft waits for approval (for a new item, the draft is shown)."""
     source_changed_on: date | None = None
     """A translated handout whose English source changed since: the day it changed."""
 

@@ -60,6 +60,8 @@ class ContentState(StrEnum):
 
     DRAFT = "draft"
     APPROVED = "approved"
+    RETIRED = "retired"
+    """Taken out of lists, search and printing; its versions stay as its history."""
     RELEASE = "release"
     """A newer release's version of an item edited here: kept beside the local edit (never
     current) until the editor keeps theirs, takes the release's or merges by hand."""

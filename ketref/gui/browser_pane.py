@@ -55,6 +55,8 @@ class BrowserPane(QSplitter):
     """A link or Back/Forward asks for a Place, which may live on another page."""
     shown_changed = Signal()
     """The item shown, the history or the favourites changed (for the window's actions)."""
+    include_drafts = False
+    """Editors see drafts in lists and pages, with a Draft badge (set per window)."""
 
     def __init__(self, ui_state: UiState, results_view: QWidget) -> None:
         super().__init__()
@@ -127,7 +129,7 @@ class BrowserPane(QSplitter):
         elif section == RECENT:
             items = self.catalogue.summaries([(p.kind, p.slug) for p in self.ui_state.recents()])
         else:
-            items = self.catalogue.list_items(ItemKind(section))
+            items = self.catalogue.list_items(ItemKind(section), include_drafts=self.include_drafts)
         self.fill(section, items)
 
     def fill(self, section: str, items: list[ItemSummary]) -> None:
@@ -208,7 +210,11 @@ class BrowserPane(QSplitter):
             if place.kind is ItemKind.REFERENCE:
                 html = reference_html(self.catalogue.get_reference(place.slug))
             else:
-                html = item_html(self.catalogue.get_item(place.kind, place.slug))
+                html = item_html(
+                    self.catalogue.get_item(
+                        place.kind, place.slug, include_drafts=self.include_drafts
+                    )
+                )
         except StoredItemInvalidError as exc:  # a hand-edited or newer document: say so
             self.show_message("Cannot be displayed", str(exc))
             return

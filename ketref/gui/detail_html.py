@@ -112,6 +112,8 @@ def _unverified(flag: bool) -> str:
 def _header(detail: ItemDetail, extra_badges: Sequence[str] = ()) -> str:
     item = detail.item
     badges = list(extra_badges)
+    if detail.draft:
+        badges.append(badge("Draft waiting for approval", BLUE))
     if detail.due_for_review:
         badges.append(badge("Due for review", RED))
     if not item.verified:

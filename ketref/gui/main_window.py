@@ -30,6 +30,7 @@ from ketref.domain.enums import ItemKind
 from ketref.domain.search import SearchResult
 from ketref.gui import dialogs
 from ketref.gui.browser_pane import FAVOURITES, RECENT, SECTION_LABELS, BrowserPane
+from ketref.gui.editor.window_actions import EditorActions
 from ketref.gui.first_list import FirstList
 from ketref.gui.history import Place
 from ketref.gui.search_controller import SearchController
@@ -206,6 +207,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addAction(quit_action)
         edit_menu = menus.addMenu("&Edit")
         edit_menu.addActions([self.find_action, self.copy_action, self.favourite_action])
+        self.editor_actions = EditorActions(self)  # the Content menu: edit, new, retire
+        self.editor_actions.install(menus)
         view_menu = menus.addMenu("&View")
         view_menu.addActions([self.zoom_in_action, self.zoom_out_action, self.zoom_reset_action])
         go_menu = menus.addMenu("&Go")
@@ -260,6 +263,8 @@ class MainWindow(QMainWindow):
         may_edit = role >= Role.EDITOR
         self.clinic_action.setEnabled(may_edit)
         self.clinic_action.setToolTip("" if may_edit else Role.EDITOR.needed)
+        self.browser.include_drafts = may_edit  # editors see drafts, badged
+        self.editor_actions.attach(services, may_edit)
         listen = services.catalogue.listen_for_changes  # LISTEN/NOTIFY on a server
         if self._watch is None:
             self._watch = ChangeWatch(self._change_marker, self, listen=listen)
@@ -300,6 +305,7 @@ class MainWindow(QMainWindow):
         """The library is being closed (for a restore): searching and pages wait."""
         self.search_controller.detach()
         self.services = None
+        self.editor_actions.attach(None, False)
         if self.compare is not None:
             self.compare.attach(None)
         self.new_patient()  # the restored library is another state: no name carried across it
@@ -355,6 +361,7 @@ class MainWindow(QMainWindow):
         else:
             self.pages.setCurrentWidget(self.browser)
             self.browser.list_section(page)
+        self.editor_actions.update()
 
     def open_place(self, place: Place) -> None:
         """Go to an item from a link, history or a favourite: its list, selected, and shown."""
@@ -409,6 +416,7 @@ class MainWindow(QMainWindow):
         self.favourite_action.setChecked(favourite)
         self.favourite_action.setText("★ Favourite" if favourite else "☆ Favourite")
         self.copy_action.setEnabled(shown is not None)
+        self.editor_actions.update()
         if self.compare is not None:
             self.compare.shipped_action.setEnabled(shown is not None)
             self.compare.version_action.setEnabled(shown is not None)

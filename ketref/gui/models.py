@@ -37,7 +37,7 @@ Index = QModelIndex | QPersistentModelIndex
 
 
 def status_text(summary: ItemSummary) -> str:
-    flags = []
+    flags = ["Draft"] if summary.draft else []
     if summary.due_for_review:
         flags.append("Due for review")
     if not summary.verified:

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ketref.db import item_lifecycle as lifecycle
 from ketref.db import items as items_db
 from ketref.db import repositories as repo
 from ketref.db import search_query
@@ -59,7 +60,9 @@ class CatalogueService:
 
     # --- listing and detail --------------------------------------------------------------
 
-    def list_items(self, kind: ItemKind) -> list[ItemSummary]:
+    def list_items(self, kind: ItemKind, *, include_drafts: bool = False) -> list[ItemSummary]:
+        """The approved items of ``kind``; ``include_drafts`` (for editors) adds new items that
+        are still drafts and marks every item with a draft waiting for approval."""
         today = self._clock().date()
         with self._db.read() as session:
             if kind is ItemKind.REFERENCE:
@@ -76,6 +79,11 @@ class CatalogueService:
                     )
                     for r in repo.reference_rows(session)
                 ]
+            rows = repo.item_rows(session, kind)
+            drafted: set[str] = set()
+            if include_drafts:
+                rows += lifecycle.new_drafts(session, kind)
+                drafted = lifecycle.drafted_slugs(session, kind)
             return [
                 ItemSummary(
                     kind=kind,
@@ -86,8 +94,9 @@ class CatalogueService:
                     due_for_review=is_due(row.review_due, today),
                     verified=row.verified,
                     locally_edited=row.locally_edited,
+                    draft=row.slug in drafted,
                 )
-                for row in repo.item_rows(session, kind)
+                for row in rows
             ]
 
     def summaries(self, keys: list[tuple[ItemKind, str]]) -> list[ItemSummary]:
@@ -98,8 +107,11 @@ class CatalogueService:
             found.update(((kind, s.slug), s) for s in self.list_items(kind) if s.slug in wanted)
         return [found[key] for key in keys if key in found]
 
-    def get_item(self, kind: ItemKind, slug: str) -> ItemDetail:
+    def get_item(self, kind: ItemKind, slug: str, *, include_drafts: bool = False) -> ItemDetail:
         """One clinical item with its references in citation order.
+
+        ``include_drafts`` (for editors): say whether a draft waits, and show a new item that
+        exists only as a draft (its newest draft).
 
         Raises:
             NotFoundError: no such item (this says nothing about clinical risk).
@@ -109,6 +121,12 @@ class CatalogueService:
         today = self._clock().date()
         with self._db.read() as session:
             found = items_db.document_of_item(session, kind, slug)
+            draft = None
+            if include_drafts:
+                head = found[0] if found else items_db.head_row(session, kind, slug)
+                draft = lifecycle.newest_draft(session, head) if head is not None else None
+                if found is None and head is not None and draft is not None:
+                    found = (head, draft.document)
             if found is None:
                 raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
             row, document = found
@@ -134,6 +152,7 @@ class CatalogueService:
                 linked_from=linked_from,
                 fingerprint=row.content_hash,
                 version_id=row.version_id,
+                draft=draft is not None,
                 source_changed_on=stale_translations(session, {slug}).get(slug)
                 if isinstance(item, c.Handout) and item.translation_of is not None
                 else None,
@@ -280,8 +299,12 @@ def changed_item(
     slug: str,
     changes: Mapping[str, Any],
     expected: str | None,
+    *,
+    base: tuple[t.ItemRow, dict[str, Any]] | None = None,
 ) -> tuple[t.ItemRow, c.Item, c.Item]:
     """The current row and item, and the item with ``changes`` validated like shipped content.
+
+    ``base`` is the row and document to change when it is not the approved one (a draft).
 
     Raises:
         NotFoundError: no such approved item.
@@ -290,13 +313,13 @@ def changed_item(
     """
     if "slug" in changes:
         raise BadInputError("the slug of an item cannot be changed")
-    found = items_db.document_of_item(session, kind, slug)
+    found = base or items_db.document_of_item(session, kind, slug)
     if found is None:
         raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
     row, document = found
     before = item_from_document(kind, slug, document)
     if expected is not None and row.content_hash != expected:
-        raise _conflict(session, kind, slug)
+        raise conflict_error(session, kind, slug)
     data = before.model_dump(mode="python", by_alias=True)
     unknown = sorted(set(changes) - set(data))
     if unknown:
@@ -347,7 +370,7 @@ def _version_info(row: t.ItemVersionRow, current_id: int | None) -> VersionInfo:
     )
 
 
-def _conflict(session: Any, kind: ItemKind, slug: str) -> EditConflictError:
+def conflict_error(session: Any, kind: ItemKind, slug: str) -> EditConflictError:
     latest = repo.audit_events(session, limit=1, kind=kind.value, slug=slug)
     who = latest[0].actor if latest else None
     when = latest[0].at if latest else None

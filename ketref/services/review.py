@@ -20,6 +20,7 @@ from ketref.db import items as items_db
 from ketref.db import repositories as repo
 from ketref.db import tables as t
 from ketref.db.engine import Database
+from ketref.db.item_lifecycle import newest_draft
 from ketref.db.mapping import item_from_document
 from ketref.db.stale_translations import stale_translations
 from ketref.domain.clock import Clock, system_clock
@@ -28,7 +29,7 @@ from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.errors import BadInputError, NotFoundError
 from ketref.domain.roles import Role
 from ketref.services.audited_save import Save, save_audited
-from ketref.services.catalogue import changed_item, current_actor
+from ketref.services.catalogue import changed_item, conflict_error, current_actor
 
 DUE_WITHIN_DAYS = 90
 SECOND_PERSON_KEY = "review.approval_needs_second_person"
@@ -200,7 +201,10 @@ class ReviewService:
     ) -> int:
         """Save ``changes`` to an item as a draft beside its current version; the draft's id.
 
-        Validated exactly like an edit; ``expected`` is the fingerprint the writer started from.
+        Validated exactly like an edit. ``expected`` is the fingerprint the writer started
+        from: the newest waiting draft's, or the current version's when there is none, so a
+        second writer who started from the same text gets a conflict, never a lost update.
+        A new item (still a draft itself) is drafted on too.
 
         Raises:
             NotFoundError, EditConflictError, BadInputError: as ``CatalogueService.edit_item``.
@@ -208,7 +212,16 @@ class ReviewService:
         now = self._clock()
         actor = actor or current_actor()
         with self._db.write() as session:
-            row, _, after = changed_item(session, kind, slug, changes, expected)
+            head = items_db.head_row(session, kind, slug)
+            if head is None or head.state == ContentState.RETIRED.value:
+                raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
+            base = newest_draft(session, head) or session.get(t.ItemVersionRow, head.version_id)
+            assert base is not None
+            if expected is not None and base.content_hash != expected:
+                raise conflict_error(session, kind, slug)
+            row, _, after = changed_item(
+                session, kind, slug, changes, None, base=(head, base.document)
+            )
             detail: dict[str, object] = {"fields": sorted(changes)}
             return save_audited(
                 session,
@@ -254,15 +267,9 @@ class ReviewService:
             row = items_db.head_row(session, kind, slug)
             if row is None:
                 raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
-            drafts = [
-                v
-                for v in items_db.version_rows(session, kind, slug)
-                if v.state == ContentState.DRAFT.value
-                and (v.id > row.version_id or row.state == ContentState.DRAFT.value)
-            ]
-            if not drafts:
+            draft = newest_draft(session, row)
+            if draft is None:
                 raise NotFoundError(f"{kind.singular} {slug!r} has no draft waiting for approval.")
-            draft = drafts[-1]
             if draft.saved_by == approver and repo.get_meta(session, SECOND_PERSON_KEY) == "on":
                 raise BadInputError(
                     f"This clinic requires a second person to approve drafts, and {approver} "

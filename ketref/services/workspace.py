@@ -26,6 +26,7 @@ from ketref.services.backups import BackupStore
 from ketref.services.catalogue import CatalogueService
 from ketref.services.clinic import ClinicService
 from ketref.services.content import ContentService
+from ketref.services.editing import EditingService
 from ketref.services.handouts import HandoutService
 from ketref.services.maintenance import MaintenanceService
 from ketref.services.monitoring_sheet import MonitoringSheetService
@@ -54,6 +55,7 @@ class Services:
     handouts: HandoutService
     review: ReviewService
     sheets: MonitoringSheetService
+    editing: EditingService
     releases: ReleaseUpdateService
     repaired: str | None = None
     """What start-up repaired (damaged indexes rebuilt), to tell the user once."""
@@ -136,6 +138,7 @@ class Workspace:
         catalogue = CatalogueService(db, self.clock)
         clinic = ClinicService(db, self.clock)
         screening = ScreeningService(db, self.clock)
+        review = ReviewService(db, self.clock)
         return Services(
             db=db,
             catalogue=catalogue,
@@ -147,8 +150,9 @@ class Workspace:
             audit=AuditService(db),
             clinic=clinic,
             handouts=HandoutService(db, self.content_dir, catalogue, self.clock),
-            review=ReviewService(db, self.clock),
+            review=review,
             sheets=MonitoringSheetService(db, self.content_dir, clinic, screening, self.clock),
+            editing=EditingService(db, review, self.clock),
             releases=ReleaseUpdateService(db, self.clock),
             repaired=repaired,
         )

@@ -31,6 +31,8 @@ REPO = Path(__file__).resolve().parents[2]
 PRE_PAINT_MODULES = {
     "ketref",
     "ketref.app",
+    "ketref.gui.editor",
+    "ketref.gui.editor.window_actions",  # the Content menu (Qt only; the editor loads later)
     "ketref.domain",
     "ketref.domain.catalogue",
     "ketref.domain.enums",
