@@ -37,6 +37,23 @@ DUE_WITHIN_DAYS = 90
 SECOND_PERSON_KEY = "review.approval_needs_second_person"
 
 
+def _translation_checked(session: Session, item: c.Item) -> dict[str, object]:
+    """For a translated handout: verified, and made from its source's current wording."""
+    if not isinstance(item, c.Handout) or item.translation_of is None:
+        return {}
+    found = items_db.document_of_item(session, ItemKind.HANDOUT, item.translation_of.slug)
+    if found is None:  # the source is gone: verify the words, keep the link as it was
+        return {"verified": True, "unverified_note": None}
+    source = item_from_document(ItemKind.HANDOUT, item.translation_of.slug, found[1])
+    assert isinstance(source, c.Handout)
+    checked = {
+        "slug": source.slug,
+        "version": source.version,
+        "text_hash": source.text_fingerprint(),
+    }
+    return {"verified": True, "unverified_note": None, "translation_of": checked}
+
+
 def _reading_level(handout: c.Handout, *, accepted: bool) -> dict[str, object]:
     """The handout's reading level for the audit detail; refused above the limit unless the
     writer accepted it."""
@@ -176,7 +193,10 @@ class ReviewService:
         review dates; its id.
 
         Only the dates change, so a shipped item stays shipped (not locally edited): a newer
-        release may still replace it, and a pack export leaves it out.
+        release may still replace it, and a pack export leaves it out. A translation is the
+        exception: reviewing it is the qualified check its flag asks for, so it becomes
+        verified and records the English wording it was checked against (which clears a
+        "source changed" notice).
 
         Raises:
             NotFoundError: no such item.
@@ -194,6 +214,7 @@ class ReviewService:
             row, document = _current(session, kind, slug)
             before = item_from_document(kind, slug, document)
             data = {**before.model_dump(by_alias=True), "reviewed": today, "review_due": due}
+            data.update(_translation_checked(session, before))
             after = type(before).model_validate(data)
             reason = f"reviewed by {reviewer}" + (f": {note}" if note else "")
             detail: dict[str, object] = {

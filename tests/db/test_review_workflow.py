@@ -169,3 +169,21 @@ def test_a_handout_past_the_reading_level_is_saved_only_when_accepted(
     event = services.audit.events(1, kind=kind, slug=slug)[0]
     assert event.detail["reading_level_accepted"] is True
     assert str(event.detail["reading_level"]).startswith("grade ")
+
+
+def test_reviewing_a_translation_verifies_it_against_the_current_english(
+    shipped_services: Services,
+) -> None:
+    catalogue, review = shipped_services.catalogue, shipped_services.review
+    english = catalogue.get_item(*EN).item
+    catalogue.edit_item(*EN, {"main_message": english.main_message + " Rest."})
+    assert ES[1] in {d.slug for d in review.due() if d.source_changed_on}
+    assert not catalogue.get_item(*ES).item.verified
+
+    review.mark_reviewed(*ES, note="checked by a medical translator")
+
+    spanish = catalogue.get_item(*ES).item
+    assert spanish.verified and spanish.unverified_note is None
+    assert spanish.translation_of is not None
+    assert spanish.translation_of.text_hash == catalogue.get_item(*EN).item.text_fingerprint()
+    assert ES[1] not in {d.slug for d in review.due() if d.source_changed_on}
