@@ -33,12 +33,12 @@ from ketref.gui.browser_pane import FAVOURITES, RECENT, SECTION_LABELS, BrowserP
 from ketref.gui.first_list import FirstList
 from ketref.gui.history import Place
 from ketref.gui.search_controller import SearchController
+from ketref.gui.text_size import TextSize
 from ketref.gui.ui_state import (
     BROWSER_SPLIT,
     MAIN_SPLIT,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
-    ZOOM,
     UiState,
 )
 
@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self._watch: ChangeWatch | None = None
         self.screening_page: ScreeningPage | None = None
         self.handouts_page: HandoutsPage | None = None
+        self.text_size = TextSize(ui_state)  # before any widget, so all start at the chosen size
         self.setWindowTitle("ketref — ketamine therapy reference")
         self.resize(1280, 800)
 
@@ -97,6 +98,7 @@ class MainWindow(QMainWindow):
         self._build_nav()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.browser)
+        self.pages.currentChanged.connect(lambda _index: self._update_actions())
         self.main_split = QSplitter()
         self.main_split.addWidget(self.nav)
         self.main_split.addWidget(self.pages)
@@ -116,7 +118,7 @@ class MainWindow(QMainWindow):
     def _connect_search(self) -> None:
         search = self.search_controller
         search.results_ready.connect(self._show_results)
-        search.search_left.connect(self.browser.show_list)
+        search.search_left.connect(self._search_left)
         search.search_failed.connect(self.browser.set_message)
         search.hit_selected.connect(partial(self.browser.show_place, visit=False))
         search.hit_opened.connect(self._open_hit)
@@ -129,7 +131,7 @@ class MainWindow(QMainWindow):
             entry.setData(Qt.ItemDataRole.UserRole, page)
             self.nav.addItem(entry)
         self.nav.setMinimumWidth(150)
-        self.nav.setStyleSheet("QListWidget#nav::item { padding: 5px 8px; }")
+        self.nav.setSpacing(3)  # not a style sheet: a styled widget keeps its font at any text size
         self.nav.currentRowChanged.connect(self._on_page)
 
     def _build_pages(self, services: Services) -> None:
@@ -172,16 +174,10 @@ class MainWindow(QMainWindow):
         self.favourite_action = self._action("☆ Favourite", ["Ctrl+D"], browser.toggle_favourite)
         self.favourite_action.setCheckable(True)
         self.copy_action = self._action("Copy as text", ["Ctrl+Shift+C"], self.copy_item)
-        zoom = self.ui_state.get
-        self.zoom_in_action = self._action(
-            "Larger text", ["Ctrl+=", "Ctrl++"], lambda: browser.zoom_to(zoom(ZOOM) + 1)
-        )
-        self.zoom_out_action = self._action(
-            "Smaller text", ["Ctrl+-"], lambda: browser.zoom_to(zoom(ZOOM) - 1)
-        )
-        self.zoom_reset_action = self._action(
-            "Normal size", ["Ctrl+0"], partial(browser.zoom_to, 0)
-        )
+        size = self.text_size
+        self.zoom_in_action = self._action("Larger text", ["Ctrl+=", "Ctrl++"], size.larger)
+        self.zoom_out_action = self._action("Smaller text", ["Ctrl+-"], size.smaller)
+        self.zoom_reset_action = self._action("Normal text size", ["Ctrl+0"], size.reset)
         self.new_patient_action = self._action("New patient", ["Ctrl+Shift+N"], self.new_patient)
         self.new_patient_action.setToolTip(
             "Clear every personal field on the screening and handouts pages (Ctrl+Shift+N)"
@@ -361,6 +357,13 @@ class MainWindow(QMainWindow):
             self.pages.setCurrentWidget(self.browser)
         self.browser.show_results(result.message())
 
+    def _search_left(self) -> None:
+        """Back to the section's list; an item opened from the results takes its own section."""
+        self.browser.show_list()
+        shown = self.browser.shown
+        if shown is not None and not self.browser.lists(shown):
+            self.open_place(shown)
+
     def _open_hit(self, place: Place) -> None:
         self.browser.show_place(place, visit=True)
         self.browser.detail.setFocus()
@@ -386,7 +389,7 @@ class MainWindow(QMainWindow):
         browser = self.browser
         self.back_action.setEnabled(browser.history.can_go_back())
         self.forward_action.setEnabled(browser.history.can_go_forward())
-        shown = browser.shown
+        shown = browser.shown if self.pages.currentWidget() is browser else None
         favourite = shown is not None and self.ui_state.is_favourite(shown)
         self.favourite_action.setEnabled(shown is not None)
         self.favourite_action.setChecked(favourite)
@@ -439,4 +442,5 @@ class MainWindow(QMainWindow):
         self.search_controller.detach()
         if self.handouts_page is not None:
             self.handouts_page.shutdown()
+        self.text_size.restore()  # the step stays saved; the application font ends with it
         super().closeEvent(event)
