@@ -14,7 +14,6 @@ from PySide6.QtCore import QBuffer, QByteArray, QDate, QIODevice, Qt, QTimer, QU
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtPdf import QPdfDocument
 from PySide6.QtPdfWidgets import QPdfView
-from PySide6.QtPrintSupport import QPrintDialog
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -40,7 +39,7 @@ from ketref.domain.print_language import Language
 from ketref.domain.printing import WEEKDAYS, PaperSize, Personalisation, PrintOptions
 from ketref.gui import dialogs
 from ketref.gui.background import BackgroundRunner, user_message
-from ketref.gui.pdf_printing import new_printer, print_with_progress
+from ketref.gui.pdf_printing import PrintJob, ask_and_print
 from ketref.gui.ui_state import LAST_FOLDER, UiState
 from ketref.gui.widgets import form_beside_result
 from ketref.services.handouts import HandoutRequest, HandoutService, ScheduleRequest
@@ -68,6 +67,7 @@ class HandoutsPage(QWidget):
         self.last_pdf: bytes | None = None
         self.last_export: Path | None = None
         self._renderer: BackgroundRunner | None = None
+        self.print_job: PrintJob | None = None
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.refresh_preview)
 
@@ -483,19 +483,13 @@ class HandoutsPage(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_export)))
 
     def print_(self) -> None:
-        if self.pdf.pageCount() == 0 or self.last_pdf is None:
-            return
-        printer = new_printer()
-        dialog = QPrintDialog(printer, self)
-        dialog.setMinMax(1, self.pdf.pageCount())
-        if dialog.exec() == QPrintDialog.DialogCode.Accepted:
-            try:
-                printed = print_with_progress(self, self.pdf, self.last_pdf, printer)
-            except KetrefError as exc:  # an unwritable print-to-file target: one message
-                self.status.setText(str(exc))
-                return
-            self.status.setText(printed.message())
+        if self.pdf.pageCount() and self.last_pdf is not None:
+            self.print_job = ask_and_print(self, self.last_pdf, self.pdf.pageCount())
+            if self.print_job is not None:  # reports what was sent, or why not
+                self.print_job.reported.connect(self.status.setText)
 
     def shutdown(self) -> None:
+        if self.print_job is not None:
+            self.print_job.cancel()  # quitting: the pages already sent may still print
         if self._renderer is not None:
             self._renderer.shutdown()
