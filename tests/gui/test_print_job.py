@@ -9,11 +9,19 @@ from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QPushButton
 
+from ketref.domain.enums import ItemKind
 from ketref.gui import pdf_printing
 from ketref.gui.pdf_printing import PrintJob, new_printer
-from tests.gui.test_handouts_page import page, wait_preview  # noqa: F401 (the fixture)
+from tests.gui.test_handouts_page import wait_preview
 
 pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def page(window):
+    window.show_page(ItemKind.HANDOUT.value)
+    return window.handouts_page
+
 
 HANDOUTS = ["about-iv-ketamine", "about-esketamine-nasal-spray", "questions-people-ask"]
 
