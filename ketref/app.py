@@ -52,10 +52,12 @@ def run_window(args: argparse.Namespace) -> int:
     except OSError as exc:
         print(folders_problem(exc), file=sys.stderr)
         return 2
-    from ketref.gui.launch import run_gui  # Qt is imported only when a window is wanted
+    from ketref.gui.launch import end_process, run_gui  # Qt only when a window is wanted
 
     database = args.db or os.environ.get(DATABASE_ENV)
-    return run_gui(paths, lambda: build_workspace(args.db, args.home), database, log_file)
+    return end_process(
+        run_gui(paths, lambda: build_workspace(args.db, args.home), database, log_file)
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

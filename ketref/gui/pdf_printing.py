@@ -17,14 +17,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QObject, QPointF, Qt, Signal
+from PySide6.QtCore import QBuffer, QByteArray, QObject, QPointF, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QPainter
-from PySide6.QtPdf import QPdfDocument
+from PySide6.QtPdf import QPdfDocument, QPdfDocumentRenderOptions
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 from ketref.gui.background import BackgroundRunner, Progress, user_message
 from ketref.services.files import write_atomic
+
+BANDS = 16
+"""Strips a page is rendered and painted in (Cancel waits for one strip at most)."""
 
 
 @dataclass(frozen=True)
@@ -63,10 +66,12 @@ def print_pdf(
     data: bytes,
     printer: QPrinter,
     progress: Callable[[int, int], bool] = lambda _done, _total: True,
+    cancelled: Callable[[], bool] = lambda: False,
 ) -> Printed:
     """Send the PDF ``data`` to ``printer`` as the print dialog set it up (on any one thread).
 
-    ``progress(done, total)`` is called before each page; returning False cancels the job.
+    ``progress(done, total)`` is called before each page; returning False cancels the job, as
+    ``cancelled()`` returning True does between the bands of a page.
 
     Raises:
         ExportError: the PDF file cannot be written (one sentence naming it and why).
@@ -77,7 +82,7 @@ def print_pdf(
     document = QPdfDocument()  # this thread's own: the preview's belongs to the GUI thread
     document.load(buffer)
     try:
-        return _print_document(document, data, printer, progress)
+        return _print_document(document, data, printer, progress, cancelled)
     finally:
         document.close()
 
@@ -87,6 +92,7 @@ def _print_document(
     data: bytes,
     printer: QPrinter,
     progress: Callable[[int, int], bool],
+    cancelled: Callable[[], bool],
 ) -> Printed:
     pages = chosen_pages(printer, document.pageCount())
     target = printer.outputFileName()
@@ -103,19 +109,40 @@ def _print_document(
         total = repeats * len(pages)
         for repeat in range(repeats):
             for position, page in enumerate(pages):
-                if not progress(repeat * len(pages) + position, total):
-                    printer.abort()
-                    return Printed(pages, copies, cancelled=True)
                 if repeat or position:
                     printer.newPage()
                 size = document.pagePointSize(page)
                 scale = min(area.width() / size.width(), area.height() / size.height())
-                painter.drawImage(QPointF(0, 0), document.render(page, (size * scale).toSize()))
+                if not progress(repeat * len(pages) + position, total) or not _paint_page(
+                    painter, document, page, (size * scale).toSize(), cancelled
+                ):
+                    printer.abort()
+                    return Printed(pages, copies, cancelled=True)
     finally:
         painter.end()
     if target and Path(target).is_file():
         Path(target).chmod(0o600)  # a printed-to file is a patient's document too
     return Printed(pages, copies)
+
+
+def _paint_page(
+    painter: QPainter, document: QPdfDocument, page: int, size: QSize, cancelled: Callable[[], bool]
+) -> bool:
+    """Paint ``page`` at ``size`` pixels in horizontal bands; False if cancelled on the way.
+
+    A whole page at 600 dpi is a 100 MB image that took seconds to render and hand over; bands
+    keep memory low and let Cancel (or quitting) take effect within a fraction of a page.
+    """
+    band = max(1, -(-size.height() // BANDS))
+    for top in range(0, size.height(), band):
+        if cancelled():
+            return False
+        clip = QRect(0, top, size.width(), min(band, size.height() - top))
+        options = QPdfDocumentRenderOptions()
+        options.setScaledSize(size)
+        options.setScaledClipRect(clip)
+        painter.drawImage(QPointF(0, top), document.render(page, clip.size(), options))
+    return True
 
 
 class PrintJob(QObject):
@@ -152,7 +179,7 @@ class PrintJob(QObject):
             progress(total - done, total)
             return not self.stop.is_set()
 
-        return print_pdf(data, self.printer, step)
+        return print_pdf(data, self.printer, step, self.stop.is_set)
 
     @property
     def busy(self) -> bool:

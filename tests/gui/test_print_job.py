@@ -42,9 +42,9 @@ def test_pages_are_painted_off_the_gui_thread(page, qtbot, tmp_path, monkeypatch
     threads: list[int] = []
     real = pdf_printing.print_pdf
 
-    def recording(data, printer, progress):
+    def recording(data, printer, progress, cancelled):
         threads.append(threading.get_ident())
-        return real(data, printer, progress)
+        return real(data, printer, progress, cancelled)
 
     monkeypatch.setattr(pdf_printing, "print_pdf", recording)
     job = PrintJob(page, page.last_pdf, raster_printer(tmp_path / "p.pdf"), page.pdf.pageCount())
@@ -65,14 +65,14 @@ def test_cancel_in_the_progress_dialog_stops_the_job(page, qtbot, tmp_path, monk
     real = pdf_printing.print_pdf
     first_page = threading.Event()
 
-    def held(data, printer, progress):
+    def held(data, printer, progress, cancelled):
         def step(done: int, total: int) -> bool:
             if done == 1:  # after the first page: wait until the user has pressed Cancel
                 first_page.set()
                 job.stop.wait(10)
             return progress(done, total)
 
-        return real(data, printer, step)
+        return real(data, printer, step, cancelled)
 
     monkeypatch.setattr(pdf_printing, "print_pdf", held)
     job = PrintJob(page, page.last_pdf, raster_printer(tmp_path / "c.pdf"), page.pdf.pageCount())
