@@ -88,6 +88,9 @@ class BrowserPane(QSplitter):
         header.setResizeContentsPrecision(SIZED_ROWS)  # not every row of a 1,000-row list
         self.table.selectionModel().currentRowChanged.connect(self._on_table_row)
         self.table.activated.connect(lambda _index: self.commit_visit())
+        self._row_padding = (
+            self.table.verticalHeader().defaultSectionSize() - self.table.fontMetrics().height()
+        )
         self.results = results_view
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(self.table)
@@ -288,6 +291,9 @@ class BrowserPane(QSplitter):
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             self.apply_palette()
+        elif event.type() == QEvent.Type.FontChange:  # text size: rows follow the text
+            rows = self.table.verticalHeader()
+            rows.setDefaultSectionSize(self._row_padding + self.table.fontMetrics().height())
         super().changeEvent(event)
 
     def apply_palette(self) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QListWidget,
@@ -416,6 +416,11 @@ class MainWindow(QMainWindow):
         dialog = dialogs.AboutDialog(dialogs.about_html(status, self._review, self._data_dir), self)
         dialog.open()
         return dialog
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # text size: every section name stays whole
+            self.nav.setMinimumWidth(max(150, self.nav.sizeHintForColumn(0) + 24))
+        super().changeEvent(event)
 
     # --- layout persistence ---------------------------------------------------------------
 

@@ -211,6 +211,9 @@ def test_text_size_scales_the_whole_window_and_is_kept(make_window, qtbot) -> No
     )
     bigger = first.browser.detail.font().pointSizeF()
     assert bigger > size
+    rows = first.browser.table.verticalHeader().defaultSectionSize()
+    assert rows > first.browser.table.fontMetrics().height()  # rows follow the text
+    assert first.nav.minimumWidth() >= first.nav.sizeHintForColumn(0)  # section names whole
     assert first.screening_page.font().pointSizeF() == bigger
     assert first.show_about().font().pointSizeF() == bigger  # a dialog opened afterwards
     first.close()
