@@ -355,6 +355,9 @@ class MainWindow(QMainWindow):
     def _show_results(self, result: SearchResult) -> None:
         if self.pages.currentWidget() is not self.browser:
             self.pages.setCurrentWidget(self.browser)
+        self.nav.blockSignals(True)  # results are of every section: none is marked
+        self.nav.setCurrentRow(-1)
+        self.nav.blockSignals(False)
         self.browser.show_results(result.message())
 
     def _search_left(self) -> None:
@@ -363,8 +366,13 @@ class MainWindow(QMainWindow):
         shown = self.browser.shown
         if shown is not None and not self.browser.lists(shown):
             self.open_place(shown)
+        elif self.browser.section:
+            self._select_nav(self.browser.section)
 
     def _open_hit(self, place: Place) -> None:
+        if place.kind is ItemKind.HANDOUT:  # handouts open where they are printed
+            self.open_place(place)
+            return
         self.browser.show_place(place, visit=True)
         self.browser.detail.setFocus()
 

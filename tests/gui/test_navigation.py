@@ -54,3 +54,23 @@ def test_an_item_that_cannot_be_found_leaves_nothing_to_copy(window) -> None:
     assert "Not found" in window.browser.detail.toPlainText()
     assert window.browser.shown is None
     assert not window.copy_action.isEnabled()
+
+
+def test_search_results_mark_no_section_and_leaving_marks_it_again(window, qtbot) -> None:
+    window.show_page(ItemKind.PRODUCT.value)
+    search(qtbot, window, "nausea")
+    assert window.current_page() == ""  # the results are not the products list
+    window.search_controller.clear()
+    assert window.current_page() == ItemKind.PRODUCT.value
+    assert window.browser.lists(window.browser.shown)
+
+
+def test_opening_a_handout_from_search_goes_to_the_handouts_page(window, qtbot) -> None:
+    search(qtbot, window, "about iv ketamine")
+    best = window.search_controller.model.result.hits[0]
+    assert best.kind is ItemKind.HANDOUT
+    qtbot.keyClick(window.search, Qt.Key.Key_Return)
+    assert window.pages.currentWidget() is window.handouts_page
+    assert window.current_page() == ItemKind.HANDOUT.value
+    assert best.slug in window.handouts_page.printed_slugs()
+    assert not window.copy_action.isEnabled()  # no item pane on this page
