@@ -14,16 +14,11 @@ from typing import Any, TextIO
 from ketref.domain import enums
 from ketref.domain.catalogue import ItemDetail, ReferenceDetail
 from ketref.domain.enums import ContraindicationClass, ItemKind, Product
+from ketref.domain.field_words import field_label
 
 WIDTH = 88
 HIDDEN = {"slug", "title", "references", "reviewed", "review_due", "verified", "related", "kind"}
 """Fields shown in the header or the reference list, not as sections of their own."""
-HEADINGS = {
-    "summary": "Summary",
-    "classes": "Class by product",
-    "evidence_reason": "Why the evidence is rated so",
-    "class": "Class",
-}
 _PRODUCTS = {p.value: p.label for p in Product}
 _CLASSES = {c.value: c.label for c in ContraindicationClass}
 _ENUM_VALUES = {
@@ -43,9 +38,7 @@ def titles_by_field(items: Mapping[ItemKind, Mapping[str, str]]) -> dict[str, Ma
     return {kind.singular.lower().replace(" ", "_"): titles for kind, titles in items.items()}
 
 
-def heading(key: str) -> str:
-    """A field name in words (``review_due`` → "Review due")."""
-    return HEADINGS.get(key) or key.replace("_", " ").replace("-", " ").capitalize()
+heading = field_label
 
 
 def _word(value: object) -> str:
