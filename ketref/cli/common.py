@@ -38,6 +38,13 @@ class Context:
             self._services = self.workspace.open(reads_only=self.reads_only)
             if self._services.repaired:
                 print(f"ketref: {self._services.repaired}", file=sys.stderr)
+            report = self._services.load_report
+            if report is not None and report.release_conflicts:
+                print(
+                    f"ketref: content {report.version} changed {len(report.release_conflicts)} "
+                    "item(s) edited here; your versions were kept. See: ketref updates list",
+                    file=sys.stderr,
+                )
         return self._services
 
     def close(self) -> None:

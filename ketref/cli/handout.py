@@ -1,7 +1,7 @@
 """Printing handouts: ``handout SLUG... -o OUT.pdf``, ``handout --all -o DIR``, ``schedules``.
 
-Personal details given here go into the PDF only: they are not stored, not logged and not
-echoed; the confirmation line names the file and the page count, nothing else.
+Personal details given here go into the PDF only: they are not echoed, and stored in the print
+log only when the clinic keeps names there; the confirmation line names the file, nothing else.
 """
 
 from __future__ import annotations
@@ -147,8 +147,10 @@ def _export(args: argparse.Namespace, ctx: Context, language: Language | None) -
         bilingual=args.bilingual,
         fallback_english=bool(args.fallback),
     )
-    path = service.export(request, args.output)
-    ctx.out.write(f"Wrote {path}\n")
+    exported = service.export(request, args.output)
+    ctx.out.write(f"Wrote {exported.path}\n")
+    if exported.recorded.problem:
+        ctx.out.write(exported.recorded.note().strip() + "\n")
     return 0
 
 

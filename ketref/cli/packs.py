@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ketref.cli.common import Context, Subparsers, dump
+from ketref.cli.diff_text import write_changes
 from ketref.domain.packs import ImportReport, PackError
 
 
@@ -57,6 +58,9 @@ def _write_report(report: ImportReport, out: TextIO) -> None:
     for conflict in report.conflicts:
         action = "replaced" if report.overwrote_local else "conflict"
         out.write(f"  {action}: {conflict.name} ({conflict.reason.explanation})\n")
+    for name, changes in report.changes.items():
+        out.write(f"\n{name}: here (-) -> the pack (+)\n")
+        write_changes(changes, out, indent="  ")
     if report.backup:
         out.write(f"A backup was made first: {report.backup}\n")
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
 from datetime import date
 
 from ketref.cli.catalogue import KIND_CHOICES
 from ketref.cli.common import Context, Parser, Subparsers, dump
-from ketref.domain.document_diff import MISSING
+from ketref.cli.diff_text import write_changes
+from ketref.domain.document_diff import changes_as_dicts
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import NotFoundError
 
@@ -63,6 +63,7 @@ def register(sub: Subparsers) -> None:
         metavar="shipped|VERSION",
         help="compare with the shipped version (default) or a version id from history",
     )
+    p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(handler=_cmd_diff, reads_only=True)
 
 
@@ -78,6 +79,7 @@ def _cmd_due(args: argparse.Namespace, ctx: Context) -> int:
                     "title": d.title,
                     "review_due": d.review_due,
                     "overdue": d.overdue,
+                    "source_changed_on": d.source_changed_on,
                 }
                 for d in due
             ],
@@ -86,7 +88,14 @@ def _cmd_due(args: argparse.Namespace, ctx: Context) -> int:
         return 0
     for d in due:
         status = "OVERDUE" if d.overdue else "due"
-        ctx.out.write(f"{status}\t{d.review_due}\t{d.kind.value}\t{d.slug}\t{d.title}\n")
+        if d.source_changed_on is not None:
+            status = "TRANSLATION"  # its English source changed: review it now
+        changed = (
+            f"\tthe English version changed on {d.source_changed_on}; review this translation"
+            if d.source_changed_on
+            else ""
+        )
+        ctx.out.write(f"{status}\t{d.review_due}\t{d.kind.value}\t{d.slug}\t{d.title}{changed}\n")
     if not due:
         ctx.out.write("Nothing is due for review in the next 90 days.\n")
     return 0
@@ -142,17 +151,22 @@ def _cmd_history(args: argparse.Namespace, ctx: Context) -> int:
     return 0
 
 
-def _shown(value: object) -> str:
-    return "(absent)" if value is MISSING else json.dumps(value, ensure_ascii=False)
-
-
 def _cmd_diff(args: argparse.Namespace, ctx: Context) -> int:
     diff = ctx.services.review.diff(ItemKind(args.kind), args.slug, args.against)
+    if args.json:
+        dump(
+            {
+                "kind": args.kind,
+                "slug": args.slug,
+                "old_version": diff.old_version,
+                "new_version": diff.new_version,
+                "changes": changes_as_dicts(diff.changes),
+            },
+            ctx.out,
+        )
+        return 0
     ctx.out.write(
         f"{args.kind}/{args.slug}: version {diff.old_version} -> {diff.new_version} (current)\n"
     )
-    for change in diff.changes:
-        ctx.out.write(f"{change.path}\n  - {_shown(change.old)}\n  + {_shown(change.new)}\n")
-    if not diff.changes:
-        ctx.out.write("No differences.\n")
+    write_changes(diff.changes, ctx.out)
     return 0

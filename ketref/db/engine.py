@@ -270,11 +270,15 @@ class Database:
 # --- Inspection before opening -------------------------------------------------------------
 
 
-def inspect_sqlite_file(path: Path, *, require_writable: bool = False) -> SchemaState:
+def inspect_sqlite_file(
+    path: Path, *, require_writable: bool = False, full_check: bool = True
+) -> SchemaState:
     """Check, read-only, that ``path`` is a healthy ketref database that this app can open.
 
     With ``require_writable`` the file and its folder must also be writable; that is probed
-    before SQLite opens the file, so a read-only folder is never mistaken for damage.
+    before SQLite opens the file, so a read-only folder is never mistaken for damage. Without
+    ``full_check`` only the header, the schema and the revision are read (about a millisecond
+    where the full checks take seconds on a large library); the caller runs the full checks later.
 
     Raises:
         NotADatabaseError: empty, or not SQLite at all.
@@ -315,7 +319,7 @@ def inspect_sqlite_file(path: Path, *, require_writable: bool = False) -> Schema
         refuse_if_read_only(path)
     sidecars = health.sidecars_present(path)
     try:
-        state = _read_state(path)
+        state = _read_state(path, full_check)
     except BaseException:
         health.remove_new_sidecars(path, sidecars)  # a refusal leaves no -wal/-shm behind
         raise
@@ -323,15 +327,15 @@ def inspect_sqlite_file(path: Path, *, require_writable: bool = False) -> Schema
     return state
 
 
-def _read_state(path: Path) -> SchemaState:
-    """Integrity, ``user_version`` and Alembic revision, read-only."""
+def _read_state(path: Path, full_check: bool) -> SchemaState:
+    """Integrity (when ``full_check``), ``user_version`` and Alembic revision, read-only."""
     name = path.name
     try:
         conn = sqlite3.connect(health.read_only_uri(path), uri=True)
     except sqlite3.Error as exc:
         raise health.refusal(exc, path) from exc
     try:
-        found = health.integrity(conn)
+        found = health.integrity(conn) if full_check else health.Integrity(())
         if found.index_only:
             raise IndexDamageError(
                 f"{name} has damaged indexes ({found.summary()}); the rows themselves are "
@@ -432,8 +436,12 @@ def open_database(
     backups_dir: Path,
     clock: Clock = system_clock,
     settings: ConnectionSettings = DEFAULT_SETTINGS,
+    full_check: bool = True,
 ) -> Database:
     """Open (creating or migrating when needed) the database ``target`` points at.
+
+    ``full_check=False`` leaves SQLite's full checks of an existing file to the caller (a
+    window runs them once it is up); a file that needs migrating is always checked first.
 
     Raises:
         DatabaseRefusedError: and its subclasses; the file is never modified when raised.
@@ -450,7 +458,7 @@ def open_database(
             raise health.creation_refusal(exc, path) from exc
     sidecars = health.sidecars_present(path)
     try:
-        return _open_sqlite(target, path, backups_dir, clock, settings)
+        return _open_sqlite(target, path, backups_dir, clock, settings, full_check=full_check)
     except BaseException:
         health.remove_new_sidecars(path, sidecars)  # a refused start leaves no -wal/-shm
         raise
@@ -462,8 +470,12 @@ def _open_sqlite(
     backups_dir: Path,
     clock: Clock,
     settings: ConnectionSettings,
+    *,
+    full_check: bool,
 ) -> Database:
-    state = inspect_sqlite_file(path, require_writable=True)
+    state = inspect_sqlite_file(path, require_writable=True, full_check=full_check)
+    if not full_check and state.revision != migrate.head_revision():
+        inspect_sqlite_file(path, require_writable=True)  # never migrate a damaged file
     engine = make_engine(target, settings)
     if state.revision != migrate.head_revision():
         backup = backup_path(backups_dir, path.stem, BackupKind.BEFORE_MIGRATION, clock())

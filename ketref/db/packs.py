@@ -30,6 +30,7 @@ from ketref.db import tables as t
 from ketref.db.errors import translate_error
 from ketref.db.items import ItemSave, SaveContext
 from ketref.db.mapping import (
+    document_of,
     item_document,
     item_from_document,
     model_hash,
@@ -41,6 +42,7 @@ from ketref.db.search_writer import replace_search_documents
 from ketref.db.seed import latest_release, reindex
 from ketref.domain import content as c
 from ketref.domain.audit import AuditEvent
+from ketref.domain.document_diff import diff_documents
 from ketref.domain.enums import ItemKind
 from ketref.domain.model_walk import cited_reference_ids
 from ketref.domain.packs import (
@@ -248,7 +250,20 @@ def plan_import(session: Session, pack: ContentPack, *, overwrite_local: bool) -
             plan.replaced_local.add(entry.name)
         report.updated.append(entry.name)
         plan.write_items.append(entry)
+    _field_changes(session, pack, existing, report)
     return plan
+
+
+def _field_changes(
+    session: Session, pack: ContentPack, rows: dict[str, t.ItemRow], report: ImportReport
+) -> None:
+    """What the pack changes in each item it would update or conflicts with, field by field."""
+    named = set(report.updated) | {c.name for c in report.conflicts}
+    entries = [e for e in pack.entries if e.name in named and e.name in rows]
+    here = items_db.documents_by_version(session, [rows[e.name].version_id for e in entries])
+    report.changes = {
+        e.name: diff_documents(here[rows[e.name].version_id], document_of(e.item)) for e in entries
+    }
 
 
 def _history(pack: ContentPack, entry: PackEntry) -> list[dict[str, Any]]:

@@ -2,7 +2,9 @@
 
 A release is loaded when the database has none, or when the bundle's version is newer (or the
 same version with different content, so a corrected release is not silently ignored). Items a
-user edited locally are never overwritten: they are reported as kept, and the audit trail says so.
+user edited locally are never overwritten: they are reported as kept, and the audit trail says so;
+when the release changed such an item, its version is stored beside the local one and the item is
+reported with its field differences (``release_conflicts``; see db.release_updates).
 """
 
 from __future__ import annotations
@@ -34,10 +36,12 @@ from ketref.db.mapping import (
     reference_values,
     rule_values,
 )
+from ketref.db.release_updates import EditedHere, record_release_versions
 from ketref.db.search_writer import SearchDocument, rebuild_search_index
 from ketref.domain import content as c
 from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.errors import StoredItemInvalidError
+from ketref.domain.release_updates import ReleaseConflict
 
 
 @dataclass
@@ -52,6 +56,8 @@ class LoadReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     kept_local: list[str] = field(default_factory=list)
+    release_conflicts: list[ReleaseConflict] = field(default_factory=list)
+    """Items edited here that this release changed: kept, the release's version stored beside."""
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -63,6 +69,7 @@ class LoadReport:
             "unchanged": self.unchanged,
             "removed": len(self.removed),
             "kept_local": self.kept_local,
+            "release_conflicts": [c.name for c in self.release_conflicts],
         }
 
 
@@ -133,8 +140,8 @@ def _load_items(
     session: Session, bundle: c.ContentBundle, report: LoadReport, context: SaveContext
 ) -> None:
     existing = {
-        (kind, slug): (id_, edited, shipped, origin)
-        for kind, slug, id_, edited, shipped, origin in session.execute(
+        (kind, slug): (id_, edited, shipped, origin, EditedHere(id_, title, version_id, digest))
+        for kind, slug, id_, edited, shipped, origin, title, version_id, digest in session.execute(
             select(
                 t.ItemRow.kind,
                 t.ItemRow.slug,
@@ -142,18 +149,24 @@ def _load_items(
                 t.ItemRow.locally_edited,
                 t.ItemRow.shipped_hash,
                 t.ItemRow.origin,
+                t.ItemRow.title,
+                t.ItemRow.version_id,
+                t.ItemRow.content_hash,
             )
         )
     }
     version = bundle.release.version
     saves: list[ItemSave] = []
+    edited_here: list[tuple[ItemKind, c.Item, EditedHere]] = []
     for kind, item in bundle.clinical_items():
         name = f"{kind.value}/{item.slug}"
         found = existing.get((kind.value, item.slug))
+        save = ItemSave(kind, item, version, origin="shipped", locally_edited=False, shipped=True)
         if found is not None and found[1]:
             report.kept_local.append(name)
+            if found[2] != save.content_hash:  # the release changed it: keep theirs, report
+                edited_here.append((kind, item, found[4]))
             continue
-        save = ItemSave(kind, item, version, origin="shipped", locally_edited=False, shipped=True)
         if found is not None and found[2] == save.content_hash:
             report.unchanged += 1
             continue
@@ -161,6 +174,23 @@ def _load_items(
         saves.append(save)
     ref_ids = dict(session.execute(select(t.ReferenceRow.key, t.ReferenceRow.id)).all())
     save_items(session, saves, context, ref_ids)
+    report.release_conflicts = record_release_versions(session, edited_here, context, ref_ids)
+    for conflict in report.release_conflicts:
+        session.add(
+            t.AuditEventRow(
+                at=context.now,
+                actor=context.actor,
+                action="release-kept-local",
+                kind=conflict.kind.value,
+                slug=conflict.slug,
+                content_version=version,
+                detail={
+                    "release_version": conflict.release_version,
+                    "local_version": conflict.local_version,
+                    "fields": [change.path for change in conflict.changes],
+                },
+            )
+        )
     shipped = {(kind.value, item.slug) for kind, item in bundle.clinical_items()}
     gone = [
         (key, found[0])

@@ -57,6 +57,13 @@ def init_roles_sql(database: str, schema: str) -> list[str]:
         f"tablename = 'alembic_version') THEN EXECUTE 'REVOKE INSERT, UPDATE, DELETE ON "
         f"{sch}.alembic_version FROM {editor}'; END IF; END $$"
     )
+    # a reader prints handouts too, so it may add print-log entries (and nothing else)
+    statements.append(
+        f"DO $$ BEGIN IF EXISTS (SELECT FROM pg_tables WHERE schemaname = {schema_text} AND "
+        f"tablename = 'print_log') THEN EXECUTE 'GRANT INSERT ON {sch}.print_log, "
+        f"{sch}.print_log_handout TO {reader}'; EXECUTE 'GRANT USAGE ON SEQUENCE "
+        f"{sch}.print_log_id_seq TO {reader}'; END IF; END $$"
+    )
     return statements
 
 

@@ -261,3 +261,59 @@ class ClinicProfileRow(Base):
     logo_mime: Mapped[str | None] = mapped_column(String(32))
     paper: Mapped[str] = mapped_column(String(16), default="letter")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+# --- Print log --------------------------------------------------------------------------------
+
+
+class PrintLogRow(Base):
+    """One export or print of handouts: what was printed, how, by whom, and the PDF's hash.
+
+    ``settings`` holds what a reprint needs besides the versions (language choice, schedule,
+    letterhead text, review flags as printed); never a patient detail. The personal columns are
+    filled only while the clinic keeps names in the print log, and erased when it stops.
+    """
+
+    __tablename__ = "print_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    printed_by: Mapped[str] = mapped_column(String(120))
+    output: Mapped[str] = mapped_column(String(16))
+    """``export`` (a PDF file) or ``print`` (sent to a printer or print-to-file)."""
+    language: Mapped[str | None] = mapped_column(String(8))
+    paper: Mapped[str] = mapped_column(String(16))
+    large_print: Mapped[bool] = mapped_column(Boolean)
+    page_count: Mapped[int] = mapped_column(Integer)
+    pdf_sha256: Mapped[str] = mapped_column(String(64))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    patient_name: Mapped[str | None] = mapped_column(String(120))
+    escort: Mapped[str | None] = mapped_column(String(120))
+    notes: Mapped[str | None] = mapped_column(Text)
+    personal_date: Mapped[date | None] = mapped_column(Date)
+    emergency_phone: Mapped[str | None] = mapped_column(String(40))
+    handouts: Mapped[list[PrintLogHandoutRow]] = relationship(
+        order_by="PrintLogHandoutRow.position",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        lazy="selectin",
+    )
+
+
+class PrintLogHandoutRow(Base):
+    """One handout of a logged printout, in print order, with its exact saved version.
+
+    The version is RESTRICTed: a version a log entry refers to cannot be deleted, so a
+    reprint always finds it.
+    """
+
+    __tablename__ = "print_log_handout"
+
+    log_id: Mapped[int] = mapped_column(
+        ForeignKey("print_log.id", ondelete="CASCADE"), primary_key=True
+    )
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(80), index=True)
+    version_id: Mapped[int] = mapped_column(
+        ForeignKey("item_version.id", ondelete="RESTRICT"), index=True
+    )

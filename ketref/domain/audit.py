@@ -41,6 +41,13 @@ class AuditEvent:
                 f"{d.get('added', 0)} added, {d.get('updated', 0)} updated, "
                 f"{d.get('unchanged', 0)} unchanged"
             )
+        if self.action == "release-kept-local":
+            return (
+                f"local version {d.get('local_version', '?')} kept; the release's version "
+                f"{d.get('release_version', '?')} changes " + ", ".join(d.get("fields", []))
+            )
+        if self.action in ("release-keep-mine", "release-take-release"):
+            return f"now version {d.get('version', '?')}"
         if self.action.startswith("load-"):
             return (
                 f"content {d.get('version', '?')}: {d.get('added', 0)} added, "

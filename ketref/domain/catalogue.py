@@ -55,6 +55,8 @@ class ItemDetail:
     concurrent edit instead of silently overwriting it."""
     version_id: int | None = None
     """The saved version shown (``CatalogueService.get_version`` reads it again, exactly)."""
+    source_changed_on: date | None = None
+    """A translated handout whose English source changed since: the day it changed."""
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,8 @@ rather than the whole handout twice.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,3 +55,42 @@ def _diff(path: str, old: Any, new: Any, out: list[FieldChange]) -> None:
             _diff(f"{path}[{i}]", left, right, out)
     elif old != new or type(old) is not type(new):
         out.append(FieldChange(path, old, new))
+
+
+_PART = re.compile(r"([^.\[\]]+)|\[(\d+)\]")
+
+
+def _singular(word: str) -> str:
+    if word.endswith("ies"):
+        return word[:-3] + "y"
+    return word[:-1] if word.endswith("s") and not word.endswith("ss") else word
+
+
+def readable_path(path: str) -> str:
+    """A change's path in a clinician's words: ``sections[2].text`` -> ``Section 3 › Text``.
+
+    List entries are counted from 1 and named after their list; underscores become spaces.
+    """
+    words: list[str] = []
+    for name, index in _PART.findall(path):
+        if index:
+            entry = _singular(words.pop()) if words else "Entry"
+            words.append(f"{entry} {int(index) + 1}")
+        else:
+            words.append(name.replace("_", " ").capitalize())
+    return " › ".join(words) or "Whole item"
+
+
+def changes_as_dicts(changes: Sequence[FieldChange]) -> list[dict[str, Any]]:
+    """JSON-ready changes; a side without the field is ``null`` with ``*_present`` false."""
+    return [
+        {
+            "path": c.path,
+            "field": readable_path(c.path),
+            "old": None if c.old is MISSING else c.old,
+            "new": None if c.new is MISSING else c.new,
+            "old_present": c.old is not MISSING,
+            "new_present": c.new is not MISSING,
+        }
+        for c in changes
+    ]

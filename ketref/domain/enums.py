@@ -60,6 +60,9 @@ class ContentState(StrEnum):
 
     DRAFT = "draft"
     APPROVED = "approved"
+    RELEASE = "release"
+    """A newer release's version of an item edited here: kept beside the local edit (never
+    current) until the editor keeps theirs, takes the release's or merges by hand."""
 
 
 class ReferenceKind(StrEnum):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from ketref.domain.content import Handout
 from ketref.domain.errors import BadInputError
@@ -102,3 +103,13 @@ def choose_handouts(
     if missing and not fallback_english:
         raise MissingTranslationError(language, missing)
     return chosen
+
+
+def source_changed_on(
+    translation: Handout, source: Handout | None, source_updated: date
+) -> date | None:
+    """When the English ``source`` changed after ``translation`` was made from it (the day the
+    source's current version was saved), or None when it has not changed or is gone."""
+    if source is None or not translation.source_changed(source):
+        return None
+    return source_updated

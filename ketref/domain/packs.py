@@ -17,6 +17,7 @@ from pydantic import Field, StringConstraints
 
 from ketref.domain.audit import AuditEvent
 from ketref.domain.content_base import VERSION_PATTERN, Item, ItemKindT, Model, Reference, ShortText
+from ketref.domain.document_diff import FieldChange, changes_as_dicts
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import BadInputError, ContentError
 
@@ -156,6 +157,8 @@ class ImportReport:
     overwrote_local: bool = False
     imported: bool = False
     backup: str | None = None
+    changes: dict[str, list[FieldChange]] = field(default_factory=dict)
+    """For each item updated or in conflict (``kind/slug``): its fields, here -> the pack."""
 
     @property
     def changes_anything(self) -> bool:
@@ -182,6 +185,7 @@ class ImportReport:
             "references_added": self.references_added,
             "references_updated": self.references_updated,
             "backup": self.backup,
+            "changes": {name: changes_as_dicts(found) for name, found in self.changes.items()},
         }
 
 

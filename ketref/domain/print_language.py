@@ -81,6 +81,8 @@ class PrintMessages:
     schedule_session: str
     schedule_missed: str
     schedule_due: str
+    schedule_unverified: str
+    """Printed under an unverified template's dates, as the window's dropdown marks it."""
 
 
 ENGLISH = PrintMessages(
@@ -129,6 +131,10 @@ ENGLISH = PrintMessages(
         "If you cannot come on a date, call your clinic to book a new time. Plan: {plan}."
     ),
     schedule_due="DUE FOR REVIEW: this schedule plan was due for review on {date}.",
+    schedule_unverified=(
+        "Unverified plan: the exact pattern of this plan is your clinic's choice. It is not set "
+        "by a published guideline."
+    ),
 )
 
 SPANISH = PrintMessages(
@@ -180,6 +186,10 @@ SPANISH = PrintMessages(
         "Plan: {plan}."
     ),
     schedule_due="REVISIÓN VENCIDA: este plan de sesiones debía revisarse el {date}.",
+    schedule_unverified=(
+        "Plan no verificado: el patrón exacto de este plan lo elige su clínica. No lo fija una "
+        "guía publicada."
+    ),
 )
 
 CATALOGUES: dict[Language, PrintMessages] = {Language.EN: ENGLISH, Language.ES: SPANISH}

@@ -110,6 +110,12 @@ class ScheduleTemplate(Sourced):
             raise ValueError(f"at most {MAX_SESSIONS} sessions can be printed")
         return self
 
+    @property
+    def choice_label(self) -> str:
+        """Title and product for a list to choose from, marked "Unverified" as on paper."""
+        mark = "" if self.verified else " · Unverified"
+        return f"{self.title} ({self.product.label}){mark}"
+
     def in_language(self, language: str) -> ScheduleTemplate:
         """This template with its words in ``language`` (unchanged when there is no translation,
         see ``has_language``)."""

@@ -39,14 +39,37 @@ def _fold_char(char: str) -> str:
     return folded
 
 
+class _FoldTable(dict[int, str]):
+    """``str.translate`` table that folds each character the first time it is seen."""
+
+    def __missing__(self, code: int) -> str:
+        folded = self[code] = _fold_char(chr(code))
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """``text`` lowercased, without accents and with hyphens as spaces, of the same length.
 
     The same length means a position found in the folded text marks the original text.
+    Snippets fold every hit's body at every key, so only the non-ASCII characters of the
+    lowercased text are looked up one by one (a regular expression finds them in C).
     """
     if text.isascii():
         return text.lower().replace("-", " ")
-    return "".join(map(_fold_char, text))
+    lower = text.lower()
+    if len(lower) != len(text):  # a character lowercases to two: fold each on its own
+        return text.translate(_FOLD_TABLE)
+    return _NON_ASCII.sub(_fold_match, lower).replace("-", " ")
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return _FOLD_TABLE[ord(match.group())]
 
 
 @dataclass(frozen=True)

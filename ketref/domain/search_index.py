@@ -291,7 +291,7 @@ class HeadIndex:
         self.titles = _Field([h.title for h in heads], short_terms=True)
         self.aliases = _Field([h.aliases for h in heads], short_terms=True)
         self.summaries = _Field([h.summary for h in heads], short_terms=False)
-        self.topics = tuple(h.topics for h in heads)
+        self.topics = tuple(tuple(h.topics.split()) for h in heads)
         self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
         self.priors = tuple(KIND_PRIOR.get(kind, 1.0) for kind in self.kinds)
         by_title: dict[str, list[int]] = {}
@@ -348,7 +348,7 @@ class HeadIndex:
         """How high each group's typed word (or its spelling correction) stands among document
         ``i``'s topic words (1 for the first, falling by rank; 0 where absent), averaged over
         the groups. Synonyms do not count: "ketalar" must not favour every text on ketamine."""
-        words = self.topics[i].split()
+        words = self.topics[i]
         if not words:
             return 0.0
         total = 0.0

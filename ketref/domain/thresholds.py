@@ -41,6 +41,15 @@ class ThresholdSource(StrEnum):
     CLINIC = "clinic"
     THIS_SCREENING = "this-screening"
 
+    @property
+    def label(self) -> str:
+        """What every screen and printout calls the origin of the thresholds in use."""
+        return {
+            ThresholdSource.DEFAULT: "documented default",
+            ThresholdSource.CLINIC: "clinic setting",
+            ThresholdSource.THIS_SCREENING: "set for this screening",
+        }[self]
+
 
 @dataclass(frozen=True)
 class BloodPressure:
@@ -133,13 +142,8 @@ class Thresholds:
 
     def describe(self) -> str:
         """One sentence for people: the values used and where they came from."""
-        origin = {
-            ThresholdSource.DEFAULT: "documented defaults",
-            ThresholdSource.CLINIC: "this clinic's settings",
-            ThresholdSource.THIS_SCREENING: "set for this screening",
-        }[self.source]
         return (
             f"Consider delaying above {self.bp_delay} mmHg; do not give above {self.bp_stop} mmHg "
-            f"at rest ({origin}; local policy, not evidence-derived limits; 'above' means either "
-            "value strictly greater)."
+            f"at rest ({self.source.label}; local policy, not evidence-derived limits; 'above' "
+            "means either value strictly greater)."
         )

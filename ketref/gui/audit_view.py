@@ -47,6 +47,9 @@ ACTION_LABELS = {
     "import-pack": "Pack imported",
     "set-screening-thresholds": "Screening thresholds set",
     "reset-screening-thresholds": "Screening thresholds reset",
+    "release-kept-local": "Release met a local edit",
+    "release-keep-mine": "Kept the local edit",
+    "release-take-release": "Took the release's version",
 }
 
 

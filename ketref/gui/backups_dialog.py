@@ -36,6 +36,14 @@ from ketref.gui.widgets import row_table
 from ketref.services.workspace import Workspace
 
 Index = QModelIndex | QPersistentModelIndex
+RESTORE_REPLACES = (
+    "Everything stored in the library goes back to how it was then: content edits, imported "
+    "packs, the clinic profile (name, address, phones, logo, paper) and the screening "
+    "blood-pressure thresholds (the clinic setting, or the documented defaults if none was "
+    "set then). Changes made since then will not be in the restored library."
+)
+"""A restore is the exact, verified copy of the backup: settings stored in the library are
+restored with it rather than merged, so the restored file is the backup and nothing else."""
 
 
 def size_text(size: int) -> str:
@@ -291,8 +299,7 @@ class BackupsDialog(QDialog):
         if not self.prompts.confirm(
             "Restore a backup?",
             f"Replace the library with the backup from {backup.when} ({backup.kind.label})?\n\n"
-            "Changes made since then (content edits, imported packs) will not be in the "
-            f"restored library. The current {name} is kept aside in its folder, not deleted.",
+            f"{RESTORE_REPLACES}\n\nThe current {name} is kept aside in its folder, not deleted.",
             "Restore",
         ):
             return

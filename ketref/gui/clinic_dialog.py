@@ -1,9 +1,12 @@
-"""Tools → Clinic profile: the letterhead every handout and summary prints with."""
+"""Tools → Clinic settings: the letterhead every handout and summary prints with (its logo shown
+as it will print), and the blood-pressure thresholds the screener uses."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -21,13 +24,23 @@ from PySide6.QtWidgets import (
 from ketref.domain.errors import KetrefError
 from ketref.domain.printing import ClinicProfile, PaperSize
 from ketref.gui.qt_settings import forget_qt_dialog_history
+from ketref.gui.thresholds_box import ThresholdsBox
 from ketref.services.clinic import ClinicService
+from ketref.services.screening import ScreeningService
+
+LOGO_PREVIEW = (240, 80)
+"""Pixels the preview may use; the logo keeps its proportions, as on the letterhead."""
 
 
 class ClinicDialog(QDialog):
-    def __init__(self, service: ClinicService, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        service: ClinicService,
+        screening: ScreeningService | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Clinic profile")
+        self.setWindowTitle("Clinic settings")
         self.service = service
         profile = service.get()
         self.logo: bytes | None = profile.logo
@@ -42,6 +55,9 @@ class ClinicDialog(QDialog):
         self.paper.addItem("A4", PaperSize.A4)
         self.paper.setCurrentIndex(max(0, self.paper.findData(profile.paper)))
         self.logo_label = QLabel()
+        self.logo_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.logo_label.setMinimumSize(*LOGO_PREVIEW)
+        self.logo_label.setStyleSheet("border: 1px solid #bbb; background: white;")
         choose = QPushButton("Choose logo…")
         choose.clicked.connect(self.choose_logo)
         remove = QPushButton("Remove logo")
@@ -49,6 +65,7 @@ class ClinicDialog(QDialog):
         logo_row = QHBoxLayout()
         for widget in (self.logo_label, choose, remove):
             logo_row.addWidget(widget)
+        self.thresholds = ThresholdsBox(screening) if screening is not None else None
         self.message = QLabel()
         self.message.setWordWrap(True)
         buttons = QDialogButtonBox(
@@ -63,12 +80,30 @@ class ClinicDialog(QDialog):
         form.addRow("After-hours / emergency", self.emergency)
         form.addRow("Logo (PNG or JPEG)", logo_row)
         form.addRow("Default paper", self.paper)
+        if self.thresholds is not None:
+            form.addRow(self.thresholds)
         form.addRow(self.message)
         form.addRow(buttons)
         self._show_logo_state()
 
     def _show_logo_state(self) -> None:
-        self.logo_label.setText("A logo is set." if self.logo else "No logo.")
+        """The logo as it will print (scaled down, proportions kept), or "No logo"."""
+        pixmap = QPixmap()
+        if self.logo and pixmap.loadFromData(self.logo):
+            width, height = LOGO_PREVIEW
+            self.logo_label.setPixmap(
+                pixmap.scaled(
+                    width - 8,
+                    height - 8,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+            )
+            self.logo_label.setToolTip("The logo printed on every handout and summary")
+        else:
+            self.logo_label.setPixmap(QPixmap())
+            self.logo_label.setText("No logo")
+            self.logo_label.setToolTip("")
 
     def ask_logo_path(self) -> Path | None:
         """The file chooser (tests replace it)."""
@@ -97,7 +132,10 @@ class ClinicDialog(QDialog):
         self._show_logo_state()
 
     def save(self) -> None:
+        """Save the profile and any threshold change, or nothing when either is wrong."""
         try:
+            if self.thresholds is not None:
+                self.thresholds.read()  # checked before anything is saved
             profile = ClinicProfile.build(
                 name=self.name.text(),
                 address=self.address.toPlainText(),
@@ -108,6 +146,8 @@ class ClinicDialog(QDialog):
                 paper=self.paper.currentData(),
             )
             self.service.save(profile)
+            if self.thresholds is not None:
+                self.thresholds.save()
         except KetrefError as exc:  # nothing was saved
             self.message.setText(str(exc))
             return

@@ -8,6 +8,7 @@ Badges always carry words, so nothing depends on colour alone.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from html import escape
 from typing import TypeVar
 
@@ -22,6 +23,7 @@ from ketref.domain.enums import (
     RegulatoryStatus,
     Severity,
 )
+from ketref.domain.print_language import ENGLISH, format_date
 from ketref.gui.notice_html import STYLE
 
 RED, AMBER, BLUE, GREEN, GREY, PURPLE = (
@@ -116,6 +118,8 @@ def _header(detail: ItemDetail, extra_badges: Sequence[str] = ()) -> str:
         badges.append(badge("Unverified", AMBER))
     if detail.locally_edited:
         badges.append(badge("Local edit", GREY))
+    if detail.source_changed_on is not None:
+        badges.append(badge("Translation needs review", AMBER))
     parts = [
         STYLE,
         f"<h1>{escape(item.title)}</h1>",
@@ -126,8 +130,14 @@ def _header(detail: ItemDetail, extra_badges: Sequence[str] = ()) -> str:
     if not item.verified and item.unverified_note:
         note = item.unverified_note.removeprefix("Unverified:").strip()
         parts.append(f"<p><b>Not yet verified:</b> {escape(note)}</p>")
+    if detail.source_changed_on is not None:
+        parts.append(f"<p><b>{escape(_source_changed(detail.source_changed_on))}</b></p>")
     parts.append(f"<p>{escape(item.summary)}</p>")
     return "".join(parts)
+
+
+def _source_changed(day: date) -> str:
+    return ENGLISH.source_changed.format(date=format_date(day))
 
 
 def _products(products: Iterable[Product]) -> str:

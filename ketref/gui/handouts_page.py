@@ -1,8 +1,8 @@
 """The Handouts page: choose handouts, personalise one printout, preview it live, export, print.
 
-Personal details live in the form only; they go into one render request and are never stored,
-logged or put into the file name or the PDF's metadata. Rendering runs off the GUI thread, so
-typing a name never waits for the preview.
+Personal details live in the form; they go into one render request, never into the file name
+or the PDF's metadata, and into the print log only when the clinic keeps names there.
+Rendering runs off the GUI thread, so typing a name never waits for the preview.
 """
 
 from __future__ import annotations
@@ -34,15 +34,19 @@ from PySide6.QtWidgets import (
 )
 
 from ketref.domain.enums import Product
-from ketref.domain.errors import KetrefError
 from ketref.domain.print_language import Language
 from ketref.domain.printing import WEEKDAYS, PaperSize, Personalisation, PrintOptions
-from ketref.gui import dialogs
+from ketref.gui import handout_output
 from ketref.gui.background import BackgroundRunner, user_message
-from ketref.gui.pdf_printing import PrintJob, ask_and_print
-from ketref.gui.ui_state import LAST_FOLDER, UiState
+from ketref.gui.pdf_printing import PrintJob
+from ketref.gui.ui_state import UiState
 from ketref.gui.widgets import form_beside_result
-from ketref.services.handouts import HandoutRequest, HandoutService, ScheduleRequest
+from ketref.services.handouts import (
+    HandoutRequest,
+    HandoutService,
+    RenderedHandouts,
+    ScheduleRequest,
+)
 from ketref.services.monitoring_sheet import MonitoringSheetService
 
 PREVIEW_DELAY_MS = 150
@@ -65,6 +69,8 @@ class HandoutsPage(QWidget):
         self.service: HandoutService | None = None
         self.sheets: MonitoringSheetService | None = None
         self.last_pdf: bytes | None = None
+        self.last_rendered: RenderedHandouts | None = None
+        """The previewed PDF and its plan: what Print sends and logs."""
         self.last_export: Path | None = None
         self._renderer: BackgroundRunner | None = None
         self.print_job: PrintJob | None = None
@@ -219,7 +225,7 @@ class HandoutsPage(QWidget):
             self.weekdays.append(check)
             days.addWidget(check)
         form.addRow("Template", self.template)
-        form.addRow("First session", self.start)
+        form.addRow("Start date (first session on or after)", self.start)
         form.addRow("Session days", days)
         return self.schedule_box
 
@@ -252,7 +258,10 @@ class HandoutsPage(QWidget):
             self._renderer.shutdown()
             self._renderer.deleteLater()
         self._renderer = BackgroundRunner(
-            lambda request, _progress: service.render(request), "preview", self, latest_only=True
+            lambda request, _progress: service.render_planned(request),
+            "preview",
+            self,
+            latest_only=True,
         )
         self._renderer.succeeded.connect(self._show_preview)
         self._renderer.failed.connect(self._show_problem)
@@ -270,7 +279,7 @@ class HandoutsPage(QWidget):
         self.template.blockSignals(True)
         self.template.clear()
         for template in service.list_schedules():
-            self.template.addItem(f"{template.title} ({template.product.label})", template.id)
+            self.template.addItem(template.choice_label, template.id)
         self.template.blockSignals(False)
         self._template_chosen()
         self.paper.setCurrentIndex(max(0, self.paper.findData(default_paper)))
@@ -403,8 +412,9 @@ class HandoutsPage(QWidget):
         self.status.setText("Updating the preview…")
         self._renderer.submit(self.request())
 
-    def _show_preview(self, data: bytes) -> None:
-        self.last_pdf = data
+    def _show_preview(self, rendered: RenderedHandouts) -> None:
+        self.last_rendered = rendered
+        data = self.last_pdf = rendered.data
         self.pdf.close()
         self._buffer = QBuffer(self)
         self._buffer.setData(QByteArray(data))
@@ -441,52 +451,18 @@ class HandoutsPage(QWidget):
     # --- export, print, open ------------------------------------------------------------------
 
     def export(self) -> None:
-        if self.service is None or not self.chosen_slugs():
-            return
-        suggested = self.ui_state.folder(LAST_FOLDER) / self.service.default_filename(
-            self.chosen_slugs()
-        )
-        path = dialogs.ask_save_pdf(self, "Export PDF", suggested)
-        if path is None:
-            return
-        try:
-            written = self.service.export(self.request(), path)
-        except KetrefError as exc:  # unwritable folder or bad input: one message, nothing written
-            self.status.setText(str(exc))
-            return
-        self.last_export = written
-        self.ui_state.remember_folder(LAST_FOLDER, written.parent)
-        self.open_button.setEnabled(True)
-        self.status.setText(f"Saved {written.name} in {written.parent}.")
+        handout_output.export_handouts(self)
 
     def export_sheet(self, product: Product) -> None:
         """Save the session monitoring sheet for ``product`` on the chosen paper."""
-        if self.sheets is None:
-            return
-        suggested = self.ui_state.folder(LAST_FOLDER) / self.sheets.default_filename(product)
-        path = dialogs.ask_save_pdf(self, "Save monitoring sheet", suggested)
-        if path is None:
-            return
-        options = PrintOptions(paper=self.paper.currentData())
-        try:
-            written = self.sheets.export(product, path, options)
-        except KetrefError as exc:  # unwritable folder, bad name: one message, nothing written
-            self.status.setText(str(exc))
-            return
-        self.last_export = written
-        self.ui_state.remember_folder(LAST_FOLDER, written.parent)
-        self.open_button.setEnabled(True)
-        self.status.setText(f"Saved the {product.label} monitoring sheet as {written.name}.")
+        handout_output.export_sheet(self, product)
 
     def open_export(self) -> None:
         if self.last_export is not None:
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.last_export)))
 
     def print_(self) -> None:
-        if self.pdf.pageCount() and self.last_pdf is not None:
-            self.print_job = ask_and_print(self, self.last_pdf, self.pdf.pageCount())
-            if self.print_job is not None:  # reports what was sent, or why not
-                self.print_job.reported.connect(self.status.setText)
+        handout_output.print_handouts(self)
 
     def shutdown(self) -> None:
         if self.print_job is not None:

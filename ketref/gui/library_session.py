@@ -1,9 +1,12 @@
 """The window's hold on its library: open it off the GUI thread, recover it, close and reopen it.
 
 Opening also takes the daily backup (on the worker thread) and reports a failing one in the
-notice bar. A refused library shows the recovery dialog and never becomes an empty one. A
-restore closes the services, replaces the file on a worker thread, reopens it and re-attaches
-the window, whether the restore worked or not (the old library is then still in place).
+notice bar. The library opens after a cheap check (header, schema, revision); SQLite's full
+checks run on a worker thread once the window is idle, and damage they find stops all writes
+and is said in the notice bar (the next start then checks before opening and offers repair).
+A refused library shows the recovery dialog and never becomes an empty one. A restore closes
+the services, replaces the file on a worker thread, reopens it and re-attaches the window,
+whether the restore worked or not (the old library is then still in place).
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 
 from ketref.domain.backups import BackupInfo
 from ketref.domain.errors import DatabaseBusyError
@@ -29,6 +32,14 @@ from ketref.services.workspace import Services, Workspace
 
 log = logging.getLogger(__name__)
 
+IDLE_CHECK_DELAY_MS = 2000
+"""After the library is attached: the first searches and clicks come first."""
+DAMAGE_FOUND = (
+    "{summary} in {name} after it opened. To keep your data safe, ketref saves nothing more "
+    "to it. Quit and start ketref again: it will check the library before opening it and "
+    "offer to repair it or restore a backup. What is on screen can still be read."
+)
+
 STARTUP_BACKUP_FAILED = (
     "The automatic backup could not run this time; ketref will try again at the next start. "
     "You can back up now from Tools → Backups…"
@@ -43,7 +54,7 @@ class Opened:
 
 def open_library(workspace: Workspace, *, daily_backup: bool) -> Opened:
     """Open (create, migrate, load) the library, then take the daily backup; worker thread."""
-    services = workspace.open()
+    services = workspace.open(full_check=False)  # the full checks run once the window is up
     startup = None
     if daily_backup:
         try:
@@ -126,6 +137,30 @@ class LibrarySession(QObject):
             self.notices.notify(self._note, Level.INFO)
             self._note = None
         self.attached.emit(opened.services)
+        services = opened.services
+        QTimer.singleShot(IDLE_CHECK_DELAY_MS, self, lambda: self._check_storage(services))
+
+    def _check_storage(self, services: Services) -> None:
+        """SQLite's full checks, deferred from opening, on a worker thread."""
+        if self.services is not services:
+            return  # closed or replaced (a restore) in the meantime: that open checks again
+
+        def job(_progress: Progress) -> str | None:
+            return services.maintenance.check_storage()
+
+        def checked(found: str | None) -> None:
+            if found is None:
+                return
+            log.error("integrity check after opening: %s", found)
+            self.workspace.check_before_next_open()
+            name = self.workspace.target.path.name if self.workspace.target.path else "it"
+            text = DAMAGE_FOUND.format(summary=found, name=name)
+            self.notices.notify(text, Level.ALERT, backups_button=True)
+
+        def failed(exc: BaseException) -> None:  # unreadable, not damaged: it is not damage
+            log_failure("integrity check after opening", exc)
+
+        self.tasks.start(job, "check-storage", checked, failed)
 
     def _on_open_failed(self, exc: BaseException, daily_backup: bool) -> None:
         if isinstance(exc, RecoveryNeededError):

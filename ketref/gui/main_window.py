@@ -46,6 +46,8 @@ if TYPE_CHECKING:
     from ketref.gui.change_watch import ChangeWatch
     from ketref.gui.clinic_dialog import ClinicDialog
     from ketref.gui.handouts_page import HandoutsPage
+    from ketref.gui.item_compare import ItemCompare
+    from ketref.gui.print_log_dialog import PrintLogDialog
     from ketref.gui.screening_page import ScreeningPage
     from ketref.services.workspace import Services
 
@@ -84,6 +86,7 @@ class MainWindow(QMainWindow):
         self._watch: ChangeWatch | None = None
         self.screening_page: ScreeningPage | None = None
         self.handouts_page: HandoutsPage | None = None
+        self.compare: ItemCompare | None = None  # Tools → Compare…, added with the library
         self.text_size = TextSize(ui_state)  # before any widget, so all start at the chosen size
         self.setWindowTitle("ketref — ketamine therapy reference")
         self.resize(1280, 800)
@@ -209,8 +212,9 @@ class MainWindow(QMainWindow):
             keys = [f"Ctrl+{number}"]
             go_menu.addAction(self._action(PAGE_LABELS[page], keys, partial(self.show_page, page)))
         self.tools_menu = menus.addMenu("&Tools")
-        self.clinic_action = self._action("Clinic profile…", [], self.edit_clinic)
+        self.clinic_action = self._action("Clinic settings…", [], self.edit_clinic)
         self.tools_menu.addAction(self.clinic_action)
+        self.tools_menu.addAction(self._action("Print log…", [], self.show_print_log))
         self.tools_menu.addAction(
             self._action("Forget recent folders", [], self.forget_recent_folders)
         )
@@ -265,6 +269,14 @@ class MainWindow(QMainWindow):
         if self.first_list is not None:
             self.first_list.write(self.browser.items_model.rows())
         self.search.setFocus()
+        if self.compare is None:
+            from ketref.gui.item_compare import ItemCompare
+
+            self.compare = ItemCompare(self, lambda: self.browser.shown)
+            self.tools_menu.addSeparator()
+            self.tools_menu.addActions(self.compare.actions())
+            self._update_actions()
+        self.compare.attach(services)  # shows the release updates a load left to decide
 
     def _change_marker(self) -> tuple[int | None, int | None] | None:
         # None while detached (a restore may be moving the files): nothing is read then
@@ -281,6 +293,8 @@ class MainWindow(QMainWindow):
         """The library is being closed (for a restore): searching and pages wait."""
         self.search_controller.detach()
         self.services = None
+        if self.compare is not None:
+            self.compare.attach(None)
         self.new_patient()  # the restored library is another state: no name carried across it
         self.browser.attach(None)
 
@@ -403,6 +417,9 @@ class MainWindow(QMainWindow):
         self.favourite_action.setChecked(favourite)
         self.favourite_action.setText("★ Favourite" if favourite else "☆ Favourite")
         self.copy_action.setEnabled(shown is not None)
+        if self.compare is not None:
+            self.compare.shipped_action.setEnabled(shown is not None)
+            self.compare.version_action.setEnabled(shown is not None)
 
     def forget_recent_folders(self) -> None:
         """Privacy: the next save dialog starts in the home folder and no folder is listed."""
@@ -410,13 +427,23 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage("Recent folders forgotten.", 8000)
 
     def edit_clinic(self) -> ClinicDialog | None:
-        if self.services is None or self.handouts_page is None:
+        if self.services is None or self.handouts_page is None or self.screening_page is None:
             return None
         from ketref.gui.clinic_dialog import ClinicDialog
 
-        dialog = ClinicDialog(self.services.clinic, self)
+        dialog = ClinicDialog(self.services.clinic, self.services.screening, self)
         dialog.accepted.connect(self.handouts_page.refresh_preview)
+        dialog.accepted.connect(self.screening_page.rescreen)  # thresholds may have changed
         dialog.open()
+        return dialog
+
+    def show_print_log(self) -> PrintLogDialog | None:
+        if self.services is None:
+            return None
+        from ketref.gui.print_log_dialog import PrintLogDialog
+
+        dialog = PrintLogDialog(self.services.handouts, self.ui_state, self)
+        dialog.show()  # the window stays usable beside it
         return dialog
 
     def show_about(self) -> dialogs.AboutDialog:

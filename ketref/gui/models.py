@@ -6,6 +6,7 @@ tests can feed them directly (each passes pytest-qt's model tester).
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,9 @@ KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 RUNS_ROLE = Qt.ItemDataRole.UserRole + 3
 """The cell's text as Runs with the matched words bold, for the highlighting delegate. Plain
 text painted as is: nothing from the content or the query is ever read as markup."""
+DETAIL_RUNS_ROLE = Qt.ItemDataRole.UserRole + 4
+"""Runs painted on a second line under RUNS_ROLE (a hit's snippet under its title); None for
+one-line rows (group headings)."""
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -200,6 +204,10 @@ def snippet_runs(snippet: str) -> Runs:
     return tuple(runs)
 
 
+_snippet_runs = functools.lru_cache(maxsize=1024)(snippet_runs)
+"""snippet_runs, remembered: a frame asks for every visible snippet's runs again."""
+
+
 def words_pattern(terms: list[str]) -> re.Pattern[str] | None:
     """Whole words containing any of ``terms`` (longest first), for highlighting titles."""
     if not terms:
@@ -248,6 +256,8 @@ class SearchResultsModel(QAbstractItemModel):
         self._groups: list[_Group] = []
         self._terms: list[str] = []
         self._title_words: re.Pattern[str] | None = None
+        self._title_runs: dict[str, Runs] = {}
+        """Each title's runs under the current terms (painting asks for them per frame)."""
         self.result: SearchResult | None = None
 
     def set_result(self, result: SearchResult | None) -> None:
@@ -260,7 +270,9 @@ class SearchResultsModel(QAbstractItemModel):
         new_terms = sorted(terms, key=len, reverse=True)
         all_changed = new_terms != self._terms  # every title's highlighting may differ
         self._terms = new_terms
-        self._title_words = words_pattern(new_terms)
+        if all_changed:
+            self._title_words = words_pattern(new_terms)
+            self._title_runs = {}
         root = QModelIndex()
         for row in reversed(range(len(self._groups))):
             if self._groups[row].kind not in wanted:
@@ -363,13 +375,20 @@ class SearchResultsModel(QAbstractItemModel):
             return (hit.kind, hit.slug)
         if role == Qt.ItemDataRole.DisplayRole:
             return hit.title if index.column() == self.TITLE else hit.plain_snippet
+        title = index.column() == self.TITLE
         if role == RUNS_ROLE:
-            if index.column() == self.TITLE:
-                return title_runs(hit.title, self._title_words)
-            return snippet_runs(hit.snippet)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return hit.plain_snippet
+            return self._runs_of_title(hit.title) if title else _snippet_runs(hit.snippet)
+        if role == DETAIL_RUNS_ROLE:
+            return _snippet_runs(hit.snippet) if title else None
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole title, however narrow the view
+            return f"{hit.title}\n{hit.plain_snippet}" if title else hit.plain_snippet
         return None
+
+    def _runs_of_title(self, title: str) -> Runs:
+        runs = self._title_runs.get(title)
+        if runs is None:
+            runs = self._title_runs[title] = title_runs(title, self._title_words)
+        return runs
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -34,6 +34,7 @@ from ketref.domain.packs import Conflict, ExportReport, ImportReport, PackConfli
 from ketref.gui.audit_view import item_label
 from ketref.gui.background import Progress
 from ketref.gui.detail_html import RED
+from ketref.gui.document_diff_view import diff_html
 from ketref.gui.library_session import LibrarySession
 from ketref.gui.main_window import MainWindow
 from ketref.gui.notice_bar import Level, NoticeBar
@@ -100,7 +101,19 @@ def preview_html(report: ImportReport, path: Path) -> str:
         + _list("Changed", [entry_label(n) for n in report.updated])
         + _list("New references", report.references_added)
         + _list("Changed references", report.references_updated)
+        + field_changes_html(report)
     )
+
+
+def field_changes_html(report: ImportReport) -> str:
+    """Each changed item's fields, this library's value against the pack's (the diff view)."""
+    if not report.changes:
+        return ""
+    parts = ["<h3>What changes, field by field</h3>"]
+    for name, changes in report.changes.items():
+        parts.append(f"<p><b>{escape(entry_label(name))}</b></p>")
+        parts.append(diff_html(changes, "In this library", "In the pack"))
+    return "".join(parts)
 
 
 class PackPreviewDialog(QDialog):
@@ -110,7 +123,7 @@ class PackPreviewDialog(QDialog):
         super().__init__(parent)
         self.choice: bool | None = None
         self.setWindowTitle("Import a content pack")
-        self.resize(620, 520)
+        self.resize(900 if report.changes else 620, 640 if report.changes else 520)
         self.details = QTextBrowser()
         self.details.setHtml(preview_html(report, path))
         self.details.setOpenLinks(False)

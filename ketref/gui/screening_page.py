@@ -2,8 +2,9 @@
 
 Nothing typed here is stored or logged; the form lives only as long as the window. Each change
 re-screens through the service (the engine is pure and fast) and redraws the result cards.
-"Print screening summary…" saves the current result as a PDF (a name or initials only if typed
-for that one printout).
+"Save screening summary as PDF…" writes the current result to a PDF (a name or initials only if
+typed for that one printout). The widgets are in screening_form, the result cards in
+screening_cards.
 """
 
 from __future__ import annotations
@@ -17,98 +18,33 @@ from pathlib import Path
 from PySide6.QtCore import QStringListModel, Qt, QTimer, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
-    QCompleter,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
-    QRadioButton,
     QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
 
-from ketref.domain.enums import FindingOutcome, ScreeningStatus
 from ketref.domain.errors import BadInputError, KetrefError
-from ketref.domain.patient import FIELD_BY_NAME, PATIENT_FIELDS, FieldKind, FieldSpec, Patient
-from ketref.domain.screening_result import DISCLAIMER, Finding, ProductResult, ScreeningResult
+from ketref.domain.patient import PATIENT_FIELDS, FieldKind, FieldSpec, Patient
+from ketref.domain.screening_result import DISCLAIMER, ScreeningResult
 from ketref.gui import dialogs
-from ketref.gui.detail_html import AMBER, BLUE, GREEN, GREY, RED, badge, item_url
-from ketref.gui.detail_html import reference_url as ref_url
-from ketref.gui.notice_html import STYLE
+from ketref.gui.detail_html import RED
+from ketref.gui.screening_cards import result_html
+from ketref.gui.screening_form import FormSection, MedicationCompleter, TriState
 from ketref.gui.ui_state import LAST_FOLDER, UiState
 from ketref.gui.widgets import form_beside_result
 from ketref.services.clinic import ClinicService
 from ketref.services.screening import ScreeningService
 from ketref.services.screening_print import save_summary
 
-AVOID_ORANGE = "#b8430a"
-"""Deeper than the amber of "needs review", distinct from the red of "not eligible"."""
-STATUS_COLOUR = {
-    ScreeningStatus.NOT_ELIGIBLE: RED,
-    ScreeningStatus.AVOID_COMBINATION: AVOID_ORANGE,
-    ScreeningStatus.CANNOT_DETERMINE: GREY,
-    ScreeningStatus.NEEDS_REVIEW: AMBER,
-    ScreeningStatus.ELIGIBLE_TO_CONSIDER: GREEN,
-}
-OUTCOME_COLOUR = {
-    FindingOutcome.NOT_ELIGIBLE: RED,
-    FindingOutcome.AVOID_COMBINATION: AVOID_ORANGE,
-    FindingOutcome.CANNOT_DETERMINE: GREY,
-    FindingOutcome.NEEDS_REVIEW: AMBER,
-    FindingOutcome.INDICATION_MET: GREEN,
-    FindingOutcome.INFORMATIONAL: BLUE,
-}
-UNKNOWN, YES, NO = 0, 1, 2
-
-
-class TriState(QWidget):
-    """Unknown / Yes / No as three radio buttons; Unknown is the default and always visible."""
-
-    changed = Signal()
-
-    def __init__(self, label: str) -> None:
-        super().__init__()
-        self.group = QButtonGroup(self)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        for value, text in ((UNKNOWN, "Unknown"), (YES, "Yes"), (NO, "No")):
-            button = QRadioButton(text)
-            button.setAccessibleName(f"{label}: {text}")
-            self.group.addButton(button, value)
-            layout.addWidget(button)
-        layout.addStretch(1)
-        self.group.button(UNKNOWN).setChecked(True)
-        self.group.idToggled.connect(self._toggled)
-
-    def _toggled(self, _id: int, on: bool) -> None:
-        if on:
-            self.changed.emit()
-
-    def value(self) -> bool | None:
-        return {UNKNOWN: None, YES: True, NO: False}[self.group.checkedId()]
-
-    def set_value(self, value: bool | None) -> None:
-        self.group.button({None: UNKNOWN, True: YES, False: NO}[value]).setChecked(True)
-
-
-class MedicationCompleter(QCompleter):
-    """Completes the name being typed after the last comma."""
-
-    def splitPath(self, path: str) -> list[str]:
-        return [path.rsplit(",", maxsplit=1)[-1].strip()]
-
-    def pathFromIndex(self, index: object) -> str:
-        widget = self.widget()
-        done = widget.text().split(",")[:-1] if isinstance(widget, QLineEdit) else []
-        chosen = str(super().pathFromIndex(index))  # type: ignore[arg-type]
-        return ", ".join([*(p.strip() for p in done if p.strip()), chosen])
+SAVE_SUMMARY = "Save screening summary as PDF…"
 
 
 class ScreeningPage(QWidget):
@@ -128,6 +64,7 @@ class ScreeningPage(QWidget):
         self._readers: dict[str, Callable[[], object]] = {}
         self._flags: dict[str, TriState] = {}
         self._numbers: dict[str, QLineEdit] = {}
+        self.sections: dict[str, FormSection] = {}
         self._timer = QTimer(self, singleShot=True, interval=60)
         self._timer.timeout.connect(self.rescreen)
 
@@ -150,8 +87,8 @@ class ScreeningPage(QWidget):
         self.form.addWidget(note)
         self.clear_button = QPushButton("Clear form")
         self.clear_button.clicked.connect(self.clear)
-        self.print_button = QPushButton("Print screening summary…")
-        self.print_button.clicked.connect(self.print_summary)
+        self.print_button = QPushButton(SAVE_SUMMARY)
+        self.print_button.clicked.connect(self.save_summary_pdf)
         buttons = QHBoxLayout()
         buttons.addWidget(self.clear_button)
         buttons.addStretch(1)
@@ -167,18 +104,15 @@ class ScreeningPage(QWidget):
             self.rescreen()
             return
         self.service = service
-        groups: dict[str, QFormLayout] = {}
         for spec in PATIENT_FIELDS:
             title = _group_of(spec)
-            if title not in groups:
-                box = QGroupBox(title)
-                groups[title] = QFormLayout(box)
-                # Labels above their fields: long clinical labels never clip or squeeze inputs.
-                groups[title].setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
-                self.form.addWidget(box)
-            label = QLabel(_label(spec))
-            label.setWordWrap(True)
-            groups[title].addRow(label, self._field_widget(spec))
+            if title not in self.sections:
+                self.sections[title] = FormSection(title, self._ask)
+                self.form.addWidget(self.sections[title].box)
+            widget = self._field_widget(spec)
+            self.sections[title].add(spec, _label(spec), widget, _HINTS.get(spec.name))
+        for section in self.sections.values():
+            section.finish()
         self.form.addStretch(1)
         self.rescreen()
 
@@ -237,7 +171,9 @@ class ScreeningPage(QWidget):
         assert self.service is not None
         self.medications = QLineEdit(placeholderText="generic or brand names, comma-separated")
         self.medications.setAccessibleName(spec.label)
-        completer = MedicationCompleter(QStringListModel(self.service.medication_names(), self))
+        names = QStringListModel(self.service.medication_names(), self)
+        # parented, so the Python overrides (after-the-comma completion, Escape) stay alive
+        completer = MedicationCompleter(names, self.medications)
         completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.medications.setCompleter(completer)
         self.medications.textChanged.connect(self._timer.start)
@@ -266,6 +202,24 @@ class ScreeningPage(QWidget):
 
     def set_number(self, name: str, text: str) -> None:
         self._numbers[name].setText(text)
+
+    def confirm(self, title: str, text: str) -> bool:
+        """Ask before answering in bulk (tests replace it)."""
+        answer = QMessageBox.question(
+            self,
+            title,
+            text,
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            QMessageBox.StandardButton.Cancel,
+        )
+        return answer == QMessageBox.StandardButton.Yes
+
+    def _ask(self, title: str, text: str) -> bool:
+        return self.confirm(title, text)  # looked up on each call, so a test may replace it
+
+    def bulk_no(self) -> tuple[str, ...]:
+        """Field names whose No was set with "Mark the rest No" and not changed since."""
+        return tuple(name for name, tri in self._flags.items() if tri.bulk)
 
     def clear(self) -> None:
         for tri in self._flags.values():
@@ -300,10 +254,10 @@ class ScreeningPage(QWidget):
         self.result = self.service.screen(patient)
         self.print_button.setEnabled(True)
         scroll = self.results.verticalScrollBar().value()
-        self.results.setHtml(result_html(self.result))
+        self.results.setHtml(result_html(self.result, self.bulk_no()))
         self.results.verticalScrollBar().setValue(scroll)
 
-    def print_summary(self) -> Path | None:
+    def save_summary_pdf(self) -> Path | None:
         """Save the current screening as a PDF (optionally labelled with a name, not saved)."""
         service, clinic, patient, result = self.service, self.clinic, self.patient, self.result
         if service is None or clinic is None or patient is None or result is None:
@@ -314,11 +268,13 @@ class ScreeningPage(QWidget):
         if label is None:
             return None
         suggested = self.ui_state.folder(LAST_FOLDER) / f"screening-summary-{date.today()}.pdf"
-        path = dialogs.ask_save_pdf(self, "Save screening summary", suggested)
+        path = dialogs.ask_save_pdf(self, "Save screening summary as PDF", suggested)
         if path is None:
             return None
         try:
-            written = save_summary(service, clinic, patient, result, path, patient_label=label)
+            written = save_summary(
+                service, clinic, patient, result, path, patient_label=label, bulk_no=self.bulk_no()
+            )
         except KetrefError as exc:
             dialogs.show_error(self, "The summary was not saved", str(exc))
             return None
@@ -326,103 +282,6 @@ class ScreeningPage(QWidget):
         self.summary_saved.emit(str(written))
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(written)))
         return written
-
-
-# --- rendering --------------------------------------------------------------------------------
-
-
-def result_html(result: ScreeningResult) -> str:
-    """A status line per product, then each product's findings with their basis.
-
-    Facts that hold come first in full; unanswered questions follow as one short list each, so
-    a half-filled form reads as "what is still needed" rather than a wall of warnings.
-    """
-    parts = [
-        STYLE,
-        f"<p><b>{escape(DISCLAIMER)}</b></p><table>",
-        *(
-            f"<tr><td><b>{escape(r.product.label)}</b></td><td>{_status_html(r)}</td></tr>"
-            for r in result.results
-        ),
-        f"</table><p><small>Rule set {escape(result.ruleset_version)} · "
-        f"{escape(result.thresholds.describe())}</small></p>",
-    ]
-    for product_result in result.results:
-        known = [f for f in product_result.findings if not f.is_unknown]
-        unknown = [f for f in product_result.findings if f.is_unknown]
-        parts.append(
-            f"<h2>{escape(product_result.product.label)} {_status_html(product_result)}</h2>"
-        )
-        if known:
-            parts.append("<ul>" + "".join(f"<li>{_finding_html(f)}</li>" for f in known) + "</ul>")
-        for outcome, heading in (
-            (FindingOutcome.CANNOT_DETERMINE, "Not known yet, and could rule this product out"),
-            (FindingOutcome.NEEDS_REVIEW, "Not known yet, and would need review"),
-        ):
-            open_questions = [f for f in unknown if f.outcome is outcome]
-            if open_questions:
-                parts.append(f"<h3>{escape(heading)} ({len(open_questions)})</h3><ul>")
-                parts += [f"<li>{_question_html(f)}</li>" for f in open_questions]
-                parts.append("</ul>")
-        rest = [
-            f
-            for f in unknown
-            if f.outcome not in (FindingOutcome.CANNOT_DETERMINE, FindingOutcome.NEEDS_REVIEW)
-        ]
-        if rest:
-            parts.append("<ul>" + "".join(f"<li>{_question_html(f)}</li>" for f in rest) + "</ul>")
-    return "".join(parts)
-
-
-def _status_html(result: ProductResult) -> str:
-    """The status badge, then its reason in words when the deciding findings give one."""
-    reason = f" <small>{escape(result.reason)}</small>" if result.reason else ""
-    return badge(result.status.label, STATUS_COLOUR[result.status]) + reason
-
-
-def _question_html(finding: Finding) -> str:
-    fields = ", ".join(
-        FIELD_BY_NAME[name].label if name in FIELD_BY_NAME else name for name in finding.missing
-    )
-    return f"<b>{escape(fields)}</b> <small>{_sources(finding)}</small>"
-
-
-def _sources(finding: Finding) -> str:
-    links = [f'<a href="{ref_url(r)}">{escape(r)}</a>' for r in finding.references]
-    if finding.item is not None:
-        url = item_url(finding.item.kind, finding.item.slug)
-        links.insert(0, f'<a href="{url}">item</a>')
-    if not finding.verified:
-        links.append(badge("Unverified", AMBER))
-    return f"{' · '.join(links)} · rule {escape(finding.rule_id)}"
-
-
-def _finding_html(finding: Finding) -> str:
-    outcome = badge(finding.outcome.value.replace("-", " "), OUTCOME_COLOUR[finding.outcome])
-    bits = [f"{outcome} {escape(finding.message)}"]
-    if finding.values:
-        used = "; ".join(f"{name} = {_shown(value)}" for name, value in finding.values)
-        bits.append(f"<br><small>Values used: {escape(used)}</small>")
-    if finding.threshold:
-        checks = "; ".join(
-            f"{c.field} {c.op} {c.threshold:g}" + (" (clinic setting)" if c.local_policy else "")
-            for c in finding.threshold
-        )
-        bits.append(f"<br><small>Threshold: {escape(checks)}</small>")
-    if finding.missing:
-        bits.append(f"<br><small>Not known: {escape(', '.join(finding.missing))}</small>")
-    bits.append(f"<br><small>Sources: {_sources(finding)}</small>")
-    return "".join(bits)
-
-
-def _shown(value: object) -> str:
-    if value is None:
-        return "unknown"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, tuple):
-        return ", ".join(value) if value else "none"
-    return str(value)
 
 
 def _read_number(spec: FieldSpec, edit: QLineEdit) -> int | float | None:
@@ -451,6 +310,15 @@ _GROUPS = {
     "medications": "Medicines",
     "lorazepam_equivalent_mg_per_day": "Medicines",
 }
+
+
+_HINTS = {
+    "lorazepam_equivalent_mg_per_day": (
+        "Lorazepam equivalents, as the Benzodiazepines interaction asks: 10 mg diazepam is about "
+        "1 mg lorazepam (WHO 2009 equivalence table; approximate, some tables differ)."
+    ),
+}
+"""Unit conversions shown under a field; the same wording and reference as the content."""
 
 
 def _group_of(spec: FieldSpec) -> str:

@@ -2,8 +2,9 @@
 
 The query runs on a worker thread, so typing and painting never wait for it; only the newest
 text's results are shown. Results update the model in place (groups and rows inserted, moved
-or changed), so the view keeps its expanded groups and repaints only what changed. The browser
-pane hosts ``view``; the controller says what to show through its signals.
+or changed), so the view keeps its expanded groups; they are painted at once (from layouts the
+delegate keeps) and only then reported as shown. The browser pane hosts ``view``; the
+controller says what to show through its signals.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QTreeView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QWidget
 
 from ketref.domain.search import SearchResult
 from ketref.gui.background import BackgroundRunner, log_failure, user_message
@@ -65,11 +66,12 @@ class SearchController(QObject):
         self.view = QTreeView()
         self.view.setModel(self.model)
         self.view.setItemDelegate(HighlightDelegate(self.view))
-        self.view.setUniformRowHeights(True)
-        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        # One column: each hit's title across the whole width, where it matched beneath it.
+        self.view.setColumnHidden(SearchResultsModel.SNIPPET, True)
+        self.view.setHeaderHidden(True)
         self.view.header().setStretchLastSection(True)
-        self.view.setColumnWidth(0, 230)
+        self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.view.activated.connect(self._open)
         self.view.installEventFilter(self)
@@ -137,6 +139,8 @@ class SearchController(QObject):
         self.model.set_result(result)
         self.view.selectionModel().clear()  # Enter opens the best hit, not a stale row
         self.results_ready.emit(result)
+        if self.view.isVisible():  # paint them now: "shown" means on screen, not in the model
+            self.view.viewport().repaint()
         self.results_shown.emit()
 
     def _expand_new_groups(self, parent: QModelIndex, first: int, last: int) -> None:
@@ -175,8 +179,19 @@ class SearchController(QObject):
                         self._select_first()
                     self._open(self.view.currentIndex())
                     return True
-            at_top = self.view.currentIndex() == self.model.first_hit_index()
-            if watched is self.view and key == Qt.Key.Key_Up and at_top:
-                self.field.setFocus()
+            if watched is self.view and self._view_key(key):
                 return True
         return super().eventFilter(watched, event)
+
+    def _view_key(self, key: int) -> bool:
+        """Enter, Return or Space on a group heading folds it; Up from the top goes back."""
+        current = self.view.currentIndex()
+        heading = current.isValid() and self.model.hit(current) is None
+        if heading and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_Space):
+            self.view.setExpanded(current, not self.view.isExpanded(current))
+            return True
+        top = (self.model.first_hit_index(), self.model.index(0, 0))
+        if key == Qt.Key.Key_Up and current in top:
+            self.field.setFocus()
+            return True
+        return False

@@ -4,11 +4,13 @@ The first page of the document and of each packet part carries the letterhead; e
 page a slim header (clinic name, part title). Every page has the footer: the part's version and
 review dates, "Page x of y" across the whole file and a one-line disclaimer. PDF metadata comes
 only from titles, labels and keywords, never from personal details, and the fonts are the
-bundled TTFs, all embedded.
+bundled TTFs, all embedded. Rendering is deterministic (reportlab's invariant mode: the PDF's
+creation date is its fixed 2000-01-01), so the same inputs give byte-identical files.
 """
 
 from __future__ import annotations
 
+import re
 import traceback
 from collections.abc import Sequence
 from datetime import date
@@ -18,6 +20,7 @@ from io import BytesIO
 from reportlab.lib import colors
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
+    CondPageBreak,
     Flowable,
     Frame,
     NextPageTemplate,
@@ -50,6 +53,17 @@ from ketref.pdf.page import (
 from ketref.pdf.styles import RULE, Layout, Styles, layout_for, styles_for
 
 CREATOR = f"ketref {__version__}"
+
+
+_PAGE_TREE = re.compile(rb"/Count (\d+) /Kids")
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages of a PDF this module rendered (the count of reportlab's one flat page tree)."""
+    found = _PAGE_TREE.search(pdf)
+    if found is None:
+        raise ValueError("not a PDF rendered by ketref")
+    return int(found.group(1))
 
 
 class RenderError(RuntimeError):
@@ -126,12 +140,30 @@ def _blocks(blocks: Sequence[DocBlock], styles: Styles, layout: Layout) -> list[
         if isinstance(block, DocHeading):
             heading += flowables
             continue
-        if heading and flowables:
+        if heading and flowables and isinstance(flowables[0], Table):
+            flowables = [*_heading_on_table(heading, flowables[0], layout), *flowables[1:]]
+            heading = []
+        elif heading and flowables:
             flowables = [KeepGroup(heading + _unwrap(flowables[0])), *flowables[1:]]
             heading = []
         story += heading + flowables
         heading = []
     return story + heading
+
+
+def _heading_on_table(heading: list[Flowable], table: Table, layout: Layout) -> list[Flowable]:
+    """A heading with at least a table's first two rows; the rest of the table may break.
+
+    Keeping a long table together with its heading moved it whole to the next page and left
+    most of the page before it blank; the table repeats its header row on every page instead.
+    """
+    width = layout.frame_width
+    table.wrap(width, 1e6)
+    rows: list[float] = table._rowHeights  # type: ignore[attr-defined]  # set by wrap()
+    needed = sum(h.wrap(width, 1e6)[1] for h in heading) + sum(rows[:2])
+    for part in heading:
+        part.keepWithNext = 0  # reportlab would otherwise keep the whole table with it
+    return [CondPageBreak(needed), *heading, table]
 
 
 def _contents(
@@ -251,6 +283,7 @@ def _doc_template(
         producer=CREATOR,
         initialFontName=REGULAR,
         lang="en",
+        invariant=1,  # same inputs, same bytes: a reprint's SHA-256 matches the print log's
     )
     body_bottom = layout.margin_bottom + layout.footer_height
     tops = {

@@ -139,6 +139,8 @@ def schedule_flowables(
         Para(escape_text(template.summary), styles.body),
         Para(escape_text(facts), styles.body),
     ]
+    if not template.verified:
+        intro.append(Para(escape_text(text.schedule_unverified), styles.callout_title))
     tables = calendar_tables(schedule, styles, layout, language)
     # The heading travels with the first table rather than being stranded above a page break.
     story: list[Flowable] = [KeepGroup([*intro, tables[0]])]

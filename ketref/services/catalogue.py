@@ -16,6 +16,7 @@ from ketref.db import tables as t
 from ketref.db.change_listener import ChangeListener, listen_for_changes
 from ketref.db.engine import Database
 from ketref.db.mapping import item_from_document, model_hash, reference_to_domain
+from ketref.db.stale_translations import stale_translations
 from ketref.domain import content as c
 from ketref.domain.catalogue import (
     ItemDetail,
@@ -132,6 +133,9 @@ class CatalogueService:
                 linked_from=linked_from,
                 fingerprint=row.content_hash,
                 version_id=row.version_id,
+                source_changed_on=stale_translations(session, {slug}).get(slug)
+                if isinstance(item, c.Handout) and item.translation_of is not None
+                else None,
             )
 
     def get_version(self, version_id: int) -> ItemVersion:

@@ -1,12 +1,15 @@
 """Printing handouts: choose, personalise, render for preview, export to a file or a folder.
 
-Personal details live only in the request for one render; they are never stored, never logged
-and never put into a file name or the PDF's metadata.
+Personal details live only in the request for one render; they are never put into a file name
+or the PDF's metadata, and stored in the print log only when the clinic keeps names there.
+Every render also yields its ``PrintPlan`` (the exact versions and settings), which the print
+log stores so ``render_plan`` can reprint the same words later.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -24,9 +27,22 @@ from ketref.domain.content import Handout
 from ketref.domain.document import HandoutPrint
 from ketref.domain.enums import ItemKind, Product
 from ketref.domain.errors import BadInputError, NotFoundError
-from ketref.domain.handout_languages import HandoutKey, choose_handouts, translation_index
+from ketref.domain.handout_languages import (
+    HandoutKey,
+    choose_handouts,
+    source_changed_on,
+    translation_index,
+)
 from ketref.domain.print_language import ENGLISH, Language, format_date
-from ketref.domain.printing import ClinicProfile, Personalisation, PrintOptions
+from ketref.domain.print_log import (
+    Letterhead,
+    PlannedSchedule,
+    PrintedHandout,
+    PrintOutput,
+    PrintPlan,
+    personal_fields_of,
+)
+from ketref.domain.printing import ClinicProfile, PaperSize, Personalisation, PrintOptions
 from ketref.domain.schedules import (
     DatedSchedule,
     ScheduleTemplate,
@@ -36,6 +52,7 @@ from ketref.domain.schedules import (
 from ketref.pdf.handout import handout_language, render_handout, render_packet
 from ketref.services.catalogue import CatalogueService
 from ketref.services.files import ExportError, write_atomic
+from ketref.services.print_log import PrintLogService, Recorded
 
 MAX_HANDOUTS = 50
 
@@ -67,11 +84,29 @@ class HandoutRequest:
 
 
 @dataclass(frozen=True)
+class RenderedHandouts:
+    """A rendered printout and what it was made from (for the print log)."""
+
+    data: bytes
+    plan: PrintPlan
+    personal: Personalisation
+
+
+@dataclass(frozen=True)
+class Exported:
+    """A written PDF and whether its print-log entry was written."""
+
+    path: Path
+    recorded: Recorded
+
+
+@dataclass(frozen=True)
 class _Stored:
     handout: Handout
     content_version: str
     due_for_review: bool
     updated: date
+    version_id: int
 
 
 def _print_item(loaded: dict[str, _Stored], slug: str) -> HandoutPrint:
@@ -82,8 +117,8 @@ def _print_item(loaded: dict[str, _Stored], slug: str) -> HandoutPrint:
     changed: date | None = None
     if handout.translation_of is not None:
         source = loaded.get(handout.translation_of.slug)
-        if source is not None and handout.source_changed(source.handout):
-            changed = source.updated
+        if source is not None:
+            changed = source_changed_on(handout, source.handout, source.updated)
     return HandoutPrint(handout, stored.content_version, stored.due_for_review, changed)
 
 
@@ -94,11 +129,13 @@ class HandoutService:
         content_dir: Path,
         catalogue: CatalogueService,
         clock: Clock = system_clock,
+        log: PrintLogService | None = None,
     ) -> None:
         self._db = db
         self._content_dir = content_dir
         self._catalogue = catalogue
         self._clock = clock
+        self.log = log or PrintLogService(db, clock)
         self._templates: list[ScheduleTemplate] | None = None
 
     # --- choosing --------------------------------------------------------------------------
@@ -176,6 +213,7 @@ class HandoutService:
                     row.content_version,
                     is_due(row.review_due, today),
                     row.updated_at.date(),
+                    row.version_id,
                 )
         return loaded
 
@@ -184,7 +222,9 @@ class HandoutService:
         index = translation_index(self._keys())
         return {source: slug for (source, lang), slug in index.items() if lang == language.value}
 
-    def _handouts(self, request: HandoutRequest) -> tuple[list[HandoutPrint], ClinicProfile]:
+    def _handouts(
+        self, request: HandoutRequest
+    ) -> tuple[list[HandoutPrint], list[int], ClinicProfile]:
         slugs = request.slugs
         if not slugs:
             raise BadInputError("choose at least one handout")
@@ -209,7 +249,8 @@ class HandoutService:
         loaded = self._load(chosen, keys)
         with self._db.read() as session:
             clinic = load_clinic_profile(session)
-        return [_print_item(loaded, slug) for slug in chosen], clinic
+        items = [_print_item(loaded, slug) for slug in chosen]
+        return items, [loaded[slug].version_id for slug in chosen], clinic
 
     def source_handouts(self) -> list[ItemSummary]:
         """The handouts to choose from: every handout that is not a translation of another."""
@@ -229,7 +270,11 @@ class HandoutService:
         return notices
 
     def render(self, request: HandoutRequest) -> bytes:
-        """The PDF for ``request`` as bytes (the preview and the export are the same bytes).
+        """The PDF for ``request`` as bytes (the preview and the export are the same bytes)."""
+        return self.render_planned(request).data
+
+    def render_planned(self, request: HandoutRequest) -> RenderedHandouts:
+        """The PDF for ``request`` and the plan it was made from.
 
         Raises:
             NotFoundError: an unknown handout or schedule.
@@ -237,7 +282,7 @@ class HandoutService:
                 for (and English was not accepted instead).
             BadInputError: a repeated handout, bad dates or weekdays.
         """
-        items, clinic = self._handouts(request)
+        items, version_ids, clinic = self._handouts(request)
         languages = list(dict.fromkeys(handout_language(i.handout) for i in items))
         cover = request.language or languages[0]
         schedules = (
@@ -245,37 +290,98 @@ class HandoutService:
             if request.schedule
             else {}
         )
-        personal = None if request.personal.is_empty else request.personal
-        if len(items) == 1:
-            return render_handout(
-                items[0],
-                clinic,
-                request.options,
-                personal=personal,
-                schedule=schedules.get(languages[0]),
-            )
-        return render_packet(
-            items,
-            clinic,
-            request.options,
-            personal=personal,
-            schedule=schedules.get(cover),
-            language=cover,
-            schedules=schedules,
+        paper = PaperSize(request.options.paper or clinic.paper)  # the GUI hands a plain str
+        options = PrintOptions(paper, request.options.large_print)
+        plan = PrintPlan(
+            handouts=tuple(
+                PrintedHandout(
+                    i.handout.slug, v, i.content_version, i.due_for_review, i.source_changed_on
+                )
+                for i, v in zip(items, version_ids, strict=True)
+            ),
+            language=request.language,
+            cover_language=cover,
+            bilingual=request.bilingual,
+            paper=paper,
+            large_print=options.large_print,
+            letterhead=_letterhead(clinic),
+            schedule=None
+            if request.schedule is None
+            else PlannedSchedule(
+                request.schedule.template,
+                request.schedule.start,
+                request.schedule.weekdays,
+                next(iter(schedules.values())).due_for_review,
+            ),
+            personal_fields=personal_fields_of(request.personal),
         )
+        data = _render(items, clinic, options, request.personal, cover=cover, schedules=schedules)
+        return RenderedHandouts(data, plan, request.personal)
 
-    def export(self, request: HandoutRequest, path: Path) -> Path:
-        """Render and write atomically to ``path`` (an existing file survives any failure).
+    def render_plan(self, plan: PrintPlan, personal: Personalisation) -> tuple[bytes, list[str]]:
+        """Render a logged ``plan`` again from its saved versions (the handouts may have been
+        edited since), with ``personal`` typed again or stored; the PDF and what differs from
+        the original's inputs (a changed logo, a schedule template no longer shipped).
 
         Raises:
-            ExportError: the file cannot be written (one plain reason).
+            NotFoundError: a logged version is gone (cannot happen while the print log's
+                foreign key holds) or the schedule template was removed.
+        """
+        items: list[HandoutPrint] = []
+        for printed in plan.handouts:
+            version = self._catalogue.get_version(printed.version_id)
+            handout = version.item
+            assert isinstance(handout, Handout)
+            items.append(
+                HandoutPrint(
+                    handout,
+                    printed.content_version,
+                    printed.due_for_review,
+                    printed.source_changed_on,
+                )
+            )
+        with self._db.read() as session:
+            current = load_clinic_profile(session)
+        head = plan.letterhead
+        differs: list[str] = []
+        logo = current.logo
+        if _sha256(logo) != head.logo_sha256:
+            differs.append("the clinic logo changed since; the reprint carries the current one")
+        clinic = ClinicProfile(
+            head.name, head.address, head.phone, head.emergency_phone, logo, current.logo_mime
+        )
+        schedules: dict[Language, DatedSchedule] = {}
+        if plan.schedule is not None:
+            languages = {handout_language(i.handout) for i in items} | {plan.cover_language}
+            for lang in languages:
+                template = self.schedule_template(plan.schedule.template).in_language(lang.value)
+                dated = plan_schedule(template, plan.schedule.start, plan.schedule.weekdays)
+                schedules[lang] = dataclasses.replace(
+                    dated, due_for_review=plan.schedule.due_for_review
+                )
+        data = _render(
+            items, clinic, plan.options, personal, cover=plan.cover_language, schedules=schedules
+        )
+        return data, differs
+
+    def export(self, request: HandoutRequest, path: Path) -> Exported:
+        """Render, write atomically to ``path`` (an existing file survives any failure), then
+        log it; a failed log write is reported in the result, the file is kept.
+
+        Raises:
+            ExportError: the file cannot be written (one plain reason); nothing is logged.
             BadInputError: as for ``render``, or the name does not end in ``.pdf``.
         """
         path = Path(path)
         if path.suffix.lower() != ".pdf":
             raise BadInputError(f"The file name must end in .pdf: {path.name}")
-        data = self.render(request)
-        return write_atomic(path, data)
+        rendered = self.render_planned(request)
+        written = write_atomic(path, rendered.data)
+        return Exported(written, self.record(rendered, PrintOutput.EXPORT))
+
+    def record(self, rendered: RenderedHandouts, output: PrintOutput) -> Recorded:
+        """Log a printout already written or sent (the GUI's Print calls this)."""
+        return self.log.record(rendered.plan, rendered.data, output, rendered.personal)
 
     def export_all(
         self,
@@ -306,7 +412,7 @@ class HandoutService:
         written: list[Path] = []
         for slug in slugs:
             request = HandoutRequest(slugs=(slug,), personal=personal, options=options)
-            written.append(self.export(request, folder / f"{slug}.pdf"))
+            written.append(self.export(request, folder / f"{slug}.pdf").path)
         return written
 
     def default_filename(self, slugs: tuple[str, ...]) -> str:
@@ -314,3 +420,40 @@ class HandoutService:
         if len(slugs) == 1:
             return f"{slugs[0]}.pdf"
         return f"handout-packet-{self._clock().date().isoformat()}.pdf"
+
+
+def _sha256(data: bytes | None) -> str | None:
+    return hashlib.sha256(data).hexdigest() if data else None
+
+
+def _letterhead(clinic: ClinicProfile) -> Letterhead:
+    return Letterhead(
+        clinic.name, clinic.address, clinic.phone, clinic.emergency_phone, _sha256(clinic.logo)
+    )
+
+
+def _render(
+    items: Sequence[HandoutPrint],
+    clinic: ClinicProfile,
+    options: PrintOptions,
+    personal: Personalisation,
+    *,
+    cover: Language,
+    schedules: dict[Language, DatedSchedule],
+) -> bytes:
+    """One handout, or a packet with its cover in ``cover``; the schedule in each language."""
+    shown = None if personal.is_empty else personal
+    if len(items) == 1:
+        language = handout_language(items[0].handout)
+        return render_handout(
+            items[0], clinic, options, personal=shown, schedule=schedules.get(language)
+        )
+    return render_packet(
+        items,
+        clinic,
+        options,
+        personal=shown,
+        schedule=schedules.get(cover),
+        language=cover,
+        schedules=schedules,
+    )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 from dataclasses import dataclass
 from datetime import UTC
 from pathlib import Path
@@ -13,6 +14,7 @@ from ketref.db import repositories as repo
 from ketref.db.backup import Progress, integrity_ok
 from ketref.db.engine import Database
 from ketref.db.errors import DatabaseDamagedError
+from ketref.db.health import Integrity, integrity_of, is_damage
 from ketref.db.seed import latest_release
 from ketref.db.server_backup import dump_server, pg_tools
 from ketref.db.server_roles import init_roles
@@ -110,6 +112,31 @@ class MaintenanceService:
             invalid_items=invalid,
             content=checked,
         )
+
+    def check_storage(self) -> str | None:
+        """SQLite's full integrity and foreign-key checks of the open library, read-only: what
+        they found in one sentence, or None when healthy (and on a server).
+
+        The window opens its library after a cheap check and runs this once it is up. Found
+        damage stops all further writes. A disk that cannot be read is not damage: that error
+        is raised as it is (the caller logs it).
+
+        Raises:
+            sqlite3.Error: the file could not be read (not a sign of damage).
+        """
+        path = self._db.target.path
+        if path is None:
+            return None
+        try:
+            found = integrity_of(path)
+        except sqlite3.Error as exc:
+            if not is_damage(exc):
+                raise
+            found = Integrity((f"SQLite: {exc}",))
+        if found.ok:
+            return None
+        self._db.damaged = True
+        return found.summary()
 
     def backup(self, destination: Path | None = None, *, progress: Progress | None = None) -> Path:
         """A verified copy made with SQLite's backup API; default name carries the time.

@@ -7,6 +7,7 @@ edit. The reviewer's note lives in the version's reason and the audit detail; th
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from ketref.db import repositories as repo
 from ketref.db import tables as t
 from ketref.db.engine import Database
 from ketref.db.mapping import item_from_document
+from ketref.db.stale_translations import stale_translations
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.document_diff import FieldChange, diff_documents
 from ketref.domain.enums import ContentState, ItemKind
@@ -44,6 +46,8 @@ class DueItem:
     title: str
     review_due: date
     overdue: bool
+    source_changed_on: date | None = None
+    """A translation whose English source changed on this day: review it whatever its date."""
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,30 @@ class ItemDiff:
     old_version: int
     new_version: int
     changes: tuple[FieldChange, ...]
+
+
+def _with_stale_translations(session: Session, due: list[DueItem], today: date) -> list[DueItem]:
+    """``due`` with every stale translation flagged (and added, after the others, when its
+    own review date is not near): "the English version changed on DATE"."""
+    stale = stale_translations(session)
+    if not stale:
+        return due
+    flagged = [
+        dataclasses.replace(d, source_changed_on=stale.get(d.slug))
+        if d.kind is ItemKind.HANDOUT
+        else d
+        for d in due
+    ]
+    listed = {d.slug for d in due if d.kind is ItemKind.HANDOUT}
+    extra = [
+        r for r in repo.item_rows(session, ItemKind.HANDOUT) if r.slug in stale.keys() - listed
+    ]
+    return flagged + [
+        DueItem(
+            ItemKind.HANDOUT, r.slug, r.title, r.review_due, r.review_due <= today, stale[r.slug]
+        )
+        for r in sorted(extra, key=lambda r: r.slug)
+    ]
 
 
 class ReviewService:
@@ -69,10 +97,13 @@ class ReviewService:
         today = self._clock().date()
         with self._db.read() as session:
             rows = items_db.due_by(session, today + timedelta(days=within_days), kind)
-            return [
+            due = [
                 DueItem(ItemKind(r.kind), r.slug, r.title, r.review_due, r.review_due <= today)
                 for r in rows
             ]
+            if kind not in (None, ItemKind.HANDOUT):
+                return due
+            return _with_stale_translations(session, due, today)
 
     def mark_reviewed(
         self,

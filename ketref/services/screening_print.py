@@ -30,11 +30,17 @@ from ketref.services.files import write_atomic
 from ketref.services.screening import ScreeningService
 
 
-def summary_document(summary: ScreeningSummary, patient_label: str | None = None) -> PrintDocument:
-    """Lay out ``summary``; ``patient_label`` (name or initials) prints in the body only."""
+def summary_document(
+    summary: ScreeningSummary, patient_label: str | None = None, bulk_no: tuple[str, ...] = ()
+) -> PrintDocument:
+    """Lay out ``summary``; ``patient_label`` (name or initials) prints in the body only.
+
+    ``bulk_no`` names the answers set to No with "Mark the rest No" in the window; the summary
+    says so beside the answers, so a bulk No never reads as one asked question by question.
+    """
     result = summary.result
     blocks: list[DocBlock] = [
-        DocCallout(CalloutStyle.KEY, "Decision support only", text=summary.disclaimer),
+        DocCallout(CalloutStyle.KEY, summary.disclaimer),  # said once: its title is the sentence
         DocFields(
             (
                 ("Patient", (patient_label or "").strip() or None),
@@ -82,6 +88,11 @@ def summary_document(summary: ScreeningSummary, patient_label: str | None = None
     blocks.append(DocHeading("Answers given"))
     answers = [f"{row.label}: {row.value}" for row in summary.inputs if row.known]
     blocks.append(DocParagraph("; ".join(answers) + "." if answers else "None."))
+    if bulk_no:
+        bulk = ", ".join(FIELD_BY_NAME[n].label if n in FIELD_BY_NAME else n for n in bulk_no)
+        blocks.append(
+            DocParagraph(f"Set to No with “Mark the rest No” (not asked one by one): {bulk}.")
+        )
     if unknown:
         blocks.append(DocHeading("Not known at the time of screening"))
         blocks.append(DocParagraph("; ".join(row.label for row in unknown) + "."))
@@ -111,10 +122,11 @@ def render_summary(
     clinic: ClinicProfile,
     options: PrintOptions | None = None,
     patient_label: str | None = None,
+    bulk_no: tuple[str, ...] = (),
 ) -> bytes:
     """The screening summary as PDF bytes on the clinic's letterhead."""
     return render_document(
-        summary_document(summary, patient_label), clinic, options or PrintOptions()
+        summary_document(summary, patient_label, bulk_no), clinic, options or PrintOptions()
     )
 
 
@@ -126,6 +138,7 @@ def save_summary(
     path: Path,
     *,
     patient_label: str | None = None,
+    bulk_no: tuple[str, ...] = (),
 ) -> Path:
     """Summarise, render on the letterhead and write ``path`` atomically.
 
@@ -133,4 +146,5 @@ def save_summary(
         ExportError: the file cannot be written (any existing file is unchanged).
     """
     summary = screening.summarise(patient, result)
-    return write_atomic(path, render_summary(summary, clinic.get(), patient_label=patient_label))
+    rendered = render_summary(summary, clinic.get(), patient_label=patient_label, bulk_no=bulk_no)
+    return write_atomic(path, rendered)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,8 +30,12 @@ from ketref.services.handouts import HandoutService
 from ketref.services.maintenance import MaintenanceService
 from ketref.services.monitoring_sheet import MonitoringSheetService
 from ketref.services.packs import PackService
+from ketref.services.release_updates import ReleaseUpdateService
 from ketref.services.review import ReviewService
 from ketref.services.screening import ScreeningService
+
+CHECK_MARK = "check-before-open"
+"""In the data folder: names a library whose check after opening found damage."""
 
 
 @dataclass
@@ -49,6 +54,7 @@ class Services:
     handouts: HandoutService
     review: ReviewService
     sheets: MonitoringSheetService
+    releases: ReleaseUpdateService
     repaired: str | None = None
     """What start-up repaired (damaged indexes rebuilt), to tell the user once."""
 
@@ -83,11 +89,16 @@ class Workspace:
             state_file=self.paths.config / "backup-state.json",
         )
 
-    def open(self, *, load_content: bool = True, reads_only: bool = False) -> Services:
+    def open(
+        self, *, load_content: bool = True, reads_only: bool = False, full_check: bool = True
+    ) -> Services:
         """Open (create, migrate) the database and load shipped content if it is newer.
 
         With ``reads_only`` (a command that never writes), a library whose file or folder is
         read-only is opened read-only instead of refused; nothing is migrated or loaded.
+        ``full_check=False`` (the window) opens after a cheap check and runs SQLite's full
+        checks later with ``MaintenanceService.check_storage``; when such a later check found
+        damage (``check_before_next_open``), this start checks fully before opening again.
 
         Raises:
             RecoveryNeededError: the file is damaged, foreign, too new or read-only (left
@@ -95,9 +106,10 @@ class Workspace:
             ContentError: the shipped content is invalid (the database is not changed).
         """
         repaired = None
+        full_check = full_check or self._check_pending()
         try:
             try:
-                db = self._open_database()
+                db = self._open_database(full_check)
             except DatabaseReadOnlyError:
                 if not reads_only or self.target.path is None or not self.target.path.exists():
                     raise
@@ -108,7 +120,7 @@ class Workspace:
                 assert self.target.path is not None
                 aside = recovery.repair_indexes(self.target.path, self.clock)
                 repaired = recovery.RecoveryResult(aside=aside, restored=None).report()
-                db = self._open_database()
+                db = self._open_database(full_check)
         except DatabaseRefusedError as exc:
             if self.target.path is None or isinstance(exc, recovery.RecoveryNeededError):
                 raise
@@ -137,13 +149,38 @@ class Workspace:
             handouts=HandoutService(db, self.content_dir, catalogue, self.clock),
             review=ReviewService(db, self.clock),
             sheets=MonitoringSheetService(db, self.content_dir, clinic, screening, self.clock),
+            releases=ReleaseUpdateService(db, self.clock),
             repaired=repaired,
         )
 
-    def _open_database(self) -> Database:
-        return open_database(
-            self.target, backups_dir=self.paths.backups, clock=self.clock, settings=self.settings
+    def _open_database(self, full_check: bool) -> Database:
+        db = open_database(
+            self.target,
+            backups_dir=self.paths.backups,
+            clock=self.clock,
+            settings=self.settings,
+            full_check=full_check,
         )
+        if full_check:  # the file passed: a damage mark from an earlier run is settled
+            self._check_mark.unlink(missing_ok=True)
+        return db
+
+    @property
+    def _check_mark(self) -> Path:
+        return self.paths.data / CHECK_MARK
+
+    def _check_pending(self) -> bool:
+        try:
+            return self._check_mark.read_text(encoding="utf-8") == self.target.display
+        except (OSError, UnicodeDecodeError):
+            return False
+
+    def check_before_next_open(self) -> None:
+        """A check after opening found damage: the next open checks fully first, so it is
+        refused there and offered for repair or restore (best effort on an unwritable disk)."""
+        with contextlib.suppress(OSError):
+            self.paths.data.mkdir(parents=True, exist_ok=True)
+            self._check_mark.write_text(self.target.display, encoding="utf-8")
 
     def list_backups(self, *, verify: bool = True) -> list[BackupInfo]:
         """Backups of this library, newest first, each checked when ``verify``."""

@@ -43,9 +43,14 @@ def test_mark_then_history_and_diff_show_the_review(capsys, shipped_home: Path) 
 
     code, out, _ = run(capsys, *home, "diff", *ITEM)
     assert code == 0
-    assert "review_due\n" in out and f'+ "{next_date}"' in out
+    assert "Review due (review_due)\n" in out and f'+ "{next_date}"' in out
     code, out2, _ = run(capsys, *home, "diff", *ITEM, "--against", str(first))
-    assert code == 0 and "review_due\n" in out2
+    assert code == 0 and "Review due (review_due)\n" in out2
+    code, out3, _ = run(capsys, *home, "diff", *ITEM, "--json")
+    changes = json.loads(out3)["changes"]
+    assert code == 0
+    due = next(c for c in changes if c["path"] == "review_due")
+    assert due["field"] == "Review due" and due["new"] == next_date and due["old_present"]
 
 
 @pytest.mark.parametrize(
@@ -68,3 +73,29 @@ def test_bad_input_is_one_line_and_exit_2(capsys, shipped_home: Path, argv, mess
         code, err = exc.code, capsys.readouterr().err
     assert code == 2
     assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_review_due_names_a_translation_whose_english_source_changed(
+    capsys, shipped_home: Path
+) -> None:
+    from ketref.domain.enums import ItemKind
+    from tests.conftest import FIXED_NOW, SHIPPED_CONTENT, make_workspace
+
+    services = make_workspace(shipped_home, SHIPPED_CONTENT).open()
+    try:
+        services.catalogue.edit_item(
+            ItemKind.HANDOUT, "after-your-session", {"main_message": "Rest today. Do not drive."}
+        )
+    finally:
+        services.close()
+    code, out, err = run(capsys, "--home", str(shipped_home), "review", "due")
+    assert code == 0, err
+    [line] = [row for row in out.splitlines() if "\tafter-your-session-es\t" in row]
+    assert line.startswith("TRANSLATION\t")
+    changed = FIXED_NOW.date().isoformat()
+    assert line.endswith(f"the English version changed on {changed}; review this translation")
+    code, out, _ = run(capsys, "--home", str(shipped_home), "review", "due", "--json")
+    flagged = [d for d in json.loads(out) if d["source_changed_on"]]
+    assert [(d["slug"], d["source_changed_on"]) for d in flagged] == [
+        ("after-your-session-es", changed)
+    ]

@@ -118,7 +118,7 @@ def test_clinic_thresholds_commands(capsys, shipped_home: Path, tmp_path: Path) 
     home = ["--home", str(shipped_home)]
     code, out, _ = run(capsys, *home, "thresholds", "show")
     assert code == 0
-    assert "documented defaults" in out
+    assert "(documented default;" in out
     code, out, _ = run(capsys, *home, "thresholds", "set", "--bp-delay", "150/95")
     assert code == 0
     assert "150/95" in out

@@ -144,3 +144,33 @@ def test_a_changed_english_source_marks_the_translation_for_review(
         options = PrintOptions(large_print=large_print)
         pages = _text(handouts.render(HandoutRequest(request.slugs, options=options)))
         assert all(notice in page for page in pages), large_print
+
+
+def test_a_stale_translation_is_flagged_in_the_review_queue_and_the_item_view(
+    shipped_services: Services,
+) -> None:
+    """The service-level due list (the review queue's source) and the item detail (the
+    window's view) say the same as the PDF footer once the English source's wording changes."""
+    from ketref.gui.detail_html import item_html
+
+    review, catalogue = shipped_services.review, shipped_services.catalogue
+    assert not any(d.source_changed_on for d in review.due())
+    assert catalogue.get_item(ItemKind.HANDOUT, "after-your-session-es").source_changed_on is None
+    catalogue.edit_item(
+        ItemKind.HANDOUT, "after-your-session", {"main_message": "Rest today. Do not drive."}
+    )
+    edited_on = FIXED_NOW.date()
+    flagged = [d for d in review.due() if d.source_changed_on]
+    assert [(d.slug, d.source_changed_on) for d in flagged] == [
+        ("after-your-session-es", edited_on)
+    ]
+    assert [d.slug for d in review.due(ItemKind.HANDOUT) if d.source_changed_on] == [
+        "after-your-session-es"
+    ]
+    assert not any(d.source_changed_on for d in review.due(ItemKind.CONTRAINDICATION))
+    detail = catalogue.get_item(ItemKind.HANDOUT, "after-your-session-es")
+    assert detail.source_changed_on == edited_on
+    html = item_html(detail)
+    assert f"The English version changed on {format_date(edited_on)}; review this" in html
+    assert "Translation needs review" in html
+    assert catalogue.get_item(ItemKind.HANDOUT, "after-your-session").source_changed_on is None

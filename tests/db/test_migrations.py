@@ -89,6 +89,8 @@ def test_a_saved_library_upgrades_and_every_item_keeps_its_document(
         else:
             assert services.clinic.get() == ClinicProfile()
         assert services.catalogue.search("local edit kept").hits
+        if name >= "schema-0005":  # printed twice, the second time with names kept
+            _check_saved_print_log(services, tmp_path)
     finally:
         services.close()
 
@@ -107,6 +109,26 @@ def test_a_saved_library_upgrades_and_every_item_keeps_its_document(
     else:
         assert len(backups) == 1
         assert logical_snapshot(backups[0]) == before
+
+
+def _check_saved_print_log(services: Any, tmp_path: Path) -> None:
+    """The saved print log lists, and its first entry reprints to the same bytes (the handout
+    was printed before any later edit, names typed again)."""
+    from ketref.domain.printing import Personalisation
+    from ketref.services.reprint import reprint
+
+    entries = services.handouts.log.entries()
+    assert [e.slugs for e in entries] == [("preparing-for-your-session",)] * 2
+    assert entries[0].personal is not None
+    assert entries[0].personal.patient_name == "Nguyễn & Núñez <Patient>"
+    assert entries[1].personal is None
+    done = reprint(
+        services.handouts,
+        entries[1].id,
+        tmp_path / "again.pdf",
+        Personalisation.build(patient_name="Not Stored"),
+    )
+    assert done.identical
 
 
 def _drift(database: Path) -> list[Any]:
@@ -169,7 +191,7 @@ from tests.conftest import make_workspace
 
 @event.listens_for(Engine, "before_cursor_execute")
 def _die(conn, cursor, statement, *args):
-    if statement.startswith("INSERT INTO item_version"):
+    if statement.lstrip().startswith(sys.argv[2]):
         os._exit(9)  # like a kill: no rollback, no commit, files left as they are
 
 make_workspace(Path(sys.argv[1])).open(load_content=False)
@@ -177,16 +199,25 @@ make_workspace(Path(sys.argv[1])).open(load_content=False)
 
 
 @pytest.mark.slow
-def test_a_migration_killed_halfway_leaves_the_old_library_usable(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("saved", "statement", "revision"),
+    [
+        ("schema-0002", "INSERT INTO item_version", "0002"),
+        ("schema-0004", "CREATE TABLE print_log_handout", "0004_append_only_audit"),
+    ],
+)
+def test_a_migration_killed_halfway_leaves_the_old_library_usable(
+    tmp_path: Path, saved: str, statement: str, revision: str
+) -> None:
     """The whole upgrade is one transaction after the before-migration backup: a process that
-    dies inside it leaves the 0002 library exactly as it was, and the next start upgrades it."""
+    dies inside it leaves the old library exactly as it was, and the next start upgrades it."""
     import subprocess
     import sys
 
-    workspace, database = _saved_library(tmp_path, "schema-0002")
+    workspace, database = _saved_library(tmp_path, saved)
     before = logical_snapshot(database)
     child = subprocess.run(
-        [sys.executable, "-c", _KILLED_MID_MIGRATION, str(tmp_path / "home")],
+        [sys.executable, "-c", _KILLED_MID_MIGRATION, str(tmp_path / "home"), statement],
         cwd=Path(__file__).parents[2],
         capture_output=True,
         timeout=120,
@@ -194,7 +225,7 @@ def test_a_migration_killed_halfway_leaves_the_old_library_usable(tmp_path: Path
     )
     assert child.returncode == 9, child.stderr.decode()
     assert logical_snapshot(database) == before
-    assert _rows(database, "SELECT version_num FROM alembic_version") == [("0002",)]
+    assert _rows(database, "SELECT version_num FROM alembic_version") == [(revision,)]
 
     services = workspace.open(load_content=False)
     try:

@@ -15,6 +15,7 @@ from ketref.domain.backups import BackupInfo, BackupKind
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import DatabaseBusyError, StorageFullError
 from ketref.domain.field_words import local_and_utc
+from ketref.domain.thresholds import BloodPressure, ThresholdSource
 from ketref.gui.backups_dialog import BackupsDialog, BackupTableModel, size_text
 from tests.conftest import logical_snapshot
 from tests.gui.conftest import search
@@ -164,6 +165,9 @@ def test_restore_replaces_the_library_and_reattaches_the_window(
     daily = workspace.list_backups()[0].path
     slug = _first_indication(window)
     window.services.catalogue.edit_item(ItemKind.INDICATION, slug, {"summary": EDITED})
+    window.services.screening.save_clinic_thresholds(
+        BloodPressure(150, 95), BloodPressure(190, 110)
+    )
     old_services = window.services
     forms = len(window.screening_page.form_box.findChildren(QGroupBox))
     asked: list[str] = []
@@ -178,11 +182,14 @@ def test_restore_replaces_the_library_and_reattaches_the_window(
 
     assert f"the backup from {WHEN} (daily, at start)" in asked[0]
     assert "kept aside" in asked[0]
+    assert "clinic profile" in asked[0] and "blood-pressure thresholds" in asked[0]
     assert logical_snapshot(workspace.paths.database) == logical_snapshot(daily)
     aside = workspace.paths.database.with_name("ketref.db.before-restore-20261121-093000")
     assert logical_snapshot(aside) != logical_snapshot(daily)  # the edited library, kept
     assert window.services.catalogue.get_item(ItemKind.INDICATION, slug).item.summary != EDITED
     assert "Restored" in dialog.status.text()
+    # as the confirmation said: the thresholds are the backup's (none set then: the defaults)
+    assert window.services.screening.clinic_thresholds().source is ThresholdSource.DEFAULT
     notices = window.data_actions.notices
     assert f"restored from the backup of {WHEN}" in notices.label.text()
     # Re-attached safely: one search thread, one screening form, lists refilled and usable.

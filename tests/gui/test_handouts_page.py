@@ -130,7 +130,7 @@ def test_screening_summary_is_saved_without_the_name_in_metadata(
     monkeypatch.setattr(dialogs, "ask_text", lambda *_a: HOSTILE)
     monkeypatch.setattr(dialogs, "ask_save_pdf", lambda *_a: target)
     monkeypatch.setattr("ketref.gui.screening_page.QDesktopServices.openUrl", lambda _u: True)
-    assert screening.print_summary() == target
+    assert screening.save_summary_pdf() == target
     reader = PdfReader(target)
     text = " ".join(p.extract_text() for p in reader.pages)
     assert "Eligibility screening summary" in text and "Nguyễn Thị Ánh" in text

@@ -119,7 +119,7 @@ def test_reference_links_go_to_the_reference_page(window, page) -> None:
 
 def test_status_reason_and_avoid_colour_in_the_window() -> None:
     from ketref.gui.detail_html import AMBER
-    from ketref.gui.screening_page import AVOID_ORANGE, STATUS_COLOUR, result_html
+    from ketref.gui.screening_cards import AVOID_ORANGE, STATUS_COLOUR, result_html
     from tests.screening_support import clear_patient, run
 
     weak = result_html(run(clear_patient(diagnoses=["fibromyalgia"])))

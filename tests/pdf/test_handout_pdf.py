@@ -296,3 +296,20 @@ def test_schedule_template_due_for_review_is_marked(
         )
     )
     assert "DUE FOR REVIEW: this schedule plan was due for review on 21 Nov 2027." in text
+
+
+def test_an_unverified_schedule_template_says_so_on_paper(
+    handouts: dict[str, HandoutPrint], clinic: ClinicProfile, templates: dict[str, ScheduleTemplate]
+) -> None:
+    taper = templates["iv-3-2-1-taper"]
+    assert not taper.verified and taper.choice_label.endswith(" · Unverified")
+    item = handouts["your-treatment-schedule"]
+    marked = plan_schedule(taper, date(2027, 1, 7))
+    text = normalize(" ".join(page_texts(render_handout(item, clinic, schedule=marked))))
+    assert "Unverified plan: the exact pattern of this plan is your clinic's choice." in text
+    assert "table your clinic gives you" not in text  # never right under the printed table
+    sourced = plan_schedule(templates["esketamine-trd"], date(2027, 1, 7))
+    assert templates["esketamine-trd"].verified
+    assert "Unverified plan" not in " ".join(
+        page_texts(render_handout(item, clinic, schedule=sourced))
+    )

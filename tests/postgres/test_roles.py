@@ -120,3 +120,21 @@ def test_roles_made_for_one_database_leave_another_alone(
         assert "Role: owner" in out
     finally:
         pg_cluster.execute('DROP DATABASE "second_library" WITH (FORCE)')
+
+
+def test_a_reader_prints_and_the_print_is_logged_under_their_name(
+    capsys, server_home, clinic: dict[str, str], tmp_path: Path
+) -> None:
+    """A reader may add print-log entries (and nothing else); the log names the database
+    user; changing the print-log settings needs an approver."""
+    home, _ = server_home
+    reader = clinic["reader"]
+    out_pdf = tmp_path / "a.pdf"
+    code, out, err = run(capsys, home, reader, "handout", "after-your-session", "-o", str(out_pdf))
+    assert code == 0, err
+    assert out == f"Wrote {out_pdf}\n"  # no "log entry could not be written"
+    code, out, _ = run(capsys, home, clinic["editor"], "prints", "--json")
+    [entry] = json.loads(out)
+    assert entry["user"] == reader.rsplit("/", 1)[0].split("//")[1].split(":")[0]
+    code, _, err = run(capsys, home, reader, "prints", "settings", "--keep-names", "on")
+    assert code == 2 and "needs the ketref_approver role" in err

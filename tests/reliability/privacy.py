@@ -28,7 +28,13 @@ PRIVATE_COMMANDS: list[tuple[str, ...]] = [
     ("db", "backup", "{tmp}/{marker}.db"),
     ("db", "restore", "{tmp}/{marker}.db"),
     ("audit", "--json"),
-]
+    (
+        "handout", "preparing-for-your-session", "-o", "{tmp}/h.pdf", "--patient-name",
+        "{marker}", "--escort", "{marker}", "--notes", "{marker}",
+    ),
+    ("prints", "--json"),
+    ("prints", "reprint", "1", "-o", "{tmp}/r.pdf", "--name", "{marker}", "--notes", "{marker}"),
+]  # fmt: skip
 
 
 def expand(argv: tuple[str, ...], tmp: Path, marker: str = MARKER) -> list[str]:

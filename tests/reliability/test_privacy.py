@@ -328,3 +328,57 @@ def test_pv06_audit_command_lists_events_newest_first(
     assert lines[0].startswith(f"{when}  dr-2  edit contraindications/")
     assert "Summary changed: Version 1. → Version 2." in lines[0]
     assert any("load-shipped" in line for line in lines)
+
+
+# --- the print log keeps no names unless the clinic asks (issue 14) -------------------------
+
+
+def _print_with_marker(home: Path, tmp: Path, name: str, entry: int) -> None:
+    argv = ["--home", str(home), "-v", "handout", "preparing-for-your-session", "-o", str(tmp)]
+    argv += ["--patient-name", MARKER, "--escort", MARKER, "--notes", MARKER]
+    assert main(argv) == 0
+    argv = ["--home", str(home), "prints", "reprint", str(entry), "-o", str(tmp.parent / name)]
+    assert main(argv) == 0
+
+
+def _library_files(home: Path) -> list[Path]:
+    data = AppPaths.resolve(home).database
+    return [p for p in (data, Path(f"{data}-wal"), Path(f"{data}-journal")) if p.exists()]
+
+
+@pytest.mark.sqlite_only("the database file's bytes")
+@pytest.mark.usefixtures("fixture_content_cli")
+def test_print_log_stores_no_names_unless_kept_then_erases_them(
+    data_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Names off (the default): the name, escort and notes printed are in the PDF's text only,
+    never in the database, the logs, the log entry or the PDF's metadata. Names on: stored and
+    listed. Switched off with erase: gone from the database file and its WAL."""
+    from tests.pdf.pdf_inspect import full_text, reader
+
+    _print_with_marker(data_dir, tmp_path / "h.pdf", "again.pdf", 1)
+    pdf = (tmp_path / "h.pdf").read_bytes()
+    assert MARKER in full_text(pdf)
+    assert not any(form.decode() in str(reader(pdf).metadata) for form in forms())
+    assert MARKER not in full_text((tmp_path / "again.pdf").read_bytes())  # not stored: gone
+    for path in _library_files(data_dir):
+        assert not any(form in path.read_bytes() for form in forms()), path.name
+    assert files_containing(AppPaths.resolve(data_dir).logs) == []
+    capsys.readouterr()
+    assert main(["--home", str(data_dir), "prints", "--json"]) == 0
+    assert MARKER not in capsys.readouterr().out
+
+    home = str(data_dir)
+    assert main(["--home", home, "prints", "settings", "--keep-names", "on"]) == 0
+    _print_with_marker(data_dir, tmp_path / "h2.pdf", "again2.pdf", 3)
+    assert MARKER in full_text((tmp_path / "again2.pdf").read_bytes())  # stored: reprinted
+    capsys.readouterr()
+    assert main(["--home", home, "prints", "--json"]) == 0
+    assert MARKER in capsys.readouterr().out
+    assert files_containing(AppPaths.resolve(data_dir).logs) == []
+
+    argv = ["--home", home, "prints", "settings", "--keep-names", "off", "--erase-names"]
+    assert main(argv) == 0
+    assert "Erased the personal details of 2 entries" in capsys.readouterr().out
+    for path in _library_files(data_dir):
+        assert not any(form in path.read_bytes() for form in forms()), path.name
