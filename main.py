@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import sys
-
-from ketref.app import main
+from ketref.app import console
 
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

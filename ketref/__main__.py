@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
+from ketref.app import console
 
-from ketref.app import main
-
-sys.exit(main())
+console()

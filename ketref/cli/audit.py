@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from ketref.cli.common import Context, Subparsers, dump, positive_int
+from ketref.domain.field_words import local_and_utc
 
 
 def register(sub: Subparsers) -> None:
@@ -23,7 +24,7 @@ def _cmd_audit(args: argparse.Namespace, ctx: Context) -> int:
         version = f" (from {e.content_version})" if e.content_version else ""
         target = f" {e.target}" if e.target else ""
         ctx.out.write(
-            f"{e.at:%Y-%m-%d %H:%M} UTC  {e.actor}  {e.action}{target}{version}"
+            f"{local_and_utc(e.at)}  {e.actor}  {e.action}{target}{version}"
             f"  {e.describe()}\n".replace("  \n", "\n")
         )
     return 0

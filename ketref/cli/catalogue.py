@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import asdict
-from typing import Any, TextIO
+from typing import Any
 
 from ketref.cli.common import Context, Parser, Subparsers, dump, positive_int
-from ketref.domain.catalogue import ItemDetail, ReferenceDetail
+from ketref.cli.item_text import titles_by_field, write_item, write_reference
+from ketref.domain.catalogue import ItemDetail
 from ketref.domain.content import Reference
 from ketref.domain.enums import ItemKind
 
@@ -92,64 +93,6 @@ def detail_json(detail: ItemDetail) -> dict[str, Any]:
     }
 
 
-def _render_value(value: Any, indent: str, out: TextIO) -> None:
-    if isinstance(value, dict):
-        for key, sub in value.items():
-            if sub in (None, [], {}):
-                continue
-            if isinstance(sub, dict | list):
-                out.write(f"{indent}{key}:\n")
-                _render_value(sub, indent + "  ", out)
-            else:
-                out.write(f"{indent}{key}: {sub}\n")
-    elif isinstance(value, list):
-        for sub in value:
-            if isinstance(sub, dict | list):
-                out.write(f"{indent}-\n")
-                _render_value(sub, indent + "  ", out)
-            else:
-                out.write(f"{indent}- {sub}\n")
-    else:
-        out.write(f"{indent}{value}\n")
-
-
-def _show_item(detail: ItemDetail, out: TextIO) -> None:
-    item = detail.item
-    badges = []
-    if detail.due_for_review:
-        badges.append("DUE FOR REVIEW")
-    if not item.verified:
-        badges.append("UNVERIFIED")
-    if detail.locally_edited:
-        badges.append("LOCAL EDIT")
-    out.write(f"{item.title}  ({detail.kind.singular}: {item.slug})\n")
-    if badges:
-        out.write("[" + "] [".join(badges) + "]\n")
-    out.write(f"Reviewed {item.reviewed:%Y-%m-%d}; review due {item.review_due:%Y-%m-%d}\n\n")
-    body = item.model_dump(mode="json", by_alias=True)
-    for key in ("slug", "title", "references", "reviewed", "review_due", "verified"):
-        body.pop(key, None)
-    _render_value(body, "", out)
-    out.write("\nReferences:\n")
-    for number, ref in enumerate(detail.references, start=1):
-        mark = "" if ref.verified else " [unverified]"
-        out.write(f"  [{number}] {ref.citation}{mark}\n")
-
-
-def _show_reference(detail: ReferenceDetail, out: TextIO) -> None:
-    ref = detail.reference
-    out.write(f"{ref.title}  (reference: {ref.id}, {ref.kind.value})\n")
-    if not ref.verified:
-        out.write(f"[UNVERIFIED] {ref.note}\n")
-    out.write(f"{ref.citation}\n")
-    for label, value in (("DOI", ref.doi), ("PMID", ref.pmid), ("URL", ref.url)):
-        if value:
-            out.write(f"{label}: {value}\n")
-    out.write("Cited by:\n")
-    for kind, slug, title in detail.cited_by:
-        out.write(f"  {kind.value}/{slug}\t{title}\n")
-
-
 def _cmd_show(args: argparse.Namespace, ctx: Context) -> int:
     kind = ItemKind(args.kind)
     catalogue = ctx.services.catalogue
@@ -167,13 +110,14 @@ def _cmd_show(args: argparse.Namespace, ctx: Context) -> int:
                 ctx.out,
             )
         else:
-            _show_reference(ref_detail, ctx.out)
+            write_reference(ref_detail, ctx.out)
         return 0
     detail = catalogue.get_item(kind, args.slug)
     if args.json:
         dump(detail_json(detail), ctx.out)
     else:
-        _show_item(detail, ctx.out)
+        names = {k: {i.slug: i.title for i in catalogue.list_items(k)} for k in ItemKind}
+        write_item(detail, ctx.out, titles_by_field(names))
     return 0
 
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from ketref.domain.field_words import field_label, short_value
+
 
 @dataclass(frozen=True)
 class AuditEvent:
@@ -28,8 +30,8 @@ class AuditEvent:
     def describe(self) -> str:
         """One short line about what changed, for lists."""
         d = self.detail
-        if self.action == "edit":
-            return "changed " + (", ".join(d.get("fields", [])) or "nothing")
+        if self.action in ("edit", "draft", "clinic-profile"):
+            return self.changes_text()
         if self.action == "import":
             how = "replaced a local edit" if d.get("replaced_local_edit") else d.get("change", "")
             return f"from pack {d.get('pack', '?')[:12]}: {how}".rstrip(": ")
@@ -52,6 +54,18 @@ class AuditEvent:
                 f"{d.get('updated', 0)} updated, {d.get('removed', 0)} removed"
             )
         return ""
+
+    def changes_text(self) -> str:
+        """ "Summary changed: "old…" → "new…"" for one field; the fields' names for several."""
+        fields = [str(f) for f in self.detail.get("fields", [])]
+        changes = self.detail.get("changes") or {}
+        if not fields:
+            return "Nothing changed"
+        if len(fields) == 1 and fields[0] in changes:
+            change = changes[fields[0]]
+            before, after = short_value(change.get("before")), short_value(change.get("after"))
+            return f"{field_label(fields[0])} changed: {before} → {after}"
+        return ", ".join(field_label(f) for f in fields) + " changed"
 
     def as_dict(self) -> dict[str, Any]:
         return {

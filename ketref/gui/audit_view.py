@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from ketref.domain.audit import AuditEvent
 from ketref.domain.enums import ItemKind
+from ketref.domain.field_words import local_and_utc
 from ketref.gui.background import Progress, user_message
 from ketref.gui.models import RowsTableModel
 from ketref.gui.tasks import TaskRunner
@@ -72,7 +73,7 @@ def item_label(kind: str | None, slug: str | None) -> str:
 
 class AuditTableModel(RowsTableModel):
     WHEN, WHO, ACTION, ITEM, VERSION, SUMMARY = range(6)
-    HEADERS = ("When (UTC)", "Who", "Action", "Item", "Content version", "Summary")
+    HEADERS = ("When (local, UTC)", "Who", "Action", "Item", "Content version", "Summary")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -88,7 +89,7 @@ class AuditTableModel(RowsTableModel):
 
     def text(self, event: AuditEvent, column: int) -> str:
         if column == self.WHEN:
-            return f"{event.at:%Y-%m-%d %H:%M}"
+            return local_and_utc(event.at)
         if column == self.WHO:
             return event.actor
         if column == self.ACTION:
@@ -141,7 +142,7 @@ def event_html(event: AuditEvent) -> str:
     detail = json.dumps(event.detail, indent=2, ensure_ascii=False, sort_keys=True)
     return (
         f"<p><b>{escape(action_label(event.action))}</b> "
-        f"{escape(item_label(event.kind, event.slug))} — {escape(event.at.isoformat())} by "
+        f"{escape(item_label(event.kind, event.slug))} — {escape(local_and_utc(event.at))} by "
         f"{escape(event.actor)}, content version {escape(event.content_version or 'none')}</p>"
         f"<pre>{escape(detail)}</pre>"
     )
@@ -156,8 +157,9 @@ class AuditDialog(QDialog):
         self.resize(980, 600)
         self._audit = audit
         intro = QLabel(
-            "Every content edit, release load and pack import: when (UTC), who (the computer "
-            "account), what changed and from which content version. This list is read-only."
+            "Every content edit, release load and pack import: when (local time, with UTC), who "
+            "(the computer account), what changed and from which content version. This list is "
+            "read-only."
         )
         intro.setWordWrap(True)
         self.filter = QLineEdit(placeholderText="Filter: words in any column, e.g. a name or item")

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ketref.domain.backups import BackupInfo
+from ketref.domain.field_words import local_and_utc
 from ketref.gui.background import Progress, user_message
 from ketref.gui.detail_html import GREEN, RED
 from ketref.gui.library_session import LibrarySession
@@ -61,7 +62,7 @@ class BackupTableModel(RowsTableModel):
     """One row per backup file: when, why, how big, and whether it passed the check."""
 
     WHEN, KIND, SIZE, CHECK = range(4)
-    HEADERS = ("Taken (UTC)", "Kind", "Size", "Check")
+    HEADERS = ("Taken (local, UTC)", "Kind", "Size", "Check")
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,7 +83,7 @@ class BackupTableModel(RowsTableModel):
         column = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if column == self.WHEN:
-                return f"{backup.taken_at:%Y-%m-%d %H:%M}"
+                return local_and_utc(backup.taken_at)
             if column == self.KIND:
                 return backup.kind.label
             if column == self.SIZE:

@@ -28,7 +28,7 @@ from ketref.domain.errors import KetrefError, StoredItemInvalidError
 from ketref.gui.history import History, Place
 from ketref.gui.models import KEY_ROLE, ItemFilterProxy, ItemTableModel
 from ketref.gui.notice_html import message_html
-from ketref.gui.ui_state import ZOOM, UiState
+from ketref.gui.ui_state import UiState
 from ketref.gui.widgets import row_table
 
 if TYPE_CHECKING:
@@ -90,6 +90,9 @@ class BrowserPane(QSplitter):
         header.setResizeContentsPrecision(SIZED_ROWS)  # not every row of a 1,000-row list
         self.table.selectionModel().currentRowChanged.connect(self._on_table_row)
         self.table.activated.connect(lambda _index: self.commit_visit())
+        self._row_padding = (
+            self.table.verticalHeader().defaultSectionSize() - self.table.fontMetrics().height()
+        )
         self.results = results_view
         self.list_stack = QStackedWidget()
         self.list_stack.addWidget(self.table)
@@ -110,8 +113,6 @@ class BrowserPane(QSplitter):
         self.setStretchFactor(1, 2)
         self.setSizes([400, 700])
         self.apply_palette()
-        if zoom := ui_state.get(ZOOM):
-            self.detail.zoomIn(zoom)
 
     def attach(self, catalogue: CatalogueService | None) -> None:
         self.catalogue = catalogue
@@ -149,12 +150,22 @@ class BrowserPane(QSplitter):
         self.message.setVisible(bool(empty))
         if items:
             self.table.selectRow(0)
+            self._visit_timer.stop()  # auto-selected, not opened: no history, no recents
         else:
-            self.show_message(SECTION_LABELS[section], empty)
+            self.show_nothing(SECTION_LABELS[section], empty)
+
+    def show_nothing(self, title: str, text: str) -> None:
+        """A message instead of an item: nothing is shown, so nothing can be copied or starred."""
+        self._visit_timer.stop()
+        self.shown = None
+        self.show_message(title, text)
+        self.shown_changed.emit()
 
     def clear(self) -> None:
         """No list at all (the library is closed)."""
         self.section = ""
+        self._visit_timer.stop()
+        self.shown = None
         self.items_model.set_items([])
         self.list_title.clear()
         self.message.hide()
@@ -176,6 +187,10 @@ class BrowserPane(QSplitter):
     def set_message(self, text: str) -> None:
         self.message.setText(text)
         self.message.show()
+
+    def lists(self, place: Place) -> bool:
+        """``place`` is a row of the section's list."""
+        return self.items_model.row_of(place.kind, place.slug) >= 0
 
     @property
     def showing_results(self) -> bool:
@@ -216,10 +231,10 @@ class BrowserPane(QSplitter):
                     )
                 )
         except StoredItemInvalidError as exc:  # a hand-edited or newer document: say so
-            self.show_message("Cannot be displayed", str(exc))
+            self.show_nothing("Cannot be displayed", str(exc))
             return
         except KetrefError as exc:
-            self.show_message("Not found", str(exc))
+            self.show_nothing("Not found", str(exc))
             return
         self.shown = place
         self.detail.setHtml(html)
@@ -263,7 +278,7 @@ class BrowserPane(QSplitter):
             self.place_requested.emit(place)
         self.shown_changed.emit()
 
-    # --- favourites, copy, zoom, palette ---------------------------------------------------
+    # --- favourites, copy, palette ---------------------------------------------------
 
     def toggle_favourite(self) -> None:
         if self.shown is None:
@@ -279,18 +294,12 @@ class BrowserPane(QSplitter):
         QGuiApplication.clipboard().setText(self.detail.toPlainText())
         return True
 
-    def zoom_to(self, steps: int) -> None:
-        steps = max(ZOOM.minimum, min(ZOOM.maximum, steps))
-        current = self.ui_state.get(ZOOM)
-        if steps > current:
-            self.detail.zoomIn(steps - current)
-        elif steps < current:
-            self.detail.zoomOut(current - steps)
-        self.ui_state.set(ZOOM, steps)
-
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.PaletteChange:
             self.apply_palette()
+        elif event.type() == QEvent.Type.FontChange:  # text size: rows follow the text
+            rows = self.table.verticalHeader()
+            rows.setDefaultSectionSize(self._row_padding + self.table.fontMetrics().height())
         super().changeEvent(event)
 
     def apply_palette(self) -> None:

@@ -8,14 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtPrintSupport import QPrintDialog
-
 from ketref.domain.enums import Product
 from ketref.domain.errors import KetrefError
 from ketref.domain.print_log import PrintOutput
 from ketref.domain.printing import PrintOptions
 from ketref.gui import dialogs
-from ketref.gui.pdf_printing import new_printer, print_with_progress
+from ketref.gui.pdf_printing import ask_and_print
 from ketref.gui.ui_state import LAST_FOLDER
 
 if TYPE_CHECKING:
@@ -43,24 +41,28 @@ def export_handouts(page: HandoutsPage) -> None:
 
 
 def print_handouts(page: HandoutsPage) -> None:
-    """Print the previewed PDF (exactly what the preview shows) and log it once sent."""
+    """Print the previewed PDF (exactly what the preview shows) and log it once sent.
+
+    The job runs on a worker thread (``PrintJob``); its report and the log entry come when it
+    ends, so the window keeps working meanwhile.
+    """
     rendered = page.last_rendered
-    if page.pdf.pageCount() == 0 or rendered is None or page.service is None:
+    service = page.service
+    if page.pdf.pageCount() == 0 or rendered is None or service is None:
         return
-    printer = new_printer()
-    dialog = QPrintDialog(printer, page)
-    dialog.setMinMax(1, page.pdf.pageCount())
-    if dialog.exec() != QPrintDialog.DialogCode.Accepted:
+    job = ask_and_print(page, rendered.data, page.pdf.pageCount())
+    if job is None:
         return
-    try:
-        printed = print_with_progress(page, page.pdf, rendered.data, printer)
-    except KetrefError as exc:  # an unwritable print-to-file target: one message
-        page.status.setText(str(exc))
-        return
-    note = ""
-    if printed.pages and not printed.cancelled:
-        note = page.service.record(rendered, PrintOutput.PRINT).note()
-    page.status.setText(printed.message() + note)
+    page.print_job = job
+
+    def report(message: str) -> None:  # sent, cancelled, or why not (an unwritable file)
+        printed = job.result
+        note = ""
+        if printed is not None and printed.pages and not printed.cancelled:
+            note = service.record(rendered, PrintOutput.PRINT).note()
+        page.status.setText(message + note)
+
+    job.reported.connect(report)
 
 
 def export_sheet(page: HandoutsPage, product: Product) -> None:

@@ -38,6 +38,7 @@ from ketref.domain.print_language import Language
 from ketref.domain.printing import WEEKDAYS, PaperSize, Personalisation, PrintOptions
 from ketref.gui import handout_output
 from ketref.gui.background import BackgroundRunner, user_message
+from ketref.gui.pdf_printing import PrintJob
 from ketref.gui.ui_state import UiState
 from ketref.gui.widgets import form_beside_result
 from ketref.services.handouts import (
@@ -72,6 +73,7 @@ class HandoutsPage(QWidget):
         """The previewed PDF and its plan: what Print sends and logs."""
         self.last_export: Path | None = None
         self._renderer: BackgroundRunner | None = None
+        self.print_job: PrintJob | None = None
         self._timer = QTimer(self, singleShot=True, interval=PREVIEW_DELAY_MS)
         self._timer.timeout.connect(self.refresh_preview)
 
@@ -463,5 +465,7 @@ class HandoutsPage(QWidget):
         handout_output.print_handouts(self)
 
     def shutdown(self) -> None:
+        if self.print_job is not None:
+            self.print_job.cancel()  # quitting: the pages already sent may still print
         if self._renderer is not None:
             self._renderer.shutdown()

@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -166,3 +166,17 @@ def run_gui(
         window.services.close()
         return code
     return code or 2
+
+
+def end_process(code: int) -> NoReturn:
+    """End the process once the window has closed, everything is saved and the library closed.
+
+    Python's own teardown of what the window held (Qt wrappers, the loaded content, the ORM's
+    mappers) took 0.9–1.5 s under X11 after the window had gone, so quitting felt stuck. It
+    writes nothing (ui.ini is synced on close, the database closed, no thread left running),
+    so it is skipped: logs and the terminal are flushed, then the process exits.
+    """
+    logging.shutdown()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Slot
+from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QListWidget,
@@ -34,12 +34,12 @@ from ketref.gui.editor.window_actions import EditorActions
 from ketref.gui.first_list import FirstList
 from ketref.gui.history import Place
 from ketref.gui.search_controller import SearchController
+from ketref.gui.text_size import TextSize
 from ketref.gui.ui_state import (
     BROWSER_SPLIT,
     MAIN_SPLIT,
     WINDOW_GEOMETRY,
     WINDOW_STATE,
-    ZOOM,
     UiState,
 )
 
@@ -89,6 +89,7 @@ class MainWindow(QMainWindow):
         self.screening_page: ScreeningPage | None = None
         self.handouts_page: HandoutsPage | None = None
         self.compare: ItemCompare | None = None  # Tools → Compare…, added with the library
+        self.text_size = TextSize(ui_state)  # before any widget, so all start at the chosen size
         self.setWindowTitle("ketref — ketamine therapy reference")
         self.resize(1280, 800)
 
@@ -102,6 +103,7 @@ class MainWindow(QMainWindow):
         self._build_nav()
         self.pages = QStackedWidget()
         self.pages.addWidget(self.browser)
+        self.pages.currentChanged.connect(lambda _index: self._update_actions())
         self.main_split = QSplitter()
         self.main_split.addWidget(self.nav)
         self.main_split.addWidget(self.pages)
@@ -121,7 +123,7 @@ class MainWindow(QMainWindow):
     def _connect_search(self) -> None:
         search = self.search_controller
         search.results_ready.connect(self._show_results)
-        search.search_left.connect(self.browser.show_list)
+        search.search_left.connect(self._search_left)
         search.search_failed.connect(self.browser.set_message)
         search.hit_selected.connect(partial(self.browser.show_place, visit=False))
         search.hit_opened.connect(self._open_hit)
@@ -134,7 +136,7 @@ class MainWindow(QMainWindow):
             entry.setData(Qt.ItemDataRole.UserRole, page)
             self.nav.addItem(entry)
         self.nav.setMinimumWidth(150)
-        self.nav.setStyleSheet("QListWidget#nav::item { padding: 5px 8px; }")
+        self.nav.setSpacing(3)  # not a style sheet: a styled widget keeps its font at any text size
         self.nav.currentRowChanged.connect(self._on_page)
 
     def _build_pages(self, services: Services) -> None:
@@ -177,16 +179,10 @@ class MainWindow(QMainWindow):
         self.favourite_action = self._action("☆ Favourite", ["Ctrl+D"], browser.toggle_favourite)
         self.favourite_action.setCheckable(True)
         self.copy_action = self._action("Copy as text", ["Ctrl+Shift+C"], self.copy_item)
-        zoom = self.ui_state.get
-        self.zoom_in_action = self._action(
-            "Larger text", ["Ctrl+=", "Ctrl++"], lambda: browser.zoom_to(zoom(ZOOM) + 1)
-        )
-        self.zoom_out_action = self._action(
-            "Smaller text", ["Ctrl+-"], lambda: browser.zoom_to(zoom(ZOOM) - 1)
-        )
-        self.zoom_reset_action = self._action(
-            "Normal size", ["Ctrl+0"], partial(browser.zoom_to, 0)
-        )
+        size = self.text_size
+        self.zoom_in_action = self._action("Larger text", ["Ctrl+=", "Ctrl++"], size.larger)
+        self.zoom_out_action = self._action("Smaller text", ["Ctrl+-"], size.smaller)
+        self.zoom_reset_action = self._action("Normal text size", ["Ctrl+0"], size.reset)
         self.new_patient_action = self._action("New patient", ["Ctrl+Shift+N"], self.new_patient)
         self.new_patient_action.setToolTip(
             "Clear every personal field on the screening and handouts pages (Ctrl+Shift+N)"
@@ -383,9 +379,24 @@ class MainWindow(QMainWindow):
     def _show_results(self, result: SearchResult) -> None:
         if self.pages.currentWidget() is not self.browser:
             self.pages.setCurrentWidget(self.browser)
+        self.nav.blockSignals(True)  # results are of every section: none is marked
+        self.nav.setCurrentRow(-1)
+        self.nav.blockSignals(False)
         self.browser.show_results(result.message())
 
+    def _search_left(self) -> None:
+        """Back to the section's list; an item opened from the results takes its own section."""
+        self.browser.show_list()
+        shown = self.browser.shown
+        if shown is not None and not self.browser.lists(shown):
+            self.open_place(shown)
+        elif self.browser.section:
+            self._select_nav(self.browser.section)
+
     def _open_hit(self, place: Place) -> None:
+        if place.kind is ItemKind.HANDOUT:  # handouts open where they are printed
+            self.open_place(place)
+            return
         self.browser.show_place(place, visit=True)
         self.browser.detail.setFocus()
 
@@ -410,7 +421,7 @@ class MainWindow(QMainWindow):
         browser = self.browser
         self.back_action.setEnabled(browser.history.can_go_back())
         self.forward_action.setEnabled(browser.history.can_go_forward())
-        shown = browser.shown
+        shown = browser.shown if self.pages.currentWidget() is browser else None
         favourite = shown is not None and self.ui_state.is_favourite(shown)
         self.favourite_action.setEnabled(shown is not None)
         self.favourite_action.setChecked(favourite)
@@ -467,6 +478,11 @@ class MainWindow(QMainWindow):
         dialog.open()
         return dialog
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.FontChange:  # text size: every section name stays whole
+            self.nav.setMinimumWidth(max(150, self.nav.sizeHintForColumn(0) + 24))
+        super().changeEvent(event)
+
     # --- layout persistence ---------------------------------------------------------------
 
     def _restore_layout(self) -> None:
@@ -492,4 +508,5 @@ class MainWindow(QMainWindow):
         self.search_controller.detach()
         if self.handouts_page is not None:
             self.handouts_page.shutdown()
+        self.text_size.restore()  # the step stays saved; the application font ends with it
         super().closeEvent(event)

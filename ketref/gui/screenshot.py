@@ -3,11 +3,22 @@
 from __future__ import annotations
 
 import os
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QEventLoop, QIODevice, QTimer
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEventLoop,
+    QIODevice,
+    QMessageLogContext,
+    QTimer,
+    QtMsgType,
+    qFormatLogMessage,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication
 
 from ketref.domain.enums import ItemKind
@@ -20,6 +31,9 @@ from ketref.services.files import write_atomic
 from ketref.services.workspace import Services, Workspace
 
 SIZE = (1280, 800)
+PAINT_MS = 300
+"""The preview paints its pages on its own thread after the document loads: let it finish."""
+OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints()"
 
 
 def render_window(
@@ -69,8 +83,27 @@ def _wait_for_preview(window: MainWindow) -> None:
     while time.monotonic() < deadline:
         QApplication.processEvents()
         if handouts is None or not handouts.is_updating():
-            return
+            break
         time.sleep(0.01)
+    painted = time.monotonic() + PAINT_MS / 1000
+    while time.monotonic() < painted:  # else the grab can catch blank pages
+        QApplication.processEvents()
+        time.sleep(0.01)
+
+
+def _quiet_offscreen_noise() -> None:
+    """Drop the one warning the offscreen platform prints for every window shown.
+
+    Qt's base QPlatformWindow warns that the plugin "does not support propagateSizeHints()"
+    whenever a window's size limits are passed on; offscreen has no window manager to pass them
+    to, so nothing is lost. Every other message goes to the terminal as before.
+    """
+
+    def handler(mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        if message != OFFSCREEN_NOISE:
+            print(qFormatLogMessage(mode, context, message), file=sys.stderr)
+
+    qInstallMessageHandler(handler)
 
 
 def run_screenshot(
@@ -83,6 +116,7 @@ def run_screenshot(
     """
     if QApplication.instance() is None:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
+        _quiet_offscreen_noise()
     application()
     services: Services = workspace.open()
     try:

@@ -102,8 +102,8 @@ WINDOW_GEOMETRY = LayoutSetting("window/geometry")
 WINDOW_STATE = LayoutSetting("window/state")
 MAIN_SPLIT = LayoutSetting("split/main")
 BROWSER_SPLIT = LayoutSetting("split/browser")
-ZOOM = IntSetting("detail/zoom", 0, minimum=-5, maximum=10)
-"""Text size of the item pane, in Qt zoom steps."""
+TEXT_SIZE = IntSetting("window/text_size", 0, minimum=-2, maximum=6)
+"""Text size of the whole window, in steps of 12 % from the desktop's font (Ctrl+= / Ctrl+-)."""
 FAVOURITES = PlacesSetting("favourites")
 RECENTS = PlacesSetting("recents", limit=20)
 LAST_FOLDER = FolderSetting("files/last_folder")

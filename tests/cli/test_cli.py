@@ -214,4 +214,4 @@ def test_list_and_show_product_pages(capsys, shipped_home: Path) -> None:
     code, out, _ = run(capsys, "--home", str(shipped_home), "show", "products", "spravato")
     assert code == 0
     assert "Esketamine nasal spray (Spravato)" in out and "REMS" in out
-    assert "References:" in out and "review due" in out
+    assert "\nReferences\n" in out and "review due" in out

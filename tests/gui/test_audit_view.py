@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from ketref.domain.audit import AuditEvent
 from ketref.domain.enums import ItemKind
+from ketref.domain.field_words import local_and_utc
 from ketref.gui.audit_view import AuditFilterProxy, AuditTableModel, action_label, item_label
 
 pytestmark = pytest.mark.gui
@@ -20,7 +21,13 @@ def _events() -> list[AuditEvent]:
     at = datetime(2026, 11, 21, 9, 30, tzinfo=UTC)
     return [
         AuditEvent(
-            at, "drsmith", "edit", KIND.value, "pregnancy", "2026.11.1", {"fields": ["summary"]}
+            at,
+            "drsmith",
+            "edit",
+            KIND.value,
+            "pregnancy",
+            "2026.11.1",
+            {"fields": ["summary"], "changes": {"summary": {"before": "Old.", "after": "New."}}},
         ),
         AuditEvent(
             at.replace(hour=8),
@@ -40,12 +47,12 @@ def test_audit_model_and_filter_pass_the_model_tester(qtmodeltester) -> None:
     model.set_events(_events())
     qtmodeltester.check(model, force_py=True)
     assert [model.index(0, c).data() for c in range(6)] == [
-        "2026-11-21 09:30",
+        local_and_utc(datetime(2026, 11, 21, 9, 30, tzinfo=UTC)),
         "drsmith",
         "Edited",
         "Contraindication: pregnancy",
         "2026.11.1",
-        "changed summary",
+        "Summary changed: Old. → New.",
     ]
     assert model.index(1, 5).data().endswith("2 added, 1 updated, 0 unchanged")
     proxy = AuditFilterProxy()
@@ -80,7 +87,7 @@ def test_audit_dialog_shows_edits_newest_first_and_filters(qtbot, data_window) -
     assert total >= 2  # the shipped content load and the edit
     first = [dialog.proxy.index(0, c).data() for c in range(6)]
     assert first[2:4] == ["Edited", f"Contraindication: {slug}"]
-    assert first[5] == "changed summary"
+    assert first[5].startswith("Summary changed: ") and first[5].endswith("→ A clearer summary.")
     assert f"{total} event(s)." in dialog.count.text()
     assert "A clearer summary." in dialog.record.toPlainText()  # the full record, before/after
     qtbot.keyClicks(dialog.filter, "edited")

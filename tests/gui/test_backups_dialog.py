@@ -14,6 +14,7 @@ from ketref.db.backup import BackupError
 from ketref.domain.backups import BackupInfo, BackupKind
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import DatabaseBusyError, StorageFullError
+from ketref.domain.field_words import local_and_utc
 from ketref.domain.thresholds import BloodPressure, ThresholdSource
 from ketref.gui.backups_dialog import BackupsDialog, BackupTableModel, size_text
 from tests.conftest import logical_snapshot
@@ -29,6 +30,10 @@ def _open(qtbot, window) -> BackupsDialog:
     dialog = window.data_actions.show_backups()
     qtbot.waitUntil(lambda: not dialog.working, timeout=10000)
     return dialog
+
+
+def _when(day: int) -> str:
+    return local_and_utc(datetime(2026, 11, day, 9, 30, tzinfo=UTC))
 
 
 def _rows(dialog: BackupsDialog) -> list[list[str]]:
@@ -66,9 +71,9 @@ def test_backup_model_is_a_well_behaved_table(qtmodeltester, tmp_path: Path) -> 
     )
     qtmodeltester.check(model, force_py=True)
     assert [model.index(r, 0).data() for r in range(3)] == [
-        "2026-11-21 09:30",
-        "2026-11-20 09:30",
-        "2026-11-19 09:30",
+        _when(21),
+        _when(20),
+        _when(19),
     ]
     assert [model.index(r, 3).data() for r in range(3)] == [
         "✔ verified",
@@ -84,9 +89,12 @@ def test_lists_backups_newest_first_with_their_check(qtbot, data_window) -> None
     backups = data_window.data_actions.session.workspace.paths.backups
     (backups / "ketref-20261120-093000.db").write_bytes(b"SQLite format 3\x00" + b"\x00" * 500)
     dialog = _open(qtbot, data_window)
-    assert _rows(dialog)[0][:2] == ["2026-11-21 09:30", "daily, at start"]
+    assert _rows(dialog)[0][:2] == [
+        _when(21),
+        "daily, at start",
+    ]
     assert _rows(dialog)[0][3] == "✔ verified"
-    assert _rows(dialog)[1] == ["2026-11-20 09:30", "made by hand", "1 KB", "✘ fails the check"]
+    assert _rows(dialog)[1] == [_when(20), "made by hand", "1 KB", "✘ fails the check"]
     assert "2 backup(s)" in dialog.status.text()
     assert str(backups) in dialog.intro.text()
     dialog.table.selectRow(1)

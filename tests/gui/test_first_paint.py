@@ -52,6 +52,7 @@ PRE_PAINT_MODULES = {
     "ketref.gui.notice_html",
     "ketref.gui.qt_settings",
     "ketref.gui.search_controller",
+    "ketref.gui.text_size",  # the chosen text size applies from the first frame
     "ketref.gui.ui_state",
     "ketref.gui.widgets",
     "ketref.log",

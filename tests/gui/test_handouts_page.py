@@ -89,7 +89,7 @@ def test_print_to_pdf_file_sends_the_vector_pdf_owner_only(page, qtbot, tmp_path
     printer = new_printer()
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(tmp_path / "printed.pdf"))
-    printed = print_pdf(page.pdf, page.last_pdf, printer)
+    printed = print_pdf(page.last_pdf, printer)
     assert printed.pages == tuple(range(page.pdf.pageCount()))
     written = tmp_path / "printed.pdf"
     assert written.read_bytes() == page.last_pdf  # the vector PDF itself, text selectable
@@ -106,7 +106,7 @@ def test_printing_honours_the_page_range(page, qtbot, tmp_path) -> None:
     printer.setOutputFileName(str(tmp_path / "range.pdf"))
     printer.setPrintRange(QPrinter.PrintRange.PageRange)
     printer.setFromTo(2, 3)
-    printed = print_pdf(page.pdf, page.last_pdf, printer)
+    printed = print_pdf(page.last_pdf, printer)
     assert printed.pages == (1, 2)
     assert len(PdfReader(tmp_path / "range.pdf").pages) == 2
     assert (tmp_path / "range.pdf").stat().st_mode & 0o777 == 0o600
@@ -215,8 +215,6 @@ def test_cancel_stops_printing_between_pages(page, qtbot, tmp_path) -> None:
     printer.setPrintRange(QPrinter.PrintRange.PageRange)
     printer.setFromTo(1, 3)
     seen: list[int] = []
-    printed = print_pdf(
-        page.pdf, page.last_pdf, printer, lambda done, _t: not seen.append(done) and done < 1
-    )
+    printed = print_pdf(page.last_pdf, printer, lambda done, _t: not seen.append(done) and done < 1)
     assert printed.cancelled and seen == [0, 1]
     assert "cancelled" in printed.message()

@@ -200,18 +200,28 @@ def test_copy_as_plain_text(window, qtbot) -> None:
     assert "<" not in text.split("\n")[0]
 
 
-def test_zoom_changes_text_size_and_is_kept(make_window, qtbot) -> None:
+def test_text_size_scales_the_whole_window_and_is_kept(make_window, qtbot) -> None:
     first = make_window()
     size = first.browser.detail.font().pointSizeF()
+    parts = (first.nav, first.browser.table, first.browser.filter, first.search)
+    before = [w.font().pointSizeF() for w in parts]
     qtbot.keyClick(first, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClick(first, Qt.Key.Key_Equal, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(  # the font change reaches widgets through posted events
+        lambda: all(w.font().pointSizeF() > b for w, b in zip(parts, before, strict=True))
+    )
     bigger = first.browser.detail.font().pointSizeF()
     assert bigger > size
+    rows = first.browser.table.verticalHeader().defaultSectionSize()
+    assert rows > first.browser.table.fontMetrics().height()  # rows follow the text
+    assert first.nav.minimumWidth() >= first.nav.sizeHintForColumn(0)  # section names whole
+    assert first.screening_page.font().pointSizeF() == bigger
+    assert first.show_about().font().pointSizeF() == bigger  # a dialog opened afterwards
     first.close()
+    assert QGuiApplication.font().pointSizeF() == size  # the desktop font back on close
     second = make_window()
     assert second.browser.detail.font().pointSizeF() == bigger
     qtbot.keyClick(second, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
-    assert second.browser.detail.font().pointSizeF() == size
+    qtbot.waitUntil(lambda: second.browser.detail.font().pointSizeF() == size)
 
 
 def test_geometry_and_splitters_are_remembered(make_window) -> None:

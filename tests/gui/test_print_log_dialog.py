@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QDialog
 
 from ketref.domain.enums import ItemKind
 from ketref.domain.print_log import PrintLogSettings, PrintOutput
-from ketref.gui import dialogs, handout_output, print_log_dialog
+from ketref.gui import dialogs, pdf_printing, print_log_dialog
 from ketref.gui.print_log_dialog import PrintLogDialog, ReprintDialog
 from tests.pdf.pdf_inspect import full_text
 
@@ -56,8 +56,10 @@ def test_export_and_print_are_logged_and_a_reprint_survives_an_edit(
         def exec(self) -> QPrintDialog.DialogCode:
             return QPrintDialog.DialogCode.Accepted
 
-    monkeypatch.setattr(handout_output, "QPrintDialog", AcceptingPrintDialog)
+    monkeypatch.setattr(pdf_printing, "QPrintDialog", AcceptingPrintDialog)
     page.print_()
+    with qtbot.waitSignal(page.print_job.reported, timeout=15000):  # printed off the GUI thread
+        pass
     outputs = [e.output for e in services.handouts.log.entries()]
     assert outputs == [PrintOutput.PRINT, PrintOutput.EXPORT]
 

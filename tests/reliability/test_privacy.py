@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +16,7 @@ from sqlalchemy.exc import IntegrityError
 from ketref.app import main
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import BadInputError
+from ketref.domain.field_words import local_and_utc
 from ketref.log import hide_in_logs, setup_logging
 from ketref.paths import AppPaths
 from ketref.services.workspace import Services
@@ -322,8 +324,9 @@ def test_pv06_audit_command_lists_events_newest_first(
     assert [e["actor"] for e in events] == ["dr-2", "dr-1"]
     assert main(["--home", str(data_dir), "audit"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert lines[0].startswith("2026-11-21 09:30 UTC  dr-2  edit contraindications/")
-    assert "changed summary" in lines[0]
+    when = local_and_utc(datetime(2026, 11, 21, 9, 30, tzinfo=UTC))  # local first, UTC beside
+    assert lines[0].startswith(f"{when}  dr-2  edit contraindications/")
+    assert "Summary changed: Version 1. → Version 2." in lines[0]
     assert any("load-shipped" in line for line in lines)
 
 
