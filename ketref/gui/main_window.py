@@ -35,13 +35,7 @@ from ketref.gui.first_list import FirstList
 from ketref.gui.history import Place
 from ketref.gui.search_controller import SearchController
 from ketref.gui.text_size import TextSize
-from ketref.gui.ui_state import (
-    BROWSER_SPLIT,
-    MAIN_SPLIT,
-    WINDOW_GEOMETRY,
-    WINDOW_STATE,
-    UiState,
-)
+from ketref.gui.ui_state import UiState
 
 if TYPE_CHECKING:
     from ketref.gui.change_watch import ChangeWatch
@@ -111,7 +105,7 @@ class MainWindow(QMainWindow):
         self.main_split.setSizes([190, 1090])
         self.setCentralWidget(self.main_split)
         self._build_actions()
-        self._restore_layout()
+        self.ui_state.restore_layout(self, self.main_split, self.browser)
         self._set_enabled(False)
         self.statusBar().showMessage("Opening the library…")
         if first_list is not None and (items := first_list.read()):
@@ -483,23 +477,8 @@ class MainWindow(QMainWindow):
             self.nav.setMinimumWidth(max(150, self.nav.sizeHintForColumn(0) + 24))
         super().changeEvent(event)
 
-    # --- layout persistence ---------------------------------------------------------------
-
-    def _restore_layout(self) -> None:
-        if (geometry := self.ui_state.get(WINDOW_GEOMETRY)) is not None:
-            self.restoreGeometry(geometry)
-        if (state := self.ui_state.get(WINDOW_STATE)) is not None:
-            self.restoreState(state)
-        for setting, splitter in ((MAIN_SPLIT, self.main_split), (BROWSER_SPLIT, self.browser)):
-            if (sizes := self.ui_state.get(setting)) is not None:
-                splitter.restoreState(sizes)
-
     def save_layout(self) -> None:
-        self.ui_state.set(WINDOW_GEOMETRY, self.saveGeometry())
-        self.ui_state.set(WINDOW_STATE, self.saveState())
-        self.ui_state.set(MAIN_SPLIT, self.main_split.saveState())
-        self.ui_state.set(BROWSER_SPLIT, self.browser.saveState())
-        self.ui_state.sync()
+        self.ui_state.save_layout(self, self.main_split, self.browser)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()

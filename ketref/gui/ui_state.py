@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Generic, TypeVar
 
 from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtWidgets import QMainWindow, QSplitter
 
 from ketref.gui.history import Place
 from ketref.gui.qt_settings import forget_qt_dialog_history
@@ -178,4 +179,21 @@ class UiState:
 
     def add_recent(self, place: Place) -> None:
         self.set(RECENTS, (place, *(p for p in self.get(RECENTS) if p != place)))
+        self.sync()
+
+    def restore_layout(self, window: QMainWindow, main: QSplitter, browser: QSplitter) -> None:
+        """The main window's size, position, docks and splitters as the user left them."""
+        if (geometry := self.get(WINDOW_GEOMETRY)) is not None:
+            window.restoreGeometry(geometry)
+        if (state := self.get(WINDOW_STATE)) is not None:
+            window.restoreState(state)
+        for setting, splitter in ((MAIN_SPLIT, main), (BROWSER_SPLIT, browser)):
+            if (sizes := self.get(setting)) is not None:
+                splitter.restoreState(sizes)
+
+    def save_layout(self, window: QMainWindow, main: QSplitter, browser: QSplitter) -> None:
+        self.set(WINDOW_GEOMETRY, window.saveGeometry())
+        self.set(WINDOW_STATE, window.saveState())
+        self.set(MAIN_SPLIT, main.saveState())
+        self.set(BROWSER_SPLIT, browser.saveState())
         self.sync()
