@@ -7,7 +7,9 @@ question by question.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from html import escape
+from typing import TYPE_CHECKING
 
 from ketref.domain.enums import FindingOutcome, ScreeningStatus
 from ketref.domain.patient import FIELD_BY_NAME
@@ -17,6 +19,9 @@ from ketref.gui.detail_html import AMBER, BLUE, GREEN, GREY, RED, badge, item_ur
 from ketref.gui.detail_html import reference_url as ref_url
 from ketref.gui.notice_html import STYLE
 from ketref.gui.screening_form import BULK_MARK
+
+if TYPE_CHECKING:
+    from ketref.domain.content import Reference
 
 AVOID_ORANGE = "#b8430a"
 """Deeper than the amber of "needs review", distinct from the red of "not eligible"."""
@@ -37,11 +42,17 @@ OUTCOME_COLOUR = {
 }
 
 
-def result_html(result: ScreeningResult, bulk_no: tuple[str, ...] = ()) -> str:
+def result_html(
+    result: ScreeningResult,
+    bulk_no: tuple[str, ...] = (),
+    sources: Mapping[str, Reference] | None = None,
+) -> str:
     """A status card per product (badge, one-line why), then each product's findings.
 
     ``bulk_no``: field names answered No with "Mark the rest No" (named on every card).
+    ``sources``: the cited references, so each is named by its title, not its id.
     """
+    labels = {key: source_label(ref) for key, ref in (sources or {}).items()}
     bulk = _bulk_line(bulk_no)
     parts = [
         STYLE,
@@ -62,7 +73,9 @@ def result_html(result: ScreeningResult, bulk_no: tuple[str, ...] = ()) -> str:
             f"<p>{escape(status_why(product_result))}{bulk}</p>"
         )
         if known:
-            items = "".join(f"<li>{_finding_html(f, result.thresholds)}</li>" for f in known)
+            items = "".join(
+                f"<li>{_finding_html(f, result.thresholds, labels)}</li>" for f in known
+            )
             parts.append(f"<ul>{items}</ul>")
         for outcome, heading in (
             (FindingOutcome.CANNOT_DETERMINE, "Not known yet, and could rule this product out"),
@@ -71,7 +84,7 @@ def result_html(result: ScreeningResult, bulk_no: tuple[str, ...] = ()) -> str:
             open_questions = [f for f in unknown if f.outcome is outcome]
             if open_questions:
                 parts.append(f"<h3>{escape(heading)} ({len(open_questions)})</h3><ul>")
-                parts += [f"<li>{_question_html(f)}</li>" for f in open_questions]
+                parts += [f"<li>{_question_html(f, labels)}</li>" for f in open_questions]
                 parts.append("</ul>")
         rest = [
             f
@@ -79,7 +92,8 @@ def result_html(result: ScreeningResult, bulk_no: tuple[str, ...] = ()) -> str:
             if f.outcome not in (FindingOutcome.CANNOT_DETERMINE, FindingOutcome.NEEDS_REVIEW)
         ]
         if rest:
-            parts.append("<ul>" + "".join(f"<li>{_question_html(f)}</li>" for f in rest) + "</ul>")
+            questions = "".join(f"<li>{_question_html(f, labels)}</li>" for f in rest)
+            parts.append(f"<ul>{questions}</ul>")
     return "".join(parts)
 
 
@@ -132,26 +146,42 @@ def _status_html(result: ProductResult) -> str:
     return badge(result.status.label, STATUS_COLOUR[result.status]) + reason
 
 
-def _question_html(finding: Finding) -> str:
+def _question_html(finding: Finding, labels: Mapping[str, str]) -> str:
     fields = ", ".join(_field_labels(list(finding.missing)))
-    return f"<b>{escape(fields)}</b> <small>{_sources(finding)}</small>"
+    return f"<b>{escape(fields)}</b> <small>{_sources(finding, labels)}</small>"
 
 
-def _sources(finding: Finding) -> str:
-    links = [f'<a href="{ref_url(r)}">{escape(r)}</a>' for r in finding.references]
+def source_label(reference: Reference) -> str:
+    """A reference in a few words: its title cut at a word, and its year."""
+    title = (
+        reference.title
+        if len(reference.title) <= 60
+        else (reference.title[:60].rsplit(" ", 1)[0].rstrip(",;:") + "…")
+    )
+    return f"{title} ({reference.year})" if reference.year else title
+
+
+def _sources(finding: Finding, labels: Mapping[str, str]) -> str:
+    """The cited sources by title (the rule's id stays in a small details line)."""
+    links = [
+        f'<a href="{ref_url(r)}">{escape(labels.get(r, "source"))}</a>' for r in finding.references
+    ]
     if finding.item is not None:
         url = item_url(finding.item.kind, finding.item.slug)
-        links.insert(0, f'<a href="{url}">item</a>')
+        links.insert(0, f'<a href="{url}">the item</a>')
     if not finding.verified:
         links.append(badge("Unverified", AMBER))
-    return f"{' · '.join(links)} · rule {escape(finding.rule_id)}"
+    details = f'<span style="color: gray;">details: rule {escape(finding.rule_id)}</span>'
+    return f"{' · '.join(links)} · {details}"
 
 
-def _finding_html(finding: Finding, thresholds: Thresholds) -> str:
+def _finding_html(finding: Finding, thresholds: Thresholds, labels: Mapping[str, str]) -> str:
     outcome = badge(finding.outcome.value.replace("-", " "), OUTCOME_COLOUR[finding.outcome])
     bits = [f"{outcome} {escape(finding.message)}"]
     if finding.values:
-        used = "; ".join(f"{name} = {_shown(value)}" for name, value in finding.values)
+        used = "; ".join(
+            f"{_field_labels([name])[0]} = {_shown(value)}" for name, value in finding.values
+        )
         bits.append(f"<br><small>Values used: {escape(used)}</small>")
     if finding.threshold:
         checks = "; ".join(
@@ -163,7 +193,7 @@ def _finding_html(finding: Finding, thresholds: Thresholds) -> str:
     if finding.missing:
         missing = ", ".join(_field_labels(list(finding.missing)))
         bits.append(f"<br><small>Not known: {escape(missing)}</small>")
-    bits.append(f"<br><small>Sources: {_sources(finding)}</small>")
+    bits.append(f"<br><small>Sources: {_sources(finding, labels)}</small>")
     return "".join(bits)
 
 

@@ -254,7 +254,8 @@ class ScreeningPage(QWidget):
         self.result = self.service.screen(patient)
         self.print_button.setEnabled(True)
         scroll = self.results.verticalScrollBar().value()
-        self.results.setHtml(result_html(self.result, self.bulk_no()))
+        sources = self.service.knowledge().references
+        self.results.setHtml(result_html(self.result, self.bulk_no(), sources))
         self.results.verticalScrollBar().setValue(scroll)
 
     def save_summary_pdf(self) -> Path | None:

@@ -43,7 +43,11 @@ def test_results_update_live_and_name_the_values(page, qtbot) -> None:
     wait_for(qtbot, page, Product.IV_KETAMINE, ScreeningStatus.NOT_ELIGIBLE)
     assert page.result.for_product(Product.ESKETAMINE_NASAL).status is ScreeningStatus.NOT_ELIGIBLE
     text = page.results.toPlainText()
-    assert "systolic_bp = 190" in text
+    assert "Resting systolic blood pressure = 190" in text  # the field in words, not its name
+    assert "systolic_bp" not in text
+    assert "details: rule " in text  # rule ids only in the details line; sources by title
+    cited = {r for p in page.result.results for f in p.findings for r in f.references}
+    assert cited and not [r for r in cited if r in text]  # sources by title, never by id
     page.set_flag("aneurysmal_vascular_disease", None)  # back to unknown: not "no"
     qtbot.waitUntil(lambda: page.read_patient().aneurysmal_vascular_disease is None)
     wait_for(qtbot, page, Product.ESKETAMINE_NASAL, ScreeningStatus.CANNOT_DETERMINE)
@@ -139,3 +143,15 @@ def test_a_brand_name_is_shown_as_typed_with_its_generic(page, qtbot) -> None:
         timeout=3000,
     )
     assert "SEROquel (quetiapine)" in page.results.toPlainText()
+
+
+def test_a_source_is_named_by_its_title_cut_at_a_word_and_its_year() -> None:
+    from ketref.domain.content import Reference
+    from ketref.domain.enums import ReferenceKind
+    from ketref.gui.screening_cards import source_label
+
+    title = "Esketamine nasal spray versus quetiapine for treatment-resistant depression"
+    trial = Reference(
+        id="x-2024", kind=ReferenceKind.TRIAL, citation="A trial.", title=title, year=2024
+    )
+    assert source_label(trial) == "Esketamine nasal spray versus quetiapine for… (2024)"
