@@ -27,7 +27,7 @@ from ketref.gui.prompts import Prompts
 from ketref.gui.recovery_dialog import RecoveryDialog
 from ketref.gui.tasks import TaskRunner
 from ketref.services.backups import StartupBackup
-from ketref.services.recovery import RecoveryNeededError, RecoveryResult
+from ketref.services.recovery import RecoveryNeededError, RecoveryResult, is_damage
 from ketref.services.workspace import Services, Workspace
 
 log = logging.getLogger(__name__)
@@ -55,6 +55,19 @@ class Opened:
 def open_library(workspace: Workspace, *, daily_backup: bool) -> Opened:
     """Open (create, migrate, load) the library, then take the daily backup; worker thread."""
     services = workspace.open(full_check=False)  # the full checks run once the window is up
+    try:
+        services.screening.knowledge()  # what the pages read first, read here off the GUI thread
+    except Exception as exc:
+        services.close()
+        if not is_damage(exc):
+            raise
+        # The quick check passed but reading the content met damage: open again with the full
+        # checks first, which refuse the file and offer recovery (repair or a backup).
+        log.error("damage found while reading the library: %s", exc)
+        workspace.check_before_next_open()
+        services = workspace.open(full_check=True)
+        services.close()
+        raise  # the full checks found nothing: the read error stands
     startup = None
     if daily_backup:
         try:

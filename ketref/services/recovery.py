@@ -294,3 +294,8 @@ def repair_indexes(database: Path, clock: Clock = system_clock) -> Path:
         )
     log.warning("rebuilt damaged indexes; a copy of the file as it was was kept aside")
     return aside
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether ``exc`` says the library's file is damaged (not busy, full or unreachable)."""
+    return isinstance(exc, DatabaseDamagedError)

@@ -8,6 +8,7 @@ from ketref.db.errors import DatabaseDamagedError
 from ketref.gui import library_session
 from ketref.gui.notice_bar import Level
 from ketref.services.maintenance import MaintenanceService
+from ketref.services.recovery import DatabaseProblem, RecoveryNeededError
 from ketref.services.workspace import CHECK_MARK, Workspace
 from tests.gui.conftest import finish_window, start_window
 from tests.reliability.harness import damage_index
@@ -89,3 +90,19 @@ def test_opening_without_the_full_check_skips_only_the_full_check(
         assert services.repaired
     finally:
         services.close()
+
+
+def test_damage_met_while_reading_the_content_offers_recovery(
+    shipped_workspace: Workspace,
+) -> None:
+    """The quick check at open passes a file whose table pages are damaged; reading them (off
+    the GUI thread, before the pages attach) meets the damage, and the full checks then refuse
+    the file for the recovery dialog, instead of a half-attached window and an error box."""
+    path = shipped_workspace.target.path
+    assert path is not None
+    with path.open("r+b") as db:
+        db.seek(4096 * 3)
+        db.write(b"\xde\xad\xbe\xef" * 1024)
+    with pytest.raises(RecoveryNeededError) as refused:
+        library_session.open_library(shipped_workspace, daily_backup=False)
+    assert refused.value.diagnosis.problem is DatabaseProblem.DAMAGED
