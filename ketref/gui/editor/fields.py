@@ -36,6 +36,18 @@ LINE_LIMIT = 1_000_000
 message can say how long the text really is."""
 
 
+def left_aligned(*widgets: QWidget) -> QWidget:
+    """``widgets`` in a row at the left of their field, at their natural width."""
+    row = QHBoxLayout()
+    row.setContentsMargins(0, 0, 0, 0)
+    for widget in widgets:
+        row.addWidget(widget)
+    row.addStretch(1)
+    holder = QWidget()
+    holder.setLayout(row)
+    return holder
+
+
 class FormContext(QObject):
     """What every input of one form shares: the edit signal, the library's sources, and the
     list of prose boxes (for readability)."""
@@ -164,13 +176,7 @@ class DateField(FieldWidget):
         self.editor.setMinimumDate(QDate(1900, 1, 1))
         self.editor.dateChanged.connect(lambda _d: context.changed(self._key()))
         self.editor.setAccessibleName(spec.label)
-        row = QHBoxLayout()
-        row.addWidget(self.editor)
-        row.addStretch(1)
-        holder = QWidget()
-        holder.setLayout(row)
-        row.setContentsMargins(0, 0, 0, 0)
-        self.finish(holder)
+        self.finish(left_aligned(self.editor))
 
     def value(self) -> Any:
         return self.editor.date().toString(Qt.DateFormat.ISODate)
@@ -214,13 +220,7 @@ class NumberField(FieldWidget):
         self.editor.valueChanged.connect(lambda _v: context.changed(self._key()))
         self.editor.setAccessibleName(spec.label)
         self.editor.setMinimumWidth(110)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.editor)
-        row.addStretch(1)
-        holder = QWidget()
-        holder.setLayout(row)
-        self.finish(holder)
+        self.finish(left_aligned(self.editor))
 
     def value(self) -> Any:
         number = self.editor.value()
@@ -244,13 +244,7 @@ class ChoiceField(FieldWidget):
             self.editor.addItem(label, value)
         self.editor.currentIndexChanged.connect(lambda _i: context.changed())
         self.editor.setAccessibleName(spec.label)
-        row = QHBoxLayout()
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(self.editor)
-        row.addStretch(1)
-        holder = QWidget()
-        holder.setLayout(row)
-        self.finish(holder)
+        self.finish(left_aligned(self.editor))
 
     def value(self) -> Any:
         return self.editor.currentData()
