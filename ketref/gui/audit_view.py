@@ -61,12 +61,13 @@ def action_label(action: str) -> str:
     return action.replace("-", " ").capitalize()
 
 
-def item_label(kind: str | None, slug: str | None) -> str:
-    """``Contraindication: uncontrolled-hypertension``; "" for whole-library events."""
+def item_label(kind: str | None, slug: str | None, title: str | None = None) -> str:
+    """``Contraindication: Uncontrolled hypertension`` (the slug when no title is known); ""
+    for whole-library events."""
     if not kind or not slug:
         return ""
     try:
-        return f"{ItemKind(kind).singular}: {slug}"
+        return f"{ItemKind(kind).singular}: {title or slug}"
     except ValueError:
         return f"{kind}/{slug}"
 
@@ -78,11 +79,19 @@ class AuditTableModel(RowsTableModel):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._rows: list[AuditEvent] = []
+        self.titles: dict[tuple[str, str], str] = {}
 
-    def set_events(self, events: list[AuditEvent]) -> None:
+    def set_events(
+        self, events: list[AuditEvent], titles: dict[tuple[str, str], str] | None = None
+    ) -> None:
         self.beginResetModel()
         self._rows = list(events)
+        self.titles = titles or {}
         self.endResetModel()
+
+    def label(self, event: AuditEvent) -> str:
+        title = self.titles.get((event.kind, event.slug)) if event.kind and event.slug else None
+        return item_label(event.kind, event.slug, title)
 
     def event_at(self, row: int) -> AuditEvent | None:
         return self._rows[row] if 0 <= row < len(self._rows) else None
@@ -95,7 +104,7 @@ class AuditTableModel(RowsTableModel):
         if column == self.ACTION:
             return action_label(event.action)
         if column == self.ITEM:
-            return item_label(event.kind, event.slug)
+            return self.label(event)
         if column == self.VERSION:
             return event.content_version or ""
         return event.describe()
@@ -138,11 +147,12 @@ class AuditFilterProxy(QSortFilterProxyModel):
         return all(word in text for word in self._words)
 
 
-def event_html(event: AuditEvent) -> str:
+def event_html(event: AuditEvent, label: str) -> str:
+    """The whole record: action, item (``label``), when, who, version, then every detail."""
     detail = json.dumps(event.detail, indent=2, ensure_ascii=False, sort_keys=True)
     return (
         f"<p><b>{escape(action_label(event.action))}</b> "
-        f"{escape(item_label(event.kind, event.slug))} — {escape(local_and_utc(event.at))} by "
+        f"{escape(label)} — {escape(local_and_utc(event.at))} by "
         f"{escape(event.actor)}, content version {escape(event.content_version or 'none')}</p>"
         f"<pre>{escape(detail)}</pre>"
     )
@@ -194,13 +204,14 @@ class AuditDialog(QDialog):
         layout.addWidget(buttons)
         self.loaded = False
 
-        def job(_progress: Progress) -> list[AuditEvent]:
-            return audit.events(limit=LOAD_LIMIT)
+        def job(_progress: Progress) -> tuple[list[AuditEvent], dict[tuple[str, str], str]]:
+            events = audit.events(limit=LOAD_LIMIT)
+            return events, audit.item_titles(events)
 
         tasks.start(job, "audit", self._loaded, self._failed)
 
-    def _loaded(self, events: list[AuditEvent]) -> None:
-        self.model.set_events(events)
+    def _loaded(self, loaded: tuple[list[AuditEvent], dict[tuple[str, str], str]]) -> None:
+        self.model.set_events(*loaded)
         self.loaded = True
         self._update_count()
         if self.proxy.rowCount():
@@ -224,4 +235,4 @@ class AuditDialog(QDialog):
     def _show_event(self, current: QModelIndex, _previous: QModelIndex) -> None:
         source = self.proxy.mapToSource(current)
         event = self.model.event_at(source.row()) if source.isValid() else None
-        self.record.setHtml(event_html(event) if event is not None else "")
+        self.record.setHtml(event_html(event, self.model.label(event)) if event is not None else "")

@@ -77,7 +77,8 @@ def test_labels_for_actions_and_items() -> None:
 
 def test_audit_dialog_shows_edits_newest_first_and_filters(qtbot, data_window) -> None:
     window = data_window
-    slug = window.services.catalogue.list_items(KIND)[0].slug
+    first_item = window.services.catalogue.list_items(KIND)[0]
+    slug, title = first_item.slug, first_item.title
     window.services.catalogue.edit_item(KIND, slug, {"summary": "A clearer summary."})
     window.data_actions.audit_action.trigger()
     dialog = window.data_actions.audit_dialog
@@ -86,7 +87,7 @@ def test_audit_dialog_shows_edits_newest_first_and_filters(qtbot, data_window) -
     total = dialog.model.rowCount()
     assert total >= 2  # the shipped content load and the edit
     first = [dialog.proxy.index(0, c).data() for c in range(6)]
-    assert first[2:4] == ["Edited", f"Contraindication: {slug}"]
+    assert first[2:4] == ["Edited", f"Contraindication: {title}"]  # its title, not its slug
     assert first[5].startswith("Summary changed: ") and first[5].endswith("→ A clearer summary.")
     assert f"{total} event(s)." in dialog.count.text()
     assert "A clearer summary." in dialog.record.toPlainText()  # the full record, before/after
