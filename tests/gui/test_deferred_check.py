@@ -24,19 +24,24 @@ def _check_at_once(monkeypatch) -> None:
 def test_a_healthy_library_is_checked_after_opening_without_a_notice(
     qtbot, shipped_workspace: Workspace, monkeypatch
 ) -> None:
-    ran: list[str | None] = []
+    ran: list[tuple[MaintenanceService, str | None]] = []
     check = MaintenanceService.check_storage
 
     def counted(service: MaintenanceService) -> str | None:
-        ran.append(check(service))
-        return ran[-1]
+        ran.append((service, check(service)))
+        return ran[-1][1]
 
     monkeypatch.setattr(MaintenanceService, "check_storage", counted)
     window = start_window(qtbot, shipped_workspace)
+
+    def ours() -> list[str | None]:  # a window left by an earlier test may check its own too
+        mine = window.services.maintenance if window.services else None
+        return [found for service, found in ran if service is mine]
+
     try:
         qtbot.waitUntil(lambda: window.services is not None, timeout=10000)
-        qtbot.waitUntil(lambda: bool(ran), timeout=10000)
-        assert ran == [None]
+        qtbot.waitUntil(lambda: bool(ours()), timeout=10000)
+        assert ours() == [None]
         assert not window.data_actions.notices.isVisible()
         assert not (shipped_workspace.paths.data / CHECK_MARK).exists()
     finally:
