@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from dataclasses import asdict
 
 from ketref.cli.catalogue import KIND_CHOICES
 from ketref.cli.common import Context, Parser, Subparsers, dump, iso_date, positive_int
@@ -83,20 +84,7 @@ def _cmd_due(args: argparse.Namespace, ctx: Context) -> int:
     kind = ItemKind(args.kind) if args.kind else None
     due = ctx.services.review.due(kind)
     if args.json:
-        dump(
-            [
-                {
-                    "kind": d.kind.value,
-                    "slug": d.slug,
-                    "title": d.title,
-                    "review_due": d.review_due,
-                    "overdue": d.overdue,
-                    "source_changed_on": d.source_changed_on,
-                }
-                for d in due
-            ],
-            ctx.out,
-        )
+        dump([asdict(d) for d in due], ctx.out)
         return 0
     for d in due:
         status = "OVERDUE" if d.overdue else "due"

@@ -324,15 +324,19 @@ def head_row(session: Session, kind: ItemKind, slug: str) -> t.ItemRow | None:
     return session.scalars(stmt).first()
 
 
+def items_with_versions() -> Select[t.ItemRow, t.ItemVersionRow]:
+    """Each item row beside every saved version of it (filter by the version's state)."""
+    return select(t.ItemRow, t.ItemVersionRow).join(
+        t.ItemVersionRow,
+        (t.ItemVersionRow.kind == t.ItemRow.kind) & (t.ItemVersionRow.slug == t.ItemRow.slug),
+    )
+
+
 def waiting_drafts(session: Session) -> list[tuple[t.ItemRow, t.ItemVersionRow]]:
     """Drafts saved after their item's current version (or of an item never approved),
     with the item row, oldest first."""
     stmt = (
-        select(t.ItemRow, t.ItemVersionRow)
-        .join(
-            t.ItemVersionRow,
-            (t.ItemVersionRow.kind == t.ItemRow.kind) & (t.ItemVersionRow.slug == t.ItemRow.slug),
-        )
+        items_with_versions()
         .where(
             t.ItemVersionRow.state == ContentState.DRAFT.value,
             (t.ItemVersionRow.id > t.ItemRow.version_id)

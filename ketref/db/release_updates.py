@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
@@ -21,6 +20,7 @@ from ketref.db.items import (
     ItemSave,
     SaveContext,
     documents_by_version,
+    items_with_versions,
     save_items,
     update_by_id,
 )
@@ -98,11 +98,7 @@ def pending_conflicts(
 ) -> list[ReleaseConflict]:
     """Items whose newest release version is newer than their current version, by kind/slug."""
     stmt = (
-        select(t.ItemRow, t.ItemVersionRow)
-        .join(
-            t.ItemVersionRow,
-            (t.ItemVersionRow.kind == t.ItemRow.kind) & (t.ItemVersionRow.slug == t.ItemRow.slug),
-        )
+        items_with_versions()
         .where(
             t.ItemVersionRow.state == ContentState.RELEASE.value,
             t.ItemVersionRow.id > t.ItemRow.version_id,
