@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QWidget
 
@@ -110,6 +110,10 @@ class SearchController(QObject):
         self.view.setHeaderHidden(True)
         self.view.header().setStretchLastSection(True)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always there: a bar that came and went as the number of hits crossed a screenful
+        # narrowed the rows (titles cut at other words) and re-laid and repainted the list
+        # once more after its results were shown.
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.view.activated.connect(self._open)
@@ -180,8 +184,19 @@ class SearchController(QObject):
         self.view.selectionModel().clear()  # Enter opens the best hit, not a stale row
         self.results_ready.emit(result)
         if self.view.isVisible():  # paint them now: "shown" means on screen, not in the model
+            self._settle_layout()
             self.view.viewport().repaint()
         self.results_shown.emit()
+
+    def _settle_layout(self) -> None:
+        """Lay out now what Qt would lay out on the next turn of the event loop.
+
+        That is the tree's rows and the pane around the new message line. Left to the next
+        turn they resized the list after its results were painted, so most keys' results were
+        painted twice, the first time at the old size.
+        """
+        self.view.executeDelayedItemsLayout()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def _expand_new_groups(self, parent: QModelIndex, first: int, last: int) -> None:
         if not parent.isValid():

@@ -6,7 +6,7 @@ import gc
 import threading
 
 import pytest
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QEvent, QModelIndex, QObject
 from PySide6.QtWidgets import QApplication
 
 from ketref.domain.errors import BadInputError
@@ -83,6 +83,31 @@ def test_stale_results_never_reach_the_list(window, qtbot) -> None:
         catalogue.search = original  # type: ignore[method-assign]
         del controller.model.set_result
     assert listed == ["ketamine"]
+
+
+class _PaintCounter(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.count += event.type() == QEvent.Type.Paint
+        return False
+
+
+def test_results_are_painted_once_at_their_final_size(window, qtbot) -> None:
+    """Nothing is left to lay out after "shown" (the tree's rows, the message line), so the list
+    is not painted a second time once a key's results are on screen."""
+    viewport = window.search_controller.view.viewport()
+    counter = _PaintCounter()
+    search(qtbot, window, "b")
+    viewport.installEventFilter(counter)
+    for char in "ladder cystitis":  # the number of rows and the message change at each key
+        search(qtbot, window, char)
+        counter.count = 0
+        qtbot.wait(30)  # the turns of the event loop that follow
+        assert counter.count == 0, window.search.text()
+    viewport.removeEventFilter(counter)
 
 
 def test_the_collector_skips_the_library_only_while_it_is_attached(window, qtbot) -> None:
