@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QApplication
 from ketref.domain.errors import BadInputError
 from ketref.gui.background import BackgroundRunner
 from ketref.gui.models import SearchResultsModel
+from ketref.gui.responsiveness import FULL_COLLECTION_AFTER
 from tests.gui.conftest import search
 
 pytestmark = pytest.mark.gui
@@ -112,8 +113,10 @@ def test_results_are_painted_once_at_their_final_size(window, qtbot) -> None:
 
 def test_the_collector_skips_the_library_only_while_it_is_attached(window, qtbot) -> None:
     qtbot.waitUntil(lambda: gc.get_freeze_count() > 0, timeout=5000)  # after search is prepared
+    assert gc.get_threshold()[2] == FULL_COLLECTION_AFTER
     window.search_controller.detach()
     assert gc.get_freeze_count() == 0
+    assert gc.get_threshold()[2] == 10  # CPython's default again
 
 
 def test_results_update_in_place_without_a_reset(qtmodeltester, shipped_services) -> None:
