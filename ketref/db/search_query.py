@@ -29,7 +29,8 @@ from ketref.db import tables as t
 from ketref.db.search_writer import is_sqlite, stored_heads, stored_vocabulary
 from ketref.domain.enums import ItemKind
 from ketref.domain.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, QueryPlan, SearchHit, fold
-from ketref.domain.search_index import KIND_PRIOR, Head, HeadIndex, Vocabulary, words_of
+from ketref.domain.search_index import KIND_PRIOR, Head, HeadIndex, words_of
+from ketref.domain.search_matching import Vocabulary
 
 MIN_TRIGRAM = 3
 RANK_CAP = 300

@@ -10,7 +10,7 @@ import pytest
 from ketref.db import search_query, search_writer
 from ketref.db import tables as t
 from ketref.domain.enums import ItemKind
-from ketref.domain.search_index import SPELLING_CUTOFF
+from ketref.domain.search_matching import SPELLING_CUTOFF
 
 pytestmark = pytest.mark.db
 
