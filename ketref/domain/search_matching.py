@@ -101,12 +101,12 @@ class FieldText:
             known = recent.get(term)
             if known is not None:
                 return known
-            narrower = [hits for part, hits in recent.items() if part in term]
+            narrower = [(len(hits), part) for part, hits in recent.items() if part in term]
             if narrower:
-                found = self._within(term, min(narrower, key=len))
+                found = self._within(term, recent[min(narrower)[1]])
             else:
                 self._scan(term, 0, found)
-            kept = dict(list(recent.items())[1 - self.RECENT :]) if recent else {}
+            kept = dict(list(recent.items())[1 - self.RECENT :])
             kept[term] = found
             self._recent = kept
             return found
