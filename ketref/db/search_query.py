@@ -7,8 +7,9 @@ Search runs on every keystroke, so its cost is bounded even at 100 times the shi
 - Documents whose head (title, aliases, summary) matches every group are found and ranked in
   memory; the database is asked for more only when they are fewer than the limit.
 - Those further documents are ranked by score and bm25 when the query matches at most
-  ``RANK_CAP`` documents; a commoner query takes them in index order, clinical items first, so
-  it never scores every match (bm25 over 20,000 matches costs about 100 ms).
+  ``RANK_CAP`` documents. A commoner query never scores every match (bm25 over 20,000 matches
+  costs about 100 ms): it ranks by score only the matches whose head matches some of its
+  groups (known in memory), then takes the rest in index order, clinical items first.
 - Snippets are cut in Python from the final hits only.
 
 The order never depends on the limit: the limit only cuts it. Terms shorter than three
@@ -137,7 +138,14 @@ def _body_matches(
     if not is_sqlite(session):
         found = list(search_server.matching_rows(session, groups, RANK_CAP + 1))
         if len(found) > RANK_CAP:
-            return _in_index_order(search_server.matching_rows(session, groups), need, taken)
+            return _common(
+                search_server.matching_rows(session, groups),
+                need=need,
+                taken=taken,
+                heads=heads,
+                plan=plan,
+                per_group=per_group,
+            )
         ids = [doc_id for doc_id, _kind in found if doc_id not in taken]
         relevance = search_server.relevance(session, ids, [g[0] for g in groups])
         return _ranked(
@@ -162,8 +170,8 @@ def _body_matches(
         {**params, "cap": RANK_CAP + 1},
     ).all()
     if len(probe) > RANK_CAP:
-        sql = f"SELECT d.id, d.kind {where} ORDER BY search_fts.rowid"
-        return _in_index_order(_rows(session, sql, params), need, taken)
+        rows = _rows(session, f"SELECT d.id, d.kind {where} ORDER BY search_fts.rowid", params)
+        return _common(rows, need=need, taken=taken, heads=heads, plan=plan, per_group=per_group)
     # FTS5's bm25 is lower for better matches
     return _ranked(
         ((doc_id, -float(bm25)) for doc_id, bm25 in probe),
@@ -192,6 +200,43 @@ def _ranked(
             scored.append((heads.body_score(i, plan, per_group), relevance, doc_id))
     scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
     return [(doc_id, score) for score, _relevance, doc_id in scored[:need]]
+
+
+def _common(
+    rows: Iterable[Any],
+    *,
+    need: int,
+    taken: set[int],
+    heads: HeadIndex,
+    plan: QueryPlan,
+    per_group: Sequence[dict[int, float]],
+) -> list[tuple[int, float]]:
+    """Matches of a query too common to score every one (``rows``: id and kind of each, in
+    index order): first those whose head matches some of its groups, by score, as
+    ``_ranked`` orders them; then the rest in index order, clinical items first.
+
+    The head of a document says what it is about, so "what to expect" puts the handout titled
+    "What happens during your session", whose summary speaks of what to expect, before the
+    hundreds of texts that merely hold the three words somewhere. Those partial head matches
+    are known in memory; finding which of them match the rest of the query in their body
+    needs every row of the match (ids only, no scoring), which is read only when there are
+    any. A query of one group has none: its head matches are all taken already.
+    """
+    partial = {heads.ids[i] for weights in per_group for i in weights}.difference(taken)
+    if not partial:
+        return _in_index_order(rows, need, taken)
+    every = list(rows)
+    first = _ranked(
+        ((doc_id, 0.0) for doc_id, _kind in every if doc_id in partial),
+        need=need,
+        taken=taken,
+        heads=heads,
+        plan=plan,
+        per_group=per_group,
+    )
+    if len(first) >= need:
+        return first
+    return first + _in_index_order(every, need - len(first), taken | partial)
 
 
 def _rows(session: Session, sql: str, params: dict[str, object]) -> Iterable[Any]:
