@@ -92,6 +92,10 @@ class SearchCache:
             self._headwords = Vocabulary(words_of([*heads.titles.values, *heads.aliases.values]))
         return self._headwords
 
+    def loaded_vocabulary(self) -> Vocabulary | None:
+        """The spelling vocabulary if a query or ``prepare_search`` has loaded it already."""
+        return self._vocabulary
+
     def vocabulary(self, session: Session) -> Vocabulary:
         if self._vocabulary is None:
             words = stored_vocabulary(session)
@@ -110,6 +114,9 @@ def run_search(
     if plan.is_empty:
         return []
     cache = cache or SearchCache()
+    vocabulary = cache.loaded_vocabulary()
+    if vocabulary is not None and any(all(map(vocabulary.lacks, g)) for g in plan.groups):
+        return []  # a word no document holds: every group must match
     heads = cache.heads(session)
     order, per_group = heads.head_ranked(plan, limit)
     chosen = [(heads.ids[i], HEAD_TIER + score) for i, score in order[:limit]]

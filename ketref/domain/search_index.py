@@ -25,7 +25,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 from ketref.domain.search import QueryPlan
@@ -299,22 +299,22 @@ class HeadIndex:
         last = heapq.nlargest(limit, scores.values())[-1] if len(scores) > limit else -1.0
         band = COVERAGE + TITLE_STARTS + WHOLE_WORD + TOPIC
         short = any(len(alt) < SHORT_TERM for group in plan.groups for alt in group)
-        one_by_one = scores.keys() if short else titled & scores.keys()
-        bonuses = self.tie_bonuses(
-            plan, [i for i in one_by_one if scores[i] + band * priors[i] >= last]
-        )
-        ranks = self.topic_ranks(plan)
+        hopeful = [i for i, score in scores.items() if score + band * priors[i] >= last]
+        if short:
+            one_by_one: Collection[int] = hopeful
+            others: list[int] = []
+        else:
+            one_by_one = titled.intersection(hopeful)
+            others = [i for i in hopeful if i not in one_by_one]
         by_final: dict[float, list[int]] = {}
-        for i, score in scores.items():
-            if i in one_by_one:
-                bonus = bonuses.get(i)
-                if bonus is None:
-                    continue
-            elif score + TOPIC * priors[i] < last:
-                continue
-            else:
-                bonus = TOPIC * _topic(i, ranks, groups) * priors[i]
-            by_final.setdefault(score + bonus, []).append(i)
+        for i, bonus in self.tie_bonuses(plan, one_by_one).items():
+            by_final.setdefault(scores[i] + bonus, []).append(i)
+        ranks = self.topic_ranks(plan)
+        for i in others:
+            score, prior = scores[i], priors[i]
+            if score + TOPIC * prior >= last:
+                bonus = TOPIC * _topic(i, ranks, groups) * prior
+                by_final.setdefault(score + bonus, []).append(i)
         out: list[tuple[int, float]] = []
         order = self._tie_order.__getitem__
         for final in sorted(by_final, reverse=True):

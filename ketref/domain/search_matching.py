@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import bisect
 import difflib
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 
 SHORT_TERM = 3
 """Terms shorter than this match the head only at the start of a word ("bp", not "subpar")."""
 SPELLING_CUTOFF = 0.75
+_LETTERS = re.compile(r"[a-z]{4,}")
 
 
 class Vocabulary:
@@ -21,6 +23,7 @@ class Vocabulary:
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = frozenset(words)
+        self._joined = "\n".join(self.words)
         postings: dict[str, list[str]] = {}
         for word in self.words:
             for gram in _bigrams(word):
@@ -32,6 +35,13 @@ class Vocabulary:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def lacks(self, term: str) -> bool:
+        """Whether ``term``, 4 letters or more and nothing else, is inside none of the words.
+
+        The words are every run of 4+ letters of some texts (``search_index.words_of``), so such
+        a term is then in none of those texts: a typo or a miss, known without searching."""
+        return _LETTERS.fullmatch(term) is not None and term not in self._joined
 
     def closest(self, term: str, n: int = 3, cutoff: float = SPELLING_CUTOFF) -> list[str]:
         """Words close to a misspelt ``term`` (e.g. 'ketmaine' -> 'ketamine'), best first.
