@@ -200,11 +200,16 @@ def _ranked(
     per_group: Sequence[dict[int, float]],
 ) -> list[tuple[int, float]]:
     """Body matches by score, then relevance (higher is better), then age: the first ``need``."""
-    scored = []
-    for doc_id, relevance in matches:
-        i = heads.position.get(doc_id)
-        if doc_id not in taken and i is not None:
-            scored.append((heads.body_score(i, plan, per_group), relevance, doc_id))
+    found = [
+        (i, doc_id, relevance)
+        for doc_id, relevance in matches
+        if doc_id not in taken and (i := heads.position.get(doc_id)) is not None
+    ]
+    scores = heads.body_scores(plan, [i for i, _doc_id, _relevance in found], per_group)
+    scored = [
+        (score, relevance, doc_id)
+        for score, (_i, doc_id, relevance) in zip(scores, found, strict=True)
+    ]
     scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
     return [(doc_id, score) for score, _relevance, doc_id in scored[:need]]
 
@@ -345,15 +350,10 @@ def _hits(session: Session, chosen: list[tuple[int, float]], plan: QueryPlan) ->
     """The chosen documents as hits, each with a highlighted snippet (bodies read only now)."""
     if not chosen:
         return []
-    doc = t.SearchDocumentRow
-    rows = {
-        r[0]: r
-        for r in session.execute(
-            select(doc.id, doc.kind, doc.slug, doc.title, doc.body).where(
-                doc.id.in_([doc_id for doc_id, _ in chosen])
-            )
-        )
-    }
+    doc = t.SearchDocumentRow.__table__.c  # Core: no ORM work for plain columns
+    query = select(doc.id, doc.kind, doc.slug, doc.title, doc.body)
+    wanted = query.where(doc.id.in_([doc_id for doc_id, _ in chosen]))
+    rows = {r[0]: r for r in session.connection().execute(wanted)}
     terms = sorted({a for g in plan.groups for a in g if a}, key=len, reverse=True)
     typed = [g[0] for g in plan.groups]
     return [

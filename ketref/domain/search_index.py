@@ -224,12 +224,6 @@ class HeadIndex:
         titles = [plan.folded, *(plan.groups[0] if len(plan.groups) == 1 else ())]
         return {i for title in titles for i in self._by_title.get(title, ())}
 
-    def score(self, i: int, plan: QueryPlan, weights: Sequence[float]) -> float:
-        """The score of document ``i`` from its per-group weights (BODY where only the body
-        matched), with the whole-title bonus and the kind prior."""
-        bonus = TITLE_IS_QUERY if i in self.exact(plan) else 0.0
-        return (sum(weights) + bonus) * self.priors[i]
-
     def topic_ranks(self, plan: QueryPlan) -> list[dict[int, int]]:
         """For each group whose typed word (or its spelling correction) has 3+ letters, the
         documents with a topic word holding it and that word's rank (kept for the last plan).
@@ -343,10 +337,20 @@ class HeadIndex:
             scores[i] += TITLE_IS_QUERY * priors[i]
         return self.ranked(plan, scores, titled, limit), per_group
 
-    def body_score(self, i: int, plan: QueryPlan, per_group: Sequence[dict[int, float]]) -> float:
-        """The score of a document matched through its body for at least one group."""
-        base = self.score(i, plan, [w.get(i, BODY) for w in per_group])
-        return base + self.tie_bonuses(plan, (i,))[i]
+    def body_scores(
+        self, plan: QueryPlan, positions: Sequence[int], per_group: Sequence[dict[int, float]]
+    ) -> list[float]:
+        """The final scores of documents matched through their body for at least one group:
+        each group weighs its head weight (``per_group``) or BODY, with the whole-title bonus,
+        the kind prior and the tie bonus."""
+        exact, priors = self.exact(plan), self.priors
+        bonuses = self.tie_bonuses(plan, positions)
+        scores = []
+        for i in positions:
+            weights = [w.get(i, BODY) for w in per_group]
+            bonus = TITLE_IS_QUERY if i in exact else 0.0
+            scores.append((sum(weights) + bonus) * priors[i] + bonuses[i])
+        return scores
 
 
 def _topic(i: int, ranks: Sequence[dict[int, int]], groups: int) -> float:
