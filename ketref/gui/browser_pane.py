@@ -209,9 +209,9 @@ class BrowserPane(QSplitter):
         self.show_place(place, visit=False)
 
     def _keep_chosen_row_in_view(self) -> None:
-        """Clearing a filter brings every row back; the chosen one must not scroll out of sight.
-        After the event loop's turn, when the view has resized its scroll range to the rows."""
-        QTimer.singleShot(0, lambda: self.table.scrollTo(self.table.currentIndex()))
+        """Clearing a filter brings every row back; the chosen one must not scroll out of sight."""
+        self.table.updateGeometries()  # the scroll range still fits the filtered rows
+        self.table.scrollTo(self.table.currentIndex())
 
     def _on_table_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         key = current.data(KEY_ROLE) if current.isValid() else None
