@@ -146,6 +146,15 @@ class EditingService:
                 version.saved_by,
             )
 
+    def title(self, kind: ItemKind, slug: str) -> str:
+        """The title of an item in the library (approved or a draft), to name it to people.
+
+        Raises:
+            NotFoundError: no such item (or it was retired).
+        """
+        with self._db.read() as session:
+            return _head(session, kind, slug).title
+
     def preview_detail(self, kind: ItemKind, item: c.Item) -> ItemDetail:
         """``item`` (not saved) as the detail page will show it, its sources resolved."""
         today = self._clock().date()
@@ -382,7 +391,17 @@ def _release_since(session: Session, retired: t.ItemVersionRow) -> str | None:
 
 
 def _head(session: Session, kind: ItemKind, slug: str) -> t.ItemRow:
+    """The item row of (kind, slug), approved or a draft.
+
+    Raises:
+        NotFoundError: no such item, or it is retired (the message says so: it can be restored).
+    """
     row = items_db.head_row(session, kind, slug)
-    if row is None or row.state == ContentState.RETIRED.value:
+    if row is None:
         raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
+    if row.state == ContentState.RETIRED.value:
+        raise NotFoundError(
+            f"{kind.singular} {row.title!r} ({slug}) is retired: it is listed with the retired "
+            "items, where it can be restored."
+        )
     return row
