@@ -172,6 +172,9 @@ def test_restoring_an_item_a_release_changed_while_retired_keeps_its_text_and_sa
     services = ws.open()
     try:
         assert ANEURYSM[1] not in _listed(services, ANEURYSM[0])  # a release does not restore it
+        # nothing to keep or replace while it is retired (keeping would un-retire it unaudited)
+        assert services.load_report is not None and services.load_report.release_conflicts == []
+        assert services.releases.pending() == []
         restored = services.editing.restore_retired(*ANEURYSM)
         assert restored.release_changed == "2.0.0"
         assert "Content release 2.0.0 changed it" in restored.message()
@@ -179,5 +182,8 @@ def test_restoring_an_item_a_release_changed_while_retired_keeps_its_text_and_sa
         assert detail.item == before and detail.locally_edited  # no release overwrites it unasked
         changes = services.review.diff(*ANEURYSM).changes  # shipped (2.0.0) text -> current
         assert any("thoracic" in str(change.old) for change in changes)
+        services.review.revert(*ANEURYSM, None)  # taking the release's text is one revert
+        detail = services.catalogue.get_item(*ANEURYSM)
+        assert "thoracic aorta" in detail.item.model_dump_json() and not detail.locally_edited
     finally:
         services.close()

@@ -71,11 +71,7 @@ def test_retired_items_dialog_restores_and_the_window_shows_it(
     with qtbot.waitSignal(dialog.restored):
         qtbot.mouseClick(dialog.restore_button, Qt.MouseButton.LeftButton)
 
-    assert (
-        model.rowCount() == 0 and dialog.empty.text() == EMPTY and dialog.empty.isVisibleTo(dialog)
-    )
-    assert not dialog.restore_button.isEnabled()
-    assert f"Restored “{TRD_TITLE}”" in dialog.status.text()
+    assert not dialog.isVisible()  # closed, so the restored item shows
     assert TRD.slug in _listed(window)
     assert window.browser.shown == TRD
     assert f"Restored “{TRD_TITLE}”" in window.statusBar().currentMessage()
@@ -83,6 +79,11 @@ def test_retired_items_dialog_restores_and_the_window_shows_it(
     assert window.services is not None
     history = window.services.catalogue.history(TRD.kind, TRD.slug)
     assert history[0].reason == "restored after retirement: retired by mistake"
+    assert actions.show_retired() is dialog and dialog.isVisible()  # opened again: up to date
+    assert (
+        model.rowCount() == 0 and dialog.empty.text() == EMPTY and dialog.empty.isVisibleTo(dialog)
+    )
+    assert not dialog.restore_button.isEnabled() and not dialog.reason.text()
 
 
 def test_a_retired_handout_leaves_the_handouts_page_and_comes_back(

@@ -2,7 +2,8 @@
 
 Restoring brings an item back with the text it had when it was retired, as a new version
 (audited); a new item retired before it was approved comes back as a draft. The dialog asks
-first, then says what happened and tells the window, which lists the item again and shows it.
+first, then closes and tells the window, which lists the item again, shows it and says so in
+its status bar (a dialog left open would cover the item just restored).
 """
 
 from __future__ import annotations
@@ -120,7 +121,7 @@ class RetiredItemsDialog(QDialog):
         return table
 
     def _build_buttons(self) -> QHBoxLayout:
-        self.restore_button = QPushButton("Restore…")
+        self.restore_button = QPushButton("&Restore…")
         self.restore_button.setAutoDefault(False)  # Enter closes; it never restores by accident
         self.restore_button.clicked.connect(lambda _checked=False: self.restore_selected())
         self.close_button = QPushButton("Close")
@@ -133,11 +134,13 @@ class RetiredItemsDialog(QDialog):
         return buttons
 
     def refresh(self) -> None:
+        self.status.clear()
         try:
             items = self.editing.retired()
         except KetrefError as exc:
             items = []
             self.status.setText(str(exc))
+        self.status.setVisible(bool(self.status.text()))
         self.model.set_items(items)
         self.table.setVisible(bool(items))
         self.empty.setVisible(not items)
@@ -168,7 +171,6 @@ class RetiredItemsDialog(QDialog):
             self.refresh()
             return None
         self.reason.clear()
-        self.refresh()
-        self.status.setText(restored.message())
+        self.accept()
         self.restored.emit(item.kind, item.slug, restored.message())
         return restored
