@@ -14,8 +14,9 @@ Ranking (one order whatever the limit; the limit only cuts):
    item comes before the reference that supports it. Ties: the shorter title, then the older
    document.
 2. Then documents that need their body for some group (a body match counts 1): by the same
-   score, then bm25 - or, when the query matches more than the query layer's cap, clinical
-   items before references in index order, which needs no scoring of every match.
+   score, then bm25 - or, when the query matches more than the query layer's cap, those whose
+   head matches some group by score, then the others in index order, clinical items before
+   references, which needs no scoring of every match.
 
 Every string here is folded (``ketref.domain.search.fold``).
 """
@@ -173,14 +174,13 @@ class HeadIndex:
         self.titles = FieldText([h.title for h in heads], short_terms=True)
         self.aliases = FieldText([h.aliases for h in heads], short_terms=True)
         self.summaries = FieldText([h.summary for h in heads], short_terms=False)
-        self.topics = tuple(tuple(h.topics.split()) for h in heads)
         self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
         self.priors = tuple(KIND_PRIOR.get(kind, 1.0) for kind in self.kinds)
         by_title: dict[str, list[int]] = {}
         for i, title in enumerate(self.titles.values):
             by_title.setdefault(title, []).append(i)
         self._by_title = by_title
-        self._topic_index = TopicIndex(self.topics)
+        self._topic_index = TopicIndex([h.topics.split() for h in heads])
         self._last_topics: tuple[QueryPlan, list[dict[int, int]]] | None = None
         titles = self.titles.values
         ranks = sorted(range(len(heads)), key=lambda i: (len(titles[i]), self.ids[i]))
