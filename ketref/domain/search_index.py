@@ -179,14 +179,17 @@ class HeadIndex:
         by_title: dict[str, list[int]] = {}
         for i, title in enumerate(self.titles.values):
             by_title.setdefault(title, []).append(i)
-        self._by_title = by_title
+        # Tuples of numbers are left alone by the garbage collector; lists are walked at every
+        # full collection, which at 100 times the shipped content adds a pause to a keystroke.
+        self._by_title = {title: tuple(found) for title, found in by_title.items()}
         self._topic_index = TopicIndex([h.topics.split() for h in heads])
         self._last_topics: tuple[QueryPlan, list[dict[int, int]]] | None = None
         titles = self.titles.values
         ranks = sorted(range(len(heads)), key=lambda i: (len(titles[i]), self.ids[i]))
-        self._tie_order = [0] * len(heads)
+        tie_order = [0] * len(heads)
         for rank, i in enumerate(ranks):
-            self._tie_order[i] = rank
+            tie_order[i] = rank
+        self._tie_order = tuple(tie_order)
 
     def __len__(self) -> int:
         return len(self.ids)

@@ -28,7 +28,7 @@ class Vocabulary:
         for word in self.words:
             for gram in _bigrams(word):
                 postings.setdefault(gram, []).append(word)
-        self._postings = postings
+        self._postings = {gram: tuple(words) for gram, words in postings.items()}  # see _starts
 
     def __contains__(self, word: object) -> bool:
         return word in self.words
@@ -94,7 +94,7 @@ class FieldText:
         for value in self.values:
             starts.append(offset)
             offset += len(value) + 1
-        self._starts = starts
+        self._starts = tuple(starts)  # a tuple of numbers: never walked by the cyclic GC
         self._short_terms = short_terms
         self._short: dict[tuple[str, bool], dict[int, bool]] = {}
         self._recent: dict[str, dict[int, bool]] = {}
