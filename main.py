@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import multiprocessing
+
 from ketref.app import console
 
 if __name__ == "__main__":
+    # A packaged ketref starts its content-reading workers (ketref.content.parallel_read) by
+    # running itself again; this turns such a start into the worker. A no-op unpackaged.
+    multiprocessing.freeze_support()
     console()

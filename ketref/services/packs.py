@@ -31,6 +31,7 @@ from ketref.domain.packs import (
 from ketref.services.backups import BackupStore
 from ketref.services.catalogue import current_actor
 from ketref.services.files import write_atomic
+from ketref.services.gc_pause import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +63,10 @@ class PackService:
             BadInputError: nothing to export, or an unknown file type.
             ExportError: the file cannot be written (folder missing, read-only, disk full).
         """
+        with collector_paused():
+            return self._export(path, everything=everything, title=title)
+
+    def _export(self, path: Path, *, everything: bool, title: str | None) -> ExportReport:
         fmt = _format(path)
         with self._db.read() as session:
             found = db_packs.gather_export(session, everything=everything)
@@ -119,7 +124,8 @@ class PackService:
             data = read_bounded(path, size_limit(fmt))
         except FileTooLargeError as exc:
             raise PackError([size_problem(exc.size, fmt) or "pack too large"]) from None
-        return read_pack(data, fmt)
+        with collector_paused():
+            return read_pack(data, fmt)
 
     def preview(self, path: Path, *, overwrite_local: bool = False) -> ImportReport:
         """What an import would do, conflicts included; nothing is written (the GUI asks)."""
@@ -136,6 +142,10 @@ class PackService:
                 ``overwrite_local`` is off; nothing was imported.
             BackupError: the safety backup before importing failed; nothing was imported.
         """
+        with collector_paused():
+            return self._import(path, overwrite_local=overwrite_local)
+
+    def _import(self, path: Path, *, overwrite_local: bool) -> ImportReport:
         pack = self.read(path)
         with self._db.read() as session:
             plan = db_packs.plan_import(session, pack, overwrite_local=overwrite_local)
