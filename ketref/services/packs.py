@@ -13,7 +13,13 @@ from typing import Any
 
 from ketref import __version__
 from ketref.bounded_read import FileTooLargeError, read_bounded
-from ketref.content.packs import format_of, read_pack, serialise, size_limit, size_problem
+from ketref.content.packs import (
+    format_of,
+    read_pack,
+    serialise_checked,
+    size_limit,
+    size_problem,
+)
 from ketref.db import packs as db_packs
 from ketref.db.engine import Database
 from ketref.domain.backups import BackupKind
@@ -97,9 +103,8 @@ class PackService:
             ],
             "audit": [audit_record(e) for e in found.audit],
         }
-        data = serialise(payload, fmt)
+        data, pack = serialise_checked(payload, fmt)  # a pack that would not import: refused
         write_atomic(path, data)
-        pack = read_pack(data, fmt)  # what was written must read back
         log.info("exported a content pack (%d items)", len(found.items))
         return ExportReport(
             path=str(path),
