@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import multiprocessing
 
-from ketref.app import console
-
 if __name__ == "__main__":
     # A packaged ketref starts its content-reading workers (ketref.content.parallel_read) by
-    # running itself again; this turns such a start into the worker. A no-op unpackaged.
+    # running itself again; this turns such a start into the worker, before the app's imports.
+    # A no-op unpackaged.
     multiprocessing.freeze_support()
+    from ketref.app import console
+
     console()
