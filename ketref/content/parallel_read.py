@@ -92,11 +92,16 @@ def map_files(
     with pool:
         waiting = deque(range(len(groups)))
         running: dict[int, Future[list[Result]]] = {}
-        while waiting or running:
+        while waiting or running:  # with no worker left, this process reads what waits
             # Keep every worker busy with the next groups from the start ...
             while waiting and len(running) < 2 * workers:
                 index = waiting.popleft()
-                running[index] = pool.submit(_run_all, work, [jobs[i] for i in groups[index]])
+                try:
+                    running[index] = pool.submit(_run_all, work, [jobs[i] for i in groups[index]])
+                except BrokenProcessPool:  # a worker died: the rest is read here
+                    waiting.appendleft(index)
+                    workers = 0
+                    break
             # ... while this process reads one from the end, or waits when none is left.
             if waiting:
                 for i in groups[waiting.pop()]:

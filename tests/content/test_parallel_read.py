@@ -67,3 +67,19 @@ def test_workers_and_this_process_share_the_files_and_keep_their_order(in_worker
     pids = {pid for _, pid in results}
     assert os.getpid() in pids  # this process read from the end while the worker started
     assert len(pids) == 2  # and the worker read from the start
+
+
+def _die_in_a_worker(job: int) -> int:
+    if os.environ.get("PARALLEL_READ_TEST_PARENT") != str(os.getpid()):
+        os._exit(3)  # a worker killed mid-read
+    time.sleep(0.01)
+    return job
+
+
+def test_a_worker_that_dies_leaves_its_files_to_this_process(
+    in_workers: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PARALLEL_READ_TEST_PARENT", str(os.getpid()))
+    assert parallel_read.map_files(_die_in_a_worker, list(range(40)), [4096] * 40) == list(
+        range(40)
+    )
