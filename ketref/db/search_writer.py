@@ -83,7 +83,10 @@ def rebuild_search_index(session: Session, documents: Sequence[SearchDocument]) 
     if is_sqlite(session):
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES('delete-all')"))
     with _fts_filled_meanwhile(session, folded):
-        heads = {ids[d.kind, d.slug]: _head(d) for d in documents}
+        heads = {
+            doc_id: _head(d, title, body)
+            for d, (doc_id, title, body) in zip(documents, folded, strict=True)
+        }
         vocabulary = words_of(f"{title}\n{body}" for _, title, body in folded)
     _store_heads(session, heads)
     _store_vocabulary(session, vocabulary)
@@ -159,7 +162,7 @@ def replace_search_documents(session: Session, documents: Sequence[SearchDocumen
     heads = stored_heads(session)
     if heads is not None:  # otherwise the library is re-indexed at its next open
         for row, d in rows:
-            heads[row.id] = _head(d)
+            heads[row.id] = _head(d, fold(d.title), fold(d.body))
         _store_heads(session, heads)
     vocabulary = stored_vocabulary(session)
     if vocabulary is not None:
@@ -209,13 +212,14 @@ StoredHead = tuple[str, str, str, str, str]
 """kind, and the folded title, aliases, summary and topic words."""
 
 
-def _head(document: SearchDocument) -> StoredHead:
+def _head(document: SearchDocument, title: str, body: str) -> StoredHead:
+    """``title`` and ``body``: the document's, folded already (a rebuild folds each once)."""
     return (
         document.kind,
-        fold(document.title),
+        title,
         fold(document.aliases),
         fold(document.summary),
-        " ".join(topic_words(fold(document.body))),
+        " ".join(topic_words(body)),
     )
 
 
