@@ -14,6 +14,7 @@ from sqlalchemy import event
 
 from ketref.db.backup import BackupError
 from ketref.db.errors import translate_error
+from ketref.db.search_writer import SearchDocument, rebuild_search_index
 from ketref.domain.backups import BackupKind
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import (
@@ -165,6 +166,40 @@ def test_db10_disk_full_during_a_pack_import_rolls_it_all_back(opened: Any, tmp_
     assert logical_snapshot(database) == before
     switch["full"] = False
     assert len(opened.packs.import_pack(pack).added) == 40
+
+
+@pytest.mark.sqlite_only("SQLite files")
+def test_db10_disk_full_while_the_search_index_is_written_is_a_full_disk(opened: Any) -> None:
+    """DB-10: the search index is written on a thread of its own beside the heads; the disk
+    filling there is still "disk is full" (not damage), and the whole write is rolled back."""
+    database = opened.db.target.path
+    before = logical_snapshot(database)
+
+    @event.listens_for(opened.db.engine, "before_cursor_execute")
+    def _fill_before_indexing(conn: Any, cursor: Any, statement: str, *_: object) -> None:
+        if "'delete-all'" in statement:  # the documents are stored; the index comes next
+            pages = cursor.execute("PRAGMA page_count").fetchone()[0]
+            cursor.execute(f"PRAGMA max_page_count={pages}")
+
+    documents = [  # distinct numbers: an index larger than the pages the old one frees
+        SearchDocument(
+            "handouts",
+            f"long-{i}",
+            f"Long handout {i}",
+            " ".join(str(n) for n in range(i, 90_000, 7)),
+        )
+        for i in range(40)
+    ]
+    try:
+        with (
+            pytest.raises(StorageFullError, match="disk is full"),
+            opened.db.write() as session,
+        ):
+            rebuild_search_index(session, documents)
+    finally:
+        event.remove(opened.db.engine, "before_cursor_execute", _fill_before_indexing)
+    assert logical_snapshot(database) == before
+    assert integrity_ok(database)
 
 
 # --- DB-08 / DB-11 / FS-01 without root's override --------------------------------------------
