@@ -340,10 +340,17 @@ def _snippet(body: str, title: str, terms: Sequence[str], typed: Sequence[str]) 
     ]
     if not found:
         return _marked(title, terms)
-    start = max(min(found) - SNIPPET_WIDTH // 3, 0)
-    piece = " ".join(body[start : start + SNIPPET_WIDTH].split())
-    tail = "…" if start + SNIPPET_WIDTH < len(body) else ""
-    return ("…" if start else "") + _marked(piece, terms) + tail
+    first = min(found)
+    start = max(first - SNIPPET_WIDTH // 3, 0)
+    if start:  # begin at a word, not inside one ("…nge in vision")
+        space = body.find(" ", start, first)
+        start = space + 1 if space >= 0 else first
+    end = start + SNIPPET_WIDTH
+    if end < len(body):  # end after a whole word
+        space = body.rfind(" ", first, end)
+        end = space if space > first else end
+    piece = " ".join(body[start:end].split())
+    return ("…" if start else "") + _marked(piece, terms) + ("…" if end < len(body) else "")
 
 
 def _hits(session: Session, chosen: list[tuple[int, float]], plan: QueryPlan) -> list[SearchHit]:
