@@ -92,14 +92,16 @@ def checksum(payload: Any) -> str:
     return hashlib.sha256(canonical_json(payload)).hexdigest()
 
 
-def serialise(payload: dict[str, Any], fmt: str) -> bytes:
-    """A complete pack file (``fmt`` "json" or "yaml"); the same payload gives the same bytes."""
-    document = {
+def _envelope_of(payload: dict[str, Any]) -> dict[str, Any]:
+    return {
         "format": PACK_FORMAT,
         "format_version": PACK_FORMAT_VERSION,
         "checksum": {"algorithm": "sha256", "value": checksum(payload)},
         "payload": payload,
     }
+
+
+def _encode(document: dict[str, Any], fmt: str) -> bytes:
     if fmt == "json":
         # No indentation: json's C encoder only runs without it (about five times faster on
         # a whole library); the items are still in a stable order, so packs still compare.
@@ -108,6 +110,32 @@ def serialise(payload: dict[str, Any], fmt: str) -> bytes:
     return yaml.safe_dump(
         document, allow_unicode=True, sort_keys=True, default_flow_style=False, width=100
     ).encode("utf-8")
+
+
+def serialise(payload: dict[str, Any], fmt: str) -> bytes:
+    """A complete pack file (``fmt`` "json" or "yaml"); the same payload gives the same bytes."""
+    return _encode(_envelope_of(payload), fmt)
+
+
+def serialise_checked(payload: dict[str, Any], fmt: str) -> tuple[bytes, ContentPack]:
+    """The pack file of ``payload`` and what importing it would read, by every check
+    ``read_pack`` makes (so a pack that would not import is refused before it is written).
+
+    A JSON file is not parsed back: ``json.dumps`` writes JSON types only (it raises on
+    anything else) and reading that text gives the same lists, strings and numbers again, so
+    the checks run on the document as built, after the checks on the bytes themselves
+    (size, lists and objects, characters that could hide in escapes); its checksum was just
+    computed from this very payload. A YAML file is read back in full.
+
+    Raises:
+        PackError: as ``read_pack`` would, for the same file.
+    """
+    document = _envelope_of(payload)
+    data = _encode(document, fmt)
+    if fmt != "json":
+        return data, read_pack(data, fmt)
+    text = _checked_text(data, fmt)
+    return data, _checked_document(document, _may_hide_bad_characters(text, fmt), trusted=True)
 
 
 # --- Reading: bytes to plain data ------------------------------------------------------------
@@ -142,8 +170,8 @@ def size_problem(size: int, fmt: str) -> str | None:
     return f"pack too large: {size:,} bytes, the limit is {limit:,}{hint}"
 
 
-def _parse(data: bytes, fmt: str) -> tuple[Any, bool]:
-    """The parsed document, and whether its strings must each be checked for bad characters."""
+def _checked_text(data: bytes, fmt: str) -> str:
+    """The text of a pack file, after the checks that need only its bytes."""
     problem = size_problem(len(data), fmt)
     if problem:
         raise PackError([problem])
@@ -155,6 +183,16 @@ def _parse(data: bytes, fmt: str) -> tuple[Any, bool]:
             ]
         )
     text = _decode(data)
+    if fmt == "json":
+        collections = data.count(b"{") + data.count(b"[")  # an upper bound: braces in text count
+        if collections > MAX_COLLECTIONS:
+            raise PackError([f"pack too large: more than {MAX_COLLECTIONS:,} lists and objects"])
+    return text
+
+
+def _parse(data: bytes, fmt: str) -> tuple[Any, bool]:
+    """The parsed document, and whether its strings must each be checked for bad characters."""
+    text = _checked_text(data, fmt)
     if fmt == "yaml":
         try:
             document = load_yaml(
@@ -163,9 +201,6 @@ def _parse(data: bytes, fmt: str) -> tuple[Any, bool]:
             return document, True
         except YamlError as exc:
             raise PackError([f"not a readable YAML pack: {exc}"]) from None
-    collections = data.count(b"{") + data.count(b"[")  # an upper bound: braces in text count
-    if collections > MAX_COLLECTIONS:
-        raise PackError([f"pack too large: more than {MAX_COLLECTIONS:,} lists and objects"])
     try:
         return parse_strict_json(text), _may_hide_bad_characters(text, fmt)
     except StrictJsonError as exc:
@@ -207,11 +242,11 @@ def _clean(value: Any, path: tuple[str | int, ...], problems: list[str], check: 
     """Return ``value`` with text NFC-normalised; append a problem for each bad part.
 
     ``check``: look for refused characters in each string (see ``_may_hide_bad_characters``).
+    Text inside a list or object (most of a pack) is handled in place, without a call or a
+    path of its own unless it has a problem: a pack holds over a million strings.
     """
-    if type(value) is str:  # most of a pack, so tested first
-        if check and BAD_CHARACTER.search(value):
-            problems.append(f"{_pointer(path)}: the text contains {text_problem(value)}")
-        return _nfc(value)
+    if type(value) is str:
+        return _clean_text(value, path, problems, check)
     if len(path) > MAX_DEPTH:
         problems.append(f"{_pointer(path)}: nested more than {MAX_DEPTH} levels deep")
         return None
@@ -226,10 +261,18 @@ def _clean(value: Any, path: tuple[str | int, ...], problems: list[str], check: 
             bad = text_problem(key) if check else None
             if bad:
                 problems.append(f"{_pointer((*path, key))}: the key contains {bad}")
-            cleaned[_nfc(key)] = _clean(item, (*path, key), problems, check)
+            if type(item) is str and not (check and BAD_CHARACTER.search(item)):
+                cleaned[_nfc(key)] = _nfc(item)
+            else:
+                cleaned[_nfc(key)] = _clean(item, (*path, key), problems, check)
         return cleaned
     if isinstance(value, list):
-        return [_clean(item, (*path, i), problems, check) for i, item in enumerate(value)]
+        return [
+            _nfc(item)
+            if type(item) is str and not (check and BAD_CHARACTER.search(item))
+            else _clean(item, (*path, i), problems, check)
+            for i, item in enumerate(value)
+        ]
     if isinstance(value, NonFinite):
         problems.append(f"{_pointer(path)}: {value.text} is not a finite number")
         return None
@@ -242,6 +285,12 @@ def _clean(value: Any, path: tuple[str | int, ...], problems: list[str], check: 
         return value.isoformat()
     problems.append(f"{_pointer(path)}: unsupported value ({type(value).__name__})")
     return None
+
+
+def _clean_text(value: str, path: tuple[str | int, ...], problems: list[str], check: bool) -> str:
+    if check and BAD_CHARACTER.search(value):
+        problems.append(f"{_pointer(path)}: the text contains {text_problem(value)}")
+    return _nfc(value)
 
 
 def _envelope(document: Any) -> tuple[dict[str, Any], str]:
@@ -383,12 +432,18 @@ def read_pack(data: bytes, fmt: str) -> ContentPack:
         PackError: listing every problem found; nothing has been written anywhere.
     """
     document, check = _parse(data, fmt)
+    return _checked_document(document, check, trusted=False)
+
+
+def _checked_document(document: Any, check: bool, *, trusted: bool) -> ContentPack:
+    """Every check on a pack's parsed document; ``trusted``: built here from this very payload,
+    so its checksum needs no second computation."""
     payload, stated = _envelope(document)
     problems: list[str] = []
     cleaned = _clean(payload, ("payload",), problems, check)
     if problems:
         raise PackError(problems)
-    if checksum(payload) != stated.lower():
+    if not trusted and checksum(payload) != stated.lower():
         raise PackError(
             [
                 "the pack is damaged or was changed after export (its checksum does not match); "

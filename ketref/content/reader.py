@@ -13,6 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ketref.bounded_read import UnreadableFileError, read_bounded, read_bounded_text
+from ketref.content.parallel_read import map_files
 from ketref.content.safe_yaml import MAX_BYTES, YamlError, load_yaml
 from ketref.domain.content import (
     ContentBundle,
@@ -89,6 +90,23 @@ def _read(path: Path) -> Any:
         raise YamlError(str(exc)) from exc
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # reported by the read itself
+        return 0
+
+
+def _read_file(job: tuple[Path, str, type[BaseModel]]) -> tuple[list[Any], list[str]]:
+    """One content file's valid items and its problems (run in a worker process for large
+    folders: see ketref.content.parallel_read)."""
+    path, where, model = job
+    try:
+        return validate_items(_read(path), model, where)
+    except YamlError as exc:
+        return [], [f"{where}: {exc}"]
+
+
 def folder_digest(root: Path) -> str:
     """SHA-256 over every content file's path and bytes: cheap to compute, changes with any edit."""
     digest = hashlib.sha256()
@@ -133,18 +151,20 @@ def read_content_folder(root: Path) -> ContentBundle:
         except YamlError as exc:
             problems.append(f"{rel(synonyms_path)}: {exc}")
 
+    jobs: list[tuple[Path, str, type[BaseModel]]] = []
+    fields_of_jobs: list[str] = []
     for folder_name, (field, model) in FOLDERS.items():
         folder = root / folder_name
-        if not folder.is_dir():
-            continue
-        for path in _yaml_files(folder):
-            try:
-                good, item_problems = validate_items(_read(path), model, rel(path))
-            except YamlError as exc:
-                problems.append(f"{rel(path)}: {exc}")
-                continue
-            fields[field] += good
-            problems += item_problems
+        if folder.is_dir():
+            for path in _yaml_files(folder):
+                jobs.append((path, rel(path), model))
+                fields_of_jobs.append(field)
+    sizes = [_size(path) for path, _, _ in jobs]
+    for field, (good, file_problems) in zip(
+        fields_of_jobs, map_files(_read_file, jobs, sizes), strict=True
+    ):
+        fields[field] += good
+        problems += file_problems
     for unexpected in sorted(
         p.name
         for p in root.iterdir()

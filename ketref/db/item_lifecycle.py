@@ -2,22 +2,24 @@
 
 An item is added as a draft (its ``item`` row in the draft state: not listed, searched or
 printed until approved). A retired item's row moves to the ``retired`` state and points at a
-last version saying so: it leaves lists, search and printing, and its history stays.
+last version saying so: it leaves lists, search and printing, and its history stays. That
+version keeps the document the item had, so it can be restored (``EditingService``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy import and_, insert, or_, select, tuple_, update
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
 from ketref.db.items import ItemSave, SaveContext, save_items, table, version_rows
 from ketref.db.mapping import document_hash, reference_document, reference_values
-from ketref.db.repositories import references_by_key
+from ketref.db.repositories import aware, references_by_key
 from ketref.db.search_writer import remove_search_document, replace_search_documents
 from ketref.domain import content as c
+from ketref.domain.catalogue import RetiredItem
 from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.model_walk import cited_reference_ids
 
@@ -94,6 +96,10 @@ def add_draft_item(
     return saved[kind.value, item.slug]
 
 
+RETIRED_REASON = "retired"
+"""The retirement version's reason: this word, then ": " and the person's reason if given."""
+
+
 def retire_item(session: Session, row: t.ItemRow, *, actor: str, now: datetime, reason: str) -> int:
     """Move ``row`` to the retired state with a last version saying who and why; its id."""
     current = session.get(t.ItemVersionRow, row.version_id)
@@ -110,7 +116,7 @@ def retire_item(session: Session, row: t.ItemRow, *, actor: str, now: datetime, 
             document=current.document,
             saved_by=actor,
             saved_at=now,
-            reason=reason,
+            reason=RETIRED_REASON + (f": {reason}" if reason else ""),
             release=latest_release(session),
         )
         .returning(table(t.ItemVersionRow).c.id)
@@ -129,6 +135,57 @@ def retire_item(session: Session, row: t.ItemRow, *, actor: str, now: datetime, 
     session.expire(row)
     remove_search_document(session, row.kind, row.slug)
     return int(version_id)
+
+
+def retired_items(session: Session, only: tuple[ItemKind, str] | None = None) -> list[RetiredItem]:
+    """Every retired item (or ``only`` that one) with who retired it, when and why; the most
+    recently retired first."""
+    stmt = (
+        select(t.ItemRow, t.ItemVersionRow)
+        .join(t.ItemVersionRow, t.ItemVersionRow.id == t.ItemRow.version_id)
+        .where(t.ItemRow.state == ContentState.RETIRED.value)
+        .order_by(t.ItemVersionRow.id.desc())
+    )
+    if only is not None:
+        stmt = stmt.where(t.ItemRow.kind == only[0].value, t.ItemRow.slug == only[1])
+    found = [(row, version) for row, version in session.execute(stmt)]
+    approved = _ever_approved(session, [(row.kind, row.slug) for row, _ in found])
+    return [
+        RetiredItem(
+            kind=ItemKind(row.kind),
+            slug=row.slug,
+            title=row.title,
+            retired_at=aware(version.saved_at),
+            retired_by=version.saved_by,
+            reason=version.reason.removeprefix(RETIRED_REASON).removeprefix(": "),
+            version_id=version.id,
+            was_draft=(row.kind, row.slug) not in approved,
+        )
+        for row, version in found
+    ]
+
+
+def _ever_approved(session: Session, keys: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Those of ``keys`` (kind, slug) with an approved version: the others were new drafts."""
+    if not keys:
+        return set()
+    version = t.ItemVersionRow
+    stmt = select(version.kind, version.slug).where(
+        tuple_(version.kind, version.slug).in_(keys),
+        version.state == ContentState.APPROVED.value,
+    )
+    return {(kind, slug) for kind, slug in session.execute(stmt.distinct())}
+
+
+def reopen_as_draft(session: Session, row: t.ItemRow, version_id: int, *, now: datetime) -> None:
+    """Make a restored new item a draft again, pointing at its restored draft ``version_id``
+    (approved saves move the row themselves; a draft of an existing item does not)."""
+    session.execute(
+        update(t.ItemRow)
+        .where(t.ItemRow.id == row.id)
+        .values(state=ContentState.DRAFT.value, version_id=version_id, updated_at=now)
+    )
+    session.expire(row)
 
 
 def save_reference(session: Session, reference: c.Reference, *, new: bool) -> None:

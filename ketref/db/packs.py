@@ -244,7 +244,9 @@ def plan_import(session: Session, pack: ContentPack, *, overwrite_local: bool) -
             report.unchanged.append(entry.name)
             continue
         reason = None
-        if row.locally_edited:
+        if row.state == ContentState.RETIRED.value:
+            reason = ConflictReason.RETIRED_HERE
+        elif row.locally_edited:
             reason = ConflictReason.LOCAL_EDIT
         elif _newer(row.content_version, entry.content_version):
             reason = ConflictReason.NEWER_HERE
@@ -258,7 +260,7 @@ def plan_import(session: Session, pack: ContentPack, *, overwrite_local: bool) -
                     entry.content_version,
                 )
             )
-            if not overwrite_local:
+            if not overwrite_local or reason is ConflictReason.RETIRED_HERE:
                 continue
             plan.replaced_local.add(entry.name)
         report.updated.append(entry.name)

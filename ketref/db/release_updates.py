@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
@@ -49,7 +50,8 @@ def record_release_versions(
     """Save the release's version of each locally edited item beside it; one conflict each.
 
     An item whose local text already equals the release's is not a conflict: only its
-    ``shipped_hash`` moves.
+    ``shipped_hash`` moves. Nor is a retired item: nothing of it is shown to keep or replace
+    (restoring it says that the release changed it).
     """
     release = context.release or ""
     saves = [
@@ -64,6 +66,14 @@ def record_release_versions(
         )
         for kind, item, _ in found
     ]
+    retired = set(
+        session.scalars(
+            select(t.ItemRow.id).where(
+                t.ItemRow.id.in_([head.row_id for _, _, head in found]),
+                t.ItemRow.state == ContentState.RETIRED.value,
+            )
+        )
+    )
     differing = [
         (save, head)
         for save, (_, _, head) in zip(saves, found, strict=True)
@@ -78,6 +88,7 @@ def record_release_versions(
     if not differing:
         return []
     saved = save_items(session, [s for s, _ in differing], context, reference_ids)
+    differing = [(save, head) for save, head in differing if head.row_id not in retired]
     local = documents_by_version(session, [head.version_id for _, head in differing])
     return [
         ReleaseConflict(
@@ -96,12 +107,14 @@ def record_release_versions(
 def pending_conflicts(
     session: Session, kind: ItemKind | None = None, slug: str | None = None
 ) -> list[ReleaseConflict]:
-    """Items whose newest release version is newer than their current version, by kind/slug."""
+    """Items whose newest release version is newer than their current version, by kind/slug
+    (retired items are not: there is nothing current to keep or replace)."""
     stmt = (
         items_with_versions()
         .where(
             t.ItemVersionRow.state == ContentState.RELEASE.value,
             t.ItemVersionRow.id > t.ItemRow.version_id,
+            t.ItemRow.state != ContentState.RETIRED.value,
         )
         .order_by(t.ItemRow.kind, t.ItemRow.slug, t.ItemVersionRow.id)
     )

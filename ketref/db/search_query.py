@@ -7,8 +7,9 @@ Search runs on every keystroke, so its cost is bounded even at 100 times the shi
 - Documents whose head (title, aliases, summary) matches every group are found and ranked in
   memory; the database is asked for more only when they are fewer than the limit.
 - Those further documents are ranked by score and bm25 when the query matches at most
-  ``RANK_CAP`` documents; a commoner query takes them in index order, clinical items first, so
-  it never scores every match (bm25 over 20,000 matches costs about 100 ms).
+  ``RANK_CAP`` documents. A commoner query never scores every match (bm25 over 20,000 matches
+  costs about 100 ms): it ranks by score only the matches whose head matches some of its
+  groups (known in memory), then takes the rest in index order, clinical items first.
 - Snippets are cut in Python from the final hits only.
 
 The order never depends on the limit: the limit only cuts it. Terms shorter than three
@@ -29,7 +30,8 @@ from ketref.db import tables as t
 from ketref.db.search_writer import is_sqlite, stored_heads, stored_vocabulary
 from ketref.domain.enums import ItemKind
 from ketref.domain.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, QueryPlan, SearchHit, fold
-from ketref.domain.search_index import KIND_PRIOR, Head, HeadIndex, Vocabulary, words_of
+from ketref.domain.search_index import KIND_PRIOR, Head, HeadIndex, words_of
+from ketref.domain.search_matching import Vocabulary
 
 MIN_TRIGRAM = 3
 RANK_CAP = 300
@@ -90,6 +92,10 @@ class SearchCache:
             self._headwords = Vocabulary(words_of([*heads.titles.values, *heads.aliases.values]))
         return self._headwords
 
+    def loaded_vocabulary(self) -> Vocabulary | None:
+        """The spelling vocabulary if a query or ``prepare_search`` has loaded it already."""
+        return self._vocabulary
+
     def vocabulary(self, session: Session) -> Vocabulary:
         if self._vocabulary is None:
             words = stored_vocabulary(session)
@@ -108,6 +114,9 @@ def run_search(
     if plan.is_empty:
         return []
     cache = cache or SearchCache()
+    vocabulary = cache.loaded_vocabulary()
+    if vocabulary is not None and any(all(map(vocabulary.lacks, g)) for g in plan.groups):
+        return []  # a word no document holds: every group must match
     heads = cache.heads(session)
     order, per_group = heads.head_ranked(plan, limit)
     chosen = [(heads.ids[i], HEAD_TIER + score) for i, score in order[:limit]]
@@ -136,7 +145,14 @@ def _body_matches(
     if not is_sqlite(session):
         found = list(search_server.matching_rows(session, groups, RANK_CAP + 1))
         if len(found) > RANK_CAP:
-            return _in_index_order(search_server.matching_rows(session, groups), need, taken)
+            return _common(
+                search_server.matching_rows(session, groups),
+                need=need,
+                taken=taken,
+                heads=heads,
+                plan=plan,
+                per_group=per_group,
+            )
         ids = [doc_id for doc_id, _kind in found if doc_id not in taken]
         relevance = search_server.relevance(session, ids, [g[0] for g in groups])
         return _ranked(
@@ -161,8 +177,8 @@ def _body_matches(
         {**params, "cap": RANK_CAP + 1},
     ).all()
     if len(probe) > RANK_CAP:
-        sql = f"SELECT d.id, d.kind {where} ORDER BY search_fts.rowid"
-        return _in_index_order(_rows(session, sql, params), need, taken)
+        rows = _rows(session, f"SELECT d.id, d.kind {where} ORDER BY search_fts.rowid", params)
+        return _common(rows, need=need, taken=taken, heads=heads, plan=plan, per_group=per_group)
     # FTS5's bm25 is lower for better matches
     return _ranked(
         ((doc_id, -float(bm25)) for doc_id, bm25 in probe),
@@ -184,13 +200,55 @@ def _ranked(
     per_group: Sequence[dict[int, float]],
 ) -> list[tuple[int, float]]:
     """Body matches by score, then relevance (higher is better), then age: the first ``need``."""
-    scored = []
-    for doc_id, relevance in matches:
-        i = heads.position.get(doc_id)
-        if doc_id not in taken and i is not None:
-            scored.append((heads.body_score(i, plan, per_group), relevance, doc_id))
+    found = [
+        (i, doc_id, relevance)
+        for doc_id, relevance in matches
+        if doc_id not in taken and (i := heads.position.get(doc_id)) is not None
+    ]
+    scores = heads.body_scores(plan, [i for i, _doc_id, _relevance in found], per_group)
+    scored = [
+        (score, relevance, doc_id)
+        for score, (_i, doc_id, relevance) in zip(scores, found, strict=True)
+    ]
     scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
     return [(doc_id, score) for score, _relevance, doc_id in scored[:need]]
+
+
+def _common(
+    rows: Iterable[Any],
+    *,
+    need: int,
+    taken: set[int],
+    heads: HeadIndex,
+    plan: QueryPlan,
+    per_group: Sequence[dict[int, float]],
+) -> list[tuple[int, float]]:
+    """Matches of a query too common to score every one (``rows``: id and kind of each, in
+    index order): first those whose head matches some of its groups, by score, as
+    ``_ranked`` orders them; then the rest in index order, clinical items first.
+
+    The head of a document says what it is about, so "what to expect" puts the handout titled
+    "What happens during your session", whose summary speaks of what to expect, before the
+    hundreds of texts that merely hold the three words somewhere. Those partial head matches
+    are known in memory; finding which of them match the rest of the query in their body
+    needs every row of the match (ids only, no scoring), which is read only when there are
+    any. A query of one group has none: its head matches are all taken already.
+    """
+    partial = {heads.ids[i] for weights in per_group for i in weights}.difference(taken)
+    if not partial:
+        return _in_index_order(rows, need, taken)
+    every = list(rows)
+    first = _ranked(
+        ((doc_id, 0.0) for doc_id, _kind in every if doc_id in partial),
+        need=need,
+        taken=taken,
+        heads=heads,
+        plan=plan,
+        per_group=per_group,
+    )
+    if len(first) >= need:
+        return first
+    return first + _in_index_order(every, need - len(first), taken | partial)
 
 
 def _rows(session: Session, sql: str, params: dict[str, object]) -> Iterable[Any]:
@@ -282,25 +340,27 @@ def _snippet(body: str, title: str, terms: Sequence[str], typed: Sequence[str]) 
     ]
     if not found:
         return _marked(title, terms)
-    start = max(min(found) - SNIPPET_WIDTH // 3, 0)
-    piece = " ".join(body[start : start + SNIPPET_WIDTH].split())
-    tail = "…" if start + SNIPPET_WIDTH < len(body) else ""
-    return ("…" if start else "") + _marked(piece, terms) + tail
+    first = min(found)
+    start = max(first - SNIPPET_WIDTH // 3, 0)
+    if start:  # begin at a word, not inside one ("…nge in vision")
+        space = body.find(" ", start, first)
+        start = space + 1 if space >= 0 else first
+    end = start + SNIPPET_WIDTH
+    if end < len(body):  # end after a whole word
+        space = body.rfind(" ", first, end)
+        end = space if space > first else end
+    piece = " ".join(body[start:end].split())
+    return ("…" if start else "") + _marked(piece, terms) + ("…" if end < len(body) else "")
 
 
 def _hits(session: Session, chosen: list[tuple[int, float]], plan: QueryPlan) -> list[SearchHit]:
     """The chosen documents as hits, each with a highlighted snippet (bodies read only now)."""
     if not chosen:
         return []
-    doc = t.SearchDocumentRow
-    rows = {
-        r[0]: r
-        for r in session.execute(
-            select(doc.id, doc.kind, doc.slug, doc.title, doc.body).where(
-                doc.id.in_([doc_id for doc_id, _ in chosen])
-            )
-        )
-    }
+    doc = t.SearchDocumentRow.__table__.c  # Core: no ORM work for plain columns
+    query = select(doc.id, doc.kind, doc.slug, doc.title, doc.body)
+    wanted = query.where(doc.id.in_([doc_id for doc_id, _ in chosen]))
+    rows = {r[0]: r for r in session.connection().execute(wanted)}
     terms = sorted({a for g in plan.groups for a in g if a}, key=len, reverse=True)
     typed = [g[0] for g in plan.groups]
     return [

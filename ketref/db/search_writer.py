@@ -19,10 +19,14 @@ module alone knows how they are stored:
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
@@ -78,10 +82,50 @@ def rebuild_search_index(session: Session, documents: Sequence[SearchDocument]) 
     folded = [(ids[d.kind, d.slug], fold(d.title), fold(d.body)) for d in documents]
     if is_sqlite(session):
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES('delete-all')"))
-        _fts_insert_folded(session, folded)
-    _store_heads(session, {ids[d.kind, d.slug]: _head(d) for d in documents})
-    _store_vocabulary(session, words_of(f"{title}\n{body}" for _, title, body in folded))
+    with _fts_filled_meanwhile(session, folded):
+        heads = {
+            doc_id: _head(d, title, body)
+            for d, (doc_id, title, body) in zip(documents, folded, strict=True)
+        }
+        vocabulary = words_of(f"{title}\n{body}" for _, title, body in folded)
+    _store_heads(session, heads)
+    _store_vocabulary(session, vocabulary)
     _store(session, FORMAT_KEY, FORMAT)
+
+
+_FTS_INSERT = "INSERT INTO search_fts(rowid, title, body) VALUES(?, ?, ?)"
+
+
+@contextmanager
+def _fts_filled_meanwhile(session: Session, rows: list[tuple[int, str, str]]) -> Iterator[None]:
+    """Index ``rows`` (folded already) on SQLite while the block computes something else.
+
+    SQLite tokenises and writes the index (most of a rebuild's time) without holding Python's
+    GIL, so a thread does that on the session's own connection while the block, which must not
+    use the session, computes the heads and vocabulary on another core. A failure is raised
+    after the block, as SQLAlchemy's error of the same kind (a full disk stays a full disk).
+    """
+    if not rows or not is_sqlite(session):
+        yield
+        return
+    connection = session.connection().connection.driver_connection
+    assert connection is not None  # the session's transaction holds it open
+    failed: list[sqlite3.Error] = []
+
+    def fill() -> None:
+        try:
+            connection.executemany(_FTS_INSERT, rows)
+        except sqlite3.Error as exc:
+            failed.append(exc)
+
+    thread = threading.Thread(target=fill, name="search-index")
+    thread.start()
+    try:
+        yield
+    finally:
+        thread.join()
+    if failed:
+        raise DBAPIError.instance(_FTS_INSERT, None, failed[0], sqlite3.Error) from failed[0]
 
 
 def replace_search_documents(session: Session, documents: Sequence[SearchDocument]) -> None:
@@ -118,7 +162,7 @@ def replace_search_documents(session: Session, documents: Sequence[SearchDocumen
     heads = stored_heads(session)
     if heads is not None:  # otherwise the library is re-indexed at its next open
         for row, d in rows:
-            heads[row.id] = _head(d)
+            heads[row.id] = _head(d, fold(d.title), fold(d.body))
         _store_heads(session, heads)
     vocabulary = stored_vocabulary(session)
     if vocabulary is not None:
@@ -148,12 +192,8 @@ def remove_search_document(session: Session, kind: str, slug: str) -> None:
 
 
 def _fts_insert(session: Session, rows: Iterable[tuple[int, str, str]]) -> None:
-    _fts_insert_folded(session, [(doc_id, fold(title), fold(body)) for doc_id, title, body in rows])
-
-
-def _fts_insert_folded(session: Session, rows: Iterable[tuple[int, str, str]]) -> None:
-    """Index rows whose title and body are folded already (each document folded once)."""
-    params = [{"id": doc_id, "t": title, "b": body} for doc_id, title, body in rows]
+    """Index a few documents (an edit, an import) by their title and body, folded here."""
+    params = [{"id": doc_id, "t": fold(title), "b": fold(body)} for doc_id, title, body in rows]
     if params:
         session.execute(
             text("INSERT INTO search_fts(rowid, title, body) VALUES(:id, :t, :b)"), params
@@ -172,13 +212,14 @@ StoredHead = tuple[str, str, str, str, str]
 """kind, and the folded title, aliases, summary and topic words."""
 
 
-def _head(document: SearchDocument) -> StoredHead:
+def _head(document: SearchDocument, title: str, body: str) -> StoredHead:
+    """``title`` and ``body``: the document's, folded already (a rebuild folds each once)."""
     return (
         document.kind,
-        fold(document.title),
+        title,
         fold(document.aliases),
         fold(document.summary),
-        " ".join(topic_words(fold(document.body))),
+        " ".join(topic_words(body)),
     )
 
 

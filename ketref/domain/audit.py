@@ -48,6 +48,8 @@ class AuditEvent:
             )
         if self.action in ("release-keep-mine", "release-take-release"):
             return f"now version {d.get('version', '?')}"
+        if self.action in ("retire", "restore"):
+            return str(d.get("reason") or "")
         if self.action.startswith("load-"):
             return (
                 f"content {d.get('version', '?')}: {d.get('added', 0)} added, "

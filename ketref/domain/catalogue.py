@@ -91,6 +91,23 @@ class ItemVersion:
 
 
 @dataclass(frozen=True)
+class RetiredItem:
+    """An item taken out of the library (Content → Retire), which can be restored."""
+
+    kind: ItemKind
+    slug: str
+    title: str
+    retired_at: datetime
+    retired_by: str
+    reason: str
+    """What the person who retired it gave as the reason ("" when none)."""
+    version_id: int
+    """The version that records the retirement; it holds the document to restore."""
+    was_draft: bool = False
+    """It was a new item never approved: restoring makes it a draft again."""
+
+
+@dataclass(frozen=True)
 class ReferenceDetail:
     reference: Reference
     cited_by: tuple[tuple[ItemKind, str, str], ...]

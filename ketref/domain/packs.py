@@ -94,11 +94,16 @@ class ContentPack:
 class ConflictReason(StrEnum):
     LOCAL_EDIT = "local-edit"
     NEWER_HERE = "newer-here"
+    RETIRED_HERE = "retired-here"
+    """Never overwritten, even when asked: an import must not bring a retired item back
+    unnoticed; restoring it (``ketref restore``) is its own, audited step."""
 
     @property
     def explanation(self) -> str:
         if self is ConflictReason.LOCAL_EDIT:
             return "edited in this library"
+        if self is ConflictReason.RETIRED_HERE:
+            return "retired in this library: restore it first to take the pack's version"
         return "this library has it from a newer content release"
 
 
@@ -133,9 +138,15 @@ class PackConflictError(BadInputError):
     def __init__(self, conflicts: list[Conflict]) -> None:
         names = ", ".join(c.name for c in conflicts[:10])
         more = f" and {len(conflicts) - 10} more" if len(conflicts) > 10 else ""
+        retired = [c.name for c in conflicts if c.reason is ConflictReason.RETIRED_HERE]
+        kept = (
+            f" Retired here, so kept out even then: {', '.join(retired)} (restore first)."
+            if retired
+            else ""
+        )
         super().__init__(
-            f"The pack would overwrite {len(conflicts)} item(s) edited here or newer here: "
-            f"{names}{more}. Nothing was imported; use --overwrite-local to replace them."
+            f"The pack would overwrite {len(conflicts)} item(s) edited, newer or retired here: "
+            f"{names}{more}. Nothing was imported; use --overwrite-local to replace them.{kept}"
         )
         self.conflicts = conflicts
 

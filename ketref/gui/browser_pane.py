@@ -81,6 +81,7 @@ class BrowserPane(QSplitter):
         self.proxy.setSourceModel(self.items_model)
         self.filter.textChanged.connect(self.proxy.set_filter_words)
         self.table = row_table(self.proxy)
+        self.filter.textChanged.connect(self._keep_chosen_row_in_view)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(ItemTableModel.TITLE, Qt.SortOrder.AscendingOrder)
         header = self.table.horizontalHeader()
@@ -206,6 +207,11 @@ class BrowserPane(QSplitter):
             self.table.selectionModel().blockSignals(False)
             self.table.scrollTo(proxy_index)
         self.show_place(place, visit=False)
+
+    def _keep_chosen_row_in_view(self) -> None:
+        """Clearing a filter brings every row back; the chosen one must not scroll out of sight."""
+        self.table.updateGeometries()  # the scroll range still fits the filtered rows
+        self.table.scrollTo(self.table.currentIndex())
 
     def _on_table_row(self, current: QModelIndex, _previous: QModelIndex) -> None:
         key = current.data(KEY_ROLE) if current.isValid() else None

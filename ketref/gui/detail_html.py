@@ -92,9 +92,9 @@ class _Citations:
         self.number = {ref.id: n for n, ref in enumerate(references, start=1)}
 
     def marks(self, ids: Iterable[str]) -> str:
-        links = [
-            f'<a href="{reference_url(i)}">{self.number[i]}</a>' for i in ids if i in self.number
-        ]
+        """In number order, as a reader expects ("[14, 15]", not the order the item lists them)."""
+        cited = sorted({i for i in ids if i in self.number}, key=self.number.__getitem__)
+        links = [f'<a href="{reference_url(i)}">{self.number[i]}</a>' for i in cited]
         return f'<span style="font-size: 90%;">&nbsp;[{", ".join(links)}]</span>' if links else ""
 
 

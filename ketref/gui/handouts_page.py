@@ -265,17 +265,8 @@ class HandoutsPage(QWidget):
         )
         self._renderer.succeeded.connect(self._show_preview)
         self._renderer.failed.connect(self._show_problem)
-        self.handouts.blockSignals(True)
         self.handouts.clear()
-        self._translations = {lang: service.translations(lang) for lang in Language}
-        self._titles = {s.slug: s.title for s in service.list_handouts()}
-        for summary in service.source_handouts():
-            entry = QListWidgetItem(summary.title)
-            entry.setData(Qt.ItemDataRole.UserRole, summary.slug)
-            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            entry.setCheckState(Qt.CheckState.Unchecked)
-            self.handouts.addItem(entry)
-        self.handouts.blockSignals(False)
+        self.reload_handouts()
         self.template.blockSignals(True)
         self.template.clear()
         for template in service.list_schedules():
@@ -284,6 +275,25 @@ class HandoutsPage(QWidget):
         self._template_chosen()
         self.paper.setCurrentIndex(max(0, self.paper.findData(default_paper)))
         self._set_ready(False)
+
+    def reload_handouts(self) -> None:
+        """List the library's handouts again (one was retired or restored), keeping the ticks
+        on those still there."""
+        if self.service is None:
+            return
+        ticked = self.chosen_slugs()
+        self.handouts.blockSignals(True)
+        self.handouts.clear()
+        self._translations = {lang: self.service.translations(lang) for lang in Language}
+        self._titles = {s.slug: s.title for s in self.service.list_handouts()}
+        for summary in self.service.source_handouts():
+            entry = QListWidgetItem(summary.title)
+            entry.setData(Qt.ItemDataRole.UserRole, summary.slug)
+            entry.setFlags(entry.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            checked = summary.slug in ticked
+            entry.setCheckState(Qt.CheckState.Checked if checked else Qt.CheckState.Unchecked)
+            self.handouts.addItem(entry)
+        self.handouts.blockSignals(False)
 
     def select(self, slugs: list[str]) -> None:
         """Tick ``slugs`` (in this order, first) and untick the rest; a translation ticks its

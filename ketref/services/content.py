@@ -20,6 +20,7 @@ from ketref.db.seed import (
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.roles import Role
 from ketref.services.catalogue import current_actor
+from ketref.services.gc_pause import collector_paused
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,10 @@ class ContentService:
         Raises:
             ContentError: the shipped files are invalid; the database was not touched.
         """
+        with collector_paused():
+            return self._load_shipped(force)
+
+    def _load_shipped(self, force: bool) -> LoadReport:
         digest = folder_digest(self._content_dir)
         if not force:  # skip parsing and validation when the files are exactly those loaded
             with self._db.read() as session:

@@ -1,5 +1,5 @@
-"""The in-window editor's use cases: open an item to edit, save a draft, add, duplicate, retire,
-add or change a reference, and preview an unsaved item as its page and its printout.
+"""The in-window editor's use cases: open an item to edit, save a draft, add, duplicate, retire
+and restore, add or change a reference, and preview an unsaved item as its page and its printout.
 
 Edits of clinical items are saved as drafts (``ReviewService.save_draft``), which never list,
 search, screen or print until approved. References are not versioned: a saved reference is
@@ -23,7 +23,7 @@ from ketref.db.clinic import load_clinic_profile
 from ketref.db.engine import Database
 from ketref.db.mapping import item_from_document, model_hash, reference_to_domain
 from ketref.domain import content as c
-from ketref.domain.catalogue import ItemDetail, ItemRef, is_due
+from ketref.domain.catalogue import ItemDetail, ItemRef, RetiredItem, is_due
 from ketref.domain.clock import Clock, system_clock
 from ketref.domain.document import HandoutPrint
 from ketref.domain.editing import Problem, check_item, unique_slug
@@ -32,6 +32,7 @@ from ketref.domain.errors import BadInputError, EditConflictError, NotFoundError
 from ketref.domain.model_walk import cited_reference_ids
 from ketref.domain.printing import PrintOptions
 from ketref.pdf.handout import render_handout
+from ketref.services.audited_save import Save, save_audited
 from ketref.services.catalogue import current_actor
 from ketref.services.review import ReviewService
 
@@ -69,6 +70,36 @@ class EditContext:
     @property
     def reference_ids(self) -> set[str]:
         return {r.id for r in self.references}
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What restoring a retired item did."""
+
+    kind: ItemKind
+    slug: str
+    title: str
+    version_id: int
+    draft: bool
+    """It had never been approved: it is back as a draft, waiting for approval."""
+    release_changed: str | None = None
+    """A content release (this version) changed the item while it was retired; the restored
+    text is the one it had, so "compare with shipped" shows what the release says."""
+
+    def message(self) -> str:
+        """One or two sentences for the status bar and the command line."""
+        name = f"“{self.title}”"
+        text = (
+            f"Restored {name} as a draft: it prints and screens only after approval."
+            if self.draft
+            else f"Restored {name}: it is back in the lists, search, screening and printing."
+        )
+        if self.release_changed:
+            text += (
+                f" Content release {self.release_changed} changed it while it was retired; "
+                "compare it with the shipped version to see what the release says."
+            )
+        return text
 
 
 class EditingService:
@@ -114,6 +145,15 @@ class EditingService:
                 draft.id if draft else None,
                 version.saved_by,
             )
+
+    def title(self, kind: ItemKind, slug: str) -> str:
+        """The title of an item in the library (approved or a draft), to name it to people.
+
+        Raises:
+            NotFoundError: no such item (or it was retired).
+        """
+        with self._db.read() as session:
+            return _head(session, kind, slug).title
 
     def preview_detail(self, kind: ItemKind, item: c.Item) -> ItemDetail:
         """``item`` (not saved) as the detail page will show it, its sources resolved."""
@@ -238,8 +278,7 @@ class EditingService:
         now, actor = self._clock(), current_actor()
         with self._db.write() as session:
             row = _head(session, kind, slug)
-            why = "retired" + (f": {reason}" if reason else "")
-            version = lifecycle.retire_item(session, row, actor=actor, now=now, reason=why)
+            version = lifecycle.retire_item(session, row, actor=actor, now=now, reason=reason)
             repo.audit(
                 session,
                 now=now,
@@ -251,6 +290,63 @@ class EditingService:
                 detail={"version": version, "reason": reason},
             )
             return version
+
+    def retired(self) -> list[RetiredItem]:
+        """Every retired item, the most recently retired first."""
+        with self._db.read() as session:
+            return lifecycle.retired_items(session)
+
+    def restore_retired(self, kind: ItemKind, slug: str, reason: str = "") -> Restored:
+        """Bring a retired item back with the document it had when retired, as a new version
+        (audited as ``restore``); the same role as retiring it.
+
+        It lists, searches, screens and prints again, and links to it show again. It counts as
+        shipped (a later release may update it) only when that document is the shipped one;
+        otherwise it stays locally edited, so no release overwrites the restored text unasked.
+        A new item retired before it was ever approved comes back as a draft, never approved.
+
+        Raises:
+            NotFoundError: no such item.
+            BadInputError: it is not retired, or it is a reference (never retired).
+            StoredItemInvalidError: its stored document no longer fits the schema.
+        """
+        if kind is ItemKind.REFERENCE:
+            raise BadInputError("references are never retired, so there is none to restore")
+        now, actor = self._clock(), current_actor()
+        with self._db.write() as session:
+            row = items_db.head_row(session, kind, slug)
+            if row is None:
+                raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
+            found = lifecycle.retired_items(session, (kind, slug))
+            if not found:
+                raise BadInputError(
+                    f"{kind.singular} {row.title!r} ({slug}) is not retired: it is in the "
+                    "library already. Nothing was changed."
+                )
+            retired = found[0]
+            old = items_db.version_row(session, retired.version_id)
+            assert old is not None
+            item = item_from_document(kind, slug, old.document)
+            release = _release_since(session, old)
+            state = ContentState.DRAFT if retired.was_draft else ContentState.APPROVED
+            why = "restored after retirement" + (f": {reason}" if reason else "")
+            detail: dict[str, object] = {
+                "retired_version": retired.version_id,
+                "reason": reason,
+                "draft": retired.was_draft,
+                "release_changed": release,
+            }
+            version = save_audited(
+                session,
+                row,
+                item,
+                Save(actor, now, "restore", why, detail),
+                state=state,
+                locally_edited=retired.was_draft or old.content_hash != row.shipped_hash,
+            )
+            if retired.was_draft:
+                lifecycle.reopen_as_draft(session, row, version, now=now)
+        return Restored(kind, slug, retired.title, version, retired.was_draft, release)
 
     def _save_reference(self, reference: c.Reference, *, expected: str) -> None:
         now, actor = self._clock(), current_actor()
@@ -282,8 +378,30 @@ class EditingService:
             )
 
 
+def _release_since(session: Session, retired: t.ItemVersionRow) -> str | None:
+    """The newest content release that changed the item after ``retired`` was saved."""
+    releases = [
+        v
+        for v in items_db.version_rows(session, ItemKind(retired.kind), retired.slug)
+        if v.state == ContentState.RELEASE.value and v.id > retired.id
+    ]
+    if not releases or releases[-1].content_hash == retired.content_hash:
+        return None
+    return releases[-1].release or releases[-1].content_version
+
+
 def _head(session: Session, kind: ItemKind, slug: str) -> t.ItemRow:
+    """The item row of (kind, slug), approved or a draft.
+
+    Raises:
+        NotFoundError: no such item, or it is retired (the message says so: it can be restored).
+    """
     row = items_db.head_row(session, kind, slug)
-    if row is None or row.state == ContentState.RETIRED.value:
+    if row is None:
         raise NotFoundError(f"No {kind.singular.lower()} called {slug!r} was found.")
+    if row.state == ContentState.RETIRED.value:
+        raise NotFoundError(
+            f"{kind.singular} {row.title!r} ({slug}) is retired: it is listed with the retired "
+            "items, where it can be restored."
+        )
     return row

@@ -13,7 +13,13 @@ from typing import Any
 
 from ketref import __version__
 from ketref.bounded_read import FileTooLargeError, read_bounded
-from ketref.content.packs import format_of, read_pack, serialise, size_limit, size_problem
+from ketref.content.packs import (
+    format_of,
+    read_pack,
+    serialise_checked,
+    size_limit,
+    size_problem,
+)
 from ketref.db import packs as db_packs
 from ketref.db.engine import Database
 from ketref.domain.backups import BackupKind
@@ -31,6 +37,7 @@ from ketref.domain.packs import (
 from ketref.services.backups import BackupStore
 from ketref.services.catalogue import current_actor
 from ketref.services.files import write_atomic
+from ketref.services.gc_pause import collector_paused
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +69,10 @@ class PackService:
             BadInputError: nothing to export, or an unknown file type.
             ExportError: the file cannot be written (folder missing, read-only, disk full).
         """
+        with collector_paused():
+            return self._export(path, everything=everything, title=title)
+
+    def _export(self, path: Path, *, everything: bool, title: str | None) -> ExportReport:
         fmt = _format(path)
         with self._db.read() as session:
             found = db_packs.gather_export(session, everything=everything)
@@ -92,9 +103,8 @@ class PackService:
             ],
             "audit": [audit_record(e) for e in found.audit],
         }
-        data = serialise(payload, fmt)
+        data, pack = serialise_checked(payload, fmt)  # a pack that would not import: refused
         write_atomic(path, data)
-        pack = read_pack(data, fmt)  # what was written must read back
         log.info("exported a content pack (%d items)", len(found.items))
         return ExportReport(
             path=str(path),
@@ -119,7 +129,8 @@ class PackService:
             data = read_bounded(path, size_limit(fmt))
         except FileTooLargeError as exc:
             raise PackError([size_problem(exc.size, fmt) or "pack too large"]) from None
-        return read_pack(data, fmt)
+        with collector_paused():
+            return read_pack(data, fmt)
 
     def preview(self, path: Path, *, overwrite_local: bool = False) -> ImportReport:
         """What an import would do, conflicts included; nothing is written (the GUI asks)."""
@@ -136,6 +147,10 @@ class PackService:
                 ``overwrite_local`` is off; nothing was imported.
             BackupError: the safety backup before importing failed; nothing was imported.
         """
+        with collector_paused():
+            return self._import(path, overwrite_local=overwrite_local)
+
+    def _import(self, path: Path, *, overwrite_local: bool) -> ImportReport:
         pack = self.read(path)
         with self._db.read() as session:
             plan = db_packs.plan_import(session, pack, overwrite_local=overwrite_local)

@@ -112,3 +112,15 @@ def test_limit_is_respected(shipped_services) -> None:
 def test_every_kind_is_searchable(shipped_services) -> None:
     kinds = {h.kind for h in shipped_services.catalogue.search("blood pressure", limit=200).hits}
     assert {ItemKind.CONTRAINDICATION, ItemKind.SIDE_EFFECT, ItemKind.MONITORING} <= kinds
+
+
+def test_a_snippet_begins_and_ends_with_whole_words() -> None:
+    from ketref.db.search_query import _snippet
+
+    body = " ".join(f"word{n:02d}" for n in range(40)) + " sudden change in vision " + "x" * 5
+    body += " " + " ".join(f"tail{n:02d}" for n in range(40))
+    snippet = _snippet(body, "Title", ["vision"], ["vision"])
+    assert snippet.startswith("…word") and snippet.endswith("…")
+    first, last = snippet[1:].split()[0], snippet[:-1].split()[-1]
+    assert f" {first} " in f" {body} " and f" {last} " in f" {body} "
+    assert "\ue000vision\ue001" in snippet

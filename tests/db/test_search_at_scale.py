@@ -10,7 +10,7 @@ import pytest
 from ketref.db import search_query, search_writer
 from ketref.db import tables as t
 from ketref.domain.enums import ItemKind
-from ketref.domain.search_index import SPELLING_CUTOFF
+from ketref.domain.search_matching import SPELLING_CUTOFF
 
 pytestmark = pytest.mark.db
 
@@ -81,6 +81,24 @@ def test_common_query_takes_body_matches_in_index_order(shipped_services, monkey
     ranked = catalogue.search("mmhg", limit=80).hits
     assert {h.slug for h in body} == {h.slug for h in ranked}
     assert ranked[: len(head)] == tuple(head)
+
+
+def test_common_query_ranks_partial_head_matches_first(shipped_services, monkeypatch) -> None:
+    """Past RANK_CAP matches, a document whose head matches some of the query's words comes
+    before the texts that merely hold them: after the heads that hold both words, "spravato
+    driving" gives the Spravato product page (its title says "Spravato", its text speaks of
+    driving), not the first body matches in index order. The limit still only cuts."""
+    monkeypatch.setattr(search_query, "RANK_CAP", 5)  # shipped content behaves like a large one
+    catalogue = shipped_services.catalogue
+    hits = catalogue.search("spravato driving", limit=60).hits
+    body = [h for h in hits if h.score < search_query.HEAD_TIER]
+    assert len(body) > 5
+    assert f"{body[0].kind.value}/{body[0].slug}" == "products/spravato"
+    partial = [h for h in body if h.score > 3.0]  # a head match beats 1 per word in the body
+    assert body[: len(partial)] == partial
+    assert [h.score for h in partial] == sorted((h.score for h in partial), reverse=True)
+    for limit in (1, len(hits) - len(body) + 1, len(hits) - len(body) + len(partial) + 2):
+        assert catalogue.search("spravato driving", limit=limit).hits == hits[:limit]
 
 
 def test_unselective_query_sees_an_edited_title(shipped_services, monkeypatch) -> None:

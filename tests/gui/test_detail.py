@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -83,6 +84,9 @@ def test_every_item_numbers_its_references_and_review_dates(shipped_services) ->
             html = item_html(detail)
             assert "Reviewed " in html and "review due" in html, summary.slug
             assert html.count('href="ketref:reference/') >= len(detail.references), summary.slug
+            for marks in re.findall(r"\[((?:<a href=[^>]+>\d+</a>(?:, )?)+)\]", html):
+                numbers = [int(n) for n in re.findall(r">(\d+)</a>", marks)]
+                assert numbers == sorted(set(numbers)), (summary.slug, numbers)  # [14, 15]
             if not detail.item.verified:
                 assert "Unverified" in html and "Not yet verified" in html, summary.slug
 

@@ -74,3 +74,18 @@ def test_opening_a_handout_from_search_goes_to_the_handouts_page(window, qtbot) 
     assert window.current_page() == ItemKind.HANDOUT.value
     assert best.slug in window.handouts_page.printed_slugs()
     assert not window.copy_action.isEnabled()  # no item pane on this page
+
+
+def test_the_chosen_row_stays_in_view_when_the_filter_is_cleared(window, qtbot) -> None:
+    window.show_page(ItemKind.CONTRAINDICATION.value)
+    table = window.browser.table
+    window.browser.filter.setText("uncontrolled hypertension")
+    table.setCurrentIndex(table.model().index(0, 0))
+    chosen = table.currentIndex().data()
+    qtbot.wait(50)  # the row is shown and painted before the user clears the filter
+    window.browser.filter.clear()  # every contraindication is listed again
+    assert table.currentIndex().data() == chosen
+    qtbot.waitUntil(
+        lambda: table.viewport().rect().contains(table.visualRect(table.currentIndex()).center()),
+        timeout=2000,
+    )

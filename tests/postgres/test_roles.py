@@ -138,3 +138,22 @@ def test_a_reader_prints_and_the_print_is_logged_under_their_name(
     assert entry["user"] == reader.rsplit("/", 1)[0].split("//")[1].split(":")[0]
     code, _, err = run(capsys, home, reader, "prints", "settings", "--keep-names", "on")
     assert code == 2 and "needs the ketref_approver role" in err
+
+
+def test_retire_and_restore_need_the_editor_role(
+    capsys, server_home, clinic: dict[str, str]
+) -> None:
+    home, _ = server_home
+    item = ("side-effects", "nausea")
+    for action in ("retire", "restore"):
+        code, out, err = run(capsys, home, clinic["reader"], action, *item)
+        assert (code, out) == (2, "")
+        assert "needs the ketref_editor role" in err and err.count("\n") == 1
+    assert run(capsys, home, clinic["reader"], "retired")[0] == 0  # reading the list is fine
+    code, _, err = run(capsys, home, clinic["editor"], "retire", *item, "--reason", "test")
+    assert code == 0, err
+    code, out, _ = run(capsys, home, clinic["reader"], "retired")
+    assert "\tnausea\tNausea\ttest" in out
+    code, _, err = run(capsys, home, clinic["editor"], "restore", *item)
+    assert code == 0, err
+    assert "nausea" in run(capsys, home, clinic["reader"], "list", "side-effects")[1].split()

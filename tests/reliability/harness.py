@@ -315,3 +315,28 @@ def damage_index(database: Path, index: str = "ix_item_review_due") -> None:
         last = max(dates, key=lambda i: page[i : i + 10])  # the largest key stays in order
         handle.seek((root - 1) * size + last)
         handle.write(b"2099")
+
+
+def refused_pack(services: Any, pack: Path, match: str) -> Any:
+    """Import ``pack``, expect a PackError matching ``match``, and prove nothing changed."""
+    from ketref.domain.packs import PackError
+
+    before = logical_snapshot(services)
+    with pytest.raises(PackError, match=match) as info:
+        services.packs.import_pack(pack)
+    assert logical_snapshot(services) == before
+    return info.value
+
+
+def pack_document(payload: dict[str, Any]) -> dict[str, Any]:
+    """The whole pack document (header, checksum, payload) of ``payload``, as plain data."""
+    from ketref.content.packs import serialise
+
+    return dict(json.loads(serialise(payload, "json")))
+
+
+def raw_pack(path: Path, document: dict[str, Any] | str) -> Path:
+    """``document`` written as it is (no checksum fixed), for packs spoiled on purpose."""
+    text = document if isinstance(document, str) else json.dumps(document, ensure_ascii=False)
+    path.write_text(text, encoding="utf-8")
+    return path

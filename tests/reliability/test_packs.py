@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import json
 import unicodedata
 import zipfile
@@ -15,7 +14,7 @@ from hypothesis import strategies as st
 
 from ketref.content.packs import MAX_PACK_BYTES, MAX_YAML_PACK_BYTES, checksum, serialise
 from ketref.domain.enums import ItemKind
-from ketref.domain.packs import ConflictReason, PackConflictError, PackError
+from ketref.domain.packs import PackConflictError, PackError
 from ketref.services.workspace import Services
 from tests.conftest import FIXTURE_CONTENT, make_workspace, use_backend_database
 from tests.reliability.harness import (
@@ -23,6 +22,9 @@ from tests.reliability.harness import (
     home_with,
     integrity_ok,
     logical_snapshot,
+    pack_document,
+    raw_pack,
+    refused_pack,
     tree,
     with_clones,
     write_pack,
@@ -36,25 +38,6 @@ KIND, SLUG = ItemKind.CONTRAINDICATION, "uncontrolled-hypertension"
 @pytest.fixture
 def payload(opened: Services, tmp_path: Path) -> dict[str, Any]:
     return export_payload(opened, tmp_path)
-
-
-def _refused(services: Services, pack: Path, match: str) -> PackError:
-    """Import ``pack``, expect PackError matching ``match``, and prove nothing changed."""
-    before = logical_snapshot(services)
-    with pytest.raises(PackError, match=match) as info:
-        services.packs.import_pack(pack)
-    assert logical_snapshot(services) == before
-    return info.value
-
-
-def _document(payload: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(serialise(payload, "json"))
-
-
-def _raw(path: Path, document: dict[str, Any] | str) -> Path:
-    text = document if isinstance(document, str) else json.dumps(document, ensure_ascii=False)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 # --- CP-01 ---------------------------------------------------------------------------------
@@ -72,11 +55,13 @@ def test_cp01_yaml_code_tags_are_refused_and_never_run(
         f"payload:\n  x: !!python/object/apply:os.system ['touch {sentinel}']\n",
         1,
     )
-    error = _refused(opened, _raw(tmp_path / "evil.yaml", text), r"unsupported YAML tag")
+    error = refused_pack(opened, raw_pack(tmp_path / "evil.yaml", text), r"unsupported YAML tag")
     line = next(n for n, t in enumerate(text.splitlines(), 1) if "!!python" in t)
     assert f"line {line}: unsupported YAML tag !!python/object/apply:os.system" in str(error)
-    other = _raw(tmp_path / "evil2.yaml", text.replace("object/apply:os.system", "name:os.system"))
-    _refused(opened, other, r"unsupported YAML tag !!python/name:os.system")
+    other = raw_pack(
+        tmp_path / "evil2.yaml", text.replace("object/apply:os.system", "name:os.system")
+    )
+    refused_pack(opened, other, r"unsupported YAML tag !!python/name:os.system")
     assert not sentinel.exists()
 
 
@@ -106,7 +91,7 @@ def test_cp04_non_finite_numbers_are_refused_with_their_path(
     index, threshold = _threshold_path(payload)
     threshold["value"] = 424242.5
     text = serialise(payload, "json").decode("utf-8").replace("424242.5", number)
-    error = _refused(opened, _raw(tmp_path / "p.json", text), message)
+    error = refused_pack(opened, raw_pack(tmp_path / "p.json", text), message)
     assert f"/payload/items/{index}/item/thresholds/0/value" in str(error)
 
 
@@ -116,7 +101,7 @@ def test_cp04_duplicate_keys_are_refused_not_last_one_wins(
     """CP-04: JSON with a key twice (json keeps the last silently) is refused with its path."""
     text = serialise(payload, "json").decode("utf-8")
     text = text.replace('"summary": ', '"summary": "first", "summary": ', 1)
-    error = _refused(opened, _raw(tmp_path / "p.json", text), "duplicate key 'summary'")
+    error = refused_pack(opened, raw_pack(tmp_path / "p.json", text), "duplicate key 'summary'")
     assert "/payload/items/0/item/summary" in str(error)
 
 
@@ -127,7 +112,7 @@ def test_cp04_zero_or_negative_threshold_is_refused(
     """CP-04: a threshold that is zero or negative is refused by the content schema."""
     index, threshold = _threshold_path(payload)
     threshold["value"] = value
-    error = _refused(opened, write_pack(tmp_path / "p.json", payload), "greater than 0")
+    error = refused_pack(opened, write_pack(tmp_path / "p.json", payload), "greater than 0")
     assert f"/payload/items/{index}/item/thresholds/0/value" in str(error)
 
 
@@ -146,7 +131,7 @@ def test_cp05_every_schema_problem_is_reported_at_once(
     items[3]["item"]["summary"] = "   "
     index, threshold = _threshold_path(payload)
     threshold["comparison"] = "=>"
-    error = _refused(opened, write_pack(tmp_path / "p.json", payload), "summary")
+    error = refused_pack(opened, write_pack(tmp_path / "p.json", payload), "summary")
     expected = [
         "/payload/items/0/item/summary: Field required",
         "/payload/items/1/item/title: Input should be a valid string",
@@ -165,10 +150,10 @@ def test_cp05_links_to_unknown_items_and_missing_references_are_refused(
     pack cites but does not include, are refused; nothing is imported."""
     first = payload["items"][0]["item"]
     first["related"] = [{"kind": "interactions", "slug": "not-a-thing"}]
-    _refused(opened, write_pack(tmp_path / "a.json", payload), "neither in the pack nor here")
+    refused_pack(opened, write_pack(tmp_path / "a.json", payload), "neither in the pack nor here")
     first["related"] = []
     first["references"] = [*first["references"], "nowhere-2020"]
-    _refused(opened, write_pack(tmp_path / "b.json", payload), "does not include")
+    refused_pack(opened, write_pack(tmp_path / "b.json", payload), "does not include")
 
 
 def _cited(node: Any) -> set[str]:
@@ -270,7 +255,7 @@ def test_cp06_failure_at_item_n_rolls_back_the_whole_import(
         raise ValueError("constraint violated")
 
     monkeypatch.setattr(items_db, "save_items", failing)
-    error = _refused(opened, pack, r"the items could not be stored \(ValueError\)")
+    error = refused_pack(opened, pack, r"the items could not be stored \(ValueError\)")
     assert "nothing was imported" in str(error)
 
 
@@ -282,7 +267,7 @@ def test_cp08_oversized_file_is_refused_before_reading(opened: Services, tmp_pat
     big = tmp_path / "big.json"
     with big.open("wb") as handle:
         handle.truncate(MAX_PACK_BYTES + 1)
-    _refused(opened, big, "pack too large")
+    refused_pack(opened, big, "pack too large")
 
 
 def test_cp08_a_yaml_pack_of_a_million_tiny_mappings_is_refused_while_streaming(
@@ -292,7 +277,9 @@ def test_cp08_a_yaml_pack_of_a_million_tiny_mappings_is_refused_while_streaming(
     events (constant memory), before any tree of them is built."""
     text = "format: ketref-content-pack\npayload:\n  items:\n" + "  - {a: 1}\n" * 1_200_000
     assert len(text) < MAX_YAML_PACK_BYTES
-    _refused(opened, _raw(tmp_path / "tiny.yaml", text), "more than 500,000 lists and mappings")
+    refused_pack(
+        opened, raw_pack(tmp_path / "tiny.yaml", text), "more than 500,000 lists and mappings"
+    )
 
 
 def test_cp08_a_yaml_pack_over_16_mb_is_refused_with_a_hint(
@@ -301,7 +288,7 @@ def test_cp08_a_yaml_pack_over_16_mb_is_refused_with_a_hint(
     big = tmp_path / "big.yaml"
     with big.open("wb") as handle:
         handle.truncate(MAX_YAML_PACK_BYTES + 1)
-    _refused(opened, big, r"the limit is 16,777,216 \(save larger packs as .json\)")
+    refused_pack(opened, big, r"the limit is 16,777,216 \(save larger packs as .json\)")
 
 
 def test_cp08_too_many_items_and_deep_nesting_are_refused(
@@ -310,105 +297,14 @@ def test_cp08_too_many_items_and_deep_nesting_are_refused(
     """CP-08: 50,001 items, JSON nested 100,000 deep, a 10 MB string: each refused quickly with
     a message, never a RecursionError or a freeze."""
     many = {**payload, "items": [{}] * 50_001}
-    _refused(opened, write_pack(tmp_path / "many.json", many), "pack too large: 50,001 items")
+    refused_pack(opened, write_pack(tmp_path / "many.json", many), "pack too large: 50,001 items")
     deep = '{"format": "ketref-content-pack", "payload": ' + "[" * 100_000 + "]" * 100_000 + "}"
-    _refused(opened, _raw(tmp_path / "deep.json", deep), "nested too deeply")
+    refused_pack(opened, raw_pack(tmp_path / "deep.json", deep), "nested too deeply")
     deep_yaml = "payload:\n  x: " + "[" * 1000 + "]" * 1000 + "\n"
-    _refused(opened, _raw(tmp_path / "deep.yaml", deep_yaml), "nested more than")
+    refused_pack(opened, raw_pack(tmp_path / "deep.yaml", deep_yaml), "nested more than")
     long = json.loads(json.dumps(payload))
     long["items"][0]["item"]["summary"] = "x" * 10_000_000
-    _refused(opened, write_pack(tmp_path / "long.json", long), "at most 6000 characters")
-
-
-# --- CP-09 ---------------------------------------------------------------------------------
-
-
-def test_cp09_bom_and_crlf_are_accepted(
-    opened: Services, payload: dict[str, Any], tmp_path: Path
-) -> None:
-    """CP-09: a UTF-8 byte-order mark and Windows line endings do not stop an import."""
-    payload["items"][0]["item"]["summary"] = "Changed by the other clinic."
-    data = serialise(payload, "yaml").replace(b"\n", b"\r\n")
-    pack = tmp_path / "bom.yaml"
-    pack.write_bytes(codecs.BOM_UTF8 + data)
-    assert opened.packs.import_pack(pack).updated
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        (codecs.BOM_UTF16_LE + '{"a": 1}'.encode("utf-16-le"), "UTF-16"),
-        (b'{"format": "ketref-content-pack", "x": "caf\xe9"}', "invalid UTF-8 at byte offset 43"),
-        (b'{"format": \x00}', "NUL byte at byte offset 11"),
-    ],
-    ids=["utf-16", "invalid-utf-8", "nul-byte"],
-)
-def test_cp09_wrong_encodings_are_refused_with_the_place(
-    opened: Services, tmp_path: Path, data: bytes, message: str
-) -> None:
-    """CP-09: UTF-16, invalid UTF-8 (with its byte offset) and NUL bytes are refused."""
-    pack = tmp_path / "p.json"
-    pack.write_bytes(data)
-    _refused(opened, pack, message)
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("Nul\u0000inside", "control character \\(U\\+0000\\)"),
-        ("Bell\u0007", "control character \\(U\\+0007\\)"),
-        ("\ud800 lone", "lone surrogate"),
-        ("evil\u202etxt.exe", "bidirectional override"),
-        ("mojibake \ufffd", "replacement character"),
-    ],
-)
-def test_cp09_control_characters_and_broken_text_are_refused(
-    opened: Services, payload: dict[str, Any], tmp_path: Path, text: str, message: str
-) -> None:
-    """CP-09: NUL and other controls, lone surrogates, bidi overrides and U+FFFD in text."""
-    document = _document(payload)
-    document["payload"]["items"][0]["item"]["summary"] = text
-    raw = json.dumps(document)  # escapes keep the surrogate representable
-    error = _refused(opened, _raw(tmp_path / "p.json", raw), message)
-    assert "/payload/items/0/item/summary" in str(error)
-
-
-@pytest.mark.parametrize(
-    ("text", "message"),
-    [
-        ("Back\bspace", "control character \\(U\\+0008\\)"),
-        ("Form\ffeed", "control character \\(U\\+000C\\)"),
-        ("Next line \x85", "control character \\(U\\+0085\\)"),
-        ("evil\u202etxt.exe", "bidirectional override"),
-        ("mojibake \ufffd", "replacement character"),
-    ],
-)
-def test_cp09_refused_characters_written_as_themselves_or_short_escapes(
-    opened: Services, payload: dict[str, Any], tmp_path: Path, text: str, message: str
-) -> None:
-    """CP-09: the same refusals when the JSON holds the character itself (UTF-8) or as
-    ``\\b``/``\\f``: reading skips the per-string check only for a text without either."""
-    document = _document(payload)
-    document["payload"]["items"][0]["item"]["summary"] = text
-    raw = json.dumps(document, ensure_ascii=False)
-    assert "\\u" not in raw
-    error = _refused(opened, _raw(tmp_path / "p.json", raw), message)
-    assert "/payload/items/0/item/summary" in str(error)
-
-
-def test_cp09_text_is_stored_nfc_and_found_either_way(
-    opened: Services, payload: dict[str, Any], tmp_path: Path
-) -> None:
-    """CP-09: decomposed (NFD) Vietnamese is stored composed (NFC); search finds it typed
-    either way."""
-    name = "Nguyễn Thị Ánh"
-    record = next(r for r in payload["items"] if r["item"]["slug"] == SLUG)
-    record["item"]["summary"] = f"Protocol written by {unicodedata.normalize('NFD', name)}."
-    opened.packs.import_pack(write_pack(tmp_path / "p.json", payload))
-    stored = opened.catalogue.get_item(KIND, SLUG).item.summary
-    assert stored == f"Protocol written by {name}."
-    for typed in (name, unicodedata.normalize("NFD", name)):
-        assert SLUG in [h.slug for h in opened.catalogue.search(typed).hits]
+    refused_pack(opened, write_pack(tmp_path / "long.json", long), "at most 6000 characters")
 
 
 # --- CP-10 ---------------------------------------------------------------------------------
@@ -422,7 +318,7 @@ def test_cp10_zip_archives_are_refused_without_extracting(opened: Services, tmp_
         for name in ("../escape.json", "/etc/evil.json", "C:\\evil.json", "a/../../b.json"):
             zf.writestr(name, "{}")
     before = tree(tmp_path.parent)
-    _refused(opened, archive, "zip archive")
+    refused_pack(opened, archive, "zip archive")
     assert tree(tmp_path.parent) == before
 
 
@@ -433,9 +329,9 @@ def test_cp12_pack_from_a_newer_ketref_is_refused(
     opened: Services, payload: dict[str, Any], tmp_path: Path
 ) -> None:
     """CP-12: format_version above what this ketref reads: "needs a newer ketref"."""
-    document = _document(payload)
+    document = pack_document(payload)
     document["format_version"] = 2
-    _refused(opened, _raw(tmp_path / "p.json", document), "needs a newer ketref.*format 2")
+    refused_pack(opened, raw_pack(tmp_path / "p.json", document), "needs a newer ketref.*format 2")
 
 
 # --- checksum (issue 7) -------------------------------------------------------------------
@@ -448,16 +344,16 @@ def test_truncated_or_tampered_packs_are_refused(
     data = serialise(payload, "json")
     cut = tmp_path / "cut.json"
     cut.write_bytes(data[: len(data) // 2])
-    _refused(opened, cut, "incomplete or damaged")
-    document = _document(payload)
+    refused_pack(opened, cut, "incomplete or damaged")
+    document = pack_document(payload)
     document["payload"]["items"][0]["item"]["summary"] = "Quietly changed."
-    _refused(opened, _raw(tmp_path / "t.json", document), "checksum does not match")
+    refused_pack(opened, raw_pack(tmp_path / "t.json", document), "checksum does not match")
     del document["checksum"]
-    _refused(opened, _raw(tmp_path / "n.json", document), "checksum")
+    refused_pack(opened, raw_pack(tmp_path / "n.json", document), "checksum")
     yaml_cut = tmp_path / "cut.yaml"
     text = serialise(payload, "yaml").decode("utf-8")
     yaml_cut.write_text(text[: text.index("items:")], encoding="utf-8")
-    _refused(opened, yaml_cut, "checksum does not match")
+    refused_pack(opened, yaml_cut, "checksum does not match")
 
 
 def test_checksum_is_over_canonical_json_of_the_payload(payload: dict[str, Any]) -> None:
@@ -466,48 +362,7 @@ def test_checksum_is_over_canonical_json_of_the_payload(payload: dict[str, Any])
 
     canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     assert checksum(payload) == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
-    assert _document(payload)["checksum"] == {"algorithm": "sha256", "value": checksum(payload)}
-
-
-# --- conflicts (issue 7) ------------------------------------------------------------------
-
-
-def test_import_over_a_local_edit_reports_the_conflict_and_refuses(
-    opened: Services, payload: dict[str, Any], tmp_path: Path
-) -> None:
-    """A pack that would overwrite an item edited here lists it and imports nothing, unless
-    overwrite_local is given; then it replaces it and the audit trail says so."""
-    record = next(r for r in payload["items"] if r["item"]["slug"] == SLUG)
-    record["item"]["summary"] = "The other clinic's wording."
-    pack = write_pack(tmp_path / "p.json", payload)
-    opened.catalogue.edit_item(KIND, SLUG, {"summary": "Our own wording."})
-    preview = opened.packs.preview(pack)
-    assert [(c.name, c.reason) for c in preview.conflicts] == [
-        (f"{KIND.value}/{SLUG}", ConflictReason.LOCAL_EDIT)
-    ]
-    before = logical_snapshot(opened)
-    with pytest.raises(PackConflictError, match=f"{KIND.value}/{SLUG}.*--overwrite-local"):
-        opened.packs.import_pack(pack)
-    assert logical_snapshot(opened) == before
-    report = opened.packs.import_pack(pack, overwrite_local=True)
-    assert report.updated == [f"{KIND.value}/{SLUG}"]
-    assert opened.catalogue.get_item(KIND, SLUG).item.summary == "The other clinic's wording."
-    event = opened.audit.events(1, slug=SLUG, action="import")[0]
-    assert event.detail["replaced_local_edit"] is True
-
-
-def test_older_pack_over_newer_content_is_a_conflict(
-    opened: Services, payload: dict[str, Any], tmp_path: Path
-) -> None:
-    """Versions compare as numbers: a pack item based on content 0.9 does not silently replace
-    this library's copy from 1.0.0 ("newer here")."""
-    record = next(r for r in payload["items"] if r["item"]["slug"] == SLUG)
-    record["content_version"] = "0.9"
-    record["item"]["summary"] = "Old wording."
-    report = opened.packs.preview(write_pack(tmp_path / "p.json", payload))
-    assert [(c.name, c.reason) for c in report.conflicts] == [
-        (f"{KIND.value}/{SLUG}", ConflictReason.NEWER_HERE)
-    ]
+    assert pack_document(payload)["checksum"] == {"algorithm": "sha256", "value": checksum(payload)}
 
 
 # --- CP-13 ---------------------------------------------------------------------------------

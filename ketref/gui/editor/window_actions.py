@@ -1,5 +1,6 @@
 """The window's Content menu: edit the item on screen, add a new one of any kind, duplicate
-or retire it. Only users who may edit get these actions (on a shared server, by role)."""
+or retire it, and restore retired items. Only users who may edit get these actions (on a
+shared server, by role)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from ketref.gui.history import Place
 
 if TYPE_CHECKING:
     from ketref.gui.editor.item_editor import ItemEditor
+    from ketref.gui.editor.retired_dialog import RetiredItemsDialog
     from ketref.gui.main_window import MainWindow
     from ketref.services.workspace import Services
 
@@ -44,6 +46,8 @@ class EditorActions(QObject):
         self.edit_action = self._action("Edit this item…", self.edit_shown, "Ctrl+E")
         self.duplicate_action = self._action("Duplicate this item", self.duplicate_shown)
         self.retire_action = self._action("Retire this item…", self.retire_shown)
+        self.retired_action = self._action("Retired items…", self.show_retired)
+        self.retired_dialog: RetiredItemsDialog | None = None
         self.new_actions = {
             kind: self._action(f"New {kind.singular.lower()}…", partial(self.new_item, kind))
             for kind in EDITABLE_KINDS
@@ -66,12 +70,17 @@ class EditorActions(QObject):
         menu.addAction(self.duplicate_action)
         menu.addSeparator()
         menu.addAction(self.retire_action)
+        menu.addAction(self.retired_action)
         return menu
 
     def attach(self, services: Services | None, may_edit: bool) -> None:
         self.services, self.may_edit = services, may_edit
         for action in self.new_actions.values():
             action.setEnabled(may_edit and services is not None)
+        self.retired_action.setEnabled(may_edit and services is not None)
+        if self.retired_dialog is not None:  # it belongs to the library it was opened on
+            self.retired_dialog.close()
+            self.retired_dialog = None
         self.update()
 
     def target(self) -> Place | None:
@@ -139,25 +148,58 @@ class EditorActions(QObject):
         place = self.target()
         if place is None or self.services is None:
             return False
+        editing = self.services.editing
+        try:
+            title = editing.title(place.kind, place.slug)
+        except KetrefError as exc:
+            dialogs.show_error(self.window, "Cannot retire", str(exc))
+            return False
         if not confirmed:
             answer = QMessageBox.question(
                 self.window,
                 "Retire this item?",
-                f"Retire “{place.slug}”? It leaves the lists, search and printing. Its history "
-                "stays, and the audit trail records who retired it.",
+                f"Retire “{title}”? It leaves the lists, search, screening and printing. Its "
+                "history stays, the audit trail records who retired it, and Content → Retired "
+                "items… can restore it.",
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return False
         try:
-            self.services.editing.retire(place.kind, place.slug)
+            editing.retire(place.kind, place.slug)
         except KetrefError as exc:
             dialogs.show_error(self.window, "Cannot retire", str(exc))
             return False
         self.window.browser.shown = None
-        self._refresh()
-        self.window.statusBar().showMessage(f"Retired {place.slug}.", 8000)
+        self._refresh(place.kind)
+        self.window.statusBar().showMessage(
+            f"Retired “{title}”. Content → Retired items… can restore it.", 8000
+        )
         return True
+
+    def show_retired(self) -> RetiredItemsDialog | None:
+        """Content → Retired items…: the list, with Restore."""
+        from ketref.gui.editor.retired_dialog import RetiredItemsDialog
+
+        if self.services is None:
+            return None
+        dialog = self.retired_dialog
+        if dialog is None:
+            dialog = self.retired_dialog = RetiredItemsDialog(self.services.editing, self.window)
+            dialog.restored.connect(self._restored)
+        elif dialog.isVisible():
+            dialog.raise_()
+            return dialog
+        else:
+            dialog.refresh()
+        dialog.open()
+        return dialog
+
+    def _restored(self, kind: ItemKind, slug: str, message: str) -> None:
+        """List the restored item again and show it (a draft shows to editors, badged)."""
+        self._refresh(kind)
+        self.window.open_place(Place(kind, slug))
+        self.window.statusBar().showMessage(message, 8000)
 
     # --- after a change ---------------------------------------------------------------------
 
@@ -170,9 +212,9 @@ class EditorActions(QObject):
             8000,
         )
 
-    def _refresh(self) -> None:
+    def _refresh(self, changed: ItemKind | None = None) -> None:
         """List the current section again (badges, added or retired items) and keep the
-        item shown when it still exists."""
+        item shown when it still exists; the start-up list too when ``changed`` is its kind."""
         window = self.window
         browser = window.browser
         shown = browser.shown
@@ -185,5 +227,20 @@ class EditorActions(QObject):
             if shown is not None:
                 browser.select(shown)
         if window.handouts_page is not None and self.services is not None:
+            if changed is ItemKind.HANDOUT:
+                window.handouts_page.reload_handouts()
             window.handouts_page.refresh_preview()
+        if changed is not None and self.services is not None:
+            self._rewrite_first_list(changed)
         self.update()
+
+    def _rewrite_first_list(self, changed: ItemKind) -> None:
+        """The list painted at the next start-up, when it is of the ``changed`` kind: else a
+        retired item would flash back (or a restored one be missing) until the library opens."""
+        from ketref.gui.main_window import FIRST_PAGE
+
+        first_list = self.window.first_list
+        if first_list is None or self.services is None or changed.value != FIRST_PAGE:
+            return
+        include_drafts = self.window.browser.include_drafts
+        first_list.write(self.services.catalogue.list_items(changed, include_drafts=include_drafts))

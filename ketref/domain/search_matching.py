@@ -1,0 +1,195 @@
+"""Finding words in memory: substrings of folded fields and close spellings, at C speed.
+
+Pure Python, no database: ``FieldText`` finds the documents whose field holds a term (search as
+you type), ``Vocabulary`` the indexed words closest to a misspelt one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+SHORT_TERM = 3
+"""Terms shorter than this match the head only at the start of a word ("bp", not "subpar")."""
+SPELLING_CUTOFF = 0.75
+_LETTERS = re.compile(r"[a-z]{4,}")
+
+
+class Vocabulary:
+    """The indexed words, with a bigram index so close words are found without a full scan."""
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.words = frozenset(words)
+        self._joined = "\n".join(self.words)
+        postings: dict[str, list[str]] = {}
+        for word in self.words:
+            for gram in _bigrams(word):
+                postings.setdefault(gram, []).append(word)
+        self._postings = {gram: tuple(words) for gram, words in postings.items()}  # see _starts
+
+    def __contains__(self, word: object) -> bool:
+        return word in self.words
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def lacks(self, term: str) -> bool:
+        """Whether ``term``, 4 letters or more and nothing else, is inside none of the words.
+
+        The words are every run of 4+ letters of some texts (``search_index.words_of``), so such
+        a term is then in none of those texts: a typo or a miss, known without searching."""
+        return _LETTERS.fullmatch(term) is not None and term not in self._joined
+
+    def closest(self, term: str, n: int = 3, cutoff: float = SPELLING_CUTOFF) -> list[str]:
+        """Words close to a misspelt ``term`` (e.g. 'ketmaine' -> 'ketamine'), best first.
+
+        Candidates share half of the term's bigrams, or all but three (one typo breaks at most
+        three), whichever is fewer, and have a length difflib's cutoff allows; difflib then
+        ranks them as a full scan would.
+        """
+        if len(term) < 4:
+            return []
+        grams = _bigrams(term)
+        counts: Counter[str] = Counter()
+        for gram in grams:
+            counts.update(self._postings.get(gram, ()))
+        need = max(1, min((len(grams) + 1) // 2, len(grams) - 3))
+        # ratio = 2 * matches / (len(a) + len(b)) >= cutoff needs min/max length >= c / (2 - c)
+        ratio = cutoff / (2 - cutoff)
+        low, high = len(term) * ratio, len(term) / ratio
+        candidates = [w for w, k in counts.items() if k >= need and low <= len(w) <= high]
+        return difflib.get_close_matches(term, candidates, n=n, cutoff=cutoff)
+
+
+def _bigrams(word: str) -> set[str]:
+    return {word[i : i + 2] for i in range(len(word) - 1)}
+
+
+class FieldText:
+    """One folded field of every document, joined so ``str.find`` scans them at C speed.
+
+    One- and two-letter terms (the first keystrokes) match at the start of a word; as there are
+    few such terms and each finds many documents, their matches are kept once found. A field
+    searched without them (``short_terms=False``, summaries) takes a short term only as an
+    abbreviation ("iv", "bp"), which is rare enough to scan for.
+
+    The matches of the last few longer terms are kept too: a word typed letter by letter
+    ("ket", "keta", "ketam") is then looked for only in the documents that held the part typed
+    before, not in the whole field (at 100 times the shipped content the summaries alone are
+    3 million characters).
+    """
+
+    RECENT = 8
+
+    SEPARATOR = "\x00"  # never inside a query term
+    WORD_BREAKS = (SEPARATOR, " ", "(", "/", "'")
+
+    def __init__(self, values: Sequence[str], *, short_terms: bool) -> None:
+        self.values = tuple(values)
+        self._blob = "".join(self.SEPARATOR + value for value in self.values) + self.SEPARATOR
+        starts, offset = [], 1
+        for value in self.values:
+            starts.append(offset)
+            offset += len(value) + 1
+        self._starts = tuple(starts)  # a tuple of numbers: never walked by the cyclic GC
+        self._short_terms = short_terms
+        self._short: dict[tuple[str, bool], dict[int, bool]] = {}
+        self._recent: dict[str, dict[int, bool]] = {}
+
+    def containing(self, term: str, whole_word: bool = False) -> dict[int, bool]:
+        """The documents whose field contains ``term``, each with whether it is at the start of
+        a word there. A short term matches only at the start of a word, and only as a whole
+        word when ``whole_word`` (an abbreviation: "bp", not "bprs")."""
+        found: dict[int, bool] = {}
+        if not term or self.SEPARATOR in term:
+            return found
+        if len(term) >= SHORT_TERM:
+            recent = self._recent  # replaced, never changed: safe to read from any thread
+            known = recent.get(term)
+            if known is not None:
+                return known
+            narrower = [(len(hits), part) for part, hits in recent.items() if part in term]
+            if narrower:
+                found = self._within(term, recent[min(narrower)[1]])
+            else:
+                self._scan(term, 0, found)
+            kept = dict(list(recent.items())[1 - self.RECENT :])
+            kept[term] = found
+            self._recent = kept
+            return found
+        if not (whole_word or self._short_terms):
+            return found
+        known = self._short.get((term, whole_word))
+        if known is None:
+            for before in self.WORD_BREAKS:
+                self._scan(before + term, 1, found)
+            if whole_word:
+                values = self.values
+                found = {i: True for i in found if self.first_word(values[i], term) >= 0}
+            known = self._short[term, whole_word] = found
+        return known
+
+    @staticmethod
+    def first_word(value: str, term: str) -> int:
+        """Where ``term`` first stands as a whole word in ``value`` (-1: nowhere)."""
+        pos, end = value.find(term), len(term)
+        while pos >= 0:
+            if (pos == 0 or not value[pos - 1].isalnum()) and (
+                pos + end == len(value) or not value[pos + end].isalnum()
+            ):
+                return pos
+            pos = value.find(term, pos + 1)
+        return -1
+
+    def _within(self, term: str, documents: Iterable[int]) -> dict[int, bool]:
+        """``containing(term)`` among ``documents`` only (each holds a part of ``term``)."""
+        values, found = self.values, {}
+        for i in documents:
+            value = values[i]
+            pos = value.find(term)
+            if pos >= 0:
+                found[i] = pos == 0 or not value[pos - 1].isalnum()
+        return found
+
+    def _scan(self, needle: str, skip: int, found: dict[int, bool]) -> None:
+        """Record each document holding ``needle`` (whether its first one starts a word),
+        jumping to the next document after a hit; the term starts ``skip`` characters in."""
+        blob, starts = self._blob, self._starts
+        last = len(starts) - 1
+        pos = blob.find(needle)
+        while pos >= 0:
+            at = pos + skip
+            index = bisect.bisect_right(starts, at) - 1
+            if index not in found:
+                found[index] = not blob[at - 1].isalnum()
+            if index >= last:
+                break
+            pos = blob.find(needle, starts[index + 1] - 1)
+
+
+class TopicIndex:
+    """Each document's topic words by word, so that a typed term finds every document whose
+    topic words hold it at once, instead of looking through every candidate's list."""
+
+    def __init__(self, topics: Sequence[Sequence[str]]) -> None:
+        postings: dict[str, dict[int, int]] = {}
+        for i, words in enumerate(topics):
+            for rank, word in enumerate(words):
+                postings.setdefault(word, {})[i] = rank
+        self._postings = postings
+
+    def ranks(self, term: str) -> dict[int, int]:
+        """Each document (position) with a topic word holding ``term``, with the rank of its
+        first such word (0 for the word its body repeats most). Do not change the result."""
+        matching = sorted((self._postings[w] for w in self._postings if term in w), key=len)
+        if not matching:
+            return {}
+        found = matching[-1] if len(matching) == 1 else dict(matching[-1])
+        for ranks in matching[:-1]:
+            for i, rank in ranks.items():
+                if rank < found.get(i, rank + 1):
+                    found[i] = rank
+        return found

@@ -1,0 +1,120 @@
+"""The shortcuts that keep search cheap at 100x give what the plain computation gives."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from ketref.domain.search import fold, plan_query
+from ketref.domain.search_index import Head, HeadIndex, words_of
+from ketref.domain.search_matching import FieldText, TopicIndex, Vocabulary
+
+pytestmark = pytest.mark.unit
+
+WORDS = [
+    "ketamine",
+    "esketamine",
+    "ketalar",
+    "blood",
+    "pressure",
+    "bladder",
+    "pain",
+    "dissociation",
+    "session",
+    "after",
+    "expect",
+    "nasal",
+    "spray",
+    "sedation",
+    "memory",
+    "insurance",
+    "cost",
+    "iv",
+    "infusion",
+    "pre",
+    "pregnancy",
+    "depression",
+]
+SYNONYMS = {"bp": ["blood pressure"], "iv": ["intravenous", "infusion"], "ketalar": ["ketamine"]}
+KINDS = ("side-effects", "monitoring", "handouts", "references", "products")
+
+
+def _text(rng: random.Random, n: int) -> str:
+    return " ".join(rng.choice(WORDS) for _ in range(n))
+
+
+def _heads(seed: int, count: int = 300) -> list[Head]:
+    rng = random.Random(seed)
+    heads = []
+    for doc_id in range(1, count + 1):
+        topics = " ".join(dict.fromkeys(rng.sample(WORDS, rng.randrange(0, 6))))
+        heads.append(
+            Head(
+                doc_id,
+                rng.choice(KINDS),
+                fold(_text(rng, rng.randrange(1, 5))),
+                fold(_text(rng, rng.randrange(0, 2))),
+                fold(_text(rng, rng.randrange(0, 12))),
+                topics,
+            )
+        )
+    return heads
+
+
+def _plain_ranking(index: HeadIndex, text: str) -> list[tuple[int, float]]:
+    """Every head match scored with its full tie bonus and sorted: what ``ranked`` must give."""
+    plan = plan_query(text, SYNONYMS)
+    per_group = [index.group_weights(group) for group in plan.groups]
+    common = set(per_group[0]).intersection(*per_group[1:])
+    exact = index.exact(plan)
+    final = []
+    for i in common:
+        score = sum(w[i] for w in per_group) * index.priors[i]
+        if i in exact:
+            score += 16.0 * index.priors[i]
+        final.append((i, score + index.tie_bonuses(plan, [i])[i]))
+    titles, ids = index.titles.values, index.ids
+    return sorted(final, key=lambda s: (-s[1], len(titles[s[0]]), ids[s[0]]))
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_pruned_ranking_is_the_full_sort_cut_at_the_limit(seed: int) -> None:
+    index = HeadIndex(_heads(seed))
+    queries = ["ketamine", "ket", "k", "pre", "bp", "iv", "blood pres", "nasal spray", "memory"]
+    for text in queries:
+        full = _plain_ranking(index, text)
+        for limit in (1, 3, 10, 40, 1000):
+            order, _weights = index.head_ranked(plan_query(text, SYNONYMS), limit)
+            assert order == full[:limit], (text, limit)
+
+
+def test_a_word_typed_letter_by_letter_finds_what_a_fresh_scan_finds() -> None:
+    rng = random.Random(7)
+    values = [fold(_text(rng, rng.randrange(0, 15))) for _ in range(400)]
+    typed = FieldText(values, short_terms=False)
+    for word in ("ketamine", "pressure", "esketamine", "depression"):
+        for n in range(3, len(word) + 1):
+            fresh = FieldText(values, short_terms=False)
+            assert typed.containing(word[:n]) == fresh.containing(word[:n]), word[:n]
+    # a term inside an earlier one's matches, not only a longer prefix ("ssion" after "session")
+    fresh = FieldText(values, short_terms=False)
+    typed.containing("session")
+    assert typed.containing("ession") == fresh.containing("ession")
+
+
+def test_topic_index_gives_each_document_its_first_topic_word_holding_the_term() -> None:
+    topics = [("ketamine", "esketamine"), ("pain", "ketalar", "ketamine"), (), ("bladder",)]
+    index = TopicIndex(topics)
+    assert index.ranks("ketam") == {0: 0, 1: 2}
+    assert index.ranks("keta") == {0: 0, 1: 1}
+    assert index.ranks("zebra") == {}
+
+
+def test_vocabulary_knows_a_word_no_text_holds() -> None:
+    vocabulary = Vocabulary(words_of(["esketamine nasal spray", "blood pressure"]))
+    assert vocabulary.lacks("ketmaine")
+    assert not vocabulary.lacks("ketam")  # inside "esketamine": it may match
+    assert not vocabulary.lacks("ssure")
+    assert not vocabulary.lacks("blood pressure")  # not one word: left to the search
+    assert not vocabulary.lacks("bp")  # too short to know
