@@ -165,8 +165,16 @@ def search_text(item: c.Item) -> str:
 
 
 def item_document(kind: ItemKind, item: c.Item) -> SearchDocument:
-    """What search indexes of a clinical item; an interaction's agents and class are aliases."""
+    """What search indexes of a clinical item; an interaction's agents and class are aliases,
+    a handout's or product page's section headings say what its parts are about."""
     aliases = ", ".join([item.drug_class, *item.agents]) if isinstance(item, c.Interaction) else ""
+    sections: list[c.HandoutSection] | list[c.ProductSection] = (
+        item.sections
+        if isinstance(item, c.Handout)
+        else item.context
+        if isinstance(item, c.ProductPage)
+        else []
+    )
     return SearchDocument(
         kind=kind.value,
         slug=item.slug,
@@ -174,6 +182,7 @@ def item_document(kind: ItemKind, item: c.Item) -> SearchDocument:
         body=search_text(item),
         summary=item.summary,
         aliases=aliases,
+        headings="\n".join(section.heading for section in sections),
     )
 
 

@@ -81,7 +81,7 @@ class SearchCache:
             if stored is None:  # indexed before heads were stored: titles only
                 doc = t.SearchDocumentRow
                 rows = session.execute(select(doc.id, doc.kind, doc.title))
-                stored = {i: (kind, fold(title), "", "", "") for i, kind, title in rows}
+                stored = {i: (kind, fold(title), "", "", "", "") for i, kind, title in rows}
             self._heads = HeadIndex([Head(i, *stored[i]) for i in sorted(stored)])
         return self._heads
 

@@ -36,9 +36,9 @@ from ketref.domain.search_index import topic_words, words_of
 VOCABULARY_KEY = "search_vocabulary"
 HEADS_KEY = "search_heads"
 FORMAT_KEY = "search_format"
-FORMAT = "3"
-"""2: folded FTS text, heads stored; 3: heads hold topic words. Bump it to re-index every
-library at its next open."""
+FORMAT = "4"
+"""2: folded FTS text, heads stored; 3: heads hold topic words; 4: and section headings. Bump
+it to re-index every library at its next open."""
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ class SearchDocument:
     summary: str = ""
     aliases: str = ""
     """Other names: an interaction's agents and drug class."""
+    headings: str = ""
+    """The headings of a handout's or product page's sections, one per line."""
 
 
 def is_sqlite(session: Session) -> bool:
@@ -208,8 +210,8 @@ def _store_vocabulary(session: Session, words: Iterable[str]) -> None:
     _store(session, VOCABULARY_KEY, "\n".join(sorted(words)))
 
 
-StoredHead = tuple[str, str, str, str, str]
-"""kind, and the folded title, aliases, summary and topic words."""
+StoredHead = tuple[str, str, str, str, str, str]
+"""kind, and the folded title, aliases, summary, topic words and section headings."""
 
 
 def _head(document: SearchDocument, title: str, body: str) -> StoredHead:
@@ -220,6 +222,7 @@ def _head(document: SearchDocument, title: str, body: str) -> StoredHead:
         fold(document.aliases),
         fold(document.summary),
         " ".join(topic_words(body)),
+        fold(document.headings),
     )
 
 
@@ -235,12 +238,13 @@ def stored_vocabulary(session: Session) -> set[str] | None:
 
 
 def stored_heads(session: Session) -> dict[int, StoredHead] | None:
-    """Each document's kind and folded title, aliases, summary and topic words by id, or None
+    """Each document's kind and folded title, aliases, summary, topic words and headings by id,
+    or None
     when none are stored (or stored by an older format, which the next open re-indexes)."""
     stored = session.get(t.MetaRow, HEADS_KEY)
     if stored is None:
         return None
     heads = json.loads(stored.value)
-    if any(len(v) != 5 for v in heads.values()):
+    if any(len(v) != 6 for v in heads.values()):
         return None
-    return {int(k): (v[0], v[1], v[2], v[3], v[4]) for k, v in heads.items()}
+    return {int(k): (v[0], v[1], v[2], v[3], v[4], v[5]) for k, v in heads.items()}

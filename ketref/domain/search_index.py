@@ -2,10 +2,12 @@
 
 Ranking (one order whatever the limit; the limit only cuts):
 
-1. Documents whose title, aliases or summary ("head") match every query group come first, by
-   score. Each group adds the fields it is found in: the title 8 for the word typed (or its
-   spelling correction), +1 at the start of a word, but only 4 inside a word; the aliases (an
-   interaction's agents and class) 5; the summary 3; through a synonym, each 0.5 less. A title
+1. Documents whose title, aliases, summary or section headings ("head") match every query group
+   come first, by score. Each group adds the fields it is found in: the title 8 for the word
+   typed (or its spelling correction), +1 at the start of a word, but only 4 inside a word; the
+   aliases (an interaction's agents and class) 5; the summary 3; a section heading 2 (a
+   handout whose summary and a heading both name "insurance" is more about it than a text
+   that mentions it once); through a synonym, each 0.5 less. A title
    equal to the query adds 16, and up to 4 more goes by how much of the title the query
    covers; 1 more for a title that starts with a query of several words, 2 when the query's
    words stand whole in the title, and up to 1 by how high the query stands among the words
@@ -32,7 +34,7 @@ from dataclasses import dataclass
 from ketref.domain.search import QueryPlan
 from ketref.domain.search_matching import SHORT_TERM, FieldText, TopicIndex
 
-TITLE, ALIAS, SUMMARY, BODY = 8.0, 5.0, 3.0, 1.0
+TITLE, ALIAS, SUMMARY, HEADING, BODY = 8.0, 5.0, 3.0, 2.0, 1.0
 WORD_START = 1.0
 MID_WORD = 4.0
 """A title match inside a word ("tia" in "dementia") counts less than an alias."""
@@ -163,10 +165,12 @@ class Head:
     summary: str = ""
     topics: str = ""
     """The topic words, space-separated, most repeated first."""
+    headings: str = ""
+    """Section headings (handouts, product pages), one per line."""
 
 
 class HeadIndex:
-    """Titles, aliases and summaries of every document, and the ranking over them."""
+    """Titles, aliases, summaries and headings of every document, and the ranking over them."""
 
     def __init__(self, heads: Sequence[Head]) -> None:
         self.ids = tuple(h.doc_id for h in heads)
@@ -174,6 +178,7 @@ class HeadIndex:
         self.titles = FieldText([h.title for h in heads], short_terms=True)
         self.aliases = FieldText([h.aliases for h in heads], short_terms=True)
         self.summaries = FieldText([h.summary for h in heads], short_terms=False)
+        self.headings = FieldText([h.headings for h in heads], short_terms=False)
         self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
         self.priors = tuple(KIND_PRIOR.get(kind, 1.0) for kind in self.kinds)
         by_title: dict[str, list[int]] = {}
@@ -196,15 +201,17 @@ class HeadIndex:
 
     def group_weights(self, group: Sequence[str]) -> dict[int, float]:
         """Each document's head weight for one query group: its best title match plus its best
-        alias and summary matches (a field counts once; through a synonym, a little less)."""
+        alias, summary and heading matches (a field counts once; through a synonym, a little
+        less)."""
         return _summed(self._field_weights(group))
 
     def _field_weights(self, group: Sequence[str]) -> tuple[dict[int, float], ...]:
-        """The best title, alias and summary weight of each document for one group."""
+        """The best title, alias, summary and heading weight of each document for one group."""
         fields: tuple[tuple[FieldText, dict[int, float], float, float, float], ...] = (
             (self.titles, {}, TITLE + WORD_START, SYNONYM + WORD_START, MID_WORD),
             (self.aliases, {}, ALIAS, ALIAS - SYNONYM_LESS, ALIAS - SYNONYM_LESS),
             (self.summaries, {}, SUMMARY, SUMMARY - SYNONYM_LESS, SUMMARY - SYNONYM_LESS),
+            (self.headings, {}, HEADING, HEADING - SYNONYM_LESS, HEADING - SYNONYM_LESS),
         )
         whole = len(group) > 1  # a short word with synonyms is an abbreviation: a whole word
         for n, alt in enumerate(group):

@@ -124,3 +124,15 @@ def test_a_snippet_begins_and_ends_with_whole_words() -> None:
     first, last = snippet[1:].split()[0], snippet[:-1].split()[-1]
     assert f" {first} " in f" {body} " and f" {last} " in f" {body} "
     assert "\ue000vision\ue001" in snippet
+
+
+def test_section_headings_are_kept_in_the_search_heads(shipped_services) -> None:
+    from ketref.db.search_writer import stored_heads
+
+    with shipped_services.catalogue._db.read() as session:
+        heads = stored_heads(session)
+    assert heads is not None
+    faq = next(h for h in heads.values() if h[1] == "questions people often ask")
+    assert "what does it cost, and will insurance pay?" in faq[5].split("\n")
+    product = next(h for h in heads.values() if h[0] == "products" and h[5])
+    assert product[5]  # a product page's context sections name their parts too

@@ -34,6 +34,26 @@ def test_fold_keeps_length_and_ignores_accents_case_and_hyphens() -> None:
     assert plan_query("SESIÓN", {}).groups == (("sesion",),)
 
 
+def test_a_summary_and_a_section_heading_on_the_word_beat_either_alone() -> None:
+    """At 100x dozens of generated summaries mention "insurance" once, as the FAQ handout's
+    does; only the handout also has a section about it, which makes it more about the word."""
+    index = HeadIndex(
+        [
+            Head(1, "side-effects", fold("Voda"), summary=fold("Will my insurance pay.")),
+            Head(2, "handouts", fold("Zoglo"), headings=fold("What does it cost, and insurance?")),
+            Head(
+                3,
+                "handouts",
+                fold("Questions people often ask"),
+                summary=fold("Misuse, other treatments, cost and insurance."),
+                headings=fold("Will I feel strange?\nWhat does it cost, and will insurance pay?"),
+            ),
+            Head(4, "side-effects", fold("Lobavou"), summary=fold("Nothing about money.")),
+        ]
+    )
+    assert _ranked(index, "insurance") == [3, 1, 2]  # summary 3 + heading 2; 3; 2
+
+
 def test_title_beats_aliases_beats_summary_and_references_come_last() -> None:
     index = _index(
         ("references", "Lorazepam and sedation", "", ""),
