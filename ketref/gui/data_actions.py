@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject
+from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction
 
 from ketref.domain.enums import ItemKind
@@ -68,7 +68,7 @@ class DataActions(QObject):
 
         self.session.attached.connect(lambda _services: self._update_actions())
         self.session.detached.connect(self._update_actions)
-        window.installEventFilter(self)
+        window.closing.connect(self._on_window_closing)
         self._update_actions()
 
     def _action(self, text: str, slot: Callable[[], object]) -> QAction:
@@ -128,12 +128,10 @@ class DataActions(QObject):
         self.audit_dialog.show()  # read-only: the window stays usable beside it
         return self.audit_dialog
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if watched is self.window and event.type() == QEvent.Type.Close:
-            self.tasks.wait_all()  # never quit halfway through a restore or an import
-            if self.connect_dialog is not None:
-                self.connect_dialog.reject()  # ends its connection test's thread
-        return super().eventFilter(watched, event)
+    def _on_window_closing(self) -> None:
+        self.tasks.wait_all()  # never quit halfway through a restore or an import
+        if self.connect_dialog is not None:
+            self.connect_dialog.reject()  # ends its connection test's thread
 
 
 def install_data_actions(window: MainWindow, workspace: Workspace) -> DataActions:

@@ -25,6 +25,11 @@ DETAIL_ALPHA = 190
 FOCUS_ALPHA = 70
 """The keyboard's place on a row that cannot be selected (a heading): a tint of the highlight."""
 
+# A row's state tested as plain ints: each ``&`` of Qt's enum flags builds a new enum object.
+_SELECTED = QStyle.StateFlag.State_Selected.value
+_MOUSE_OVER = QStyle.StateFlag.State_MouseOver.value
+_HAS_FOCUS = QStyle.StateFlag.State_HasFocus.value
+
 Piece = tuple[QStaticText, float, bool]
 """Prepared text, its x offset from the line's start, bold or not."""
 
@@ -88,7 +93,7 @@ class _Advance:
 class HighlightDelegate(QStyledItemDelegate):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self._font_key = ""
+        self._font: QFont | None = None
         self._fonts = (QFont(), QFont())
         self._line_height = 0.0
         self._ascent = 0.0
@@ -97,13 +102,12 @@ class HighlightDelegate(QStyledItemDelegate):
 
     def _use_font(self, font: QFont) -> None:
         """Fonts and metrics for ``font``; a new font (zoom) lays every line out again."""
-        key = font.key()
-        if key == self._font_key:
+        if font == self._font:  # compared, not by key(): that builds a string on every row
             return
         bold = QFont(font)
         bold.setBold(True)
         normal_metrics, bold_metrics = QFontMetricsF(font), QFontMetricsF(bold)
-        self._font_key = key
+        self._font = QFont(font)
         self._fonts = (QFont(font), bold)
         self._line_height = max(normal_metrics.height(), bold_metrics.height())
         self._advance = _Advance(normal_metrics, bold_metrics)
@@ -143,17 +147,16 @@ class HighlightDelegate(QStyledItemDelegate):
         if not runs:
             super().paint(painter, option, index)
             return
-        state = option.state
-        selected = bool(state & QStyle.StateFlag.State_Selected)
+        state = option.state.value
+        selected = bool(state & _SELECTED)
         widget = option.widget
-        if widget is not None and state & (
-            QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_MouseOver
-        ):  # selection and hover background, as the style draws them
+        if widget is not None and state & (_SELECTED | _MOUSE_OVER):
+            # selection and hover background, as the style draws them
             widget.style().drawPrimitive(
                 QStyle.PrimitiveElement.PE_PanelItemViewItem, option, painter, widget
             )
         rect = option.rect
-        if state & QStyle.StateFlag.State_HasFocus and not selected:  # e.g. a group heading
+        if state & _HAS_FOCUS and not selected:  # e.g. a group heading
             focus = QColor(option.palette.color(QPalette.ColorRole.Highlight))
             focus.setAlpha(FOCUS_ALPHA)
             painter.fillRect(rect, focus)

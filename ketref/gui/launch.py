@@ -23,6 +23,7 @@ from ketref.gui.dialogs import install_excepthook
 from ketref.gui.first_list import FirstList
 from ketref.gui.main_window import MainWindow
 from ketref.gui.qt_settings import keep_qt_settings_in
+from ketref.gui.responsiveness import share_interpreter_fairly
 from ketref.gui.ui_state import UiState
 from ketref.paths import AppPaths
 
@@ -153,6 +154,7 @@ def run_gui(
         )
         return 2
     app = application()
+    share_interpreter_fairly()  # the search thread never holds the GUI thread up for long
     install_excepthook(log_file)
     window = new_window(paths, database or str(paths.database))
     loader = start_after_paint(window, make_workspace)

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtCore import QEvent, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QListWidget,
@@ -69,6 +69,9 @@ FIRST_PAGE = ItemKind.INDICATION.value
 
 class MainWindow(QMainWindow):
     """The toolbar and menus, the sections on the left, and the pages they switch between."""
+
+    closing = Signal()
+    """The window is about to close (before it saves its layout and stops its threads)."""
 
     def __init__(
         self, ui_state: UiState, *, data_dir: str = "", first_list: FirstList | None = None
@@ -481,6 +484,7 @@ class MainWindow(QMainWindow):
         self.ui_state.save_layout(self, self.main_split, self.browser)
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.closing.emit()
         self.save_layout()
         if self._watch is not None:
             self._watch.stop()

@@ -329,12 +329,17 @@ class SearchResultsModel(QAbstractItemModel):
     # --- QAbstractItemModel ---------------------------------------------------------------
 
     def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        if not self.hasIndex(row, column, parent):
+        # Bounds checked here, not by hasIndex(): that calls back into rowCount() and
+        # columnCount() from C++, and the view asks for hundreds of indexes per frame.
+        if row < 0 or not 0 <= column < 2:
             return QModelIndex()
         if not parent.isValid():
-            return self.createIndex(row, column, self._GROUP_ID)
-        if parent.internalId() == self._GROUP_ID:
-            return self.createIndex(row, column, parent.row() + 1)
+            if row < len(self._groups):
+                return self.createIndex(row, column, self._GROUP_ID)
+        elif parent.internalId() == self._GROUP_ID and parent.column() == 0:
+            group = parent.row()
+            if group < len(self._groups) and row < len(self._groups[group].hits):
+                return self.createIndex(row, column, group + 1)
         return QModelIndex()
 
     def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
@@ -352,12 +357,15 @@ class SearchResultsModel(QAbstractItemModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         return 2
 
+    _HIT_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+    """Combined once: an enum flag's ``|`` costs microseconds, and painting asks per row."""
+
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         if index.internalId() == self._GROUP_ID:
             return Qt.ItemFlag.ItemIsEnabled
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return self._HIT_FLAGS
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():

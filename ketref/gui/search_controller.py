@@ -9,9 +9,10 @@ controller says what to show through its signals.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QWidget
 
@@ -20,11 +21,49 @@ from ketref.gui.background import BackgroundRunner, log_failure, user_message
 from ketref.gui.highlight_delegate import HighlightDelegate
 from ketref.gui.history import Place
 from ketref.gui.models import SearchResultsModel
+from ketref.gui.responsiveness import give_library_back_to_collector, keep_collector_off_library
 
 if TYPE_CHECKING:
     from ketref.services.catalogue import CatalogueService
 
 RESULT_LIMIT = 60
+
+KeyHandler = Callable[[int], bool]
+"""Given a pressed key, True when it was handled (the widget's own handling is skipped)."""
+
+
+class _KeyedLineEdit(QLineEdit):
+    """A line edit that offers each key press to ``on_key`` first.
+
+    An override of ``keyPressEvent`` rather than an event filter: a filter runs Python for
+    every event the widget gets (paints, timers, input-method queries), and each such call
+    waits for the interpreter lock while the search thread holds it, delaying the typed
+    character's echo. Only key presses come here.
+    """
+
+    def __init__(self, on_key: KeyHandler) -> None:
+        super().__init__()
+        self._on_key = on_key
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._on_key(event.key()):
+            event.accept()
+        else:
+            super().keyPressEvent(event)
+
+
+class _KeyedTreeView(QTreeView):
+    """A tree view that offers each key press to ``on_key`` first (see ``_KeyedLineEdit``)."""
+
+    def __init__(self, on_key: KeyHandler) -> None:
+        super().__init__()
+        self._on_key = on_key
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self._on_key(event.key()):
+            event.accept()
+        else:
+            super().keyPressEvent(event)
 
 
 def search_job(catalogue: CatalogueService, text: str | None) -> SearchResult | None:
@@ -56,14 +95,14 @@ class SearchController(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.runner: BackgroundRunner | None = None
-        self.field = QLineEdit(placeholderText="Search everything — Ctrl+K")
+        self.field: QLineEdit = _KeyedLineEdit(self._field_key)
+        self.field.setPlaceholderText("Search everything — Ctrl+K")
         self.field.setClearButtonEnabled(True)
         self.field.setMinimumWidth(420)
-        self.field.installEventFilter(self)
         self.field.textChanged.connect(self._on_text)
 
         self.model = SearchResultsModel(self)
-        self.view = QTreeView()
+        self.view: QTreeView = _KeyedTreeView(self._view_key)
         self.view.setModel(self.model)
         self.view.setItemDelegate(HighlightDelegate(self.view))
         # One column: each hit's title across the whole width, where it matched beneath it.
@@ -71,10 +110,13 @@ class SearchController(QObject):
         self.view.setHeaderHidden(True)
         self.view.header().setStretchLastSection(True)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Always there: a bar that came and went as the number of hits crossed a screenful
+        # narrowed the rows (titles cut at other words) and re-laid and repainted the list
+        # once more after its results were shown.
+        self.view.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOn)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.selectionModel().currentChanged.connect(self._on_current)
         self.view.activated.connect(self._open)
-        self.view.installEventFilter(self)
         self.model.rowsInserted.connect(self._expand_new_groups)
 
     @property
@@ -104,6 +146,7 @@ class SearchController(QObject):
             self.runner.shutdown()
             self.runner.deleteLater()
             self.runner = None
+            give_library_back_to_collector()
 
     # --- typing ----------------------------------------------------------------------------
 
@@ -132,7 +175,8 @@ class SearchController(QObject):
         self.runner.submit(text)
 
     def _show(self, result: SearchResult | None) -> None:
-        if result is None:  # the warm-up request
+        if result is None:  # the warm-up request: the library's long-lived objects are built
+            keep_collector_off_library()
             return
         if not self.active:
             return  # cleared while the search ran
@@ -140,8 +184,19 @@ class SearchController(QObject):
         self.view.selectionModel().clear()  # Enter opens the best hit, not a stale row
         self.results_ready.emit(result)
         if self.view.isVisible():  # paint them now: "shown" means on screen, not in the model
+            self._settle_layout()
             self.view.viewport().repaint()
         self.results_shown.emit()
+
+    def _settle_layout(self) -> None:
+        """Lay out now what Qt would lay out on the next turn of the event loop.
+
+        That is the tree's rows and the pane around the new message line. Left to the next
+        turn they resized the list after its results were painted, so most keys' results were
+        painted twice, the first time at the old size.
+        """
+        self.view.executeDelayedItemsLayout()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def _expand_new_groups(self, parent: QModelIndex, first: int, last: int) -> None:
         if not parent.isValid():
@@ -167,21 +222,19 @@ class SearchController(QObject):
         self.view.setCurrentIndex(first)
         return True
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            key = event.key()
-            if watched is self.field and self.active and self.model.result is not None:
-                if key == Qt.Key.Key_Down and self._select_first():
-                    self.view.setFocus()
-                    return True
-                if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-                    if self.model.hit(self.view.currentIndex()) is None:
-                        self._select_first()
-                    self._open(self.view.currentIndex())
-                    return True
-            if watched is self.view and self._view_key(key):
-                return True
-        return super().eventFilter(watched, event)
+    def _field_key(self, key: int) -> bool:
+        """Down moves to the best hit; Enter opens the chosen (or best) hit."""
+        if not self.active or self.model.result is None:
+            return False
+        if key == Qt.Key.Key_Down and self._select_first():
+            self.view.setFocus()
+            return True
+        if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if self.model.hit(self.view.currentIndex()) is None:
+                self._select_first()
+            self._open(self.view.currentIndex())
+            return True
+        return False
 
     def _view_key(self, key: int) -> bool:
         """Enter, Return or Space on a group heading folds it; Up from the top goes back."""

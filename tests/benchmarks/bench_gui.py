@@ -5,7 +5,8 @@ field (``setText`` of each prefix, the field cleared between queries); each keys
 from the text change to the window's ``results_shown`` signal, which it emits once the results
 (or a miss) are in its list and the list has been painted. The search runs on a worker thread,
 so each keystroke waits for its own signal in an event loop before the next. One round gives
-p50 and p99 over all keystrokes.
+p50 and p99 over all keystrokes. The interpreter's switch interval is the app's own
+(``ketref.gui.responsiveness``, set where the app starts), restored afterwards.
 
 Baseline, alternated round by round: a bare ``QListWidget`` in a window, repopulated once per
 keystroke with the same result titles (clear + addItems + repaint): the least any Qt list costs
@@ -69,11 +70,14 @@ def measure_keystrokes(ctx: Context, folder: Path, name: str, p99_goal: float) -
         from PySide6.QtWidgets import QApplication, QListWidget
 
         from ketref.gui.main_window import MainWindow
+        from ketref.gui.responsiveness import share_interpreter_fairly
         from ketref.gui.ui_state import UiState
     except ImportError as exc:
         raise Skip(f"Qt is not available: {exc}") from exc
 
     app = QApplication.instance() or QApplication([])
+    switch_interval = sys.getswitchinterval()
+    share_interpreter_fairly()  # as the app does where it starts (run_gui)
     home = fixtures.home_with(ctx, fixtures.database_of(ctx, folder), name)
     services = fixtures.open_services(home, folder)
     window = MainWindow(UiState(Path(home) / "ui.ini"))
@@ -156,6 +160,7 @@ def measure_keystrokes(ctx: Context, folder: Path, name: str, p99_goal: float) -
         window.deleteLater()
         bare.deleteLater()
         app.processEvents()
+        sys.setswitchinterval(switch_interval)
     keys = int(subject["n"][0])
     note = f"{keys} keystrokes over {typed.count('')} queries typed letter by letter"
     figures = [

@@ -51,6 +51,7 @@ PRE_PAINT_MODULES = {
     "ketref.gui.models",
     "ketref.gui.notice_html",
     "ketref.gui.qt_settings",
+    "ketref.gui.responsiveness",  # the interpreter's switch interval, set as the app starts
     "ketref.gui.search_controller",
     "ketref.gui.text_size",  # the chosen text size applies from the first frame
     "ketref.gui.ui_state",

@@ -13,6 +13,7 @@ from PySide6.QtGui import QImage
 from ketref.app import main
 from ketref.gui import dialogs
 from ketref.gui.launch import build_window, open_in_background, run_gui
+from ketref.gui.responsiveness import SWITCH_INTERVAL_S
 from tests.conftest import SHIPPED_CONTENT, make_workspace
 
 pytestmark = pytest.mark.gui
@@ -141,6 +142,9 @@ def test_a_database_ketref_refuses_is_explained_in_the_window(monkeypatch, tmp_p
 
     monkeypatch.setattr(dialogs, "show_error", show_error)
     monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    intervals: list[float] = []
+    monkeypatch.setattr(sys, "setswitchinterval", intervals.append)  # the suite's stays as is
     QTimer.singleShot(20_000, qapp.quit)  # never hang the suite
     assert main(["--home", str(tmp_path / "home"), "--db", "sqlite://"]) == 2
     assert len(shown) == 1 and "in-memory" in shown[0]
+    assert intervals == [SWITCH_INTERVAL_S]  # the GUI thread waits at most 1 ms for the search

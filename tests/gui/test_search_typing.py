@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 
 import pytest
-from PySide6.QtCore import QModelIndex
+from PySide6.QtCore import QEvent, QModelIndex, QObject
+from PySide6.QtWidgets import QApplication
 
 from ketref.domain.errors import BadInputError
 from ketref.gui.background import BackgroundRunner
 from ketref.gui.models import SearchResultsModel
+from ketref.gui.responsiveness import FULL_COLLECTION_AFTER
 from tests.gui.conftest import search
 
 pytestmark = pytest.mark.gui
@@ -36,6 +39,84 @@ def test_fast_typing_keeps_every_character_and_shows_the_last_text(window, qtbot
         catalogue.search = original  # type: ignore[method-assign]
     assert window.search.text() == "ketamine bladder"
     assert window.search_controller.model.result.query == "ketamine bladder"
+
+
+def test_results_arriving_between_keys_take_no_character_and_no_focus(window, qtbot) -> None:
+    """Each key's results land before the next key: the field keeps every letter, its cursor
+    and the keyboard (keys go where the focus is, as a user's do)."""
+    window.search.setFocus()
+    typed = "ketamine bladder"
+    for n, char in enumerate(typed):
+        with qtbot.waitSignal(window.results_shown, timeout=5000):
+            qtbot.keyClicks(QApplication.focusWidget(), char)
+        assert QApplication.focusWidget() is window.search
+        assert window.search.text() == typed[: n + 1]
+        assert window.search.cursorPosition() == n + 1 and not window.search.hasSelectedText()
+    assert window.search_controller.model.result.query == typed.strip()
+
+
+def test_stale_results_never_reach_the_list(window, qtbot) -> None:
+    """Keys typed while a search runs: only the newest text's results are put in the list."""
+    started, release = threading.Event(), threading.Event()
+    catalogue = window.services.catalogue
+    original = catalogue.search
+
+    def gated_search(text: str, limit: int = 20):
+        if text == "k":
+            started.set()
+            release.wait(5)
+        return original(text, limit)
+
+    controller = window.search_controller
+    listed: list[str] = []
+    set_result = controller.model.set_result
+    controller.model.set_result = lambda r: (listed.append(r.query), set_result(r))[1]
+    catalogue.search = gated_search  # type: ignore[method-assign]
+    try:
+        window.search.setFocus()
+        qtbot.keyClicks(window.search, "k")
+        assert started.wait(5)
+        qtbot.keyClicks(window.search, "etamine")  # each replaces the last waiting text
+        with qtbot.waitSignal(window.results_shown, timeout=5000):
+            release.set()
+        qtbot.waitUntil(lambda: not controller.runner.busy, timeout=5000)
+    finally:
+        catalogue.search = original  # type: ignore[method-assign]
+        del controller.model.set_result
+    assert listed == ["ketamine"]
+
+
+class _PaintCounter(QObject):
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        self.count += event.type() == QEvent.Type.Paint
+        return False
+
+
+def test_results_are_painted_once_at_their_final_size(window, qtbot) -> None:
+    """Nothing is left to lay out after "shown" (the tree's rows, the message line), so the list
+    is not painted a second time once a key's results are on screen."""
+    viewport = window.search_controller.view.viewport()
+    counter = _PaintCounter()
+    search(qtbot, window, "b")
+    viewport.installEventFilter(counter)
+    for char in "ladder cystitis":  # the number of rows and the message change at each key
+        search(qtbot, window, char)
+        counter.count = 0
+        qtbot.wait(30)  # the turns of the event loop that follow
+        assert counter.count == 0, window.search.text()
+    viewport.removeEventFilter(counter)
+
+
+def test_the_collector_skips_the_library_only_while_it_is_attached(window, qtbot) -> None:
+    qtbot.waitUntil(lambda: gc.get_freeze_count() > 0, timeout=5000)  # after search is prepared
+    assert gc.get_threshold()[2] == FULL_COLLECTION_AFTER
+    window.search_controller.detach()
+    assert gc.get_freeze_count() == 0
+    assert gc.get_threshold()[2] == 10  # CPython's default again
 
 
 def test_results_update_in_place_without_a_reset(qtmodeltester, shipped_services) -> None:
