@@ -142,6 +142,11 @@ def _body_matches(
         tuple(a for a in g if len(a) >= MIN_TRIGRAM) or g  # "bp" searches by "blood pressure"
         for g in plan.groups
     ]
+    if all(len(a) < MIN_TRIGRAM for g in groups for a in g):
+        # One or two letters are a word being typed (or an abbreviation with no meaning here):
+        # they match titles and aliases at a word's start, never two letters inside any body,
+        # which would also cost a scan of every body per keystroke.
+        return []
     if not is_sqlite(session):
         found = list(search_server.matching_rows(session, groups, RANK_CAP + 1))
         if len(found) > RANK_CAP:

@@ -83,16 +83,20 @@ def _run_clients(
     }
 
 
-def _lost_updates(url: str, home: Path, saved: list[str]) -> int:
+def _lost_updates(url: str, home: Path, saved: list[list[str]]) -> int:
+    """Saved words (each with the item it went to) that its item's summary no longer holds."""
     from ketref.domain.enums import ItemKind
-    from tests.benchmarks.load_client import KIND, SLUG, _services
+    from tests.benchmarks.load_client import KIND, _services
 
     services = _services(url, home)
     try:
-        words = set(services.catalogue.get_item(ItemKind(KIND), SLUG).item.summary.split())
+        words = {
+            slug: set(services.catalogue.get_item(ItemKind(KIND), slug).item.summary.split())
+            for slug in {slug for slug, _word in saved}
+        }
     finally:
         services.close()
-    return sum(word not in words for word in saved)
+    return sum(word not in words[slug] for slug, word in saved)
 
 
 @benchmark("server-load", "8 workstations plus an editor on PostgreSQL vs one SQLite file")

@@ -3,8 +3,10 @@
 Usage: ``python -m tests.benchmarks.load_client JSON`` with ``url``, ``role`` ("reader" or
 "editor"), ``seconds``, ``go`` (a file that starts everyone at once) and, for the editor, a
 ``pack`` to import. A reader searches, screens and prints (a handout PDF) in turn; the editor
-appends a numbered word to one item (reloading on a conflict) and imports the pack in turn.
-Prints one JSON line: latencies per operation, errors, and the editor's saved words.
+appends a numbered word to an item's summary (reloading on a conflict) and imports the pack in
+turn, going round every contraindication so that no summary outgrows its limit however fast the
+backend saves. Prints one JSON line: latencies per operation, errors, and the editor's saved
+words with the item each went to.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-KIND, SLUG = "contraindications", "uncontrolled-hypertension"
+KIND = "contraindications"
 
 
 def _services(url: str, home: Path) -> Any:
@@ -40,30 +42,32 @@ def main(args: dict[str, Any]) -> None:
     services = _services(args["url"], Path(args["home"]))
     latencies: dict[str, list[float]] = {}
     errors: list[str] = []
-    saved: list[str] = []
+    saved: list[list[str]] = []
     queries = [text for _, text in query_mix()]
     patient = sample_patient()
     handout = HandoutRequest(slugs=("after-your-session",))
     kind = ItemKind(KIND)
-    detail = services.catalogue.get_item(kind, SLUG)
+    slugs = [item.slug for item in services.catalogue.list_items(kind)]
+    details = {slug: services.catalogue.get_item(kind, slug) for slug in slugs}
     step = 0
 
     def edit() -> None:
-        nonlocal detail
         word = f"{args['tag']}{len(saved)}"
+        slug = slugs[len(saved) % len(slugs)]
+        detail = details[slug]
         while True:
             try:
-                detail = services.catalogue.edit_item(
+                details[slug] = services.catalogue.edit_item(
                     kind,
-                    SLUG,
+                    slug,
                     {"summary": f"{detail.item.summary} {word}"},
                     actor="load-editor",
                     expected=detail.fingerprint,
                 )
-                saved.append(word)
+                saved.append([slug, word])
                 return
             except EditConflictError:
-                detail = services.catalogue.get_item(kind, SLUG)
+                detail = details[slug] = services.catalogue.get_item(kind, slug)
 
     if args["role"] == "editor":
         ops = [("edit", edit), ("import", lambda: services.packs.import_pack(Path(args["pack"])))]

@@ -136,3 +136,14 @@ def test_section_headings_are_kept_in_the_search_heads(shipped_services) -> None
     assert "what does it cost, and will insurance pay?" in faq[5].split("\n")
     product = next(h for h in heads.values() if h[0] == "products" and h[5])
     assert product[5]  # a product page's context sections name their parts too
+
+
+def test_one_or_two_letters_match_heads_at_a_word_start_never_inside_a_body(
+    shipped_services,
+) -> None:
+    """"aw" is in bodies ("awake", "drawn") but starts no word of a title or alias: a word being
+    typed, so nothing is found (and no keystroke scans every body for two letters)."""
+    catalogue = shipped_services.catalogue
+    assert not catalogue.search("aw").hits
+    assert catalogue.search("awake").hits  # the whole word is searched in the bodies
+    assert catalogue.search("bp").hits  # an abbreviation with a meaning still finds it
