@@ -4,8 +4,10 @@ The loop: write the item to a temporary file, open ``$VISUAL``/``$EDITOR`` on it
 with the strict YAML reader and validate it with the content schema (the same as loading a
 release). Errors go back into the file as comments at the top and the editor opens again.
 Nothing is stored until the text is valid; an empty file or one closed unchanged stores nothing.
-The result is a draft (``review approve`` makes it current). If someone saved the item while you
-were editing, nothing is stored and both versions are named; your text stays in the file.
+The result is a draft (``review approve`` makes it current). When a draft already waits, the
+edit starts from it (as the window's editor does), so a second edit adds to the first. If someone
+saved the item while you were editing, nothing is stored and both versions are named; your text
+stays in the file. The service compares fingerprints inside its write, so the check is atomic.
 """
 
 from __future__ import annotations
@@ -71,9 +73,9 @@ def _newest(ctx: Context, kind: ItemKind, slug: str) -> VersionInfo:
     return ctx.services.catalogue.history(kind, slug)[0]
 
 
-def _notes(name: str, started: int, errors: list[str]) -> list[str]:
+def _notes(name: str, started: str, errors: list[str]) -> list[str]:
     notes = [
-        f"ketref edit {name} (from version {started}). Save and close to store it as a draft.",
+        f"ketref edit {name} (from {started}). Save and close to store it as a draft.",
         "To quit without saving: empty the file, or close it unchanged.",
     ]
     if errors:
@@ -96,14 +98,16 @@ def _conflict(ctx: Context, kind: ItemKind, slug: str, started: int, path: Path)
 def _cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
     kind = ItemKind(args.kind)
     command = editor_command()
-    detail = ctx.services.catalogue.get_item(kind, args.slug)
-    current = detail.item.model_dump(mode="json", by_alias=True)
+    base = ctx.services.editing.start(kind, args.slug)  # the waiting draft, if there is one
+    current = base.data
     start = ctx.services.releases.release_document(kind, args.slug) if args.release else current
-    started = _newest(ctx, kind, args.slug).version_id
+    started = base.draft_version or ctx.services.catalogue.get_item(kind, args.slug).version_id
+    assert started is not None
     name = f"{kind.value}/{args.slug}"
+    origin = f"draft version {started}" if base.draft_version else f"version {started}"
     folder = Path(tempfile.mkdtemp(prefix="ketref-edit-"))
     path = folder / f"{kind.value}-{args.slug}.yaml"
-    path.write_text(item_yaml(start, _notes(name, started, [])), encoding="utf-8")
+    path.write_text(item_yaml(start, _notes(name, origin, [])), encoding="utf-8")
     while True:
         try:
             done = subprocess.run([*command, str(path)], check=False)
@@ -118,33 +122,32 @@ def _cmd_edit(args: argparse.Namespace, ctx: Context) -> int:
         try:
             edited = read_item_yaml(text)
         except YamlError as exc:
-            path.write_text(with_notes(text, _notes(name, started, [str(exc)])), encoding="utf-8")
+            path.write_text(with_notes(text, _notes(name, origin, [str(exc)])), encoding="utf-8")
             continue
         if edited is None or edited == start:
             ctx.out.write(f"Quit without saving: {name} is unchanged.\n")
             path.unlink()
             folder.rmdir()
             return 0
-        if _newest(ctx, kind, args.slug).version_id != started:  # a draft saved meanwhile
-            raise _conflict(ctx, kind, args.slug, started, path)
         try:
             draft = ctx.services.review.save_draft(
                 kind,
                 args.slug,
                 document_changes(current, edited),
-                expected=detail.fingerprint,
+                expected=base.fingerprint,
                 accept_reading_level=args.accept_reading_level,
             )
         except EditConflictError:
             raise _conflict(ctx, kind, args.slug, started, path) from None
         except BadInputError as exc:
             errors = [part for part in str(exc).split("; ") if part]
-            path.write_text(with_notes(text, _notes(name, started, errors)), encoding="utf-8")
+            path.write_text(with_notes(text, _notes(name, origin, errors)), encoding="utf-8")
             continue
         path.unlink()
         folder.rmdir()
+        kept = "the approved version" if base.draft_version else f"version {started}"
         ctx.out.write(
-            f"Saved your edit of {name} as draft version {draft}; version {started} stays "
+            f"Saved your edit of {name} as draft version {draft}; {kept} stays "
             f"current until it is approved (ketref review approve {kind.value} {args.slug}).\n"
         )
         return 0

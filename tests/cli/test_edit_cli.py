@@ -110,6 +110,25 @@ def test_a_save_in_between_is_a_conflict_naming_both_versions(capsys, shipped_ho
     assert all(v["state"] != "draft" for v in _history(capsys, shipped_home))
 
 
+def test_a_second_edit_starts_from_the_waiting_draft(capsys, shipped_home, editor) -> None:
+    script = editor({"set": {"summary": "First wording."}}, {"set": {"title": "Renamed here"}})
+    approved = _history(capsys, shipped_home)[0]["version"]
+    for _ in range(2):
+        code, out, err = run(capsys, "--home", str(shipped_home), "edit", KIND, SLUG)
+        assert code == 0, err
+    first_draft = _history(capsys, shipped_home)[1]["version"]
+    assert f"(from draft version {first_draft})" in editor_seen(script)[1]
+    assert "summary: First wording." in editor_seen(script)[1]
+    assert "the approved version stays current" in out
+    code, _, err = run(capsys, "--home", str(shipped_home), "review", "approve", KIND, SLUG)
+    assert code == 0, err
+    code, out, _ = run(capsys, "--home", str(shipped_home), "show", KIND, SLUG, "--json")
+    shown = json.loads(out)
+    assert (shown["summary"], shown["title"]) == ("First wording.", "Renamed here")
+    newest = _history(capsys, shipped_home)[0]
+    assert newest["state"] == "approved" and newest["version"] > approved
+
+
 def test_no_editor_set_says_how_and_changes_nothing(capsys, shipped_home, monkeypatch) -> None:
     monkeypatch.delenv("VISUAL", raising=False)
     monkeypatch.delenv("EDITOR", raising=False)
