@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import random
 
 import pytest
@@ -118,3 +119,14 @@ def test_vocabulary_knows_a_word_no_text_holds() -> None:
     assert not vocabulary.lacks("ssure")
     assert not vocabulary.lacks("blood pressure")  # not one word: left to the search
     assert not vocabulary.lacks("bp")  # too short to know
+
+
+def test_closest_leaves_out_only_what_difflib_would_reject() -> None:
+    """The letter bits drop a candidate only when difflib's quick check would, also for
+    letters repeated more often than the bits count and characters no word has."""
+    words = ["ketamine", "ketamines", "esketamine", "mmmmmmmmmmmmmm", "mmmmmmmmmmmmma", "katamine"]
+    vocabulary = Vocabulary(words)
+    for term in ("ketmaine", "mmmmmmmmmmmmmb", "mmmmmmmmmmmmmmm", "ketamiñe", "kétamine"):
+        for cutoff in (0.6, 0.75, 0.9):
+            full = difflib.get_close_matches(term, words, n=3, cutoff=cutoff)
+            assert vocabulary.closest(term, cutoff=cutoff) == full, (term, cutoff)
