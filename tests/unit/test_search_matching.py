@@ -8,7 +8,7 @@ import random
 import pytest
 
 from ketref.domain.search import fold, plan_query
-from ketref.domain.search_index import Head, HeadIndex, words_of
+from ketref.domain.search_index import LETTERS_KEPT, Head, HeadIndex, words_of
 from ketref.domain.search_matching import FieldText, TopicIndex, Vocabulary
 
 pytestmark = pytest.mark.unit
@@ -88,6 +88,19 @@ def test_pruned_ranking_is_the_full_sort_cut_at_the_limit(seed: int) -> None:
         for limit in (1, 3, 10, 40, 1000):
             order, _weights = index.head_ranked(plan_query(text, SYNONYMS), limit)
             assert order == full[:limit], (text, limit)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_kept_one_letter_ranking_is_the_full_sort_cut_at_any_limit(seed: int) -> None:
+    """One-letter rankings are kept once ranked (to LETTERS_KEPT places, or further when a
+    larger limit is asked); whatever the order of the limits, each is the full sort cut."""
+    index = HeadIndex(_heads(seed, count=600))
+    for text in ("k", "p", "b", "k p", "iv", "pr"):
+        plan = plan_query(text, SYNONYMS)
+        full = _plain_ranking(index, text)
+        for limit in (3, LETTERS_KEPT + 50, 10, 1000, 1):
+            assert index.letter_ranked(plan, limit) == full[:limit], (text, limit)
+    assert not HeadIndex.head_only(plan_query("iv", SYNONYMS))  # its synonyms reach bodies
 
 
 def test_a_word_typed_letter_by_letter_finds_what_a_fresh_scan_finds() -> None:
