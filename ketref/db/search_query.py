@@ -35,6 +35,7 @@ from ketref.domain.search import (
     HIGHLIGHT_OPEN,
     QueryPlan,
     SearchHit,
+    first_folded,
     fold,
     plan_query,
 )
@@ -359,13 +360,11 @@ def _marked(source: str, terms: Sequence[str]) -> str:
 def _snippet(body: str, title: str, terms: Sequence[str], typed: Sequence[str]) -> str:
     """The body around its first match of a ``typed`` term (else of any term) with every match
     marked, or the marked title when only the title matched."""
-    folded = fold(body)
-    found = [p for p in (folded.find(term) for term in typed) if p >= 0] or [
-        p for p in (folded.find(term) for term in terms) if p >= 0
-    ]
-    if not found:
+    first = first_folded(body, typed)
+    if first < 0:
+        first = first_folded(body, terms)
+    if first < 0:
         return _marked(title, terms)
-    first = min(found)
     start = max(first - SNIPPET_WIDTH // 3, 0)
     if start:  # begin at a word, not inside one ("…nge in vision")
         space = body.find(" ", start, first)
