@@ -19,6 +19,7 @@ compares the stored text, so it ignores only ASCII case).
 
 from __future__ import annotations
 
+import string
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -29,8 +30,16 @@ from ketref.db import search_server
 from ketref.db import tables as t
 from ketref.db.search_writer import is_sqlite, stored_heads, stored_vocabulary
 from ketref.domain.enums import ItemKind
-from ketref.domain.search import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, QueryPlan, SearchHit, fold
-from ketref.domain.search_index import KIND_PRIOR, Head, HeadIndex, words_of
+from ketref.domain.search import (
+    HIGHLIGHT_CLOSE,
+    HIGHLIGHT_OPEN,
+    QueryPlan,
+    SearchHit,
+    first_folded,
+    fold,
+    plan_query,
+)
+from ketref.domain.search_index import KIND_PRIOR, LETTERS_KEPT, Head, HeadIndex, words_of
 from ketref.domain.search_matching import Vocabulary
 
 MIN_TRIGRAM = 3
@@ -85,6 +94,15 @@ class SearchCache:
             self._heads = HeadIndex([Head(i, *stored[i]) for i in sorted(stored)])
         return self._heads
 
+    def prepare_letters(self, session: Session) -> None:
+        """Rank every one-letter (and one-digit) query now, as ``HeadIndex.letter_ranked``
+        keeps them: the first key of a search then only reads its hits."""
+        heads, synonyms = self.heads(session), self.synonyms(session)
+        for char in string.ascii_lowercase + string.digits:
+            plan = plan_query(char, synonyms)
+            if heads.head_only(plan):
+                heads.letter_ranked(plan, LETTERS_KEPT)
+
     def headwords(self, session: Session) -> Vocabulary:
         """Words of titles and aliases: what a miss offers as "did you mean"."""
         if self._headwords is None:
@@ -118,6 +136,9 @@ def run_search(
     if vocabulary is not None and any(all(map(vocabulary.lacks, g)) for g in plan.groups):
         return []  # a word no document holds: every group must match
     heads = cache.heads(session)
+    if heads.head_only(plan):  # one or two letters: titles and aliases only, never a body
+        ranked = heads.letter_ranked(plan, limit)
+        return _hits(session, [(heads.ids[i], HEAD_TIER + score) for i, score in ranked], plan)
     order, per_group = heads.head_ranked(plan, limit)
     chosen = [(heads.ids[i], HEAD_TIER + score) for i, score in order[:limit]]
     if len(chosen) < limit:
@@ -339,13 +360,11 @@ def _marked(source: str, terms: Sequence[str]) -> str:
 def _snippet(body: str, title: str, terms: Sequence[str], typed: Sequence[str]) -> str:
     """The body around its first match of a ``typed`` term (else of any term) with every match
     marked, or the marked title when only the title matched."""
-    folded = fold(body)
-    found = [p for p in (folded.find(term) for term in typed) if p >= 0] or [
-        p for p in (folded.find(term) for term in terms) if p >= 0
-    ]
-    if not found:
+    first = first_folded(body, typed)
+    if first < 0:
+        first = first_folded(body, terms)
+    if first < 0:
         return _marked(title, terms)
-    first = min(found)
     start = max(first - SNIPPET_WIDTH // 3, 0)
     if start:  # begin at a word, not inside one ("…nge in vision")
         space = body.find(" ", start, first)

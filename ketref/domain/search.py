@@ -62,6 +62,32 @@ def fold(text: str) -> str:
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
+def first_folded(text: str, terms: Sequence[str]) -> int:
+    """Where ``fold(text)`` first holds any of ``terms`` (-1: nowhere), folding only as far as
+    that: snippets look for the query in every hit's body at every key.
+
+    An ASCII term found in the lowercased text (hyphens as spaces) is in the folded text at the
+    same place, so the folded text's first match starts no later than the earliest of those,
+    and ends within the longest term after it.
+    """
+    if text.isascii():
+        return _first(text.lower().replace("-", " "), terms)  # fold's own ASCII path
+    lower = text.lower()
+    if len(lower) != len(text) or not all(map(str.isascii, terms)):
+        return _first(fold(text), terms)
+    plain = lower.replace("-", " ")
+    found = [p for p in (plain.find(term) for term in terms) if p >= 0]
+    if not found:
+        return _first(fold(text), terms)
+    upto = min(found) + max(map(len, terms))
+    return _first(_NON_ASCII.sub(_fold_match, lower[:upto]).replace("-", " "), terms)
+
+
+def _first(folded: str, terms: Sequence[str]) -> int:
+    found = [p for p in (folded.find(term) for term in terms) if p >= 0]
+    return min(found) if found else -1
+
+
 def _fold_match(match: re.Match[str]) -> str:
     return _FOLD_TABLE[ord(match.group())]
 

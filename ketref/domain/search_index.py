@@ -54,6 +54,9 @@ title that does (one word at a word's start already counts in the title weight).
 WHOLE_WORD = 2.0
 """Added times the share of the query's typed words standing whole in the title: "mania"
 is more about "Transient mania" than about "Maniacal laughter"."""
+LETTERS_KEPT = 100
+"""Places of a one-character query's ranking kept (``HeadIndex.letter_ranked``); a window
+shows 60."""
 KIND_PRIOR = {"references": 0.2, "products": 1.05}
 """Clinical items outrank the citations that support them; a product page leads for its
 product's name, just ahead of a handout about the same product."""
@@ -195,6 +198,8 @@ class HeadIndex:
         for rank, i in enumerate(ranks):
             tie_order[i] = rank
         self._tie_order = tuple(tie_order)
+        self._letters: dict[tuple[tuple[str, ...], ...], tuple[int, list[tuple[int, float]]]] = {}
+        """letter_ranked's rankings: (the limit it was ranked to, the ranking)."""
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -346,6 +351,30 @@ class HeadIndex:
         for i in self.exact(plan) & scores.keys():
             scores[i] += TITLE_IS_QUERY * priors[i]
         return self.ranked(plan, scores, titled, limit), per_group
+
+    @staticmethod
+    def head_only(plan: QueryPlan) -> bool:
+        """Every term is shorter than ``SHORT_TERM``: only titles and aliases can match (at a
+        word's start), never a body, so the head ranking is the whole ranking."""
+        return all(len(alt) < SHORT_TERM for group in plan.groups for alt in group)
+
+    def letter_ranked(self, plan: QueryPlan, limit: int) -> list[tuple[int, float]]:
+        """``head_ranked`` for a ``head_only`` plan, kept per plan when it is one character.
+
+        The first key of every search is one letter, which at 100 times the shipped content
+        starts with 5,000-15,000 titles and aliases to rank (15-25 ms); there are few such
+        queries and their rankings change only with the documents (a new index), so each is
+        ranked once, to at least ``LETTERS_KEPT`` places (the limit only cuts: the same
+        ranking). ``SearchCache.prepare_letters`` ranks a-z and 0-9 before the first key."""
+        key = plan.groups
+        if len(key) != 1 or len(key[0][0]) != 1:
+            return self.head_ranked(plan, limit)[0]
+        kept = self._letters.get(key)
+        if kept is None or (limit > kept[0] and len(kept[1]) >= kept[0]):
+            ranked_to = max(limit, LETTERS_KEPT)
+            kept = (ranked_to, self.head_ranked(plan, ranked_to)[0])
+            self._letters = {**self._letters, key: kept}  # replaced, never changed in place
+        return kept[1][:limit]
 
     def body_scores(
         self, plan: QueryPlan, positions: Sequence[int], per_group: Sequence[dict[int, float]]

@@ -15,11 +15,15 @@ from collections.abc import Iterable, Sequence
 SHORT_TERM = 3
 """Terms shorter than this match the head only at the start of a word ("bp", not "subpar")."""
 SPELLING_CUTOFF = 0.75
+LETTER_BITS = 8
+"""Occurrences of one character a word's letter bits count (``Vocabulary._bits``)."""
 _LETTERS = re.compile(r"[a-z]{4,}")
 
 
 class Vocabulary:
-    """The indexed words, with a bigram index so close words are found without a full scan."""
+    """The indexed words, with a bigram index so close words are found without a full scan,
+    and each word's letters as bits (``_letters``), so the candidates difflib would reject at
+    its quick check are left out with one ``&`` each instead of a Python loop each."""
 
     def __init__(self, words: Iterable[str]) -> None:
         self.words = frozenset(words)
@@ -29,6 +33,27 @@ class Vocabulary:
             for gram in _bigrams(word):
                 postings.setdefault(gram, []).append(word)
         self._postings = {gram: tuple(words) for gram, words in postings.items()}  # see _starts
+        slots: dict[str, int] = {}
+        for char in sorted(set(self._joined)):
+            slots[char] = len(slots)
+        self._slots = slots
+        self._letters = {word: self._bits(word) for word in self.words}
+
+    def _bits(self, word: str) -> int:
+        """``word``'s letters as bits: a character found k times sets the lowest k bits of its
+        slot of ``LETTER_BITS``, so ``(a & b).bit_count()`` is how many letters two words
+        share, counted with repeats (difflib's ``quick_ratio``). A character no word has sets
+        none; a word with a character more often than ``LETTER_BITS`` gets -1 (every bit:
+        the term's own count, an upper bound, so it is never left out wrongly)."""
+        bits, slots = 0, self._slots
+        for char in set(word):
+            count = word.count(char)
+            if count > LETTER_BITS:
+                return -1
+            slot = slots.get(char)
+            if slot is not None:
+                bits |= ((1 << count) - 1) << (slot * LETTER_BITS)
+        return bits
 
     def __contains__(self, word: object) -> bool:
         return word in self.words
@@ -61,6 +86,15 @@ class Vocabulary:
         ratio = cutoff / (2 - cutoff)
         low, high = len(term) * ratio, len(term) / ratio
         candidates = [w for w, k in counts.items() if k >= need and low <= len(w) <= high]
+        # difflib's own first checks, exactly (the same float compared with the same cutoff):
+        # the letters the two words share, with repeats, bound how close they can be.
+        mine, letters, size = self._bits(term), self._letters, len(term)
+        if mine >= 0:
+            candidates = [
+                w
+                for w in candidates
+                if 2.0 * (letters[w] & mine).bit_count() / (size + len(w)) >= cutoff
+            ]
         return difflib.get_close_matches(term, candidates, n=n, cutoff=cutoff)
 
 

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QEvent, QModelIndex, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QPaintEvent
 from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QTreeView, QWidget
 
 from ketref.domain.search import SearchResult
@@ -53,11 +53,18 @@ class _KeyedLineEdit(QLineEdit):
 
 
 class _KeyedTreeView(QTreeView):
-    """A tree view that offers each key press to ``on_key`` first (see ``_KeyedLineEdit``)."""
+    """A tree view that offers each key press to ``on_key`` first (see ``_KeyedLineEdit``)
+    and counts its paints (``paints``), so the controller knows whether its results were
+    painted by flushing the window's pending updates."""
 
     def __init__(self, on_key: KeyHandler) -> None:
         super().__init__()
         self._on_key = on_key
+        self.paints = 0
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.paints += 1
+        super().paintEvent(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if self._on_key(event.key()):
@@ -102,7 +109,7 @@ class SearchController(QObject):
         self.field.textChanged.connect(self._on_text)
 
         self.model = SearchResultsModel(self)
-        self.view: QTreeView = _KeyedTreeView(self._view_key)
+        self.view = _KeyedTreeView(self._view_key)
         self.view.setModel(self.model)
         self.view.setItemDelegate(HighlightDelegate(self.view))
         # One column: each hit's title across the whole width, where it matched beneath it.
@@ -185,7 +192,7 @@ class SearchController(QObject):
         self.results_ready.emit(result)
         if self.view.isVisible():  # paint them now: "shown" means on screen, not in the model
             self._settle_layout()
-            self.view.viewport().repaint()
+            self._paint_now()
         self.results_shown.emit()
 
     def _settle_layout(self) -> None:
@@ -197,6 +204,22 @@ class SearchController(QObject):
         """
         self.view.executeDelayedItemsLayout()
         QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+
+    def _paint_now(self) -> None:
+        """Paint what is pending in the window now, the results with it, each widget once.
+
+        Widgets the first key of a search shows (the list, its scroll bar, the message line)
+        post their first update (``UpdateLater``); left in the queue, they painted the pane
+        and the list a second time right after the results were shown, 6-8 ms of a first
+        key. Those updates are applied first, then the window paints everything dirty once;
+        the list is painted on its own only if that did not reach it.
+        """
+        painted = self.view.paints
+        self.view.viewport().update()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.UpdateLater)
+        QCoreApplication.sendPostedEvents(self.view.window(), QEvent.Type.UpdateRequest)
+        if self.view.paints == painted:
+            self.view.viewport().repaint()
 
     def _expand_new_groups(self, parent: QModelIndex, first: int, last: int) -> None:
         if not parent.isValid():

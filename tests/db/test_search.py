@@ -141,7 +141,7 @@ def test_section_headings_are_kept_in_the_search_heads(shipped_services) -> None
 def test_one_or_two_letters_match_heads_at_a_word_start_never_inside_a_body(
     shipped_services,
 ) -> None:
-    """"aw" is in bodies ("awake", "drawn") but starts no word of a title or alias: a word being
+    """ "aw" is in bodies ("awake", "drawn") but starts no word of a title or alias: a word being
     typed, so nothing is found (and no keystroke scans every body for two letters)."""
     catalogue = shipped_services.catalogue
     assert not catalogue.search("aw").hits

@@ -134,3 +134,18 @@ def test_library_indexed_by_an_older_ketref_is_reindexed_at_open(shipped_home) -
         assert hits[0].slug == "benzodiazepines"  # found through its aliases, held as a head
     finally:
         services.close()
+
+
+def test_kept_one_letter_rankings_follow_edits(shipped_services) -> None:
+    """One-letter rankings are kept with the index they were ranked on: after an edit the
+    first letter of a new title finds it, and the kept ranking is never served stale."""
+    catalogue = shipped_services.catalogue
+    catalogue.prepare_search()  # ranks a-z and 0-9
+    before = catalogue.search("z", limit=500)
+    assert "side-effects/dissociation" not in _slugs(before)
+    catalogue.edit_item(
+        ItemKind.SIDE_EFFECT, "dissociation", {"title": "Zoning out (dissociation)"}, actor="t"
+    )
+    after = catalogue.search("z", limit=500)
+    assert "side-effects/dissociation" in _slugs(after)[:10]  # a title at a word's start
+    assert catalogue.search("z", limit=3).hits == after.hits[:3]  # the limit only cuts

@@ -111,6 +111,23 @@ def test_results_are_painted_once_at_their_final_size(window, qtbot) -> None:
     viewport.removeEventFilter(counter)
 
 
+def test_the_first_key_of_a_search_paints_the_list_once(window, qtbot) -> None:
+    """The first key shows the list, its scroll bar and the message line again; their first
+    updates are painted with the results, not once more after them."""
+    viewport = window.search_controller.view.viewport()
+    counter = _PaintCounter()
+    search(qtbot, window, "b")  # the list's very first showing is laid out once more later
+    viewport.installEventFilter(counter)
+    for word in ("k", "d", "b"):
+        window.search_controller.clear()
+        qtbot.wait(30)
+        counter.count = 0
+        search(qtbot, window, word)
+        qtbot.wait(30)
+        assert counter.count == 1, word
+    viewport.removeEventFilter(counter)
+
+
 def test_the_collector_skips_the_library_only_while_it_is_attached(window, qtbot) -> None:
     qtbot.waitUntil(lambda: gc.get_freeze_count() > 0, timeout=5000)  # after search is prepared
     assert gc.get_threshold()[2] == FULL_COLLECTION_AFTER

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import difflib
 import random
 
 import pytest
 
 from ketref.domain.search import fold, plan_query
-from ketref.domain.search_index import Head, HeadIndex, words_of
+from ketref.domain.search_index import LETTERS_KEPT, Head, HeadIndex, words_of
 from ketref.domain.search_matching import FieldText, TopicIndex, Vocabulary
 
 pytestmark = pytest.mark.unit
@@ -89,6 +90,19 @@ def test_pruned_ranking_is_the_full_sort_cut_at_the_limit(seed: int) -> None:
             assert order == full[:limit], (text, limit)
 
 
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_kept_one_letter_ranking_is_the_full_sort_cut_at_any_limit(seed: int) -> None:
+    """One-letter rankings are kept once ranked (to LETTERS_KEPT places, or further when a
+    larger limit is asked); whatever the order of the limits, each is the full sort cut."""
+    index = HeadIndex(_heads(seed, count=600))
+    for text in ("k", "p", "b", "k p", "iv", "pr"):
+        plan = plan_query(text, SYNONYMS)
+        full = _plain_ranking(index, text)
+        for limit in (3, LETTERS_KEPT + 50, 10, 1000, 1):
+            assert index.letter_ranked(plan, limit) == full[:limit], (text, limit)
+    assert not HeadIndex.head_only(plan_query("iv", SYNONYMS))  # its synonyms reach bodies
+
+
 def test_a_word_typed_letter_by_letter_finds_what_a_fresh_scan_finds() -> None:
     rng = random.Random(7)
     values = [fold(_text(rng, rng.randrange(0, 15))) for _ in range(400)]
@@ -118,3 +132,14 @@ def test_vocabulary_knows_a_word_no_text_holds() -> None:
     assert not vocabulary.lacks("ssure")
     assert not vocabulary.lacks("blood pressure")  # not one word: left to the search
     assert not vocabulary.lacks("bp")  # too short to know
+
+
+def test_closest_leaves_out_only_what_difflib_would_reject() -> None:
+    """The letter bits drop a candidate only when difflib's quick check would, also for
+    letters repeated more often than the bits count and characters no word has."""
+    words = ["ketamine", "ketamines", "esketamine", "mmmmmmmmmmmmmm", "mmmmmmmmmmmmma", "katamine"]
+    vocabulary = Vocabulary(words)
+    for term in ("ketmaine", "mmmmmmmmmmmmmb", "mmmmmmmmmmmmmmm", "ketamiñe", "kétamine"):
+        for cutoff in (0.6, 0.75, 0.9):
+            full = difflib.get_close_matches(term, words, n=3, cutoff=cutoff)
+            assert vocabulary.closest(term, cutoff=cutoff) == full, (term, cutoff)
