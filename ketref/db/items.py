@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Select, Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
 from ketref.db.base import Base
+from ketref.db.bulk_insert import insert_returning_ids, insert_rows
 from ketref.db.mapping import (
     document_hash,
     document_of,
@@ -74,14 +75,6 @@ def table(row_class: type[Base]) -> Table:
 
 VERSIONS = table(t.ItemVersionRow)
 ITEMS = table(t.ItemRow)
-
-
-def insert_returning_ids(session: Session, target: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` (one executemany) and return their new ids in the same order."""
-    if not rows:
-        return []
-    stmt = insert(target).returning(target.c.id, sort_by_parameter_order=True)
-    return list(session.scalars(stmt, rows))
 
 
 def update_by_id(session: Session, target: Table, rows: list[dict[str, Any]]) -> None:
@@ -226,10 +219,8 @@ def _write_links(
             }
             for i, link in enumerate(item.related)
         ]
-    if references:
-        session.execute(insert(table(t.ItemReferenceRow)), references)
-    if links:
-        session.execute(insert(table(t.ItemLinkRow)), links)
+    insert_rows(session, table(t.ItemReferenceRow), references)
+    insert_rows(session, table(t.ItemLinkRow), links)
 
 
 # --- Reading -------------------------------------------------------------------------------

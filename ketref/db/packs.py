@@ -20,13 +20,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ketref.db import items as items_db
 from ketref.db import repositories as repo
 from ketref.db import tables as t
+from ketref.db.bulk_insert import insert_rows
 from ketref.db.errors import translate_error
 from ketref.db.items import ItemSave, SaveContext
 from ketref.db.mapping import (
@@ -304,11 +305,11 @@ def apply_import(
     here = _references_here(session, [ref.id for ref in plan.write_refs])
     added = [ref for ref in plan.write_refs if ref.id not in here]
     changed = [ref for ref in plan.write_refs if ref.id in here]
-    if added:
-        session.execute(
-            insert(items_db.table(t.ReferenceRow)),
-            [{**reference_values(r), "locally_edited": True, "shipped_hash": None} for r in added],
-        )
+    insert_rows(
+        session,
+        items_db.table(t.ReferenceRow),
+        [{**reference_values(r), "locally_edited": True, "shipped_hash": None} for r in added],
+    )
     if changed:
         items_db.update_by_id(
             session,
@@ -348,8 +349,7 @@ def apply_import(
             [f"the items could not be stored ({exc.__class__.__name__}); nothing was imported"]
         ) from exc
     _index(session, plan)
-    if events:
-        session.execute(insert(items_db.table(t.AuditEventRow)), events)
+    insert_rows(session, items_db.table(t.AuditEventRow), events)
     report = plan.report
     repo.audit(
         session,

@@ -17,13 +17,13 @@ from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
+from ketref.db.bulk_insert import insert_returning_ids, insert_rows
 from ketref.db.items import (
     ItemSave,
     SaveContext,
     chunks,
     current_heads,
     documents_by_version,
-    insert_returning_ids,
     save_items,
     table,
     update_by_id,
@@ -114,8 +114,7 @@ def _load_references(session: Session, bundle: c.ContentBundle, report: LoadRepo
             changed.append({"id": found[0], **reference_values(ref), "shipped_hash": digest})
         else:
             report.unchanged += 1
-    if added:
-        session.execute(insert(table(t.ReferenceRow)), added)
+    insert_rows(session, table(t.ReferenceRow), added)
     if changed:
         update_by_id(session, table(t.ReferenceRow), changed)
 
