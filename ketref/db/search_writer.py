@@ -73,6 +73,17 @@ def index_is_current(session: Session) -> bool:
 
 def rebuild_search_index(session: Session, documents: Sequence[SearchDocument]) -> None:
     """Recreate every search document, the FTS index and what is stored beside it."""
+    with search_index_rebuilt(session, documents):
+        pass
+
+
+@contextmanager
+def search_index_rebuilt(session: Session, documents: Sequence[SearchDocument]) -> Iterator[None]:
+    """``rebuild_search_index``, running the block while SQLite writes the index (on SQLite).
+
+    The block must not use the session (the index is written on its connection by a thread):
+    it is for work in Python that a bulk load needs next, done meanwhile on the other core.
+    """
     session.execute(delete(t.SearchDocumentRow))
     session.flush()
     ids = insert_returning_ids(
@@ -84,6 +95,7 @@ def rebuild_search_index(session: Session, documents: Sequence[SearchDocument]) 
     if is_sqlite(session):
         session.execute(text("INSERT INTO search_fts(search_fts) VALUES('delete-all')"))
     with _fts_filled_meanwhile(session, folded):
+        yield
         heads = {
             doc_id: _head(d, title, body)
             for d, (doc_id, title, body) in zip(documents, folded, strict=True)
