@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import or_, select
@@ -48,6 +49,7 @@ from ketref.db.seed import (
     index_matches,
     latest_release,
     library_is_empty,
+    listed_as_made,
     reference_documents,
     reindex,
 )
@@ -341,9 +343,10 @@ def apply_import(
         # Into an empty library, what search will hold is known before anything is written
         # (the pack's items, then its references): SQLite writes the index on the other core
         # while the saves and audit events are worked out here (see seed.load_bundle).
-        indexed = [item_document(e.kind, e.item) for e in plan.write_items]
-        indexed += reference_documents(session)
-        with search_index_rebuilt(session, indexed):
+        indexed = []
+        items = (item_document(e.kind, e.item) for e in plan.write_items)
+        documents = listed_as_made(chain(items, reference_documents(session)), indexed)
+        with search_index_rebuilt(session, documents):
             saves, events = _saves(pack, plan, existing, actor=actor, now=now)
     else:
         saves, events = _saves(pack, plan, existing, actor=actor, now=now)

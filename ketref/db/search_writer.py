@@ -19,19 +19,20 @@ module alone knows how they are stored:
 from __future__ import annotations
 
 import json
+import queue
 import sqlite3
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import Table, delete, select, text
+from sqlalchemy import Table, delete, func, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
-from ketref.db.bulk_insert import insert_returning_ids
+from ketref.db.bulk_insert import insert_returning_ids, insert_rows
 from ketref.domain.search import fold
 from ketref.domain.search_index import topic_words, words_of
 
@@ -71,36 +72,69 @@ def index_is_current(session: Session) -> bool:
     return stored is not None and stored.value == FORMAT
 
 
-def rebuild_search_index(session: Session, documents: Sequence[SearchDocument]) -> None:
+def rebuild_search_index(session: Session, documents: Iterable[SearchDocument]) -> None:
     """Recreate every search document, the FTS index and what is stored beside it."""
     with search_index_rebuilt(session, documents):
         pass
 
 
 @contextmanager
-def search_index_rebuilt(session: Session, documents: Sequence[SearchDocument]) -> Iterator[None]:
+def search_index_rebuilt(session: Session, documents: Iterable[SearchDocument]) -> Iterator[None]:
     """``rebuild_search_index``, running the block while SQLite writes the index (on SQLite).
 
-    The block must not use the session (the index is written on its connection by a thread):
-    it is for work in Python that a bulk load needs next, done meanwhile on the other core.
+    ``documents`` may be a generator: on SQLite the index is fed as they come, so SQLite
+    starts on the first ones while the rest are made. Neither the generator nor the block may
+    use the session (the index is written on its connection by a thread): the block is for work
+    in Python that a bulk load needs next, done meanwhile on the other core. The documents'
+    rows are written after the index (an external-content index never reads them meanwhile).
     """
     session.execute(delete(t.SearchDocumentRow))
     session.flush()
-    ids = insert_returning_ids(
-        session,
-        SEARCH_DOCUMENTS,
-        [{"kind": d.kind, "slug": d.slug, "title": d.title, "body": d.body} for d in documents],
-    )
-    folded = [(i, fold(d.title), fold(d.body)) for i, d in zip(ids, documents, strict=True)]
-    if is_sqlite(session):
-        session.execute(text("INSERT INTO search_fts(search_fts) VALUES('delete-all')"))
-    with _fts_filled_meanwhile(session, folded):
+    if not is_sqlite(session):
+        listed = list(documents)
+        ids = insert_returning_ids(session, SEARCH_DOCUMENTS, _document_rows(listed))
+        folded = [(i, fold(d.title), fold(d.body)) for i, d in zip(ids, listed, strict=True)]
         yield
-        heads = {
-            doc_id: _head(d, title, body)
-            for d, (doc_id, title, body) in zip(documents, folded, strict=True)
-        }
-        vocabulary = words_of(f"{title}\n{body}" for _, title, body in folded)
+        _store_rebuilt(session, *_heads_and_vocabulary(listed, folded))
+        return
+    first = (session.scalar(select(func.max(t.SearchDocumentRow.id))) or 0) + 1
+    session.execute(text("INSERT INTO search_fts(search_fts) VALUES('delete-all')"))
+    listed = []
+    folded = []
+    with _fts_filled_meanwhile(session) as index:
+        sent = size = 0
+        for document in documents:
+            folded.append((first + len(listed), fold(document.title), fold(document.body)))
+            listed.append(document)
+            size += len(document.title) + len(document.body)
+            if size >= FTS_CHUNK_CHARACTERS:
+                index(folded[sent:])
+                sent, size = len(folded), 0
+        index(folded[sent:])
+        yield
+        heads, vocabulary = _heads_and_vocabulary(listed, folded)
+    rows = _document_rows(listed)
+    for row, (doc_id, _, _) in zip(rows, folded, strict=True):
+        row["id"] = doc_id
+    insert_rows(session, SEARCH_DOCUMENTS, rows)
+    _store_rebuilt(session, heads, vocabulary)
+
+
+def _document_rows(documents: Sequence[SearchDocument]) -> list[dict[str, Any]]:
+    return [{"kind": d.kind, "slug": d.slug, "title": d.title, "body": d.body} for d in documents]
+
+
+def _heads_and_vocabulary(
+    documents: Sequence[SearchDocument], folded: list[FtsRow]
+) -> tuple[dict[int, StoredHead], set[str]]:
+    heads = {
+        doc_id: _head(d, title, body)
+        for d, (doc_id, title, body) in zip(documents, folded, strict=True)
+    }
+    return heads, words_of(f"{title}\n{body}" for _, title, body in folded)
+
+
+def _store_rebuilt(session: Session, heads: dict[int, StoredHead], vocabulary: set[str]) -> None:
     _store_heads(session, heads)
     _store_vocabulary(session, vocabulary)
     _store(session, FORMAT_KEY, FORMAT)
@@ -114,6 +148,8 @@ _FTS_INSERT = (
 without Python's GIL from start to end. Row by row (``executemany``), the thread needed the GIL
 back after each document and waited for it while the other thread computed: the two mostly took
 turns instead of running side by side."""
+FtsRow = tuple[int, str, str]
+"""rowid, folded title, folded body."""
 FTS_CHUNK_CHARACTERS = 2_000_000
 """Characters of text per statement: few statements, each still a small JSON text in memory."""
 _FTS_HASHSIZE = "INSERT INTO search_fts(search_fts, rank) VALUES('hashsize', ?)"
@@ -127,48 +163,42 @@ the index's tables read as before."""
 DEFAULT_HASHSIZE = 1024 * 1024
 
 
-def _fts_chunks(rows: list[tuple[int, str, str]]) -> Iterator[str]:
-    """``rows`` as JSON arrays of about FTS_CHUNK_CHARACTERS of text each, in order."""
-    start = size = 0
-    for end, (_, title, body) in enumerate(rows, 1):
-        size += len(title) + len(body)
-        if size >= FTS_CHUNK_CHARACTERS or end == len(rows):
-            yield json.dumps(rows[start:end], ensure_ascii=False)
-            start, size = end, 0
-
-
 @contextmanager
-def _fts_filled_meanwhile(session: Session, rows: list[tuple[int, str, str]]) -> Iterator[None]:
-    """Index ``rows`` (folded already) on SQLite while the block computes something else.
+def _fts_filled_meanwhile(session: Session) -> Iterator[Callable[[list[FtsRow]], None]]:
+    """On SQLite: a thread writes the index rows handed to the yielded function, in order,
+    while the block goes on in Python (it must not use the session).
 
     SQLite tokenises and writes the index (most of a rebuild's time) without holding Python's
-    GIL, so a thread does that on the session's own connection while the block, which must not
-    use the session, computes the heads and vocabulary on another core. A failure is raised
-    after the block, as SQLAlchemy's error of the same kind (a full disk stays a full disk).
+    GIL, so the thread runs on the session's own connection on another core. A failure is
+    raised after the block, as SQLAlchemy's error of the same kind (a full disk stays a full
+    disk), before anything else is written.
     """
-    if not rows or not is_sqlite(session):
-        yield
-        return
     connection = session.connection().connection.driver_connection
     assert connection is not None  # the session's transaction holds it open
     failed: list[sqlite3.Error] = []
+    waiting: queue.SimpleQueue[list[FtsRow] | None] = queue.SimpleQueue()
 
     def fill() -> None:
         try:
             connection.execute(_FTS_HASHSIZE, (BULK_HASHSIZE,))
-            for chunk in _fts_chunks(rows):
-                connection.execute(_FTS_INSERT, (chunk,))
+            while (rows := waiting.get()) is not None:
+                connection.execute(_FTS_INSERT, (json.dumps(rows, ensure_ascii=False),))
             # (after a failure the transaction is rolled back, the setting with it)
             connection.execute(_FTS_HASHSIZE, (DEFAULT_HASHSIZE,))
             connection.execute("DELETE FROM search_fts_config WHERE k = 'hashsize'")
         except sqlite3.Error as exc:
             failed.append(exc)
 
+    def index(rows: list[FtsRow]) -> None:
+        if rows and not failed:
+            waiting.put(rows)
+
     thread = threading.Thread(target=fill, name="search-index")
     thread.start()
     try:
-        yield
+        yield index
     finally:
+        waiting.put(None)
         thread.join()
     if failed:
         raise DBAPIError.instance(_FTS_INSERT, None, failed[0], sqlite3.Error) from failed[0]

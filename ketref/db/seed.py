@@ -9,9 +9,10 @@ reported with its field differences (``release_conflicts``; see db.release_updat
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -289,9 +290,10 @@ def load_bundle(
         # of the bundle, then every reference), so the index is written first, by SQLite on
         # the other core while the saves are worked out here (their documents, hashes and
         # citations): the two longest parts of a large first load, side by side.
-        indexed = [item_document(kind, item) for kind, item in bundle.clinical_items()]
-        indexed += reference_documents(session)
-        with search_index_rebuilt(session, indexed):
+        indexed = []
+        items = (item_document(kind, item) for kind, item in bundle.clinical_items())
+        documents = listed_as_made(chain(items, reference_documents(session)), indexed)
+        with search_index_rebuilt(session, documents):
             plan = _plan_items(bundle, report, existing)
     else:
         plan = _plan_items(bundle, report, existing)
@@ -369,6 +371,16 @@ def reindex(session: Session, known: Mapping[tuple[str, str], c.Item] | None = N
 def reference_documents(session: Session) -> list[SearchDocument]:
     rows = session.scalars(select(t.ReferenceRow).order_by(t.ReferenceRow.id))
     return [reference_document(ref) for ref in rows]
+
+
+def listed_as_made(
+    documents: Iterable[SearchDocument], made: list[SearchDocument]
+) -> Iterator[SearchDocument]:
+    """``documents``, each also appended to ``made`` when handed on (made lazily, so the index
+    starts on the first while the rest are made)."""
+    for document in documents:
+        made.append(document)
+        yield document
 
 
 def library_is_empty(session: Session) -> bool:
