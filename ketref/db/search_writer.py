@@ -175,7 +175,7 @@ def _fts_filled_meanwhile(session: Session) -> Iterator[Callable[[list[FtsRow]],
     """
     connection = session.connection().connection.driver_connection
     assert connection is not None  # the session's transaction holds it open
-    failed: list[sqlite3.Error] = []
+    failed: list[Exception] = []
     waiting: queue.SimpleQueue[list[FtsRow] | None] = queue.SimpleQueue()
 
     def fill() -> None:
@@ -186,7 +186,7 @@ def _fts_filled_meanwhile(session: Session) -> Iterator[Callable[[list[FtsRow]],
             # (after a failure the transaction is rolled back, the setting with it)
             connection.execute(_FTS_HASHSIZE, (DEFAULT_HASHSIZE,))
             connection.execute("DELETE FROM search_fts_config WHERE k = 'hashsize'")
-        except sqlite3.Error as exc:
+        except Exception as exc:  # raised in the caller's thread (a thread's own would be lost)
             failed.append(exc)
 
     def index(rows: list[FtsRow]) -> None:
@@ -200,8 +200,10 @@ def _fts_filled_meanwhile(session: Session) -> Iterator[Callable[[list[FtsRow]],
     finally:
         waiting.put(None)
         thread.join()
-    if failed:
+    if failed and isinstance(failed[0], sqlite3.Error):
         raise DBAPIError.instance(_FTS_INSERT, None, failed[0], sqlite3.Error) from failed[0]
+    if failed:
+        raise failed[0]
 
 
 def replace_search_documents(session: Session, documents: Sequence[SearchDocument]) -> None:

@@ -5,16 +5,20 @@ items gives, same ids, rows, heads and vocabulary, and a rebuild must not follow
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from sqlalchemy import select, text
 
 import ketref.db.packs as db_packs
+import ketref.db.search_writer as search_writer
 import ketref.db.seed as seed
 from ketref.content.reader import read_content_folder
 from ketref.db import tables as t
+from ketref.db.search_writer import SearchDocument, rebuild_search_index
 from ketref.services.workspace import Services, Workspace
 from tests.conftest import FIXTURE_CONTENT, make_workspace
 
@@ -128,3 +132,23 @@ def test_import_into_an_empty_library_writes_the_index_a_rebuild_would(
         assert _rebuilt_state(target, items) == imported
     finally:
         target.close()
+
+
+@pytest.mark.sqlite_only("the index is written by a thread on SQLite only")
+def test_a_failure_while_indexing_reaches_the_caller(
+    services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not only SQLite's errors: whatever stops the indexing thread stops the rebuild (a
+    thread's own exception would otherwise be printed and lost, and an incomplete index kept)."""
+    before = _search_state(services)
+
+    def broken(value: Any, **kwargs: Any) -> str:
+        if threading.current_thread() is not threading.main_thread():
+            raise ValueError("cannot encode these rows")
+        return json.dumps(value, **kwargs)
+
+    monkeypatch.setattr(search_writer, "json", SimpleNamespace(dumps=broken, loads=json.loads))
+    with pytest.raises(ValueError, match="cannot encode"), services.db.write() as session:
+        rebuild_search_index(session, [SearchDocument("handouts", "x", "Title", "Body")])
+    monkeypatch.undo()
+    assert _search_state(services) == before
