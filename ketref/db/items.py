@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Select, Table, bindparam, delete, insert, select, update
+from sqlalchemy import Select, Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
 from ketref.db.base import Base
+from ketref.db.bulk_insert import insert_returning_ids, insert_rows
 from ketref.db.mapping import (
     document_hash,
     document_of,
@@ -50,11 +51,20 @@ class ItemSave:
     state: ContentState = ContentState.APPROVED
     document: dict[str, Any] = field(init=False, repr=False, compare=False)
     content_hash: str = field(init=False, compare=False)
+    reference_keys: tuple[tuple[str, ...], tuple[str, ...]] = field(
+        init=False, repr=False, compare=False
+    )
+    """The references the item lists itself, then those cited deeper (sorted), once each."""
 
     def __post_init__(self) -> None:
+        # Everything derived from the item alone is computed here, where no database is used:
+        # a bulk load builds its saves while SQLite writes the search index on another core.
         document = document_of(self.item)
         object.__setattr__(self, "document", document)
         object.__setattr__(self, "content_hash", document_hash(document))
+        direct = tuple(dict.fromkeys(self.item.references))
+        nested = tuple(sorted(cited_reference_ids(self.item) - set(direct)))
+        object.__setattr__(self, "reference_keys", (direct, nested))
 
 
 @dataclass(frozen=True)
@@ -74,14 +84,6 @@ def table(row_class: type[Base]) -> Table:
 
 VERSIONS = table(t.ItemVersionRow)
 ITEMS = table(t.ItemRow)
-
-
-def insert_returning_ids(session: Session, target: Table, rows: list[dict[str, Any]]) -> list[int]:
-    """Insert ``rows`` (one executemany) and return their new ids in the same order."""
-    if not rows:
-        return []
-    stmt = insert(target).returning(target.c.id, sort_by_parameter_order=True)
-    return list(session.scalars(stmt, rows))
 
 
 def update_by_id(session: Session, target: Table, rows: list[dict[str, Any]]) -> None:
@@ -190,9 +192,7 @@ def save_items(
     ids.update(
         ((row["kind"], row["slug"]), id_) for row, id_ in zip(new_rows, new_ids, strict=True)
     )
-    _write_links(
-        session, [(ids[s.kind.value, s.item.slug], s.item) for s in current], reference_ids
-    )
+    _write_links(session, [(ids[s.kind.value, s.item.slug], s) for s in current], reference_ids)
     return {
         (s.kind.value, s.item.slug): version_id
         for s, version_id in zip(saves, version_ids, strict=True)
@@ -200,14 +200,14 @@ def save_items(
 
 
 def _write_links(
-    session: Session, items: list[tuple[int, c.Item]], reference_ids: Mapping[str, int]
+    session: Session, items: list[tuple[int, ItemSave]], reference_ids: Mapping[str, int]
 ) -> None:
     """The reference rows (own list first, then nested citations) and link rows of ``items``."""
     references: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
-    for item_id, item in items:
-        direct = list(dict.fromkeys(item.references))
-        nested = sorted(cited_reference_ids(item) - set(direct))
+    for item_id, save in items:
+        direct, nested = save.reference_keys
+        item = save.item
         references += [
             {
                 "item_id": item_id,
@@ -226,10 +226,8 @@ def _write_links(
             }
             for i, link in enumerate(item.related)
         ]
-    if references:
-        session.execute(insert(table(t.ItemReferenceRow)), references)
-    if links:
-        session.execute(insert(table(t.ItemLinkRow)), links)
+    insert_rows(session, table(t.ItemReferenceRow), references)
+    insert_rows(session, table(t.ItemLinkRow), links)
 
 
 # --- Reading -------------------------------------------------------------------------------

@@ -18,15 +18,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ketref.db import items as items_db
 from ketref.db import repositories as repo
 from ketref.db import tables as t
+from ketref.db.bulk_insert import insert_rows
 from ketref.db.errors import translate_error
 from ketref.db.items import ItemSave, SaveContext
 from ketref.db.mapping import (
@@ -38,8 +40,19 @@ from ketref.db.mapping import (
     reference_to_domain,
     reference_values,
 )
-from ketref.db.search_writer import replace_search_documents
-from ketref.db.seed import latest_release, reindex
+from ketref.db.search_writer import (
+    SearchDocument,
+    replace_search_documents,
+    search_index_rebuilt,
+)
+from ketref.db.seed import (
+    index_matches,
+    latest_release,
+    library_is_empty,
+    listed_as_made,
+    reference_documents,
+    reindex,
+)
 from ketref.domain import content as c
 from ketref.domain.audit import AuditEvent
 from ketref.domain.document_diff import diff_documents
@@ -301,14 +314,15 @@ def apply_import(
     Runs in the caller's transaction; any failure names the item and rolls everything back.
     Rows are written first and flushed together, so a large pack costs one round of inserts.
     """
+    empty = library_is_empty(session)
     here = _references_here(session, [ref.id for ref in plan.write_refs])
     added = [ref for ref in plan.write_refs if ref.id not in here]
     changed = [ref for ref in plan.write_refs if ref.id in here]
-    if added:
-        session.execute(
-            insert(items_db.table(t.ReferenceRow)),
-            [{**reference_values(r), "locally_edited": True, "shipped_hash": None} for r in added],
-        )
+    insert_rows(
+        session,
+        items_db.table(t.ReferenceRow),
+        [{**reference_values(r), "locally_edited": True, "shipped_hash": None} for r in added],
+    )
     if changed:
         items_db.update_by_id(
             session,
@@ -317,21 +331,6 @@ def apply_import(
         )
     ref_ids = dict(session.execute(select(t.ReferenceRow.key, t.ReferenceRow.id)).all())
     existing = _rows_for(session, pack)
-    histories = _histories(pack)
-    saves = []
-    events = []
-    for entry in plan.write_items:
-        row = existing.get(entry.name)
-        save = ItemSave(
-            entry.kind,
-            entry.item,
-            entry.content_version,
-            origin="pack" if row is None else row.origin,
-            locally_edited=True,
-        )
-        saves.append(save)
-        history = _history(histories.get((entry.kind.value, entry.item.slug), []))
-        events.append(_audit_entry(pack, plan, save, row, history, actor=actor, now=now))
     release = latest_release(session)
     context = SaveContext(
         actor=actor,
@@ -339,6 +338,18 @@ def apply_import(
         reason=f"imported from pack {pack.checksum[:12]}",
         release=release.version if release else None,
     )
+    indexed: list[SearchDocument] | None = None
+    if empty and _rebuilds_index(plan):
+        # Into an empty library, what search will hold is known before anything is written
+        # (the pack's items, then its references): SQLite writes the index on the other core
+        # while the saves and audit events are worked out here (see seed.load_bundle).
+        indexed = []
+        items = (item_document(e.kind, e.item) for e in plan.write_items)
+        documents = listed_as_made(chain(items, reference_documents(session)), indexed)
+        with search_index_rebuilt(session, documents):
+            saves, events = _saves(pack, plan, existing, actor=actor, now=now)
+    else:
+        saves, events = _saves(pack, plan, existing, actor=actor, now=now)
     try:
         items_db.save_items(session, saves, context, ref_ids)
         session.flush()
@@ -347,9 +358,9 @@ def apply_import(
         raise PackError(
             [f"the items could not be stored ({exc.__class__.__name__}); nothing was imported"]
         ) from exc
-    _index(session, plan)
-    if events:
-        session.execute(insert(items_db.table(t.AuditEventRow)), events)
+    if indexed is None or not index_matches(session, indexed):
+        _index(session, plan)
+    insert_rows(session, items_db.table(t.AuditEventRow), events)
     report = plan.report
     repo.audit(
         session,
@@ -375,10 +386,41 @@ def apply_import(
     )
 
 
+def _saves(
+    pack: ContentPack,
+    plan: ImportPlan,
+    existing: dict[str, t.ItemRow],
+    *,
+    actor: str,
+    now: datetime,
+) -> tuple[list[ItemSave], list[dict[str, Any]]]:
+    """The planned items as saves, with their audit events (no database used)."""
+    histories = _histories(pack)
+    saves = []
+    events = []
+    for entry in plan.write_items:
+        row = existing.get(entry.name)
+        save = ItemSave(
+            entry.kind,
+            entry.item,
+            entry.content_version,
+            origin="pack" if row is None else row.origin,
+            locally_edited=True,
+        )
+        saves.append(save)
+        history = _history(histories.get((entry.kind.value, entry.item.slug), []))
+        events.append(_audit_entry(pack, plan, save, row, history, actor=actor, now=now))
+    return saves, events
+
+
+def _rebuilds_index(plan: ImportPlan) -> bool:
+    return len(plan.write_refs) + len(plan.write_items) > REBUILD_INDEX_AT
+
+
 def _index(session: Session, plan: ImportPlan) -> None:
     """Update the search documents of what was written: one by one for a few, or the whole
     index rebuilt once when the import is large."""
-    if len(plan.write_refs) + len(plan.write_items) > REBUILD_INDEX_AT:
+    if _rebuilds_index(plan):
         reindex(session, {(e.kind.value, e.item.slug): e.item for e in plan.write_items})
         return
     refs = _references_here(session, [ref.id for ref in plan.write_refs])

@@ -9,21 +9,22 @@ reported with its field differences (``release_conflicts``; see db.release_updat
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
+from ketref.db.bulk_insert import insert_returning_ids, insert_rows
 from ketref.db.items import (
     ItemSave,
     SaveContext,
     chunks,
     current_heads,
     documents_by_version,
-    insert_returning_ids,
     save_items,
     table,
     update_by_id,
@@ -37,7 +38,7 @@ from ketref.db.mapping import (
     rule_values,
 )
 from ketref.db.release_updates import EditedHere, record_release_versions
-from ketref.db.search_writer import SearchDocument, rebuild_search_index
+from ketref.db.search_writer import SearchDocument, rebuild_search_index, search_index_rebuilt
 from ketref.domain import content as c
 from ketref.domain.enums import ContentState, ItemKind
 from ketref.domain.errors import StoredItemInvalidError
@@ -114,8 +115,7 @@ def _load_references(session: Session, bundle: c.ContentBundle, report: LoadRepo
             changed.append({"id": found[0], **reference_values(ref), "shipped_hash": digest})
         else:
             report.unchanged += 1
-    if added:
-        session.execute(insert(table(t.ReferenceRow)), added)
+    insert_rows(session, table(t.ReferenceRow), added)
     if changed:
         update_by_id(session, table(t.ReferenceRow), changed)
 
@@ -136,10 +136,12 @@ def _prune_references(session: Session, bundle: c.ContentBundle, report: LoadRep
         session.execute(delete(t.ReferenceRow).where(t.ReferenceRow.id.in_(part)))
 
 
-def _load_items(
-    session: Session, bundle: c.ContentBundle, report: LoadReport, context: SaveContext
-) -> None:
-    existing = {
+Existing = dict[tuple[str, str], tuple[int, bool, str | None, str, EditedHere]]
+"""(kind, slug) -> id, locally edited, shipped hash, origin, and what an edit here left."""
+
+
+def _existing_items(session: Session) -> Existing:
+    return {
         (kind, slug): (id_, edited, shipped, origin, EditedHere(id_, title, version_id, digest))
         for kind, slug, id_, edited, shipped, origin, title, version_id, digest in session.execute(
             select(
@@ -155,9 +157,20 @@ def _load_items(
             )
         )
     }
+
+
+@dataclass
+class _ItemPlan:
+    """What a load saves (and what it leaves to local edits), worked out without the database."""
+
+    existing: Existing
+    saves: list[ItemSave] = field(default_factory=list)
+    edited_here: list[tuple[ItemKind, c.Item, EditedHere]] = field(default_factory=list)
+
+
+def _plan_items(bundle: c.ContentBundle, report: LoadReport, existing: Existing) -> _ItemPlan:
+    plan = _ItemPlan(existing)
     version = bundle.release.version
-    saves: list[ItemSave] = []
-    edited_here: list[tuple[ItemKind, c.Item, EditedHere]] = []
     for kind, item in bundle.clinical_items():
         name = f"{kind.value}/{item.slug}"
         found = existing.get((kind.value, item.slug))
@@ -165,13 +178,25 @@ def _load_items(
         if found is not None and found[1]:
             report.kept_local.append(name)
             if found[2] != save.content_hash:  # the release changed it: keep theirs, report
-                edited_here.append((kind, item, found[4]))
+                plan.edited_here.append((kind, item, found[4]))
             continue
         if found is not None and found[2] == save.content_hash:
             report.unchanged += 1
             continue
         (report.updated if found is not None else report.added).append(name)
-        saves.append(save)
+        plan.saves.append(save)
+    return plan
+
+
+def _load_items(
+    session: Session,
+    bundle: c.ContentBundle,
+    report: LoadReport,
+    context: SaveContext,
+    plan: _ItemPlan,
+) -> None:
+    version = bundle.release.version
+    existing, saves, edited_here = plan.existing, plan.saves, plan.edited_here
     ref_ids = dict(session.execute(select(t.ReferenceRow.key, t.ReferenceRow.id)).all())
     save_items(session, saves, context, ref_ids)
     report.release_conflicts = record_release_versions(session, edited_here, context, ref_ids)
@@ -215,11 +240,9 @@ def _load_rules_and_synonyms(session: Session, bundle: c.ContentBundle) -> None:
         for rule, rule_id in zip(rules, rule_ids, strict=True)
         for i, key in enumerate(dict.fromkeys(rule.references))
     ]
-    if links:
-        session.execute(insert(table(t.ScreeningRuleReferenceRow)), links)
+    insert_rows(session, table(t.ScreeningRuleReferenceRow), links)
     synonyms = [{"term": s.term.lower(), "means": list(s.means)} for s in bundle.synonyms]
-    if synonyms:
-        session.execute(insert(table(t.SynonymRow)), synonyms)
+    insert_rows(session, table(t.SynonymRow), synonyms)
 
 
 def load_bundle(
@@ -258,18 +281,34 @@ def load_bundle(
         reason=f"content release {bundle.release.version} ({source})",
         release=bundle.release.version,
     )
+    empty = library_is_empty(session)
     _load_references(session, bundle, report)
-    _load_items(session, bundle, report, context)
+    existing = _existing_items(session)
+    indexed: list[SearchDocument] | None = None
+    if empty:
+        # A first load: what search will hold is known before any item is written (every item
+        # of the bundle, then every reference), so the index is written first, by SQLite on
+        # the other core while the saves are worked out here (their documents, hashes and
+        # citations): the two longest parts of a large first load, side by side.
+        indexed = []
+        items = (item_document(kind, item) for kind, item in bundle.clinical_items())
+        documents = listed_as_made(chain(items, reference_documents(session)), indexed)
+        with search_index_rebuilt(session, documents):
+            plan = _plan_items(bundle, report, existing)
+    else:
+        plan = _plan_items(bundle, report, existing)
+    _load_items(session, bundle, report, context, plan)
     _load_rules_and_synonyms(session, bundle)
     _prune_references(session, bundle, report)
     session.flush()
-    kept = set(report.kept_local)
-    shipped = {
-        (kind.value, item.slug): item
-        for kind, item in bundle.clinical_items()
-        if f"{kind.value}/{item.slug}" not in kept
-    }
-    reindex(session, shipped)
+    if indexed is None or not index_matches(session, indexed):
+        kept = set(report.kept_local)
+        shipped = {
+            (kind.value, item.slug): item
+            for kind, item in bundle.clinical_items()
+            if f"{kind.value}/{item.slug}" not in kept
+        }
+        reindex(session, shipped)
     session.add(
         t.ContentReleaseRow(
             version=bundle.release.version,
@@ -325,5 +364,37 @@ def reindex(session: Session, known: Mapping[tuple[str, str], c.Item] | None = N
             documents.append(item_document(ItemKind(kind), item))
         except StoredItemInvalidError:
             documents.append(SearchDocument(kind, slug, title, summary, summary=summary))
-    documents += [reference_document(ref) for ref in session.scalars(select(t.ReferenceRow))]
+    documents += reference_documents(session)
     rebuild_search_index(session, documents)
+
+
+def reference_documents(session: Session) -> list[SearchDocument]:
+    rows = session.scalars(select(t.ReferenceRow).order_by(t.ReferenceRow.id))
+    return [reference_document(ref) for ref in rows]
+
+
+def listed_as_made(
+    documents: Iterable[SearchDocument], made: list[SearchDocument]
+) -> Iterator[SearchDocument]:
+    """``documents``, each also appended to ``made`` when handed on (made lazily, so the index
+    starts on the first while the rest are made)."""
+    for document in documents:
+        made.append(document)
+        yield document
+
+
+def library_is_empty(session: Session) -> bool:
+    """No item (of any state) and no reference: a first load, or an import into a new library."""
+    return (
+        session.scalar(select(t.ItemRow.id).limit(1)) is None
+        and session.scalar(select(t.ReferenceRow.id).limit(1)) is None
+    )
+
+
+def index_matches(session: Session, documents: Sequence[SearchDocument]) -> bool:
+    """Whether ``documents``, indexed before the items were written, are exactly what
+    ``reindex`` would index now, in the same order (so with the same ids)."""
+    now = [(kind, slug) for kind, slug, *_ in session.execute(current_heads())]
+    keys = session.scalars(select(t.ReferenceRow.key).order_by(t.ReferenceRow.id))
+    now += [(ItemKind.REFERENCE.value, key) for key in keys]
+    return now == [(d.kind, d.slug) for d in documents]
