@@ -57,6 +57,8 @@ class LoadReport:
     unchanged: int = 0
     removed: list[str] = field(default_factory=list)
     kept_local: list[str] = field(default_factory=list)
+    kept_retired: list[str] = field(default_factory=list)
+    """Items retired here: a release never brings them back (restore them first)."""
     release_conflicts: list[ReleaseConflict] = field(default_factory=list)
     """Items edited here that this release changed: kept, the release's version stored beside."""
 
@@ -70,6 +72,7 @@ class LoadReport:
             "unchanged": self.unchanged,
             "removed": len(self.removed),
             "kept_local": self.kept_local,
+            "kept_retired": self.kept_retired,
             "release_conflicts": [c.name for c in self.release_conflicts],
         }
 
@@ -136,24 +139,34 @@ def _prune_references(session: Session, bundle: c.ContentBundle, report: LoadRep
         session.execute(delete(t.ReferenceRow).where(t.ReferenceRow.id.in_(part)))
 
 
-Existing = dict[tuple[str, str], tuple[int, bool, str | None, str, EditedHere]]
-"""(kind, slug) -> id, locally edited, shipped hash, origin, and what an edit here left."""
+Existing = dict[tuple[str, str], tuple[int, bool, str | None, str, EditedHere, str]]
+"""(kind, slug) -> id, locally edited, shipped hash, origin, what an edit here left, state."""
 
 
 def _existing_items(session: Session) -> Existing:
     return {
-        (kind, slug): (id_, edited, shipped, origin, EditedHere(id_, title, version_id, digest))
-        for kind, slug, id_, edited, shipped, origin, title, version_id, digest in session.execute(
-            select(
-                t.ItemRow.kind,
-                t.ItemRow.slug,
-                t.ItemRow.id,
-                t.ItemRow.locally_edited,
-                t.ItemRow.shipped_hash,
-                t.ItemRow.origin,
-                t.ItemRow.title,
-                t.ItemRow.version_id,
-                t.ItemRow.content_hash,
+        (kind, slug): (
+            id_,
+            edited,
+            shipped,
+            origin,
+            EditedHere(id_, title, version_id, digest),
+            state,
+        )
+        for kind, slug, id_, edited, shipped, origin, title, version_id, digest, state in (
+            session.execute(
+                select(
+                    t.ItemRow.kind,
+                    t.ItemRow.slug,
+                    t.ItemRow.id,
+                    t.ItemRow.locally_edited,
+                    t.ItemRow.shipped_hash,
+                    t.ItemRow.origin,
+                    t.ItemRow.title,
+                    t.ItemRow.version_id,
+                    t.ItemRow.content_hash,
+                    t.ItemRow.state,
+                )
             )
         )
     }
@@ -176,7 +189,8 @@ def _plan_items(bundle: c.ContentBundle, report: LoadReport, existing: Existing)
         found = existing.get((kind.value, item.slug))
         save = ItemSave(kind, item, version, origin="shipped", locally_edited=False, shipped=True)
         if found is not None and found[1]:
-            report.kept_local.append(name)
+            retired = found[5] == ContentState.RETIRED.value
+            (report.kept_retired if retired else report.kept_local).append(name)
             if found[2] != save.content_hash:  # the release changed it: keep theirs, report
                 plan.edited_here.append((kind, item, found[4]))
             continue
@@ -302,7 +316,7 @@ def load_bundle(
     _prune_references(session, bundle, report)
     session.flush()
     if indexed is None or not index_matches(session, indexed):
-        kept = set(report.kept_local)
+        kept = {*report.kept_local, *report.kept_retired}
         shipped = {
             (kind.value, item.slug): item
             for kind, item in bundle.clinical_items()

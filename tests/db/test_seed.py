@@ -146,6 +146,33 @@ def test_local_edits_survive_a_content_update(tmp_path: Path) -> None:
         services.close()
 
 
+def test_a_release_names_an_item_retired_here_as_retired_not_as_a_local_edit(
+    tmp_path: Path,
+) -> None:
+    root = _content_copy(tmp_path)
+    ws = make_workspace(tmp_path / "home", root)
+    services = ws.open()
+    services.editing.retire(ItemKind.CONTRAINDICATION, "uncontrolled-hypertension", "clinic rule")
+    services.close()
+    _ship_edit(
+        root,
+        "contraindications/contraindications.yaml",
+        "High resting blood pressure",
+        "Raised resting blood pressure",
+        "1.2.0",
+    )
+    services = ws.open()
+    try:
+        report = services.load_report
+        assert report.loaded
+        assert report.kept_retired == ["contraindications/uncontrolled-hypertension"]
+        assert "contraindications/uncontrolled-hypertension" not in report.kept_local
+        assert report.as_dict()["kept_retired"] == report.kept_retired
+        assert [r.slug for r in services.editing.retired()] == ["uncontrolled-hypertension"]
+    finally:
+        services.close()
+
+
 def test_removed_items_go_unless_edited(seeded: tuple[Path, Workspace]) -> None:
     root, ws = seeded
     _drop_handout_and_its_references(root)
