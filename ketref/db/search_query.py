@@ -19,7 +19,6 @@ compares the stored text, so it ignores only ASCII case).
 
 from __future__ import annotations
 
-import string
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -37,9 +36,8 @@ from ketref.domain.search import (
     SearchHit,
     first_folded,
     fold,
-    plan_query,
 )
-from ketref.domain.search_index import KIND_PRIOR, LETTERS_KEPT, Head, HeadIndex, words_of
+from ketref.domain.search_index import KIND_PRIOR, Head, HeadIndex, words_of
 from ketref.domain.search_matching import Vocabulary
 
 MIN_TRIGRAM = 3
@@ -93,15 +91,6 @@ class SearchCache:
                 stored = {i: (kind, fold(title), "", "", "", "") for i, kind, title in rows}
             self._heads = HeadIndex([Head(i, *stored[i]) for i in sorted(stored)])
         return self._heads
-
-    def prepare_letters(self, session: Session) -> None:
-        """Rank every one-letter (and one-digit) query now, as ``HeadIndex.letter_ranked``
-        keeps them: the first key of a search then only reads its hits."""
-        heads, synonyms = self.heads(session), self.synonyms(session)
-        for char in string.ascii_lowercase + string.digits:
-            plan = plan_query(char, synonyms)
-            if heads.head_only(plan):
-                heads.letter_ranked(plan, LETTERS_KEPT)
 
     def headwords(self, session: Session) -> Vocabulary:
         """Words of titles and aliases: what a miss offers as "did you mean"."""

@@ -249,8 +249,7 @@ class CatalogueService:
         return SearchResult(query=text, hits=(), suggestions=tuple(dict.fromkeys(suggestions))[:5])
 
     def prepare_search(self) -> None:
-        """Load what search keeps in memory (synonyms, heads, spelling vocabulary, the
-        rankings of one-letter queries) now.
+        """Load what search keeps in memory (synonyms, heads, spelling vocabulary) now.
 
         Otherwise the first query and the first typo pay for it; a window can call this once it
         is shown.
@@ -260,7 +259,6 @@ class CatalogueService:
             self._search.synonyms(session)
             self._search.heads(session)
             self._search.vocabulary(session)
-            self._search.prepare_letters(session)
 
     # --- editing -------------------------------------------------------------------------
 
