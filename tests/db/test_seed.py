@@ -110,6 +110,16 @@ def test_older_release_is_not_loaded_over_newer(tmp_path: Path) -> None:
         services.close()
 
 
+def _reword_hypertension_in_a_new_release(root: Path) -> None:
+    _ship_edit(
+        root,
+        "contraindications/contraindications.yaml",
+        "High resting blood pressure",
+        "Raised resting blood pressure",
+        "1.2.0",
+    )
+
+
 def test_local_edits_survive_a_content_update(tmp_path: Path) -> None:
     root = _content_copy(tmp_path)
     ws = make_workspace(tmp_path / "home", root)
@@ -121,13 +131,7 @@ def test_local_edits_survive_a_content_update(tmp_path: Path) -> None:
         actor="dr-test",
     )
     services.close()
-    _ship_edit(
-        root,
-        "contraindications/contraindications.yaml",
-        "High resting blood pressure",
-        "Raised resting blood pressure",
-        "1.2.0",
-    )
+    _reword_hypertension_in_a_new_release(root)
     services = ws.open()
     try:
         assert "contraindications/uncontrolled-hypertension" in services.load_report.kept_local
@@ -154,13 +158,7 @@ def test_a_release_names_an_item_retired_here_as_retired_not_as_a_local_edit(
     services = ws.open()
     services.editing.retire(ItemKind.CONTRAINDICATION, "uncontrolled-hypertension", "clinic rule")
     services.close()
-    _ship_edit(
-        root,
-        "contraindications/contraindications.yaml",
-        "High resting blood pressure",
-        "Raised resting blood pressure",
-        "1.2.0",
-    )
+    _reword_hypertension_in_a_new_release(root)
     services = ws.open()
     try:
         report = services.load_report
