@@ -38,7 +38,7 @@ from ketref.domain.search import (
     fold,
 )
 from ketref.domain.search_index import KIND_PRIOR, Head, HeadIndex, words_of
-from ketref.domain.search_matching import Vocabulary
+from ketref.domain.search_matching import SHORT_TERM, Vocabulary
 
 MIN_TRIGRAM = 3
 RANK_CAP = 300
@@ -321,13 +321,18 @@ def _sqlite_like_conditions(groups: Sequence[Sequence[str]], params: dict[str, o
 
 
 def _marked(source: str, terms: Sequence[str]) -> str:
-    """``source`` with every (folded) match of ``terms`` marked; overlapping matches merge."""
+    """``source`` with every (folded) match of ``terms`` marked; overlapping matches merge.
+
+    A term of one or two letters matched only at a word's start, so only there is it marked
+    (not the "k" of "skilled" or "peaks" for a search that found "ketamine")."""
     folded = fold(source)
     spans: list[tuple[int, int]] = []
     for term in terms:
+        short = len(term) < SHORT_TERM
         pos = folded.find(term)
         while pos >= 0:
-            spans.append((pos, pos + len(term)))
+            if not short or pos == 0 or not folded[pos - 1].isalnum():
+                spans.append((pos, pos + len(term)))
             pos = folded.find(term, pos + 1)
     if not spans:
         return source

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ketref.domain.enums import ItemKind
@@ -136,6 +138,14 @@ def test_section_headings_are_kept_in_the_search_heads(shipped_services) -> None
     assert "what does it cost, and will insurance pay?" in faq[5].split("\n")
     product = next(h for h in heads.values() if h[0] == "products" and h[5])
     assert product[5]  # a product page's context sections name their parts too
+
+
+def test_one_letter_is_marked_in_snippets_only_where_a_word_starts(shipped_services) -> None:
+    hits = shipped_services.catalogue.search("k", limit=60).hits
+    marked = [h.marked_snippet("[", "]") for h in hits]
+    assert any("[k]etamine" in m.lower() for m in marked)
+    inside = [m for m in marked if re.search(r"\w\[k\]", m, re.IGNORECASE)]
+    assert inside == []  # not "s[k]illed", "pea[k]s"
 
 
 def test_one_or_two_letters_match_heads_at_a_word_start_never_inside_a_body(
