@@ -12,7 +12,7 @@ import pytest
 from ketref.paths import AppPaths
 from ketref.services.workspace import Services, Workspace
 from tests.conftest import FIXTURE_CONTENT, file_hash, make_workspace, use_backend_database
-from tests.reliability.harness import UNPRIVILEGED, home_with, run_worker, tree
+from tests.reliability.harness import UNPRIVILEGED, export_payload, home_with, run_worker, tree
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +48,12 @@ def opened(ws: Workspace) -> Iterator[Services]:
     services = ws.open()
     yield services
     services.close()
+
+
+@pytest.fixture
+def payload(opened: Services, tmp_path: Path) -> dict[str, Any]:
+    """The fixture library exported as a pack and read back: the pack tests edit a copy."""
+    return export_payload(opened, tmp_path)
 
 
 @pytest.fixture(scope="session")

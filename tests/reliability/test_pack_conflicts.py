@@ -12,16 +12,11 @@ import pytest
 from ketref.domain.enums import ItemKind
 from ketref.domain.packs import ConflictReason, PackConflictError
 from ketref.services.workspace import Services
-from tests.reliability.harness import export_payload, logical_snapshot, write_pack
+from tests.reliability.harness import logical_snapshot, write_pack
 
 pytestmark = pytest.mark.content
 
 KIND, SLUG = ItemKind.CONTRAINDICATION, "uncontrolled-hypertension"
-
-
-@pytest.fixture
-def payload(opened: Services, tmp_path: Path) -> dict[str, Any]:
-    return export_payload(opened, tmp_path)
 
 
 def test_import_over_a_local_edit_reports_the_conflict_and_refuses(

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from ketref.content.packs import read_pack, serialise, serialise_checked
 from ketref.domain.packs import PackError
-from ketref.services.workspace import Services
-from tests.reliability.harness import export_payload
 
 pytestmark = pytest.mark.content
-
-
-@pytest.fixture
-def payload(opened: Services, tmp_path: Path) -> dict[str, Any]:
-    return export_payload(opened, tmp_path)
 
 
 @pytest.mark.parametrize("fmt", ["json", "yaml"])

@@ -15,7 +15,6 @@ from ketref.content.packs import serialise
 from ketref.domain.enums import ItemKind
 from ketref.services.workspace import Services
 from tests.reliability.harness import (
-    export_payload,
     pack_document,
     raw_pack,
     refused_pack,
@@ -25,11 +24,6 @@ from tests.reliability.harness import (
 pytestmark = pytest.mark.content
 
 KIND, SLUG = ItemKind.CONTRAINDICATION, "uncontrolled-hypertension"
-
-
-@pytest.fixture
-def payload(opened: Services, tmp_path: Path) -> dict[str, Any]:
-    return export_payload(opened, tmp_path)
 
 
 # --- CP-09 ---------------------------------------------------------------------------------

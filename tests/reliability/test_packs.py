@@ -18,7 +18,6 @@ from ketref.domain.packs import PackConflictError, PackError
 from ketref.services.workspace import Services
 from tests.conftest import FIXTURE_CONTENT, make_workspace, use_backend_database
 from tests.reliability.harness import (
-    export_payload,
     home_with,
     integrity_ok,
     logical_snapshot,
@@ -33,11 +32,6 @@ from tests.reliability.harness import (
 pytestmark = pytest.mark.content
 
 KIND, SLUG = ItemKind.CONTRAINDICATION, "uncontrolled-hypertension"
-
-
-@pytest.fixture
-def payload(opened: Services, tmp_path: Path) -> dict[str, Any]:
-    return export_payload(opened, tmp_path)
 
 
 # --- CP-01 ---------------------------------------------------------------------------------
