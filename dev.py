@@ -331,6 +331,14 @@ def ensure_postgresql() -> None:
 # --- Commands -------------------------------------------------------------------------------
 
 
+def spread_over_cores(extra: list[str]) -> list[str]:
+    """pytest-xdist on every core, one test file per worker at a time (a file's module fixtures
+    are built once), unless the arguments choose (``-n 0`` runs in one process, e.g. with -x)."""
+    if any(arg == "-n" or arg.startswith(("-n", "--numprocesses")) for arg in extra):
+        return extra
+    return ["-n", "auto", "--dist", "loadfile", *extra]
+
+
 def run_checks(venv: Path, extra: list[str]) -> int:
     """ruff, mypy, import contracts and pytest with ``venv``'s tools, headless."""
     env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
@@ -338,7 +346,7 @@ def run_checks(venv: Path, extra: list[str]) -> int:
         [venv_tool(venv, "ruff"), "check", "."],
         [venv_tool(venv, "mypy")],
         [venv_tool(venv, "lint-imports")],
-        [str(venv_python(venv)), "-m", "pytest", *extra],
+        [str(venv_python(venv)), "-m", "pytest", *spread_over_cores(extra)],
     ]
     for check in checks:
         print("+", " ".join(check), flush=True)
