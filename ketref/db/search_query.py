@@ -367,8 +367,25 @@ def _snippet(body: str, title: str, terms: Sequence[str], typed: Sequence[str]) 
     if end < len(body):  # end after a whole word
         space = body.rfind(" ", first, end)
         end = space if space > first else end
-    piece = " ".join(body[start:end].split())
-    return ("…" if start else "") + _marked(piece, terms) + ("…" if end < len(body) else "")
+    piece = _one_line(body[start:end])
+    more = "…" if end < len(body) and not piece.endswith(SENTENCE_END) else ""
+    return ("…" if start else "") + _marked(piece, terms) + more
+
+
+SENTENCE_END = (".", "!", "?", "…")
+
+
+def _one_line(text: str) -> str:
+    """A body's lines as one line. Each line is one field or list entry; one that ends without
+    punctuation is followed by " · ", so two fields never read as one sentence ("…what changes ·
+    Both drugs raise…", not "…what changes Both drugs raise…")."""
+    out = ""
+    for line in text.splitlines():
+        words = " ".join(line.split())
+        if words and out:
+            out += " " if out.endswith((*SENTENCE_END, ",", ";", ":")) else " · "
+        out += words
+    return out
 
 
 def _hits(session: Session, chosen: list[tuple[int, float]], plan: QueryPlan) -> list[SearchHit]:

@@ -128,6 +128,20 @@ def test_a_snippet_begins_and_ends_with_whole_words() -> None:
     assert "\ue000vision\ue001" in snippet
 
 
+def test_a_snippet_keeps_fields_apart_and_ends_a_sentence_without_an_ellipsis() -> None:
+    from ketref.db.search_query import _snippet
+
+    body = "Focused medical history\nBoth drugs raise blood pressure.\nBaseline: pulse\n"
+    body += "x " * 60
+    snippet = _snippet(body, "Title", ["blood"], ["blood"])
+    assert snippet.startswith("…history · Both drugs raise \ue000blood\ue001")
+    assert "pressure. Baseline: pulse" in snippet and snippet.endswith("…")
+    cut_after_a_sentence = _snippet("Raised blood pressure. " + "z" * 100, "T", ["blood"], ["b"])
+    assert cut_after_a_sentence == "Raised \ue000blood\ue001 pressure."
+    whole = _snippet("A sentence about blood.\n", "T", ["blood"], ["blood"])
+    assert whole == "A sentence about \ue000blood\ue001."
+
+
 def test_section_headings_are_kept_in_the_search_heads(shipped_services) -> None:
     from ketref.db.search_writer import stored_heads
 
