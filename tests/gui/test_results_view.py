@@ -43,7 +43,7 @@ def test_titles_show_whole_or_cut_at_a_word_with_the_whole_title_as_tooltip(wind
     search(qtbot, window, "blood pressure")
     controller = window.search_controller
     view, model = controller.view, controller.model
-    assert view.isHeaderHidden() and view.isColumnHidden(model.SNIPPET)
+    assert view.isHeaderHidden() and model.columnCount() == 1
     delegate = view.itemDelegate()
     assert isinstance(delegate, HighlightDelegate)
     whole = 0
@@ -53,7 +53,7 @@ def test_titles_show_whole_or_cut_at_a_word_with_the_whole_title_as_tooltip(wind
             index = model.index(row, 0, parent)
             hit = model.hit(index)
             assert hit.title in index.data(Qt.ItemDataRole.ToolTipRole)
-            assert index.data(DETAIL_RUNS_ROLE) == model.index(row, 1, parent).data(RUNS_ROLE)
+            assert index.data(DETAIL_RUNS_ROLE)  # where it matched, under the title
             width = view.visualRect(index).width() - 8
             runs = elide_runs(index.data(RUNS_ROLE), width, _advance(view.font()))
             shown = "".join(t for t, _ in runs)
