@@ -118,7 +118,7 @@ def plan_query(text: str, synonyms: Mapping[str, Sequence[str]]) -> QueryPlan:
     cleaned = " ".join(text.split()).lower()
     tokens = [fold(t.strip(".-/")).strip() for t in _TOKEN.findall(cleaned)]
     tokens = [t for t in tokens if t]
-    folded_synonyms = {fold(k): v for k, v in synonyms.items()}
+    folded_synonyms = _folded_keys(synonyms)
     groups: list[tuple[str, ...]] = []
     i = 0
     while i < len(tokens):
@@ -134,6 +134,23 @@ def plan_query(text: str, synonyms: Mapping[str, Sequence[str]]) -> QueryPlan:
             groups.append(_alternatives(tokens[i], folded_synonyms))
             i += 1
     return QueryPlan(text=text, groups=tuple(groups))
+
+
+_last_folded: list[tuple[Mapping[str, Sequence[str]], dict[str, Sequence[str]]]] = []
+"""[(the last synonyms mapping given to ``plan_query``, its keys folded)]; the mapping is held,
+so a new one can never be taken for it by reusing a freed one's id."""
+
+
+def _folded_keys(synonyms: Mapping[str, Sequence[str]]) -> dict[str, Sequence[str]]:
+    """``synonyms`` keyed by folded term; kept for the mapping search hands in at every key
+    (folding its hundreds of keys was a tenth of a shipped search). A new mapping (synonyms
+    reloaded after a change) is folded anew; one changed in place is not noticed."""
+    for known, folded in _last_folded:
+        if known is synonyms:
+            return folded
+    folded = {fold(k): v for k, v in synonyms.items()}
+    _last_folded[:] = [(synonyms, folded)]  # replaced whole: safe to read from any thread
+    return folded
 
 
 def _alternatives(term: str, synonyms: Mapping[str, Sequence[str]]) -> tuple[str, ...]:

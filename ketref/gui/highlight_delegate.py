@@ -2,15 +2,26 @@
 
 A search result shows its title on the first line across the whole width and where it matched
 below it. A line that does not fit is cut at a word and ends in "…" (the model's tooltip holds
-the whole title). Every line is laid out once per text and width into QStaticText pieces and
-kept, so a frame of fresh results only draws prepared glyphs: no QTextDocument, no text shaping
-and no measuring while painting (the results change at every key).
+the whole title). Every line is laid out once per text and width into one QTextLayout (its bold
+runs as formats) and kept, so a frame only draws shaped glyphs: no QTextDocument and no
+measuring while painting. The results change at every key, so most lines on screen are new:
+one layout per line costs half of what a prepared QStaticText per run did (22 against 53 µs
+for a snippet of five runs) and draws in one call instead of one per run.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QSize, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPalette, QStaticText
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QPointF, QSize
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPalette,
+    QTextCharFormat,
+    QTextLayout,
+    QTextOption,
+)
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ketref.gui.models import DETAIL_RUNS_ROLE, RUNS_ROLE, Runs
@@ -30,8 +41,8 @@ _SELECTED = QStyle.StateFlag.State_Selected.value
 _MOUSE_OVER = QStyle.StateFlag.State_MouseOver.value
 _HAS_FOCUS = QStyle.StateFlag.State_HasFocus.value
 
-Piece = tuple[QStaticText, float, bool]
-"""Prepared text, its x offset from the line's start, bold or not."""
+LINE_WIDTH = 1e6
+"""A laid-out line's width: wide enough never to wrap (lines are cut to fit beforehand)."""
 
 
 def cut_at_word(text: str, fits: int) -> int:
@@ -98,7 +109,11 @@ class HighlightDelegate(QStyledItemDelegate):
         self._line_height = 0.0
         self._ascent = 0.0
         self._advance = _Advance(QFontMetricsF(QFont()), QFontMetricsF(QFont()))
-        self._lines: dict[tuple[Runs, int], tuple[Piece, ...]] = {}
+        self._lines: dict[tuple[Runs, int], QTextLayout] = {}
+        self._bold = QTextCharFormat()
+        self._bold.setFontWeight(QFont.Weight.Bold)
+        self._no_wrap = QTextOption()
+        self._no_wrap.setWrapMode(QTextOption.WrapMode.NoWrap)
 
     def _use_font(self, font: QFont) -> None:
         """Fonts and metrics for ``font``; a new font (zoom) lays every line out again."""
@@ -113,22 +128,32 @@ class HighlightDelegate(QStyledItemDelegate):
         self._advance = _Advance(normal_metrics, bold_metrics)
         self._lines = {}
 
-    def _line(self, runs: Runs, width: int) -> tuple[Piece, ...]:
+    def _line(self, runs: Runs, width: int) -> QTextLayout:
         key = (runs, width)
-        pieces = self._lines.get(key)
-        if pieces is None:
-            if len(self._lines) > CACHE_LIMIT:
-                self._lines = {}
-            laid: list[Piece] = []
-            x = 0.0
-            for text, bold in elide_runs(runs, width, self._advance):
-                static = QStaticText(text)
-                static.setTextFormat(Qt.TextFormat.PlainText)  # content is never markup
-                static.prepare(font=self._fonts[bold])
-                laid.append((static, x, bold))
-                x += self._advance(text, bold)
-            pieces = self._lines[key] = tuple(laid)
-        return pieces
+        layout = self._lines.get(key)
+        if layout is None:
+            if len(self._lines) >= CACHE_LIMIT:
+                # The oldest line goes, one per new line: dropping all 4,000 at once freed
+                # them in one go, 20-30 ms of one keystroke every few hundred at 100x.
+                del self._lines[next(iter(self._lines))]
+            shown = elide_runs(runs, width, self._advance)
+            layout = QTextLayout("".join(text for text, _bold in shown), self._fonts[0])
+            layout.setTextOption(self._no_wrap)
+            formats, start = [], 0
+            for text, bold in shown:
+                if bold:
+                    bold_range = QTextLayout.FormatRange()
+                    bold_range.start, bold_range.length = start, len(text)
+                    bold_range.format = self._bold
+                    formats.append(bold_range)
+                start += len(text)
+            layout.setFormats(formats)
+            layout.setCacheEnabled(True)
+            layout.beginLayout()
+            layout.createLine().setLineWidth(LINE_WIDTH)
+            layout.endLayout()
+            self._lines[key] = layout
+        return layout
 
     def sizeHint(
         self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
@@ -172,16 +197,11 @@ class HighlightDelegate(QStyledItemDelegate):
         painter.save()
         painter.setClipRect(rect)
         painter.setPen(color)
-        self._draw(painter, self._line(runs, width), rect.left() + PADDING, top)
+        left = rect.left() + PADDING
+        self._line(runs, width).draw(painter, QPointF(left, top))
         if detail:
             quiet = QColor(color)
             quiet.setAlpha(DETAIL_ALPHA)
             painter.setPen(quiet)
-            line = self._line(detail, width)
-            self._draw(painter, line, rect.left() + PADDING, top + self._line_height)
+            self._line(detail, width).draw(painter, QPointF(left, top + self._line_height))
         painter.restore()
-
-    def _draw(self, painter: QPainter, pieces: tuple[Piece, ...], left: float, top: float) -> None:
-        for static, x, bold in pieces:
-            painter.setFont(self._fonts[bold])
-            painter.drawStaticText(QPointF(left + x, top), static)

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractItemModel,
     QAbstractTableModel,
     QModelIndex,
+    QObject,
     QPersistentModelIndex,
     QSortFilterProxyModel,
     Qt,
 )
+from PySide6.QtGui import QStandardItem, QStandardItemModel
 
 from ketref.domain.catalogue import ItemSummary
 from ketref.domain.enums import ItemKind
@@ -237,27 +238,39 @@ def title_runs(title: str, pattern: re.Pattern[str] | None) -> Runs:
 class _Group:
     kind: ItemKind
     hits: list[SearchHit]
+    item: QStandardItem
 
 
-class SearchResultsModel(QAbstractItemModel):
+_HIT_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_GROUP_FLAGS = Qt.ItemFlag.ItemIsEnabled
+
+
+class SearchResultsModel(QStandardItemModel):
     """A two-level tree: one row per kind (with its count), the hits of that kind below it.
 
+    A C++ item model: the view paints and lays out the results without calling into Python
+    (a Python model answered some 450 ``index``, ``parent``, ``flags`` and ``data`` calls per
+    painted screenful, each waiting for the interpreter lock). What each row shows is set once
+    per result: a hit's title runs (RUNS_ROLE), its snippet runs (DETAIL_RUNS_ROLE), its key
+    and its tooltip.
+
     Group order follows the best hit of each kind, so the most relevant kind comes first. A new
-    result is applied in place: vanished groups removed, groups moved or inserted into their
-    new order, hit rows added, dropped or changed at the end of each group. The view keeps its
-    expanded groups and scroll position and repaints only changed rows (no reset, no expandAll).
+    result is applied in place: vanished groups removed, groups moved (taken and put back) or
+    inserted into their new order, hit rows added, dropped or changed at the end of each group.
+    The view keeps its expanded groups and scroll position and repaints only changed rows (no
+    reset, no expandAll).
     """
 
-    TITLE, SNIPPET = range(2)
-    _GROUP_ID = 0  # internalId of group rows; hit rows store their group number + 1
+    TITLE = 0
 
-    def __init__(self, parent: object = None) -> None:
-        super().__init__(parent)  # type: ignore[arg-type]
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setHorizontalHeaderLabels(["Result"])
         self._groups: list[_Group] = []
         self._terms: list[str] = []
         self._title_words: re.Pattern[str] | None = None
         self._title_runs: dict[str, Runs] = {}
-        """Each title's runs under the current terms (painting asks for them per frame)."""
+        """Each title's runs under the current terms (a word typed on keeps most of them)."""
         self.result: SearchResult | None = None
 
     def set_result(self, result: SearchResult | None) -> None:
@@ -273,47 +286,77 @@ class SearchResultsModel(QAbstractItemModel):
         if all_changed:
             self._title_words = words_pattern(new_terms)
             self._title_runs = {}
-        root = QModelIndex()
         for row in reversed(range(len(self._groups))):
             if self._groups[row].kind not in wanted:
-                self.beginRemoveRows(root, row, row)
+                self.removeRow(row)
                 del self._groups[row]
-                self.endRemoveRows()
         for row, (kind, hits) in enumerate(wanted.items()):
             at = next(
                 (n for n in range(row, len(self._groups)) if self._groups[n].kind is kind), -1
             )
             if at < 0:
-                self.beginInsertRows(root, row, row)
-                self._groups.insert(row, _Group(kind, hits))
-                self.endInsertRows()
+                group = _Group(kind, hits, self._group_item(kind, len(hits)))
+                group.item.appendRows([self._hit_item(hit) for hit in hits])
+                self._groups.insert(row, group)
+                self.insertRow(row, group.item)
                 continue
-            if at != row:
-                self.beginMoveRows(root, at, at, root, row)
-                self._groups.insert(row, self._groups.pop(at))
-                self.endMoveRows()
-            self._replace_hits(row, hits, all_changed)
+            if at != row:  # taken out and put back: its rows come along, it is expanded again
+                group = self._groups.pop(at)
+                self.takeRow(at)
+                self._groups.insert(row, group)
+                self.insertRow(row, group.item)
+            self._replace_hits(self._groups[row], hits, all_changed)
 
-    def _replace_hits(self, row: int, hits: list[SearchHit], all_changed: bool) -> None:
-        group = self._groups[row]
-        parent = self.index(row, 0)
-        old = group.hits
+    def _group_item(self, kind: ItemKind, count: int) -> QStandardItem:
+        item = QStandardItem()
+        item.setFlags(_GROUP_FLAGS)
+        self._set_count(item, kind, count)
+        return item
+
+    @staticmethod
+    def _set_count(item: QStandardItem, kind: ItemKind, count: int) -> None:
+        label = f"{kind.label} ({count})"
+        item.setData(label, Qt.ItemDataRole.DisplayRole)
+        item.setData(((label, True),), RUNS_ROLE)
+
+    def _hit_item(self, hit: SearchHit) -> QStandardItem:
+        item = QStandardItem()
+        item.setFlags(_HIT_FLAGS)
+        self._fill(item, hit)
+        return item
+
+    def _fill(self, item: QStandardItem, hit: SearchHit) -> None:
+        runs = self._title_runs.get(hit.title)
+        if runs is None:
+            runs = self._title_runs[hit.title] = title_runs(hit.title, self._title_words)
+        item.setData(hit.title, Qt.ItemDataRole.DisplayRole)
+        item.setData(runs, RUNS_ROLE)
+        item.setData(_snippet_runs(hit.snippet), DETAIL_RUNS_ROLE)
+        item.setData((hit.kind, hit.slug), KEY_ROLE)
+        # the whole title, however narrow the view
+        item.setData(f"{hit.title}\n{hit.plain_snippet}", Qt.ItemDataRole.ToolTipRole)
+
+    def _replace_hits(self, group: _Group, hits: list[SearchHit], all_changed: bool) -> None:
+        parent, old = group.item, group.hits
         if len(hits) < len(old):
-            self.beginRemoveRows(parent, len(hits), len(old) - 1)
-            group.hits = old[: len(hits)]
-            self.endRemoveRows()
+            parent.removeRows(len(hits), len(old) - len(hits))
         elif len(hits) > len(old):
-            self.beginInsertRows(parent, len(old), len(hits) - 1)
-            group.hits = old + hits[len(old) :]
-            self.endInsertRows()
+            parent.appendRows([self._hit_item(hit) for hit in hits[len(old) :]])
         group.hits = hits
         changed = [n for n in range(min(len(old), len(hits))) if all_changed or old[n] != hits[n]]
         if changed:
-            self.dataChanged.emit(
-                self.index(changed[0], 0, parent), self.index(changed[-1], 1, parent)
-            )
+            # One dataChanged for the rows, not one per role and row: the view looks up each
+            # changed index's place among its rows.
+            blocked = self.blockSignals(True)
+            try:
+                for n in changed:
+                    self._fill(parent.child(n), hits[n])
+            finally:
+                self.blockSignals(blocked)
+            first, last = parent.child(changed[0]).index(), parent.child(changed[-1]).index()
+            self.dataChanged.emit(first, last)
         if len(old) != len(hits):  # the heading's count
-            self.dataChanged.emit(parent, parent)
+            self._set_count(parent, group.kind, len(hits))
 
     def hit_count(self) -> int:
         return sum(len(g.hits) for g in self._groups)
@@ -322,85 +365,9 @@ class SearchResultsModel(QAbstractItemModel):
         return self.index(0, 0, self.index(0, 0)) if self._groups else QModelIndex()
 
     def hit(self, index: Index) -> SearchHit | None:
-        if not index.isValid() or index.internalId() == self._GROUP_ID:
-            return None
-        return self._groups[index.internalId() - 1].hits[index.row()]
-
-    # --- QAbstractItemModel ---------------------------------------------------------------
-
-    def index(self, row: int, column: int, parent: Index = QModelIndex()) -> QModelIndex:  # noqa: B008
-        # Bounds checked here, not by hasIndex(): that calls back into rowCount() and
-        # columnCount() from C++, and the view asks for hundreds of indexes per frame.
-        if row < 0 or not 0 <= column < 2:
-            return QModelIndex()
-        if not parent.isValid():
-            if row < len(self._groups):
-                return self.createIndex(row, column, self._GROUP_ID)
-        elif parent.internalId() == self._GROUP_ID and parent.column() == 0:
-            group = parent.row()
-            if group < len(self._groups) and row < len(self._groups[group].hits):
-                return self.createIndex(row, column, group + 1)
-        return QModelIndex()
-
-    def parent(self, index: Index = QModelIndex()) -> QModelIndex:  # type: ignore[override]  # noqa: B008
-        if not index.isValid() or index.internalId() == self._GROUP_ID:
-            return QModelIndex()
-        return self.createIndex(index.internalId() - 1, 0, self._GROUP_ID)
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        if not parent.isValid():
-            return len(self._groups)
-        if parent.internalId() == self._GROUP_ID and parent.column() == 0:
-            return len(self._groups[parent.row()].hits)
-        return 0
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        return 2
-
-    _HIT_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-    """Combined once: an enum flag's ``|`` costs microseconds, and painting asks per row."""
-
-    def flags(self, index: Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        if index.internalId() == self._GROUP_ID:
-            return Qt.ItemFlag.ItemIsEnabled
-        return self._HIT_FLAGS
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
         if not index.isValid():
             return None
-        if index.internalId() == self._GROUP_ID:
-            group = self._groups[index.row()]
-            if index.column() != self.TITLE:
-                return None
-            if role in (Qt.ItemDataRole.DisplayRole, RUNS_ROLE):
-                label = f"{group.kind.label} ({len(group.hits)})"
-                return ((label, True),) if role == RUNS_ROLE else label
+        parent = index.parent()
+        if not parent.isValid():
             return None
-        hit = self._groups[index.internalId() - 1].hits[index.row()]
-        if role == KEY_ROLE:
-            return (hit.kind, hit.slug)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return hit.title if index.column() == self.TITLE else hit.plain_snippet
-        title = index.column() == self.TITLE
-        if role == RUNS_ROLE:
-            return self._runs_of_title(hit.title) if title else _snippet_runs(hit.snippet)
-        if role == DETAIL_RUNS_ROLE:
-            return _snippet_runs(hit.snippet) if title else None
-        if role == Qt.ItemDataRole.ToolTipRole:  # the whole title, however narrow the view
-            return f"{hit.title}\n{hit.plain_snippet}" if title else hit.plain_snippet
-        return None
-
-    def _runs_of_title(self, title: str) -> Runs:
-        runs = self._title_runs.get(title)
-        if runs is None:
-            runs = self._title_runs[title] = title_runs(title, self._title_words)
-        return runs
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return ("Result", "Where it matched")[section] if 0 <= section < 2 else None
-        return None
+        return self._groups[parent.row()].hits[index.row()]

@@ -113,7 +113,6 @@ class SearchController(QObject):
         self.view.setModel(self.model)
         self.view.setItemDelegate(HighlightDelegate(self.view))
         # One column: each hit's title across the whole width, where it matched beneath it.
-        self.view.setColumnHidden(SearchResultsModel.SNIPPET, True)
         self.view.setHeaderHidden(True)
         self.view.header().setStretchLastSection(True)
         self.view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

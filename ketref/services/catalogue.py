@@ -236,7 +236,7 @@ class CatalogueService:
             if corrections:
                 corrected = " ".join(corrections.get(g[0], g[0]) for g in plan.groups)
                 retry = plan_query(corrected, synonyms)
-                hits = search_query.run_search(session, retry, limit, self._search)
+                hits = self._search.corrected_hits(session, retry, limit)
                 if hits:
                     return SearchResult(query=text, hits=tuple(hits), corrections=corrections)
             headwords = self._search.headwords(session)

@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from ketref.db import search_query
 from ketref.domain.enums import ItemKind
 
 pytestmark = pytest.mark.db
@@ -92,6 +93,27 @@ def test_typo_is_ranked_as_its_correction(shipped_services) -> None:
     typo, right = catalogue.search("ketmaine", limit=30), catalogue.search("ketamine", limit=30)
     assert typo.corrections == {"ketmaine": "ketamine"}
     assert [h.slug for h in typo.hits] == [h.slug for h in right.hits]
+
+
+def test_a_correction_typed_on_is_ranked_once_until_the_library_changes(
+    shipped_services, monkeypatch
+) -> None:
+    """Each key of a misspelt word typed on ("esketamni", "esketamnie") is corrected to the same
+    word, ranked once; a changed library ranks it again."""
+    catalogue = shipped_services.catalogue
+    runs = []
+    real = search_query.run_search
+    monkeypatch.setattr(search_query, "run_search", lambda *a: runs.append(a[1]) or real(*a))
+    first = catalogue.search("esketamni", limit=30)
+    second = catalogue.search("esketamnie", limit=30)
+    assert first.corrections == {"esketamni": "esketamine"}
+    assert second.corrections == {"esketamnie": "esketamine"}
+    assert [p.folded for p in runs] == ["esketamni", "esketamine", "esketamnie"]
+    assert second.hits == first.hits == catalogue.search("esketamine", limit=30).hits
+    catalogue._search._key = None  # as after a content load or an edit: everything is dropped
+    runs.clear()
+    assert catalogue.search("esketamnie", limit=30).hits == first.hits
+    assert [p.folded for p in runs] == ["esketamnie", "esketamine"]
 
 
 @pytest.mark.parametrize(

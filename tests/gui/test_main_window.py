@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QToolBar
 from ketref.domain.enums import ItemKind
 from ketref.gui.history import Place
 from ketref.gui.main_window import PAGES, SCREENING
-from ketref.gui.models import RUNS_ROLE
+from ketref.gui.models import DETAIL_RUNS_ROLE
 from ketref.services.about import schema_version
 from tests.conftest import shipped_version
 from tests.gui.conftest import search
@@ -100,7 +100,7 @@ def test_results_are_grouped_by_kind_and_highlighted(window, qtbot) -> None:
     assert all("(" in g for g in groups)
     kinds_seen = {model.hit(model.index(0, 0, model.index(r, 0))).kind for r in range(len(groups))}
     assert len(kinds_seen) == len(groups)  # one group per kind
-    snippet = model.index(0, 1, model.index(0, 0)).data(RUNS_ROLE)
+    snippet = model.index(0, 0, model.index(0, 0)).data(DETAIL_RUNS_ROLE)
     assert any(bold for _text, bold in snippet)
 
 

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 
 from ketref.domain.enums import ItemKind
 from ketref.gui.models import (
+    DETAIL_RUNS_ROLE,
     KEY_ROLE,
     RUNS_ROLE,
     ItemFilterProxy,
@@ -58,7 +59,7 @@ def test_search_results_model(qtmodeltester, shipped_services) -> None:
     first_hit = model.first_hit_index()
     assert model.hit(first_hit) == result.hits[0]  # the best hit's kind comes first
     assert model.parent(first_hit) == first_group
-    assert any(bold for _text, bold in model.index(0, 1, first_group).data(RUNS_ROLE))
+    assert any(bold for _text, bold in first_hit.data(DETAIL_RUNS_ROLE))
     model.set_result(None)
     assert model.rowCount() == 0
 
@@ -73,5 +74,5 @@ def test_search_results_escape_content(shipped_services) -> None:
     model.set_result(SearchResult("q", (hit,)))
     index = model.first_hit_index()
     assert model.data(index, RUNS_ROLE) == (("<script>", False),)  # painted as typed, not markup
-    snippet = model.index(0, 1, model.index(0, 0)).data(RUNS_ROLE)
+    snippet = index.data(DETAIL_RUNS_ROLE)
     assert snippet == (("a ", False), ("<b>", True), (" & c", False))

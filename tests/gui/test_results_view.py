@@ -8,6 +8,7 @@ from PySide6.QtGui import QFont, QFontMetricsF, QImage, QPainter
 from PySide6.QtWidgets import QStyleOptionViewItem
 
 from ketref.domain.enums import ItemKind
+from ketref.gui import highlight_delegate
 from ketref.gui.highlight_delegate import ELLIPSIS, HighlightDelegate, cut_at_word, elide_runs
 from ketref.gui.models import DETAIL_RUNS_ROLE, RUNS_ROLE
 from tests.gui.conftest import search
@@ -43,7 +44,7 @@ def test_titles_show_whole_or_cut_at_a_word_with_the_whole_title_as_tooltip(wind
     search(qtbot, window, "blood pressure")
     controller = window.search_controller
     view, model = controller.view, controller.model
-    assert view.isHeaderHidden() and view.isColumnHidden(model.SNIPPET)
+    assert view.isHeaderHidden() and model.columnCount() == 1
     delegate = view.itemDelegate()
     assert isinstance(delegate, HighlightDelegate)
     whole = 0
@@ -53,7 +54,7 @@ def test_titles_show_whole_or_cut_at_a_word_with_the_whole_title_as_tooltip(wind
             index = model.index(row, 0, parent)
             hit = model.hit(index)
             assert hit.title in index.data(Qt.ItemDataRole.ToolTipRole)
-            assert index.data(DETAIL_RUNS_ROLE) == model.index(row, 1, parent).data(RUNS_ROLE)
+            assert index.data(DETAIL_RUNS_ROLE)  # where it matched, under the title
             width = view.visualRect(index).width() - 8
             runs = elide_runs(index.data(RUNS_ROLE), width, _advance(view.font()))
             shown = "".join(t for t, _ in runs)
@@ -89,6 +90,22 @@ def test_a_hit_row_paints_its_title_and_where_it_matched(window, qtbot) -> None:
         for y in range(rect.height())
     ]
     assert any(inked[:half]) and any(inked[half:])  # ink on both lines
+
+
+def test_a_full_line_cache_lets_only_its_oldest_line_go(qapp, monkeypatch) -> None:
+    """Freeing every kept line at once stalled one keystroke; one goes per new line."""
+    monkeypatch.setattr(highlight_delegate, "CACHE_LIMIT", 3)
+    delegate = HighlightDelegate()
+    delegate._use_font(QFont())
+    lines = [delegate._line(((f"line {n}", n % 2 == 0),), 300) for n in range(3)]
+    delegate._line((("one more", False),), 300)
+    kept = list(delegate._lines)
+    assert kept == [
+        ((("line 1", False),), 300),
+        ((("line 2", True),), 300),
+        ((("one more", False),), 300),
+    ]
+    assert delegate._line((("line 2", True),), 300) is lines[2]  # still laid out, not again
 
 
 def test_enter_return_and_space_fold_a_group_heading(window, qtbot) -> None:

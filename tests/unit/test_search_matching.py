@@ -143,3 +143,21 @@ def test_closest_leaves_out_only_what_difflib_would_reject() -> None:
         for cutoff in (0.6, 0.75, 0.9):
             full = difflib.get_close_matches(term, words, n=3, cutoff=cutoff)
             assert vocabulary.closest(term, cutoff=cutoff) == full, (term, cutoff)
+
+
+def test_closest_finds_what_counting_every_shared_bigram_finds() -> None:
+    """Only the words of the term's rarest bigrams are looked at: the same candidates as
+    counting, for every word, the bigrams it shares with the term."""
+    rng = random.Random(11)
+    letters = "aeinrst" + "bkmz"  # few letters: most bigrams are in many words
+    words = {"".join(rng.choice(letters) for _ in range(rng.randrange(4, 11))) for _ in range(3000)}
+    vocabulary = Vocabulary(words)
+    for _ in range(300):
+        word = rng.choice(sorted(words))
+        i = rng.randrange(len(word))
+        term = word[:i] + rng.choice(letters) + word[i + 1 :]
+        grams = {term[j : j + 2] for j in range(len(term) - 1)}
+        need = max(1, min((len(grams) + 1) // 2, len(grams) - 3))
+        low, high = len(term) * 0.75 / 1.25, len(term) / (0.75 / 1.25)
+        shared = [w for w in words if sum(g in w for g in grams) >= need and low <= len(w) <= high]
+        assert vocabulary.closest(term) == difflib.get_close_matches(term, shared, 3, 0.75)
