@@ -10,6 +10,7 @@ costs a handful of statements instead of an ORM flush per row.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
 from ketref.db.base import Base
-from ketref.db.bulk_insert import insert_returning_ids, insert_rows
+from ketref.db.bulk_insert import insert_returning_ids, insert_rows, stored_json
 from ketref.db.mapping import (
     document_hash,
     document_of,
@@ -50,6 +51,8 @@ class ItemSave:
     """Shipped content: its hash is kept to notice later releases changing it."""
     state: ContentState = ContentState.APPROVED
     document: dict[str, Any] = field(init=False, repr=False, compare=False)
+    document_text: str = field(init=False, repr=False, compare=False)
+    """``document`` as SQLite stores it (see ``bulk_insert.stored_json``)."""
     content_hash: str = field(init=False, compare=False)
     reference_keys: tuple[tuple[str, ...], tuple[str, ...]] = field(
         init=False, repr=False, compare=False
@@ -61,6 +64,7 @@ class ItemSave:
         # a bulk load builds its saves while SQLite writes the search index on another core.
         document = document_of(self.item)
         object.__setattr__(self, "document", document)
+        object.__setattr__(self, "document_text", json.dumps(document))
         object.__setattr__(self, "content_hash", document_hash(document))
         direct = tuple(dict.fromkeys(self.item.references))
         nested = tuple(sorted(cited_reference_ids(self.item) - set(direct)))
@@ -133,6 +137,7 @@ def save_items(
     """
     if not saves:
         return {}
+    as_text = stored_json(session)
     version_rows = [
         {
             "kind": s.kind.value,
@@ -141,7 +146,7 @@ def save_items(
             "state": s.state.value,
             "content_version": s.content_version,
             "content_hash": s.content_hash,
-            "document": s.document,
+            "document": s.document_text if as_text else s.document,
             "saved_by": context.actor,
             "saved_at": context.now,
             "reason": context.reason,
@@ -149,7 +154,9 @@ def save_items(
         }
         for s in saves
     ]
-    version_ids = insert_returning_ids(session, VERSIONS, version_rows)
+    version_ids = insert_returning_ids(
+        session, VERSIONS, version_rows, stored=("document",) if as_text else ()
+    )
     existing = existing_ids(session, [(s.kind.value, s.item.slug) for s in saves])
     new_rows: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []

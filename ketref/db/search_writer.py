@@ -22,7 +22,7 @@ import json
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from ketref.db import tables as t
 from ketref.db.bulk_insert import insert_returning_ids, insert_rows
 from ketref.domain.search import fold
-from ketref.domain.search_index import topic_words, words_of
+from ketref.domain.search_index import topic_words, word_counts, words_of
 
 VOCABULARY_KEY = "search_vocabulary"
 HEADS_KEY = "search_heads"
@@ -127,11 +127,14 @@ def _document_rows(documents: Sequence[SearchDocument]) -> list[dict[str, Any]]:
 def _heads_and_vocabulary(
     documents: Sequence[SearchDocument], folded: list[FtsRow]
 ) -> tuple[dict[int, StoredHead], set[str]]:
-    heads = {
-        doc_id: _head(d, title, body)
-        for d, (doc_id, title, body) in zip(documents, folded, strict=True)
-    }
-    return heads, words_of(f"{title}\n{body}" for _, title, body in folded)
+    heads: dict[int, StoredHead] = {}
+    vocabulary: set[str] = set()
+    for d, (doc_id, title, body) in zip(documents, folded, strict=True):
+        counts = word_counts(body)  # one count of the body for its topic words and vocabulary
+        vocabulary.update(counts)
+        vocabulary |= words_of((title,))
+        heads[doc_id] = _head(d, title, body, counts)
+    return heads, vocabulary
 
 
 def _store_rebuilt(session: Session, heads: dict[int, StoredHead], vocabulary: set[str]) -> None:
@@ -290,14 +293,17 @@ StoredHead = tuple[str, str, str, str, str, str]
 """kind, and the folded title, aliases, summary, topic words and section headings."""
 
 
-def _head(document: SearchDocument, title: str, body: str) -> StoredHead:
-    """``title`` and ``body``: the document's, folded already (a rebuild folds each once)."""
+def _head(
+    document: SearchDocument, title: str, body: str, counts: Mapping[str, int] | None = None
+) -> StoredHead:
+    """``title`` and ``body``: the document's, folded already (a rebuild folds each once);
+    ``counts``: the body's ``word_counts``, if made already."""
     return (
         document.kind,
         title,
         fold(document.aliases),
         fold(document.summary),
-        " ".join(topic_words(body)),
+        " ".join(topic_words(body, counts)),
         fold(document.headings),
     )
 
