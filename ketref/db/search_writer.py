@@ -112,12 +112,14 @@ def search_index_rebuilt(session: Session, documents: Iterable[SearchDocument]) 
                 sent, size = len(folded), 0
         index(folded[sent:])
         yield
+        # Everything but the writing, while the index is still being written
         heads, vocabulary = _heads_and_vocabulary(listed, folded)
-    rows = _document_rows(listed)
-    for row, (doc_id, _, _) in zip(rows, folded, strict=True):
-        row["id"] = doc_id
+        rows = _document_rows(listed)
+        for row, (doc_id, _, _) in zip(rows, folded, strict=True):
+            row["id"] = doc_id
+        stored = _encoded(heads, vocabulary)
     insert_rows(session, SEARCH_DOCUMENTS, rows)
-    _store_rebuilt(session, heads, vocabulary)
+    _store_encoded(session, stored)
 
 
 def _document_rows(documents: Sequence[SearchDocument]) -> list[dict[str, Any]]:
@@ -138,9 +140,21 @@ def _heads_and_vocabulary(
 
 
 def _store_rebuilt(session: Session, heads: dict[int, StoredHead], vocabulary: set[str]) -> None:
-    _store_heads(session, heads)
-    _store_vocabulary(session, vocabulary)
-    _store(session, FORMAT_KEY, FORMAT)
+    _store_encoded(session, _encoded(heads, vocabulary))
+
+
+def _encoded(heads: dict[int, StoredHead], vocabulary: set[str]) -> dict[str, str]:
+    """The ``ketref_meta`` values of a rebuild, by key."""
+    return {
+        HEADS_KEY: _heads_text(heads),
+        VOCABULARY_KEY: _vocabulary_text(vocabulary),
+        FORMAT_KEY: FORMAT,
+    }
+
+
+def _store_encoded(session: Session, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        _store(session, key, value)
 
 
 _FTS_INSERT = (
@@ -286,7 +300,11 @@ def _store(session: Session, key: str, value: str) -> None:
 
 
 def _store_vocabulary(session: Session, words: Iterable[str]) -> None:
-    _store(session, VOCABULARY_KEY, "\n".join(sorted(words)))
+    _store(session, VOCABULARY_KEY, _vocabulary_text(words))
+
+
+def _vocabulary_text(words: Iterable[str]) -> str:
+    return "\n".join(sorted(words))
 
 
 StoredHead = tuple[str, str, str, str, str, str]
@@ -309,8 +327,12 @@ def _head(
 
 
 def _store_heads(session: Session, heads: dict[int, StoredHead]) -> None:
+    _store(session, HEADS_KEY, _heads_text(heads))
+
+
+def _heads_text(heads: dict[int, StoredHead]) -> str:
     data = {str(doc_id): list(head) for doc_id, head in heads.items()}
-    _store(session, HEADS_KEY, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def stored_vocabulary(session: Session) -> set[str] | None:
