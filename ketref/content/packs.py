@@ -243,7 +243,8 @@ def _clean(value: Any, path: tuple[str | int, ...], problems: list[str], check: 
 
     ``check``: look for refused characters in each string (see ``_may_hide_bad_characters``).
     Text inside a list or object (most of a pack) is handled in place, without a call or a
-    path of its own unless it has a problem: a pack holds over a million strings.
+    path of its own unless it has a problem (``_nfc`` written out, too): a pack holds over a
+    million strings.
     """
     if type(value) is str:
         return _clean_text(value, path, problems, check)
@@ -261,14 +262,15 @@ def _clean(value: Any, path: tuple[str | int, ...], problems: list[str], check: 
             bad = text_problem(key) if check else None
             if bad:
                 problems.append(f"{_pointer((*path, key))}: the key contains {bad}")
+            name = key if key.isascii() else unicodedata.normalize("NFC", key)
             if type(item) is str and not (check and BAD_CHARACTER.search(item)):
-                cleaned[_nfc(key)] = _nfc(item)
+                cleaned[name] = item if item.isascii() else unicodedata.normalize("NFC", item)
             else:
-                cleaned[_nfc(key)] = _clean(item, (*path, key), problems, check)
+                cleaned[name] = _clean(item, (*path, key), problems, check)
         return cleaned
     if isinstance(value, list):
         return [
-            _nfc(item)
+            (item if item.isascii() else unicodedata.normalize("NFC", item))
             if type(item) is str and not (check and BAD_CHARACTER.search(item))
             else _clean(item, (*path, i), problems, check)
             for i, item in enumerate(value)

@@ -11,7 +11,8 @@ Other databases (PostgreSQL) keep the Core insert, whose driver does its own bat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from operator import itemgetter
 from typing import Any
 
 from sqlalchemy import Table, func, insert, select
@@ -41,35 +42,49 @@ def _defaults(target: Table, names: Sequence[str]) -> dict[str, Any]:
     return found
 
 
-def _sqlite_insert(session: Session, target: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+def _sqlite_insert(
+    session: Session,
+    target: Table,
+    rows: Sequence[Mapping[str, Any]],
+    stored: Collection[str] = (),
+) -> None:
     names = list(rows[0])
     defaults = _defaults(target, names)
     columns = names + list(defaults)
     converters = _converters(session, target, columns)
-    converted: list[tuple[int, Callable[[Any], Any]]] = [
-        (i, f) for i, f in enumerate(converters) if f is not None
-    ]
-    fixed = list(defaults.values())
-    params: list[list[Any]] = [[row[name] for name in names] + fixed for row in rows]
-    for i, convert in converted:
-        for values in params:
-            values[i] = convert(values[i])
+    # Column by column: the values are picked, converted and zipped back into rows by C loops
+    # (itemgetter, map, zip); only a converting column's processor runs per value.
+    picked = map(itemgetter(*names), rows) if len(names) > 1 else ((row[names[0]],) for row in rows)
+    values: list[Sequence[Any]] = list(zip(*picked, strict=True)) if rows else []
+    values += [[value] * len(rows) for value in defaults.values()]
+    for i, convert in enumerate(converters):
+        if convert is not None and columns[i] not in stored:
+            values[i] = list(map(convert, values[i]))
     # The statement as SQLAlchemy writes it for this dialect: positional "?" in column order.
     compiled = insert(target).compile(
         dialect=session.get_bind().dialect, column_keys=columns, compile_kwargs={}
     )
     order = [columns.index(name) for name in compiled.positiontup or []]
-    if order != list(range(len(columns))):
-        params = [[values[i] for i in order] for values in params]
-    session.connection().exec_driver_sql(str(compiled), [tuple(values) for values in params])
+    params = list(zip(*(values[i] for i in order), strict=True))
+    session.connection().exec_driver_sql(str(compiled), params)
 
 
-def insert_rows(session: Session, target: Table, rows: Sequence[Mapping[str, Any]]) -> None:
-    """Insert ``rows`` (dicts with the same keys) into ``target`` in one executemany."""
+def insert_rows(
+    session: Session,
+    target: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    stored: Collection[str] = (),
+) -> None:
+    """Insert ``rows`` (dicts with the same keys) into ``target`` in one executemany.
+
+    ``stored`` names columns whose values are given on SQLite as its driver takes them
+    (see ``stored_json``), not converted again; other databases ignore it.
+    """
     if not rows:
         return
     if _is_sqlite(session):
-        _sqlite_insert(session, target, rows)
+        _sqlite_insert(session, target, rows, stored)
     else:
         session.execute(insert(target), list(rows))
 
@@ -79,7 +94,11 @@ def _max_id(session: Session, target: Table) -> int:
 
 
 def insert_returning_ids(
-    session: Session, target: Table, rows: Sequence[Mapping[str, Any]]
+    session: Session,
+    target: Table,
+    rows: Sequence[Mapping[str, Any]],
+    *,
+    stored: Collection[str] = (),
 ) -> list[int]:
     """Insert ``rows`` (one executemany) and return their new ids in the same order.
 
@@ -93,8 +112,16 @@ def insert_returning_ids(
         stmt = insert(target).returning(target.c.id, sort_by_parameter_order=True)
         return list(session.scalars(stmt, list(rows)))
     before = _max_id(session, target)
-    _sqlite_insert(session, target, rows)
+    _sqlite_insert(session, target, rows, stored)
     after = _max_id(session, target)
     if after - before != len(rows):  # only past SQLite's largest id, which ketref never nears
         raise RuntimeError(f"{target.name}: {len(rows)} rows given ids {before + 1}..{after}")
     return list(range(before + 1, after + 1))
+
+
+def stored_json(session: Session) -> bool:
+    """Whether JSON values may be handed to ``insert_rows`` as the text SQLite stores
+    (``json.dumps(value)``, what SQLAlchemy's JSON type writes with its default serializer), so
+    a bulk load can encode documents while the search index is written, not after."""
+    dialect = session.get_bind().dialect
+    return dialect.name == "sqlite" and getattr(dialect, "_json_serializer", None) is None

@@ -10,6 +10,7 @@ costs a handful of statements instead of an ORM flush per row.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
 from ketref.db.base import Base
-from ketref.db.bulk_insert import insert_returning_ids, insert_rows
+from ketref.db.bulk_insert import insert_returning_ids, insert_rows, stored_json
 from ketref.db.mapping import (
     document_hash,
     document_of,
@@ -50,6 +51,8 @@ class ItemSave:
     """Shipped content: its hash is kept to notice later releases changing it."""
     state: ContentState = ContentState.APPROVED
     document: dict[str, Any] = field(init=False, repr=False, compare=False)
+    document_text: str = field(init=False, repr=False, compare=False)
+    """``document`` as SQLite stores it (see ``bulk_insert.stored_json``)."""
     content_hash: str = field(init=False, compare=False)
     reference_keys: tuple[tuple[str, ...], tuple[str, ...]] = field(
         init=False, repr=False, compare=False
@@ -61,6 +64,7 @@ class ItemSave:
         # a bulk load builds its saves while SQLite writes the search index on another core.
         document = document_of(self.item)
         object.__setattr__(self, "document", document)
+        object.__setattr__(self, "document_text", json.dumps(document))
         object.__setattr__(self, "content_hash", document_hash(document))
         direct = tuple(dict.fromkeys(self.item.references))
         nested = tuple(sorted(cited_reference_ids(self.item) - set(direct)))
@@ -121,19 +125,33 @@ def existing_ids(
     return found
 
 
-def save_items(
-    session: Session,
+@dataclass
+class PreparedSaves:
+    """The rows of some saves, worked out without the database: a bulk load prepares them
+    while SQLite writes the search index, so only the inserts are left for after it.
+
+    Ids are filled in when written: ``version_id`` of each head, ``item_id`` of each
+    reference and link row (lists parallel to the saves)."""
+
+    as_text: bool
+    versions: list[dict[str, Any]]
+    heads: list[dict[str, Any]]
+    references: list[list[dict[str, Any]]]
+    links: list[list[dict[str, Any]]]
+    unknown_references: list[str | None]
+    """Per save, a cited key ``reference_ids`` lacked (a KeyError when its rows are written)."""
+
+
+def prepare_saves(
     saves: Sequence[ItemSave],
     context: SaveContext,
     reference_ids: Mapping[str, int],
-) -> dict[tuple[str, str], int]:
-    """Save every item of ``saves`` as a new version; returns the version ids by (kind, slug).
-
-    ``reference_ids`` maps every reference key the items cite to its row id.
-    """
-    if not saves:
-        return {}
-    version_rows = [
+    *,
+    as_text: bool,
+) -> PreparedSaves:
+    """The rows ``save_items`` writes for ``saves`` (``as_text``: ``stored_json`` of the
+    session that will write them)."""
+    versions = [
         {
             "kind": s.kind.value,
             "slug": s.item.slug,
@@ -141,7 +159,7 @@ def save_items(
             "state": s.state.value,
             "content_version": s.content_version,
             "content_hash": s.content_hash,
-            "document": s.document,
+            "document": s.document_text if as_text else s.document,
             "saved_by": context.actor,
             "saved_at": context.now,
             "reason": context.reason,
@@ -149,15 +167,11 @@ def save_items(
         }
         for s in saves
     ]
-    version_ids = insert_returning_ids(session, VERSIONS, version_rows)
-    existing = existing_ids(session, [(s.kind.value, s.item.slug) for s in saves])
-    new_rows: list[dict[str, Any]] = []
-    changed: list[dict[str, Any]] = []
-    current: list[ItemSave] = []
-    for s, version_id in zip(saves, version_ids, strict=True):
-        item_id = existing.get((s.kind.value, s.item.slug))
-        if item_id is not None and s.state is not ContentState.APPROVED:
-            continue  # a draft of an existing item waits beside the approved version
+    heads = []
+    references = []
+    links = []
+    unknown: list[str | None] = []
+    for s in saves:
         values = {
             **head_columns(s.kind, s.item),
             "origin": s.origin,
@@ -166,15 +180,72 @@ def save_items(
             "content_version": s.content_version,
             "content_hash": s.content_hash,
             "updated_at": context.now,
-            "version_id": version_id,
+            "version_id": None,
         }
         if s.shipped:
             values["shipped_hash"] = s.content_hash
+        heads.append(values)
+        direct, nested = s.reference_keys
+        keys = direct + nested
+        unknown.append(next((key for key in keys if key not in reference_ids), None))
+        references.append(
+            [
+                {
+                    "item_id": None,
+                    "reference_id": reference_ids.get(key),
+                    "position": i,
+                    "direct": i < len(direct),
+                }
+                for i, key in enumerate(keys)
+            ]
+        )
+        links.append(
+            [
+                {
+                    "item_id": None,
+                    "position": i,
+                    "target_kind": link.kind.value,
+                    "target_slug": link.slug,
+                }
+                for i, link in enumerate(s.item.related)
+            ]
+        )
+    return PreparedSaves(as_text, versions, heads, references, links, unknown)
+
+
+def save_items(
+    session: Session,
+    saves: Sequence[ItemSave],
+    context: SaveContext,
+    reference_ids: Mapping[str, int],
+    prepared: PreparedSaves | None = None,
+) -> dict[tuple[str, str], int]:
+    """Save every item of ``saves`` as a new version; returns the version ids by (kind, slug).
+
+    ``reference_ids`` maps every reference key the items cite to its row id; ``prepared``:
+    ``prepare_saves`` of the same arguments, when made already.
+    """
+    if not saves:
+        return {}
+    if prepared is None:
+        prepared = prepare_saves(saves, context, reference_ids, as_text=stored_json(session))
+    stored = ("document",) if prepared.as_text else ()
+    version_ids = insert_returning_ids(session, VERSIONS, prepared.versions, stored=stored)
+    existing = existing_ids(session, [(s.kind.value, s.item.slug) for s in saves])
+    new_rows: list[dict[str, Any]] = []
+    changed: list[dict[str, Any]] = []
+    current: list[int] = []
+    for index, (s, version_id) in enumerate(zip(saves, version_ids, strict=True)):
+        item_id = existing.get((s.kind.value, s.item.slug))
+        if item_id is not None and s.state is not ContentState.APPROVED:
+            continue  # a draft of an existing item waits beside the approved version
+        values = prepared.heads[index]
+        values["version_id"] = version_id
         if item_id is None:
             new_rows.append({"shipped_hash": None, **values})
         else:
             changed.append({"id": item_id, **values})
-        current.append(s)
+        current.append(index)
     if changed:
         # executemany needs one set of columns: rows that keep their shipped_hash go apart
         for group in (
@@ -192,7 +263,7 @@ def save_items(
     ids.update(
         ((row["kind"], row["slug"]), id_) for row, id_ in zip(new_rows, new_ids, strict=True)
     )
-    _write_links(session, [(ids[s.kind.value, s.item.slug], s) for s in current], reference_ids)
+    _write_links(session, saves, current, ids, prepared)
     return {
         (s.kind.value, s.item.slug): version_id
         for s, version_id in zip(saves, version_ids, strict=True)
@@ -200,32 +271,28 @@ def save_items(
 
 
 def _write_links(
-    session: Session, items: list[tuple[int, ItemSave]], reference_ids: Mapping[str, int]
+    session: Session,
+    saves: Sequence[ItemSave],
+    current: list[int],
+    ids: Mapping[tuple[str, str], int],
+    prepared: PreparedSaves,
 ) -> None:
-    """The reference rows (own list first, then nested citations) and link rows of ``items``."""
+    """The reference rows (own list first, then nested citations) and link rows of the saves
+    at ``current``, under their item ids."""
     references: list[dict[str, Any]] = []
     links: list[dict[str, Any]] = []
-    for item_id, save in items:
-        direct, nested = save.reference_keys
-        item = save.item
-        references += [
-            {
-                "item_id": item_id,
-                "reference_id": reference_ids[key],
-                "position": i,
-                "direct": i < len(direct),
-            }
-            for i, key in enumerate(direct + nested)
-        ]
-        links += [
-            {
-                "item_id": item_id,
-                "position": i,
-                "target_kind": link.kind.value,
-                "target_slug": link.slug,
-            }
-            for i, link in enumerate(item.related)
-        ]
+    for index in current:
+        s = saves[index]
+        if prepared.unknown_references[index] is not None:
+            raise KeyError(prepared.unknown_references[index])
+        item_id = ids[s.kind.value, s.item.slug]
+        for rows, into in (
+            (prepared.references[index], references),
+            (prepared.links[index], links),
+        ):
+            for row in rows:
+                row["item_id"] = item_id
+            into.extend(rows)
     insert_rows(session, table(t.ItemReferenceRow), references)
     insert_rows(session, table(t.ItemLinkRow), links)
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -19,7 +18,7 @@ from ketref.db.search_writer import SearchDocument
 from ketref.domain import content as c
 from ketref.domain.enums import ItemKind
 from ketref.domain.errors import StoredItemInvalidError
-from ketref.domain.model_walk import iter_values
+from ketref.domain.model_walk import texts_and_references
 from ketref.domain.validation import format_validation_error
 
 DEFAULT_LANGUAGE = "en"
@@ -155,13 +154,11 @@ def rule_to_domain(row: t.ScreeningRuleRow) -> c.ScreeningRule:
 
 def search_text(item: c.Item) -> str:
     """Every word of an item worth finding, for the search index (enum codes left out)."""
-    skip = frozenset({"references", "slug", "title", "summary", "related"})
-    words = [
-        node
-        for node in iter_values(item, skip)
-        if isinstance(node, str) and not isinstance(node, Enum) and node
-    ]
-    return "\n".join([item.summary, *words])
+    texts = texts_and_references(item, _NOT_SEARCHED, references_wanted=False)[0]
+    return "\n".join([item.summary, *texts])
+
+
+_NOT_SEARCHED = frozenset({"references", "slug", "title", "summary", "related"})
 
 
 def item_document(kind: ItemKind, item: c.Item) -> SearchDocument:

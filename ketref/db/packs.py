@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session
 from ketref.db import items as items_db
 from ketref.db import repositories as repo
 from ketref.db import tables as t
-from ketref.db.bulk_insert import insert_rows
+from ketref.db.bulk_insert import insert_rows, stored_json
 from ketref.db.errors import translate_error
 from ketref.db.items import ItemSave, SaveContext
 from ketref.db.mapping import (
@@ -154,19 +154,17 @@ def _link_problems(session: Session, pack: ContentPack) -> list[str]:
     """Links to items that are neither in the pack nor here (one query per kind linked to)."""
     known = {(e.kind.value, e.item.slug) for e in pack.entries}
     known |= {(ItemKind.REFERENCE.value, r.id) for r in pack.references}
-    outside = {
-        (link.kind.value, link.slug)
-        for entry in pack.entries
-        for link in entry.item.related
-        if (link.kind.value, link.slug) not in known
-    }
-    known |= _existing_here(session, outside)
+    linked = {(link.kind.value, link.slug) for e in pack.entries for link in e.item.related}
+    missing = linked - known
+    missing -= _existing_here(session, missing)
+    if not missing:  # the usual case: only one pass over the links
+        return []
     return [
         f"/payload/items/{i}/item/related: {entry.name} links to "
         f"{link.kind.value}/{link.slug}, which is neither in the pack nor here"
         for i, entry in enumerate(pack.entries)
         for link in entry.item.related
-        if (link.kind.value, link.slug) not in known
+        if (link.kind.value, link.slug) in missing
     ]
 
 
@@ -339,6 +337,7 @@ def apply_import(
         release=release.version if release else None,
     )
     indexed: list[SearchDocument] | None = None
+    prepared: items_db.PreparedSaves | None = None
     if empty and _rebuilds_index(plan):
         # Into an empty library, what search will hold is known before anything is written
         # (the pack's items, then its references): SQLite writes the index on the other core
@@ -346,12 +345,14 @@ def apply_import(
         indexed = []
         items = (item_document(e.kind, e.item) for e in plan.write_items)
         documents = listed_as_made(chain(items, reference_documents(session)), indexed)
+        as_text = stored_json(session)
         with search_index_rebuilt(session, documents):
             saves, events = _saves(pack, plan, existing, actor=actor, now=now)
+            prepared = items_db.prepare_saves(saves, context, ref_ids, as_text=as_text)
     else:
         saves, events = _saves(pack, plan, existing, actor=actor, now=now)
     try:
-        items_db.save_items(session, saves, context, ref_ids)
+        items_db.save_items(session, saves, context, ref_ids, prepared)
         session.flush()
     except Exception as exc:
         _reraise_storage_failure(exc)

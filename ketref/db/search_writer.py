@@ -22,7 +22,7 @@ import json
 import queue
 import sqlite3
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, cast
@@ -34,7 +34,7 @@ from sqlalchemy.orm import Session
 from ketref.db import tables as t
 from ketref.db.bulk_insert import insert_returning_ids, insert_rows
 from ketref.domain.search import fold
-from ketref.domain.search_index import topic_words, words_of
+from ketref.domain.search_index import topic_words, word_counts, words_of
 
 VOCABULARY_KEY = "search_vocabulary"
 HEADS_KEY = "search_heads"
@@ -112,12 +112,14 @@ def search_index_rebuilt(session: Session, documents: Iterable[SearchDocument]) 
                 sent, size = len(folded), 0
         index(folded[sent:])
         yield
+        # Everything but the writing, while the index is still being written
         heads, vocabulary = _heads_and_vocabulary(listed, folded)
-    rows = _document_rows(listed)
-    for row, (doc_id, _, _) in zip(rows, folded, strict=True):
-        row["id"] = doc_id
+        rows = _document_rows(listed)
+        for row, (doc_id, _, _) in zip(rows, folded, strict=True):
+            row["id"] = doc_id
+        stored = _encoded(heads, vocabulary)
     insert_rows(session, SEARCH_DOCUMENTS, rows)
-    _store_rebuilt(session, heads, vocabulary)
+    _store_encoded(session, stored)
 
 
 def _document_rows(documents: Sequence[SearchDocument]) -> list[dict[str, Any]]:
@@ -127,17 +129,32 @@ def _document_rows(documents: Sequence[SearchDocument]) -> list[dict[str, Any]]:
 def _heads_and_vocabulary(
     documents: Sequence[SearchDocument], folded: list[FtsRow]
 ) -> tuple[dict[int, StoredHead], set[str]]:
-    heads = {
-        doc_id: _head(d, title, body)
-        for d, (doc_id, title, body) in zip(documents, folded, strict=True)
-    }
-    return heads, words_of(f"{title}\n{body}" for _, title, body in folded)
+    heads: dict[int, StoredHead] = {}
+    vocabulary: set[str] = set()
+    for d, (doc_id, title, body) in zip(documents, folded, strict=True):
+        counts = word_counts(body)  # one count of the body for its topic words and vocabulary
+        vocabulary.update(counts)
+        vocabulary |= words_of((title,))
+        heads[doc_id] = _head(d, title, body, counts)
+    return heads, vocabulary
 
 
 def _store_rebuilt(session: Session, heads: dict[int, StoredHead], vocabulary: set[str]) -> None:
-    _store_heads(session, heads)
-    _store_vocabulary(session, vocabulary)
-    _store(session, FORMAT_KEY, FORMAT)
+    _store_encoded(session, _encoded(heads, vocabulary))
+
+
+def _encoded(heads: dict[int, StoredHead], vocabulary: set[str]) -> dict[str, str]:
+    """The ``ketref_meta`` values of a rebuild, by key."""
+    return {
+        HEADS_KEY: _heads_text(heads),
+        VOCABULARY_KEY: _vocabulary_text(vocabulary),
+        FORMAT_KEY: FORMAT,
+    }
+
+
+def _store_encoded(session: Session, values: dict[str, str]) -> None:
+    for key, value in values.items():
+        _store(session, key, value)
 
 
 _FTS_INSERT = (
@@ -283,28 +300,39 @@ def _store(session: Session, key: str, value: str) -> None:
 
 
 def _store_vocabulary(session: Session, words: Iterable[str]) -> None:
-    _store(session, VOCABULARY_KEY, "\n".join(sorted(words)))
+    _store(session, VOCABULARY_KEY, _vocabulary_text(words))
+
+
+def _vocabulary_text(words: Iterable[str]) -> str:
+    return "\n".join(sorted(words))
 
 
 StoredHead = tuple[str, str, str, str, str, str]
 """kind, and the folded title, aliases, summary, topic words and section headings."""
 
 
-def _head(document: SearchDocument, title: str, body: str) -> StoredHead:
-    """``title`` and ``body``: the document's, folded already (a rebuild folds each once)."""
+def _head(
+    document: SearchDocument, title: str, body: str, counts: Mapping[str, int] | None = None
+) -> StoredHead:
+    """``title`` and ``body``: the document's, folded already (a rebuild folds each once);
+    ``counts``: the body's ``word_counts``, if made already."""
     return (
         document.kind,
         title,
         fold(document.aliases),
         fold(document.summary),
-        " ".join(topic_words(body)),
+        " ".join(topic_words(body, counts)),
         fold(document.headings),
     )
 
 
 def _store_heads(session: Session, heads: dict[int, StoredHead]) -> None:
+    _store(session, HEADS_KEY, _heads_text(heads))
+
+
+def _heads_text(heads: dict[int, StoredHead]) -> str:
     data = {str(doc_id): list(head) for doc_id, head in heads.items()}
-    _store(session, HEADS_KEY, json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 def stored_vocabulary(session: Session) -> set[str] | None:

@@ -18,13 +18,15 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
-from ketref.db.bulk_insert import insert_returning_ids, insert_rows
+from ketref.db.bulk_insert import insert_returning_ids, insert_rows, stored_json
 from ketref.db.items import (
     ItemSave,
+    PreparedSaves,
     SaveContext,
     chunks,
     current_heads,
     documents_by_version,
+    prepare_saves,
     save_items,
     table,
     update_by_id,
@@ -208,11 +210,13 @@ def _load_items(
     report: LoadReport,
     context: SaveContext,
     plan: _ItemPlan,
+    *,
+    ref_ids: Mapping[str, int],
+    prepared: PreparedSaves | None,
 ) -> None:
     version = bundle.release.version
     existing, saves, edited_here = plan.existing, plan.saves, plan.edited_here
-    ref_ids = dict(session.execute(select(t.ReferenceRow.key, t.ReferenceRow.id)).all())
-    save_items(session, saves, context, ref_ids)
+    save_items(session, saves, context, ref_ids, prepared)
     report.release_conflicts = record_release_versions(session, edited_here, context, ref_ids)
     for conflict in report.release_conflicts:
         session.add(
@@ -298,7 +302,9 @@ def load_bundle(
     empty = library_is_empty(session)
     _load_references(session, bundle, report)
     existing = _existing_items(session)
+    ref_ids = dict(session.execute(select(t.ReferenceRow.key, t.ReferenceRow.id)).all())
     indexed: list[SearchDocument] | None = None
+    prepared: PreparedSaves | None = None
     if empty:
         # A first load: what search will hold is known before any item is written (every item
         # of the bundle, then every reference), so the index is written first, by SQLite on
@@ -307,11 +313,13 @@ def load_bundle(
         indexed = []
         items = (item_document(kind, item) for kind, item in bundle.clinical_items())
         documents = listed_as_made(chain(items, reference_documents(session)), indexed)
+        as_text = stored_json(session)
         with search_index_rebuilt(session, documents):
             plan = _plan_items(bundle, report, existing)
+            prepared = prepare_saves(plan.saves, context, ref_ids, as_text=as_text)
     else:
         plan = _plan_items(bundle, report, existing)
-    _load_items(session, bundle, report, context, plan)
+    _load_items(session, bundle, report, context, plan, ref_ids=ref_ids, prepared=prepared)
     _load_rules_and_synonyms(session, bundle)
     _prune_references(session, bundle, report)
     session.flush()

@@ -28,7 +28,7 @@ from __future__ import annotations
 import heapq
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ketref.domain.search import QueryPlan
@@ -149,12 +149,20 @@ def words_of(texts: Iterable[str]) -> set[str]:
     return words
 
 
-def topic_words(folded_body: str) -> list[str]:
+def word_counts(folded: str) -> Counter[str]:
+    """How often each word (4+ letters) occurs in folded text: a rebuild takes both a body's
+    topic words and its share of the vocabulary from one count."""
+    return Counter(_WORD.findall(folded))
+
+
+def topic_words(folded_body: str, counts: Mapping[str, int] | None = None) -> list[str]:
     """The words (4+ letters) a folded body repeats most, most repeated first: at most
-    ``TOPIC_WORDS``, each said at least twice, common words left out."""
-    counts = Counter(w for w in _WORD.findall(folded_body) if w not in _COMMON)
-    repeated = sorted((-n, w) for w, n in counts.items() if n >= 2)
-    return [w for _n, w in repeated[:TOPIC_WORDS]]
+    ``TOPIC_WORDS``, each said at least twice, common words left out. ``counts``: the body's
+    ``word_counts``, when the caller has them."""
+    if counts is None:
+        counts = word_counts(folded_body)
+    repeated = [(-n, w) for w, n in counts.items() if n >= 2 and w not in _COMMON]
+    return [w for _n, w in heapq.nsmallest(TOPIC_WORDS, repeated)]  # = sorted(...)[:TOPIC_WORDS]
 
 
 @dataclass(frozen=True)

@@ -3,14 +3,16 @@ insert stores, ids come back in order after the largest id, and defaults are fil
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, delete, insert, select
+import pytest
+from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
-from ketref.db.bulk_insert import insert_returning_ids, insert_rows
+from ketref.db.bulk_insert import insert_returning_ids, insert_rows, stored_json
 from ketref.services.workspace import Services
 
 VERSIONS = cast(Table, t.ItemVersionRow.__table__)
@@ -143,3 +145,26 @@ def test_dates_and_booleans_round_trip(services: Services) -> None:
             False,
             True,
         )
+
+
+@pytest.mark.sqlite_only("JSON text is handed over on SQLite only")
+def test_json_given_as_stored_text_is_stored_as_the_json_type_stores_it(services: Services) -> None:
+    """``stored``: a document handed over as its JSON text (encoded while the search index is
+    written) is stored as a Core insert of the document itself stores it."""
+    document = {"title": "Sesión ñ «x»", "n": [1, 2.5, None, True], "nested": {"b": "c", "a": 1}}
+    with services.db.write() as session:
+        assert stored_json(session)
+        row = {**_version("text-a", document), "document": json.dumps(document)}
+        insert_rows(session, VERSIONS, [row], stored=("document",))
+        insert_returning_ids(session, VERSIONS, [{**row, "slug": "text-b"}], stored=("document",))
+        session.execute(insert(VERSIONS), [_version("core-b", document)])
+    with services.db.read() as session:
+        stored = dict(
+            session.execute(
+                text(
+                    "SELECT slug, CAST(document AS TEXT) FROM item_version WHERE slug IN "
+                    "('text-a', 'text-b', 'core-b')"
+                )
+            ).all()
+        )
+        assert stored["text-a"] == stored["text-b"] == stored["core-b"] == json.dumps(document)

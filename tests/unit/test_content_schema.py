@@ -48,6 +48,22 @@ def test_yaml_refuses_tags_aliases_odd_keys_and_deep_nesting(text: str, message:
         load_yaml(text)
 
 
+def test_yaml_reads_the_same_whether_or_not_an_alias_could_be_written() -> None:
+    """Without a '*' in the text no alias can be written, so the reader takes text values
+    without tracking nodes: the data and the checks are those of the tracking path."""
+    text = "a: x\nb: [y, 2, {c: 2026-12-03, d: null, e: [f, true]}]\n'k': 'v'\n"
+    starred = text + "note: '*not an alias*'\n"
+    assert load_yaml(starred) == {**load_yaml(text), "note": "*not an alias*"}
+    assert load_yaml(text) == {
+        "a": "x",
+        "b": ["y", 2, {"c": date(2026, 12, 3), "d": None, "e": ["f", True]}],
+        "k": "v",
+    }
+    for plain in ("a: x\nb: y\na: z\n", "a: x\nb: y\na: z\nc: '*'\n"):
+        with pytest.raises(YamlError, match="line 3: duplicate key 'a'"):
+            load_yaml(plain)
+
+
 def test_yaml_keeps_numbers_dates_and_nulls() -> None:
     data = load_yaml("n: 3\nf: 1.5\nd: 2026-12-03\nz: null\ne: ''\n")
     assert data == {"n": 3, "f": 1.5, "d": date(2026, 12, 3), "z": None, "e": ""}

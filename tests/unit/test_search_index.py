@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ketref.domain.search import QueryPlan, fold, plan_query
-from ketref.domain.search_index import Head, HeadIndex, topic_words
+from ketref.domain.search_index import TOPIC_WORDS, Head, HeadIndex, topic_words, word_counts
 
 pytestmark = pytest.mark.unit
 
@@ -113,6 +113,16 @@ def test_topic_words_are_what_a_body_repeats_most() -> None:
     body = fold("Dissociation is common. Dissociation fades; with rest and calm it fades fast.")
     assert topic_words(body) == ["dissociation", "fades"]  # "with" is too common to count
     assert topic_words(fold("Every word here differs.")) == []
+
+
+def test_topic_words_keep_the_most_repeated_then_alphabetical_order() -> None:
+    """More candidates than TOPIC_WORDS, with ties: the most repeated first, ties by spelling;
+    the counts a rebuild passes in give the same words."""
+    words = [f"word{chr(ord('a') + i)}" for i in range(TOPIC_WORDS + 6)]
+    body = fold(" ".join(w for i, w in enumerate(reversed(words)) for _ in range(2 + i % 3)))
+    expected = sorted(words, key=lambda w: (-body.split().count(w), w))[:TOPIC_WORDS]
+    assert topic_words(body) == expected
+    assert topic_words(body, word_counts(body)) == expected
 
 
 def test_between_equal_titles_the_text_about_the_query_comes_first() -> None:
