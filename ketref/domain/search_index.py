@@ -186,10 +186,11 @@ class HeadIndex:
     def __init__(self, heads: Sequence[Head]) -> None:
         self.ids = tuple(h.doc_id for h in heads)
         self.kinds = tuple(h.kind for h in heads)
-        self.titles = FieldText([h.title for h in heads], short_terms=True)
+        # Aliases are short and nearly all distinct words: their word index would not be smaller.
+        self.titles = FieldText([h.title for h in heads], short_terms=True, indexed=True)
         self.aliases = FieldText([h.aliases for h in heads], short_terms=True)
-        self.summaries = FieldText([h.summary for h in heads], short_terms=False)
-        self.headings = FieldText([h.headings for h in heads], short_terms=False)
+        self.summaries = FieldText([h.summary for h in heads], short_terms=False, indexed=True)
+        self.headings = FieldText([h.headings for h in heads], short_terms=False, indexed=True)
         self.position = {doc_id: i for i, doc_id in enumerate(self.ids)}
         self.priors = tuple(KIND_PRIOR.get(kind, 1.0) for kind in self.kinds)
         by_title: dict[str, list[int]] = {}

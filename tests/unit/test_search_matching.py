@@ -6,10 +6,12 @@ import difflib
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ketref.domain.search import fold, plan_query
 from ketref.domain.search_index import LETTERS_KEPT, Head, HeadIndex, words_of
-from ketref.domain.search_matching import FieldText, TopicIndex, Vocabulary
+from ketref.domain.search_matching import FieldText, TopicIndex, Vocabulary, WordIndex
 
 pytestmark = pytest.mark.unit
 
@@ -115,6 +117,68 @@ def test_a_word_typed_letter_by_letter_finds_what_a_fresh_scan_finds() -> None:
     fresh = FieldText(values, short_terms=False)
     typed.containing("session")
     assert typed.containing("ession") == fresh.containing("ession")
+
+
+def _scanned(values: list[str], term: str) -> dict[int, bool]:
+    """``FieldText.containing`` of a 3+ character term by definition: each value holding it,
+    with whether its first occurrence starts a word (no letter or digit just before)."""
+    found = {}
+    for i, value in enumerate(values):
+        pos = value.find(term)
+        if pos >= 0:
+            found[i] = pos == 0 or not value[pos - 1].isalnum()
+    return found
+
+
+_CHARS = "keta mnsp(/'-.1\t\néü"
+"""Few characters, so terms recur inside and across words; separators the split and the
+word-start test treat differently ("(", "/", "'", ".", a tab, a newline), a digit, accents."""
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(alphabet=_CHARS, max_size=40), max_size=25),
+    st.lists(st.text(alphabet=_CHARS, min_size=3, max_size=6), min_size=1, max_size=6),
+)
+def test_word_index_finds_what_a_scan_of_every_value_finds(
+    values: list[str], terms: list[str]
+) -> None:
+    """The indexed field gives each term (whitespace in it or not, typed on or repeated) the
+    documents and word starts a plain scan gives; so does the unindexed one."""
+    indexed = FieldText(values, short_terms=False, indexed=True)
+    plain = FieldText(values, short_terms=False)
+    inside = [v[i : i + n] for v in values[:5] for n in (3, 5) for i in range(0, len(v) - n + 1, 4)]
+    for term in [*terms, *inside]:
+        if "\x00" in term:
+            continue
+        expected = _scanned(values, term)
+        assert indexed.containing(term) == expected, (values, term)
+        assert indexed.containing(term) == expected, (values, term)  # the kept answer
+        assert plain.containing(term) == expected, (values, term)
+
+
+def test_word_index_knows_which_first_occurrence_starts_a_word() -> None:
+    values = ["esketamine then ketamine", "ketamine then esketamine", "(ketamine)", "a/ket", "x"]
+    index = WordIndex(values)
+    assert index.containing("ketamine") == {0: False, 1: True, 2: True}
+    assert index.containing("ket") == {0: False, 1: True, 2: True, 3: True}
+    assert sorted(index.words_holding("ket")) == ["(ketamine)", "a/ket", "esketamine", "ketamine"]
+    assert index.containing("zzz") == {}
+    field = FieldText(values, short_terms=True, indexed=True)
+    assert field.containing("then esk") == {1: True}  # across words: within "esk"'s documents
+
+
+def test_topic_index_matches_a_look_at_every_topic_word() -> None:
+    rng = random.Random(3)
+    topics = [rng.sample(WORDS, rng.randrange(0, 6)) for _ in range(200)]
+    index = TopicIndex(topics)
+    for term in ("ket", "ess", "pre", "sion", "a", "zebra", "in f", "pain"):
+        expected: dict[int, int] = {}
+        for i, words in enumerate(topics):
+            ranks = [rank for rank, word in enumerate(words) if term in word]
+            if ranks:
+                expected[i] = ranks[0]
+        assert index.ranks(term) == expected, term
 
 
 def test_topic_index_gives_each_document_its_first_topic_word_holding_the_term() -> None:
