@@ -156,7 +156,7 @@ class HandoutsPage(QWidget):
         for label, _language, _bilingual in LANGUAGE_CHOICES:
             self.language.addItem(label)
         self.language.currentIndexChanged.connect(self._language_chosen)
-        self.fallback = QCheckBox("Print handouts with no translation in English")
+        self.fallback = QCheckBox("Print untranslated handouts in English")
         self.fallback.setEnabled(False)
         self.fallback.toggled.connect(self._changed)
         layout.addWidget(self.language)
@@ -414,7 +414,7 @@ class HandoutsPage(QWidget):
             language, _bilingual = self.language_choice()
             self.status.setText(
                 f"No {language.english_name} translation of: {', '.join(missing)}. Tick "
-                "“Print handouts with no translation in English” to print these in English, "
+                "“Print untranslated handouts in English” to print these in English, "
                 "or untick them."
             )
             self._set_ready(False)
