@@ -51,8 +51,6 @@ class ItemSave:
     """Shipped content: its hash is kept to notice later releases changing it."""
     state: ContentState = ContentState.APPROVED
     document: dict[str, Any] = field(init=False, repr=False, compare=False)
-    document_text: str = field(init=False, repr=False, compare=False)
-    """``document`` as SQLite stores it (see ``bulk_insert.stored_json``)."""
     content_hash: str = field(init=False, compare=False)
     reference_keys: tuple[tuple[str, ...], tuple[str, ...]] = field(
         init=False, repr=False, compare=False
@@ -64,7 +62,6 @@ class ItemSave:
         # a bulk load builds its saves while SQLite writes the search index on another core.
         document = document_of(self.item)
         object.__setattr__(self, "document", document)
-        object.__setattr__(self, "document_text", json.dumps(document))
         object.__setattr__(self, "content_hash", document_hash(document))
         direct = tuple(dict.fromkeys(self.item.references))
         nested = tuple(sorted(cited_reference_ids(self.item) - set(direct)))
@@ -149,8 +146,9 @@ def prepare_saves(
     *,
     as_text: bool,
 ) -> PreparedSaves:
-    """The rows ``save_items`` writes for ``saves`` (``as_text``: ``stored_json`` of the
-    session that will write them)."""
+    """The rows ``save_items`` writes for ``saves``. ``as_text``: ``stored_json`` of the session
+    that will write them; each document is then encoded here, once, into the text SQLite
+    stores (what SQLAlchemy's JSON type would write)."""
     versions = [
         {
             "kind": s.kind.value,
@@ -159,7 +157,7 @@ def prepare_saves(
             "state": s.state.value,
             "content_version": s.content_version,
             "content_hash": s.content_hash,
-            "document": s.document_text if as_text else s.document,
+            "document": json.dumps(s.document) if as_text else s.document,
             "saved_by": context.actor,
             "saved_at": context.now,
             "reason": context.reason,

@@ -1,13 +1,14 @@
 """What a load stores of each item: its validated model's JSON, under a hash that never changes.
 
 A bulk load encodes each document once, while the search index is written, and hands SQLite the
-text (``ItemSave.document_text``); that text must be what SQLAlchemy's JSON type would have
-written, and the content hash must stay what stored libraries and packs already hold.
+text (``prepare_saves(..., as_text=True)``); that text must be what SQLAlchemy's JSON type would
+have written, and the content hash must stay what stored libraries and packs already hold.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import cast
 
 import pytest
@@ -16,13 +17,14 @@ from sqlalchemy import Table, select, text
 from ketref.content.reader import read_content_folder
 from ketref.db import tables as t
 from ketref.db.bulk_insert import stored_json
-from ketref.db.items import ItemSave
+from ketref.db.items import ItemSave, SaveContext, prepare_saves
 from ketref.db.mapping import document_hash, document_of, item_from_document, model_hash
 from ketref.domain.enums import ItemKind
 from ketref.services.workspace import Services
 from tests.conftest import FIXTURE_CONTENT
 
 VERSIONS = cast(Table, t.ItemVersionRow.__table__)
+CONTEXT = SaveContext("test", datetime(2026, 1, 1, tzinfo=UTC), "test", None)
 
 
 def test_a_document_hash_is_the_one_stored_libraries_hold() -> None:
@@ -53,7 +55,8 @@ def test_fixture_items_keep_their_content_hash() -> None:
         assert model_hash(item) == digest
         save = ItemSave(ItemKind(kind), item, "1.0.0", origin="shipped", locally_edited=False)
         assert save.content_hash == digest
-        assert save.document_text == json.dumps(document_of(item))
+        prepared = prepare_saves([save], CONTEXT, {}, as_text=True)  # references: not written
+        assert prepared.versions[0]["document"] == json.dumps(document_of(item))
 
 
 @pytest.mark.sqlite_only("reads the JSON text SQLite stores")
