@@ -11,6 +11,7 @@ Other databases (PostgreSQL) keep the Core insert, whose driver does its own bat
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Mapping, Sequence
 from operator import itemgetter
 from typing import Any
@@ -119,9 +120,17 @@ def insert_returning_ids(
     return list(range(before + 1, after + 1))
 
 
+def canonical_json(value: Any) -> str:
+    """JSON with sorted keys: the text a document's hash is taken of, and the text a SQLite
+    library stores for every JSON value (its engine's serializer), so a bulk load encodes each
+    document once for both."""
+    return json.dumps(value, sort_keys=True)
+
+
 def stored_json(session: Session) -> bool:
     """Whether JSON values may be handed to ``insert_rows`` as the text SQLite stores
-    (``json.dumps(value)``, what SQLAlchemy's JSON type writes with its default serializer), so
-    a bulk load can encode documents while the search index is written, not after."""
+    (``canonical_json(value)``, what the engine's JSON serializer writes), so a bulk load can
+    encode documents while the search index is written, not after."""
     dialect = session.get_bind().dialect
-    return dialect.name == "sqlite" and getattr(dialect, "_json_serializer", None) is None
+    serializer = getattr(dialect, "_json_serializer", None)
+    return dialect.name == "sqlite" and serializer is canonical_json

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from ketref.bounded_read import NotRegularFileError, UnreadableFileError, read_head
 from ketref.db import health, migrate
 from ketref.db.backup import backup_path, backup_sqlite, create_private, publish_no_clobber
+from ketref.db.bulk_insert import canonical_json
 from ketref.db.errors import (
     DatabaseDamagedError,
     DatabaseReadOnlyError,
@@ -145,7 +146,7 @@ def configure_sqlite(engine: Engine, settings: ConnectionSettings) -> None:
 def make_engine(target: DatabaseTarget, settings: ConnectionSettings = DEFAULT_SETTINGS) -> Engine:
     """An engine that never logs statement parameters (patient text stays out of logs)."""
     if target.path is not None:
-        engine = create_engine(target.url, hide_parameters=True)
+        engine = create_engine(target.url, hide_parameters=True, json_serializer=canonical_json)
         configure_sqlite(engine, settings)
         return engine
     url = make_url(target.url)

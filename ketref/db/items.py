@@ -10,9 +10,8 @@ costs a handful of statements instead of an ORM flush per row.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from datetime import date, datetime
 from typing import Any, cast
 
@@ -21,13 +20,13 @@ from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
 from ketref.db.base import Base
-from ketref.db.bulk_insert import insert_returning_ids, insert_rows, stored_json
+from ketref.db.bulk_insert import canonical_json, insert_returning_ids, insert_rows, stored_json
 from ketref.db.mapping import (
-    document_hash,
     document_of,
     head_columns,
     item_from_document,
     language_of,
+    text_hash,
 )
 from ketref.domain import content as c
 from ketref.domain.enums import ContentState, ItemKind
@@ -50,21 +49,29 @@ class ItemSave:
     shipped: bool = False
     """Shipped content: its hash is kept to notice later releases changing it."""
     state: ContentState = ContentState.APPROVED
+    cited: InitVar[set[str] | None] = None
+    """``cited_reference_ids(item)``, when the caller walked the item already."""
     document: dict[str, Any] = field(init=False, repr=False, compare=False)
+    document_text: str = field(init=False, repr=False, compare=False)
+    """``canonical_json(document)``: hashed, and stored as it is by a SQLite library."""
     content_hash: str = field(init=False, compare=False)
     reference_keys: tuple[tuple[str, ...], tuple[str, ...]] = field(
         init=False, repr=False, compare=False
     )
     """The references the item lists itself, then those cited deeper (sorted), once each."""
 
-    def __post_init__(self) -> None:
+    def __post_init__(self, cited: set[str] | None) -> None:
         # Everything derived from the item alone is computed here, where no database is used:
         # a bulk load builds its saves while SQLite writes the search index on another core.
         document = document_of(self.item)
+        document_text = canonical_json(document)
         object.__setattr__(self, "document", document)
-        object.__setattr__(self, "content_hash", document_hash(document))
+        object.__setattr__(self, "document_text", document_text)
+        object.__setattr__(self, "content_hash", text_hash(document_text))
         direct = tuple(dict.fromkeys(self.item.references))
-        nested = tuple(sorted(cited_reference_ids(self.item) - set(direct)))
+        if cited is None:
+            cited = cited_reference_ids(self.item)
+        nested = tuple(sorted(cited - set(direct)))
         object.__setattr__(self, "reference_keys", (direct, nested))
 
 
@@ -147,8 +154,7 @@ def prepare_saves(
     as_text: bool,
 ) -> PreparedSaves:
     """The rows ``save_items`` writes for ``saves``. ``as_text``: ``stored_json`` of the session
-    that will write them; each document is then encoded here, once, into the text SQLite
-    stores (what SQLAlchemy's JSON type would write)."""
+    that will write them; each document is then given as the text its hash was taken of."""
     versions = [
         {
             "kind": s.kind.value,
@@ -157,7 +163,7 @@ def prepare_saves(
             "state": s.state.value,
             "content_version": s.content_version,
             "content_hash": s.content_hash,
-            "document": json.dumps(s.document) if as_text else s.document,
+            "document": s.document_text if as_text else s.document,
             "saved_by": context.actor,
             "saved_at": context.now,
             "reason": context.reason,

@@ -8,12 +8,12 @@ document edited by hand (or written by a newer ketref) is reported, never truste
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from ketref.db import tables as t
+from ketref.db.bulk_insert import canonical_json
 from ketref.db.search_writer import SearchDocument
 from ketref.domain import content as c
 from ketref.domain.enums import ItemKind
@@ -26,8 +26,12 @@ DEFAULT_LANGUAGE = "en"
 
 def document_hash(document: dict[str, Any]) -> str:
     """A stable fingerprint of a document (used to notice local edits and changes)."""
-    payload = json.dumps(document, sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+    return text_hash(canonical_json(document))
+
+
+def text_hash(canonical: str) -> str:
+    """``document_hash`` of the document whose ``canonical_json`` is ``canonical``."""
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
 def document_of(model: BaseModel) -> dict[str, Any]:
@@ -152,18 +156,36 @@ def rule_to_domain(row: t.ScreeningRuleRow) -> c.ScreeningRule:
     )
 
 
-def search_text(item: c.Item) -> str:
-    """Every word of an item worth finding, for the search index (enum codes left out)."""
-    texts = texts_and_references(item, _NOT_SEARCHED, references_wanted=False)[0]
+def search_text(item: c.Item, cited: set[str] | None = None) -> str:
+    """Every word of an item worth finding, for the search index (enum codes left out).
+    ``cited``, when given, also receives every reference id the item cites (the same walk)."""
+    texts, found = texts_and_references(item, NOT_SEARCHED, references_wanted=cited is not None)
+    if cited is not None:
+        cited |= found
     return "\n".join([item.summary, *texts])
 
 
-_NOT_SEARCHED = frozenset({"references", "slug", "title", "summary", "related"})
+Citations = dict[tuple[str, str], set[str]]
+"""The reference ids each item cites, by (kind, slug): ``ItemSave``'s ``cited``."""
 
 
-def item_document(kind: ItemKind, item: c.Item) -> SearchDocument:
+NOT_SEARCHED = frozenset(
+    {"references", "slug", "title", "summary", "related", "type", "language", "version"}
+    | {"translation_of"}
+)
+"""Fields whose text is not words a clinician looks for: codes ("paragraph", "en", "1.0",
+a source's fingerprint) matched every handout's body, and title and summary are indexed apart."""
+
+
+def item_document(
+    kind: ItemKind, item: c.Item, citations: Citations | None = None
+) -> SearchDocument:
     """What search indexes of a clinical item; an interaction's agents and class are aliases,
-    a handout's or product page's section headings say what its parts are about."""
+    a handout's or product page's section headings say what its parts are about.
+
+    ``citations``, when given, receives what the item cites, so a bulk load walks each item
+    once for its search text and its reference rows."""
+    cited = None if citations is None else citations.setdefault((kind.value, item.slug), set())
     aliases = ", ".join([item.drug_class, *item.agents]) if isinstance(item, c.Interaction) else ""
     sections: list[c.HandoutSection] | list[c.ProductSection] = (
         item.sections
@@ -176,7 +198,7 @@ def item_document(kind: ItemKind, item: c.Item) -> SearchDocument:
         kind=kind.value,
         slug=item.slug,
         title=item.title,
-        body=search_text(item),
+        body=search_text(item, cited),
         summary=item.summary,
         aliases=aliases,
         headings="\n".join(section.heading for section in sections),

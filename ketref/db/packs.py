@@ -32,6 +32,7 @@ from ketref.db.bulk_insert import insert_rows, stored_json
 from ketref.db.errors import translate_error
 from ketref.db.items import ItemSave, SaveContext
 from ketref.db.mapping import (
+    Citations,
     document_of,
     item_document,
     item_from_document,
@@ -343,11 +344,12 @@ def apply_import(
         # (the pack's items, then its references): SQLite writes the index on the other core
         # while the saves and audit events are worked out here (see seed.load_bundle).
         indexed = []
-        items = (item_document(e.kind, e.item) for e in plan.write_items)
+        citations: Citations = {}
+        items = (item_document(e.kind, e.item, citations) for e in plan.write_items)
         documents = listed_as_made(chain(items, reference_documents(session)), indexed)
         as_text = stored_json(session)
         with search_index_rebuilt(session, documents):
-            saves, events = _saves(pack, plan, existing, actor=actor, now=now)
+            saves, events = _saves(pack, plan, existing, actor=actor, now=now, cited=citations)
             prepared = items_db.prepare_saves(saves, context, ref_ids, as_text=as_text)
     else:
         saves, events = _saves(pack, plan, existing, actor=actor, now=now)
@@ -394,9 +396,12 @@ def _saves(
     *,
     actor: str,
     now: datetime,
+    cited: Citations | None = None,
 ) -> tuple[list[ItemSave], list[dict[str, Any]]]:
-    """The planned items as saves, with their audit events (no database used)."""
+    """The planned items as saves, with their audit events (no database used); ``cited``:
+    what each item cites, when ``item_document`` collected it already."""
     histories = _histories(pack)
+    cited = cited or {}
     saves = []
     events = []
     for entry in plan.write_items:
@@ -407,6 +412,7 @@ def _saves(
             entry.content_version,
             origin="pack" if row is None else row.origin,
             locally_edited=True,
+            cited=cited.get((entry.kind.value, entry.item.slug)),
         )
         saves.append(save)
         history = _history(histories.get((entry.kind.value, entry.item.slug), []))

@@ -39,9 +39,10 @@ from ketref.domain.search_index import topic_words, word_counts, words_of
 VOCABULARY_KEY = "search_vocabulary"
 HEADS_KEY = "search_heads"
 FORMAT_KEY = "search_format"
-FORMAT = "4"
-"""2: folded FTS text, heads stored; 3: heads hold topic words; 4: and section headings. Bump
-it to re-index every library at its next open."""
+FORMAT = "5"
+"""2: folded FTS text, heads stored; 3: heads hold topic words; 4: and section headings; 5: no
+block types, languages or versions in bodies. Bump it to re-index every library at its next
+open."""
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from ketref.db.items import (
     update_by_id,
 )
 from ketref.db.mapping import (
+    Citations,
     item_document,
     item_from_document,
     model_hash,
@@ -183,13 +184,28 @@ class _ItemPlan:
     edited_here: list[tuple[ItemKind, c.Item, EditedHere]] = field(default_factory=list)
 
 
-def _plan_items(bundle: c.ContentBundle, report: LoadReport, existing: Existing) -> _ItemPlan:
+def _plan_items(
+    bundle: c.ContentBundle,
+    report: LoadReport,
+    existing: Existing,
+    citations: Citations | None = None,
+) -> _ItemPlan:
+    """``citations``: what each item cites, when ``item_document`` collected it already."""
     plan = _ItemPlan(existing)
+    citations = citations or {}
     version = bundle.release.version
     for kind, item in bundle.clinical_items():
         name = f"{kind.value}/{item.slug}"
         found = existing.get((kind.value, item.slug))
-        save = ItemSave(kind, item, version, origin="shipped", locally_edited=False, shipped=True)
+        save = ItemSave(
+            kind,
+            item,
+            version,
+            origin="shipped",
+            locally_edited=False,
+            shipped=True,
+            cited=citations.get((kind.value, item.slug)),
+        )
         if found is not None and found[1]:
             retired = found[5] == ContentState.RETIRED.value
             (report.kept_retired if retired else report.kept_local).append(name)
@@ -311,11 +327,12 @@ def load_bundle(
         # the other core while the saves are worked out here (their documents, hashes and
         # citations): the two longest parts of a large first load, side by side.
         indexed = []
-        items = (item_document(kind, item) for kind, item in bundle.clinical_items())
+        citations: Citations = {}
+        items = (item_document(k, item, citations) for k, item in bundle.clinical_items())
         documents = listed_as_made(chain(items, reference_documents(session)), indexed)
         as_text = stored_json(session)
         with search_index_rebuilt(session, documents):
-            plan = _plan_items(bundle, report, existing)
+            plan = _plan_items(bundle, report, existing, citations)
             prepared = prepare_saves(plan.saves, context, ref_ids, as_text=as_text)
     else:
         plan = _plan_items(bundle, report, existing)

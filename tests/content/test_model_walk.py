@@ -14,7 +14,7 @@ from ketref.domain import content as c
 from ketref.domain.model_walk import cited_reference_ids, iter_values, texts_and_references
 from tests.conftest import FIXTURE_CONTENT, shipped_bundle
 
-SKIP = frozenset({"references", "slug", "title", "summary", "related"})
+from ketref.db.mapping import NOT_SEARCHED as SKIP
 
 
 def _plain_search_text(item: c.Item) -> str:
@@ -46,4 +46,7 @@ def test_one_walk_finds_what_the_plain_walk_finds(which: str) -> None:
         texts, cited = texts_and_references(item, SKIP)
         assert "\n".join([item.summary, *texts]) == _plain_search_text(item)
         assert cited == _plain_cited(item)
+        collected: set[str] = set()  # what a bulk load takes from the search walk
+        assert search_text(item, collected) == _plain_search_text(item)
+        assert collected == _plain_cited(item), item.slug
     assert any(cited_reference_ids(item) for item in items)

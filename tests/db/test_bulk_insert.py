@@ -12,7 +12,12 @@ from sqlalchemy import Table, delete, insert, select, text
 from sqlalchemy.orm import Session
 
 from ketref.db import tables as t
-from ketref.db.bulk_insert import insert_returning_ids, insert_rows, stored_json
+from ketref.db.bulk_insert import (
+    canonical_json,
+    insert_returning_ids,
+    insert_rows,
+    stored_json,
+)
 from ketref.services.workspace import Services
 
 VERSIONS = cast(Table, t.ItemVersionRow.__table__)
@@ -154,7 +159,7 @@ def test_json_given_as_stored_text_is_stored_as_the_json_type_stores_it(services
     document = {"title": "Sesión ñ «x»", "n": [1, 2.5, None, True], "nested": {"b": "c", "a": 1}}
     with services.db.write() as session:
         assert stored_json(session)
-        row = {**_version("text-a", document), "document": json.dumps(document)}
+        row = {**_version("text-a", document), "document": canonical_json(document)}
         insert_rows(session, VERSIONS, [row], stored=("document",))
         insert_returning_ids(session, VERSIONS, [{**row, "slug": "text-b"}], stored=("document",))
         session.execute(insert(VERSIONS), [_version("core-b", document)])
@@ -167,4 +172,5 @@ def test_json_given_as_stored_text_is_stored_as_the_json_type_stores_it(services
                 )
             ).all()
         )
-        assert stored["text-a"] == stored["text-b"] == stored["core-b"] == json.dumps(document)
+        assert stored["text-a"] == stored["text-b"] == stored["core-b"] == canonical_json(document)
+        assert canonical_json(document) == json.dumps(document, sort_keys=True)

@@ -56,6 +56,13 @@ def test_miss_says_nothing_found(shipped_services) -> None:
     assert result.message() == "Nothing found for \u201chovercraft\u201d."
 
 
+@pytest.mark.parametrize("code", ["paragraph", "bullets", "callout"])
+def test_a_handouts_block_types_are_not_searched_words(shipped_services, code: str) -> None:
+    """The kind of a block is layout, not text: it used to match every handout's body."""
+    result = shipped_services.catalogue.search(code, limit=100)
+    assert not [s for s in _slugs(result) if s.startswith("handouts/")], code
+
+
 @pytest.mark.parametrize("text", ["metformin", "memantine", "appendicitis", "Kawasaki disease"])
 def test_miss_on_a_medicine_or_condition_is_not_no_risk(shipped_services, text: str) -> None:
     message = shipped_services.catalogue.search(text).message()

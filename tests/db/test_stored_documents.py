@@ -1,12 +1,14 @@
 """What a load stores of each item: its validated model's JSON, under a hash that never changes.
 
-A bulk load encodes each document once, while the search index is written, and hands SQLite the
-text (``prepare_saves(..., as_text=True)``); that text must be what SQLAlchemy's JSON type would
-have written, and the content hash must stay what stored libraries and packs already hold.
+A bulk load encodes each document once, while the search index is written, into the text its
+hash is taken of, and hands SQLite that text (``prepare_saves(..., as_text=True)``); it must be
+what the engine's JSON serializer writes for every other save, and the content hash must stay
+what stored libraries and packs already hold.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import UTC, datetime
 from typing import cast
@@ -56,13 +58,15 @@ def test_fixture_items_keep_their_content_hash() -> None:
         save = ItemSave(ItemKind(kind), item, "1.0.0", origin="shipped", locally_edited=False)
         assert save.content_hash == digest
         prepared = prepare_saves([save], CONTEXT, {}, as_text=True)  # references: not written
-        assert prepared.versions[0]["document"] == json.dumps(document_of(item))
+        stored = prepared.versions[0]["document"]
+        assert stored == json.dumps(document_of(item), sort_keys=True)
+        assert hashlib.sha256(stored.encode()).hexdigest() == digest
 
 
 @pytest.mark.sqlite_only("reads the JSON text SQLite stores")
 def test_the_stored_document_is_the_validated_models_json(services: Services) -> None:
     """Every stored document is, as text, what SQLAlchemy's JSON type writes for the model's
-    ``model_dump(mode="json", by_alias=True)``, and its hash is that document's."""
+    ``model_dump(mode="json", by_alias=True)`` (keys sorted), and its hash is that text's."""
     with services.db.read() as session:
         assert stored_json(session)
         dialect = session.get_bind().dialect
@@ -75,8 +79,9 @@ def test_the_stored_document_is_the_validated_models_json(services: Services) ->
         for kind, slug, digest, stored in rows:
             item = item_from_document(ItemKind(kind), slug, json.loads(stored))
             document = document_of(item)
-            assert stored == processor(document) == json.dumps(document), (kind, slug)
+            assert stored == processor(document) == json.dumps(document, sort_keys=True)
             assert digest == document_hash(document) == model_hash(item), (kind, slug)
+            assert digest == hashlib.sha256(stored.encode()).hexdigest(), (kind, slug)
         heads = session.execute(
             select(t.ItemRow.content_hash, t.ItemVersionRow.content_hash).join(
                 t.ItemVersionRow, t.ItemVersionRow.id == t.ItemRow.version_id
