@@ -9,12 +9,11 @@ import pytest
 from pydantic import BaseModel
 
 from ketref.content.reader import read_content_folder
+from ketref.db.mapping import NOT_SEARCHED as SKIP
 from ketref.db.mapping import search_text
 from ketref.domain import content as c
 from ketref.domain.model_walk import cited_reference_ids, iter_values, texts_and_references
 from tests.conftest import FIXTURE_CONTENT, shipped_bundle
-
-from ketref.db.mapping import NOT_SEARCHED as SKIP
 
 
 def _plain_search_text(item: c.Item) -> str:
