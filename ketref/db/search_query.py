@@ -13,8 +13,8 @@ Search runs on every keystroke, so its cost is bounded even at 100 times the shi
 - Snippets are cut in Python from the final hits only.
 
 The order never depends on the limit: the limit only cuts it. Terms shorter than three
-characters cannot use the trigram index and are matched with LIKE on the narrowed rows (LIKE
-compares the stored text, so it ignores only ASCII case).
+characters cannot use the trigram index: they match titles and aliases at a word's start (the
+heads), never inside a body.
 """
 
 from __future__ import annotations
@@ -168,10 +168,12 @@ def _body_matches(
         tuple(a for a in g if len(a) >= MIN_TRIGRAM) or g  # "bp" searches by "blood pressure"
         for g in plan.groups
     ]
-    if all(len(a) < MIN_TRIGRAM for g in groups for a in g):
-        # One or two letters are a word being typed (or an abbreviation with no meaning here):
-        # they match titles and aliases at a word's start, never two letters inside any body,
-        # which would also cost a scan of every body per keystroke.
+    # One or two letters are a word being typed, a word such as "to" or "de", or an
+    # abbreviation with no meaning here: they count in the head ranking (titles and aliases, at
+    # a word's start) and in the score, but are never looked for inside a body: nearly every
+    # body holds them, and looking read every body the other words match.
+    groups = [g for g in groups if any(len(a) >= MIN_TRIGRAM for a in g)]
+    if not groups:
         return []
     if not is_sqlite(session):
         found = list(search_server.matching_rows(session, groups, RANK_CAP + 1))
@@ -189,19 +191,12 @@ def _body_matches(
         return _ranked(
             relevance.items(), need=need, taken=taken, heads=heads, plan=plan, per_group=per_group
         )
-    fts_groups = [g for g in groups if all(len(a) >= MIN_TRIGRAM for a in g)]
-    params: dict[str, object] = {}
-    # Only generated parameter names are interpolated; every user string is a bound parameter.
-    like = _sqlite_like_conditions([g for g in groups if g not in fts_groups], params)
-    if not fts_groups:
-        sql = f"SELECT d.id, d.kind FROM search_document AS d WHERE 1{like} ORDER BY d.id"
-        return _in_index_order(_rows(session, sql, params), need, taken)
-    params["match"] = " AND ".join(
-        "(" + " OR ".join(_quote(a) for a in g) + ")" for g in fts_groups
-    )
+    params: dict[str, object] = {
+        "match": " AND ".join("(" + " OR ".join(_quote(a) for a in g) + ")" for g in groups)
+    }
     where = (
         "FROM search_fts JOIN search_document AS d ON d.id = search_fts.rowid "
-        "WHERE search_fts MATCH :match" + like
+        "WHERE search_fts MATCH :match"
     )
     probe = session.execute(
         text(f"SELECT d.id, bm25(search_fts, 10.0, 1.0) {where} LIMIT :cap"),
@@ -310,27 +305,6 @@ def _in_index_order(rows: Iterable[Any], need: int, taken: set[int]) -> list[tup
 
 def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
-
-
-def _like(term: str) -> str:
-    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
-def _sqlite_like_conditions(groups: Sequence[Sequence[str]], params: dict[str, object]) -> str:
-    """`` AND (...)`` per group for SQLite, whose LIKE already ignores ASCII case (its lower()
-    folds nothing more, so lower() would only copy every body). Fills ``params``."""
-    conditions = []
-    for i, group in enumerate(groups):
-        alternatives = []
-        for j, alt in enumerate(group):
-            params[f"l{i}_{j}"] = _like(alt)
-            name = f":l{i}_{j}"
-            alternatives.append(
-                f"(d.title LIKE {name} ESCAPE '\\' OR d.body LIKE {name} ESCAPE '\\')"
-            )
-        conditions.append(" AND (" + " OR ".join(alternatives) + ")")
-    return "".join(conditions)
 
 
 # --- Snippets -----------------------------------------------------------------------------
