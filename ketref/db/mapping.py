@@ -170,8 +170,17 @@ Citations = dict[tuple[str, str], set[str]]
 
 
 NOT_SEARCHED = frozenset(
-    {"references", "slug", "title", "summary", "related", "type", "language", "version"}
-    | {"translation_of"}
+    {
+        "references",
+        "slug",
+        "title",
+        "summary",
+        "related",
+        "type",
+        "language",
+        "version",
+        "translation_of",
+    }
 )
 """Fields whose text is not words a clinician looks for: codes ("paragraph", "en", "1.0",
 a source's fingerprint) matched every handout's body, and title and summary are indexed apart."""

@@ -164,15 +164,12 @@ def _body_matches(
     per_group: Sequence[dict[int, float]],
 ) -> list[tuple[int, float]]:
     """Up to ``need`` further matches (some group only in the body), in ranking order."""
-    groups = [
-        tuple(a for a in g if len(a) >= MIN_TRIGRAM) or g  # "bp" searches by "blood pressure"
-        for g in plan.groups
-    ]
-    # One or two letters are a word being typed, a word such as "to" or "de", or an
-    # abbreviation with no meaning here: they count in the head ranking (titles and aliases, at
-    # a word's start) and in the score, but are never looked for inside a body: nearly every
-    # body holds them, and looking read every body the other words match.
-    groups = [g for g in groups if any(len(a) >= MIN_TRIGRAM for a in g)]
+    # A body is searched for the alternatives of three or more letters ("bp" by "blood
+    # pressure"). One or two letters alone are a word being typed, a word such as "to" or "de",
+    # or an abbreviation with no meaning here: they count in the head ranking (titles and
+    # aliases, at a word's start) and in the score, but are never looked for inside a body:
+    # nearly every body holds them, and looking read every body the other words match.
+    groups = [long for g in plan.groups if (long := tuple(a for a in g if len(a) >= MIN_TRIGRAM))]
     if not groups:
         return []
     if not is_sqlite(session):
