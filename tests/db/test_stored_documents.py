@@ -79,7 +79,10 @@ def test_the_stored_document_is_the_validated_models_json(services: Services) ->
         for kind, slug, digest, stored in rows:
             item = item_from_document(ItemKind(kind), slug, json.loads(stored))
             document = document_of(item)
-            assert stored == processor(document) == json.dumps(document, sort_keys=True)
+            assert stored == processor(document) == json.dumps(document, sort_keys=True), (
+                kind,
+                slug,
+            )
             assert digest == document_hash(document) == model_hash(item), (kind, slug)
             assert digest == hashlib.sha256(stored.encode()).hexdigest(), (kind, slug)
         heads = session.execute(
