@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from ketref.db import search_server
 from ketref.db import tables as t
+from ketref.db.repositories import content_fingerprint
 from ketref.db.search_writer import is_sqlite, stored_heads, stored_vocabulary
 from ketref.domain.enums import ItemKind
 from ketref.domain.search import (
@@ -49,23 +50,11 @@ SNIPPET_WIDTH = 90
 _REFERENCES = ItemKind.REFERENCE.value
 
 
-def index_version(session: Session) -> tuple[int, int]:
-    """Changes whenever the documents may have: every load adds a release, every edit an audit."""
-    # On the session's connection: the ORM's own execute costs more than this query does.
-    release, audit = session.connection().execute(_INDEX_VERSION).one()
-    return release or 0, audit or 0
-
-
-_INDEX_VERSION = text(
-    "SELECT (SELECT max(id) FROM content_release), (SELECT max(id) FROM audit_event)"
-)
-
-
 class SearchCache:
     """Synonyms, heads and spelling vocabulary kept between queries, reloaded on any change."""
 
     def __init__(self) -> None:
-        self._key: tuple[int, int] | None = None
+        self._key: tuple[int | None, int | None] | None = None
         self._synonyms: dict[str, list[str]] | None = None
         self._heads: HeadIndex | None = None
         self._vocabulary: Vocabulary | None = None
@@ -75,7 +64,7 @@ class SearchCache:
 
     def check(self, session: Session) -> None:
         """Drop everything when content was loaded or edited since the last query."""
-        key = index_version(session)
+        key = content_fingerprint(session)
         if key != self._key:
             self._key = key
             self._synonyms = self._heads = self._vocabulary = self._headwords = None

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import ValidationError
+from sqlalchemy.orm import Session
 
 from ketref.bounded_read import FileTooLargeError, UnreadableFileError, read_bounded
 from ketref.db import items as items_db
@@ -65,8 +66,9 @@ class ScreeningService:
         Raises:
             BadInputError: a diagnosis is not a condition of the knowledge base.
         """
-        knowledge = self.knowledge()
-        used = thresholds if thresholds is not None else self.clinic_thresholds()
+        with self._db.read() as session:  # one session for both: a screening is live typing
+            knowledge = self._knowledge(session)
+            used = thresholds if thresholds is not None else _clinic_thresholds(session)
         return screen(patient, knowledge.rules, used, knowledge.medicines)
 
     def summarise(self, patient: Patient, result: ScreeningResult) -> ScreeningSummary:
@@ -98,50 +100,13 @@ class ScreeningService:
     def knowledge(self) -> ScreeningKnowledge:
         """Rules, medicine index and cited references, re-read only when content changed."""
         with self._db.read() as session:
-            key = repo.content_fingerprint(session)
-            if self._cache is not None and self._cache[0] == key:
-                return self._cache[1]
-            release = latest_release(session)
-            try:
-                rules = [rule_to_domain(row) for row in repo.screening_rule_rows(session)]
-            except ValidationError as exc:
-                raise ContentError(
-                    [f"stored screening rule: {line}" for line in format_validation_error(exc)]
-                ) from None
-            items = {
-                kind: [
-                    item_from_document(kind, row.slug, document)
-                    for row, document in items_db.documents_of_kind(session, kind)
-                ]
-                for kind in _KNOWLEDGE_KINDS
-            }
-            interactions = [i for i in items[ItemKind.INTERACTION] if isinstance(i, Interaction)]
-            synonyms = repo.synonyms(session)
-            edits = tuple(repo.locally_edited_slugs(session, _KNOWLEDGE_KINDS))
-            version = release.version if release is not None else "none"
-            if edits:
-                version += LOCAL_EDITS_SUFFIX
-            rule_set = RuleSet.from_content(
-                version,
-                rules,
-                [i for i in items[ItemKind.INDICATION] if isinstance(i, Indication)],
-                [c for c in items[ItemKind.CONTRAINDICATION] if isinstance(c, Contraindication)],
-                interactions,
-            )
-            cited = sorted(
-                {ref for rule in rules for ref in rule.references}
-                | {ref for item in interactions for ref in item.references}
-            )
-            references = {
-                key_: reference_to_domain(row)
-                for key_, row in repo.references_by_key(session, cited).items()
-            }
-        knowledge = ScreeningKnowledge(
-            rules=rule_set,
-            medicines=MedicationIndex.from_interactions(interactions, synonyms),
-            references=references,
-            local_edits=edits,
-        )
+            return self._knowledge(session)
+
+    def _knowledge(self, session: Session) -> ScreeningKnowledge:
+        key = repo.content_fingerprint(session)
+        if self._cache is not None and self._cache[0] == key:
+            return self._cache[1]
+        knowledge = _read_knowledge(session)
         self._cache = (key, knowledge)
         return knowledge
 
@@ -154,8 +119,7 @@ class ScreeningService:
             BadInputError: the stored value is damaged (never silently replaced by defaults).
         """
         with self._db.read() as session:
-            stored = repo.get_meta(session, CLINIC_THRESHOLDS_KEY)
-        return Thresholds() if stored is None else _parse_stored(stored)
+            return _clinic_thresholds(session)
 
     def thresholds_for(
         self, bp_delay: BloodPressure | None = None, bp_stop: BloodPressure | None = None
@@ -213,6 +177,55 @@ class ScreeningService:
                     "after": json.loads(_stored_text(new)) if new else None,
                 },
             )
+
+
+def _read_knowledge(session: Session) -> ScreeningKnowledge:
+    """What ``ScreeningService.knowledge`` keeps, read from the library."""
+    release = latest_release(session)
+    try:
+        rules = [rule_to_domain(row) for row in repo.screening_rule_rows(session)]
+    except ValidationError as exc:
+        raise ContentError(
+            [f"stored screening rule: {line}" for line in format_validation_error(exc)]
+        ) from None
+    items = {
+        kind: [
+            item_from_document(kind, row.slug, document)
+            for row, document in items_db.documents_of_kind(session, kind)
+        ]
+        for kind in _KNOWLEDGE_KINDS
+    }
+    interactions = [i for i in items[ItemKind.INTERACTION] if isinstance(i, Interaction)]
+    synonyms = repo.synonyms(session)
+    edits = tuple(repo.locally_edited_slugs(session, _KNOWLEDGE_KINDS))
+    version = release.version if release is not None else "none"
+    if edits:
+        version += LOCAL_EDITS_SUFFIX
+    rule_set = RuleSet.from_content(
+        version,
+        rules,
+        [i for i in items[ItemKind.INDICATION] if isinstance(i, Indication)],
+        [c for c in items[ItemKind.CONTRAINDICATION] if isinstance(c, Contraindication)],
+        interactions,
+    )
+    cited = sorted(
+        {ref for rule in rules for ref in rule.references}
+        | {ref for item in interactions for ref in item.references}
+    )
+    references = {
+        key: reference_to_domain(row) for key, row in repo.references_by_key(session, cited).items()
+    }
+    return ScreeningKnowledge(
+        rules=rule_set,
+        medicines=MedicationIndex.from_interactions(interactions, synonyms),
+        references=references,
+        local_edits=edits,
+    )
+
+
+def _clinic_thresholds(session: Session) -> Thresholds:
+    stored = repo.get_meta(session, CLINIC_THRESHOLDS_KEY)
+    return Thresholds() if stored is None else _parse_stored(stored)
 
 
 def load_patient_file(path: Path) -> Patient:

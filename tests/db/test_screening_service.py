@@ -110,6 +110,28 @@ def test_clinic_thresholds_are_stored_validated_and_audited(shipped_services: Se
     assert screening.clinic_thresholds().source is ThresholdSource.DEFAULT
 
 
+def test_every_screening_reads_the_thresholds_stored_now(shipped_services: Services) -> None:
+    """The rules are kept between screenings (until an audited change); the thresholds are not:
+    a value another workstation stored is used at the next screening, even one written without
+    an audit event, which would leave the kept rules' key unchanged."""
+    screening = shipped_services.screening
+    patient = clear_patient(systolic_bp=145, diastolic_bp=92)
+    assert screening.screen(patient).thresholds == Thresholds()
+    kept = screening.knowledge()
+    with shipped_services.db.write() as session:
+        session.add(
+            t.MetaRow(
+                key=CLINIC_THRESHOLDS_KEY,
+                value=json.dumps({"bp_delay": [150, 95], "bp_stop": [170, 105]}),
+            )
+        )
+    result = screening.screen(patient)
+    assert screening.knowledge() is kept
+    assert result.thresholds.source is ThresholdSource.CLINIC
+    assert result.thresholds.bp_delay == BloodPressure(150, 95)
+    assert result.for_product(ESK).status is ScreeningStatus.ELIGIBLE_TO_CONSIDER
+
+
 def test_invalid_thresholds_change_nothing(shipped_services: Services) -> None:
     before = logical_snapshot(shipped_services)
     with pytest.raises(BadInputError, match="must be above the consider-delaying"):
